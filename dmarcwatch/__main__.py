@@ -1,0 +1,7 @@
+"""``python -m dmarcwatch``."""
+
+import sys
+
+from dmarcwatch.cli import main
+
+sys.exit(main())

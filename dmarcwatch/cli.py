@@ -1,0 +1,73 @@
+"""The ``dmarcwatch`` command line: a thin shell over the library.
+
+Each subcommand lives in its own module under :mod:`dmarcwatch.commands` and is found there
+at start-up. Library errors become one line on stderr and a documented exit code here, and
+only here; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from dmarcwatch import __version__, commands
+from dmarcwatch.errors import CommandError, exit_code_for
+from dmarcwatch.exitcodes import Exit
+from ingest.errors import IngestError, quote
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors exit 64 (EX_USAGE) with one line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(Exit.USAGE, f"{self.prog}: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="dmarcwatch",
+        description="Read DMARC aggregate (rua) reports: who sends as your domain, and does it align?",
+    )
+    parser.add_argument("--version", action="version", version=f"dmarcwatch {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for module in commands.discover():
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = bool(getattr(args, "debug", False))
+    _configure_logging(debug, getattr(args, "verbose", False))
+    try:
+        return int(args.func(args))
+    except CommandError as exc:
+        return _fail(str(exc), exc.code)
+    except IngestError as exc:
+        if debug:
+            raise
+        return _fail(str(exc), exit_code_for(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted", Exit.TEMPFAIL)
+    except BrokenPipeError:
+        return Exit.OK
+    except Exception as exc:
+        if debug:
+            raise
+        detail = quote(f"{type(exc).__name__}: {exc}", 200)
+        return _fail(f"internal error {detail}; rerun with --debug and report it", Exit.SOFTWARE)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"dmarcwatch: {message}", file=sys.stderr)
+    return code
+
+
+def _configure_logging(debug: bool, verbose: bool) -> None:
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="dmarcwatch: %(message)s", stream=sys.stderr)

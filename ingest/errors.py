@@ -1,0 +1,117 @@
+"""The ingest stage's exceptions: one root, each class says when it is raised.
+
+::
+
+    IngestError
+    ├── RejectedInput              an input (or one payload in it) is not a usable report
+    │   ├── LimitExceeded          a size, count or depth limit was reached while streaming
+    │   ├── ContainerError         gzip/zip/MIME damage: truncated, bad CRC, unreadable
+    │   ├── NotAReport             nothing report-like inside (ordinary mail, a ruf or TLS report)
+    │   └── ReportParseError       XML that is not a DMARC aggregate report, or is malformed
+    │       └── UnsafeXML          a DTD, entity declaration or external reference
+    └── StoreError                 the store cannot be used
+        ├── StoreUnavailable       cannot connect (exit 69)
+        ├── StoreNotWritable       read-only file, full disk, permissions (exit 73)
+        └── SchemaError            the store's schema is newer than this program, or broken
+
+Every message is one line, written for the person reading a cron mail: it says what was
+found and, where it helps, what to do. Attacker-controlled text is never put in a message
+unquoted: :func:`quote` shortens it and escapes control characters.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class RejectClass(enum.StrEnum):
+    """Stable names for why an input was rejected, stored with each reject."""
+
+    LIMIT = "limit"
+    CONTAINER = "container"
+    NOT_A_REPORT = "not-a-report"
+    FAILURE_REPORT = "failure-report"
+    TLS_REPORT = "tls-report"
+    MALFORMED_XML = "malformed-xml"
+    UNSAFE_XML = "unsafe-xml"
+    NOT_DMARC = "not-dmarc"
+    INVALID_REPORT = "invalid-report"
+    EMPTY = "empty"
+    CONFLICT = "conflict"
+
+
+class IngestError(Exception):
+    """Root of every error the ingest stage raises on purpose."""
+
+
+class RejectedInput(IngestError):
+    """An input, or one payload inside it, cannot be stored as a report."""
+
+    reject_class: RejectClass = RejectClass.INVALID_REPORT
+
+    def __init__(self, reason: str, reject_class: RejectClass | None = None) -> None:
+        super().__init__(reason)
+        if reject_class is not None:
+            self.reject_class = reject_class
+
+    @property
+    def reason(self) -> str:
+        return str(self)
+
+
+class LimitExceeded(RejectedInput):
+    """A decompressed size, member count, nesting depth or message size limit was reached."""
+
+    reject_class = RejectClass.LIMIT
+
+
+class ContainerError(RejectedInput):
+    """A gzip, zip or MIME container is damaged (truncated, bad CRC, unreadable)."""
+
+    reject_class = RejectClass.CONTAINER
+
+
+class NotAReport(RejectedInput):
+    """Nothing report-like was found: ordinary mail, a failure (ruf) or TLS report."""
+
+    reject_class = RejectClass.NOT_A_REPORT
+
+
+class ReportParseError(RejectedInput):
+    """The XML is malformed, or well-formed but not a DMARC aggregate report."""
+
+    reject_class = RejectClass.MALFORMED_XML
+
+
+class UnsafeXML(ReportParseError):
+    """The XML declares a DTD or entities, or refers to something external: refused."""
+
+    reject_class = RejectClass.UNSAFE_XML
+
+
+class StoreError(IngestError):
+    """The store cannot be used."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached or opened."""
+
+
+class StoreNotWritable(StoreError):
+    """The database is read-only, its disk is full, or its directory is not writable."""
+
+
+class SchemaError(StoreError):
+    """The store's schema version is unknown to this program."""
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in range(32)} | {0x7F: "\\x7f"}
+_CONTROL |= {c: f"\\x{c:02x}" for c in range(0x80, 0xA0)}
+_CONTROL |= {0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def quote(text: str, limit: int = 80) -> str:
+    """Return *text* safe for a one-line message: control characters escaped, shortened."""
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return "'" + text.translate(_CONTROL).replace("'", "\\'") + "'"

@@ -12,7 +12,8 @@
     └── StoreError                 the store cannot be used
         ├── StoreUnavailable       cannot connect (exit 69)
         ├── StoreNotWritable       read-only file, full disk, permissions (exit 73)
-        └── SchemaError            the store's schema is newer than this program, or broken
+        ├── SchemaError            the store's schema is newer than this program, or broken
+        └── LockBusy               another process holds a named store lock (exit 75)
 
 Every message is one line, written for the person reading a cron mail: it says what was
 found and, where it helps, what to do. Attacker-controlled text is never put in a message
@@ -103,6 +104,10 @@ class StoreNotWritable(StoreError):
 
 class SchemaError(StoreError):
     """The store's schema version is unknown to this program."""
+
+
+class LockBusy(StoreError):
+    """Another process holds the named store lock (a second poll or import is running)."""
 
 
 _CONTROL = {c: f"\\x{c:02x}" for c in range(32)} | {0x7F: "\\x7f"}

@@ -1,0 +1,101 @@
+"""What the poller has handled, per mailbox folder: UIDVALIDITY and one row per message.
+
+A message is identified by (mailbox, folder, UIDVALIDITY, UID) (RFC 9051 §2.3.1.1: UIDs are
+stable only while UIDVALIDITY is unchanged). A row is written after the message's reports were
+committed and before the message is moved, so a run killed in between moves it next time
+without importing it again. A new UIDVALIDITY simply makes every message new again; the
+store's deduplication makes the rescan harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+
+from sqlalchemy import Connection, delete, select
+
+from ingest import database
+from ingest.schema import mailbox_messages, mailbox_state
+from ingest.store import Store
+
+
+class Ledger:
+    """Read and write ``mailbox_state`` and ``mailbox_messages`` of one store."""
+
+    def __init__(self, store: Store) -> None:
+        self.engine = store.engine
+
+    def _errors(self) -> AbstractContextManager[None]:
+        return database.translated_errors(self.engine.url)
+
+    def _write(self) -> AbstractContextManager[Connection]:
+        return database.write_transaction(self.engine)
+
+    def uidvalidity(self, mailbox: str, folder: str) -> int | None:
+        query = select(mailbox_state.c.uidvalidity).where(
+            mailbox_state.c.mailbox == mailbox, mailbox_state.c.folder == folder
+        )
+        with self._errors(), self.engine.connect() as conn:
+            value = conn.execute(query).scalar_one_or_none()
+        return None if value is None else int(value)
+
+    def set_uidvalidity(self, mailbox: str, folder: str, uidvalidity: int) -> None:
+        """Remember *uidvalidity*; rows of older UIDVALIDITY values are kept as history."""
+        where = (mailbox_state.c.mailbox == mailbox, mailbox_state.c.folder == folder)
+        row = {"mailbox": mailbox, "folder": folder, "uidvalidity": uidvalidity}
+        with self._errors(), self._write() as conn:
+            conn.execute(delete(mailbox_state).where(*where))
+            conn.execute(mailbox_state.insert().values(row))
+
+    def handled(
+        self, mailbox: str, folder: str, uidvalidity: int, from_uid: int = 1
+    ) -> dict[int, str]:
+        """Outcome of every handled message with UID >= *from_uid*."""
+        c = mailbox_messages.c
+        query = select(c.uid, c.outcome).where(
+            c.mailbox == mailbox,
+            c.folder == folder,
+            c.uidvalidity == uidvalidity,
+            c.uid >= from_uid,
+        )
+        with self._errors(), self.engine.connect() as conn:
+            return {int(uid): str(outcome) for uid, outcome in conn.execute(query)}
+
+    def record(
+        self,
+        mailbox: str,
+        folder: str,
+        uidvalidity: int,
+        uid: int,
+        *,
+        outcome: str,
+        blob_sha256: str | None,
+    ) -> None:
+        """Record that message *uid* was handled with *outcome* (replacing an older row)."""
+        c = mailbox_messages.c
+        key = (c.mailbox == mailbox, c.folder == folder, c.uidvalidity == uidvalidity, c.uid == uid)
+        row = {
+            "mailbox": mailbox,
+            "folder": folder,
+            "uidvalidity": uidvalidity,
+            "uid": uid,
+            "blob_sha256": blob_sha256,
+            "outcome": outcome,
+            "handled_at": dt.datetime.now(dt.UTC),
+        }
+        with self._errors(), self._write() as conn:
+            conn.execute(delete(mailbox_messages).where(*key))
+            conn.execute(mailbox_messages.insert().values(row))
+
+    def outcomes(self, mailbox: str) -> Iterator[tuple[str, int, int, str]]:
+        """(folder, uidvalidity, uid, outcome) of every message handled in *mailbox*."""
+        c = mailbox_messages.c
+        query = (
+            select(c.folder, c.uidvalidity, c.uid, c.outcome)
+            .where(c.mailbox == mailbox)
+            .order_by(c.folder, c.uidvalidity, c.uid)
+        )
+        with self._errors(), self.engine.connect() as conn:
+            for folder, validity, uid, outcome in conn.execute(query):
+                yield str(folder), int(validity), int(uid), str(outcome)

@@ -1,0 +1,405 @@
+"""A small interface over one IMAP mailbox, and an in-memory fake of it for unit tests.
+
+The poller needs few operations: select a folder (learning its UIDVALIDITY, RFC 9051 §2.3.1.1),
+list UIDs, read message sizes, fetch whole messages with ``BODY.PEEK[]`` (which leaves ``\\Seen``
+alone, RFC 9051 §6.4.5), move messages, create folders. :func:`connect` opens a verified TLS
+(implicit, or STARTTLS, RFC 9051 §6.2.1) connection and logs in with a password or an OAuth 2.0
+bearer token (SASL XOAUTH2 or OAUTHBEARER, RFC 7628). Folder names are given as text;
+imapclient encodes them in modified UTF-7 (RFC 3501 §5.1.3).
+
+Errors::
+
+    IngestError
+    └── MailboxError                 the mailbox cannot be used as configured
+        ├── MailboxUnavailable       cannot connect, timed out, connection lost (transient)
+        ├── TLSVerificationFailed    the server's certificate is not trusted
+        └── LoginRefused             the server refused the credentials (or no token)
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from imapclient import IMAPClient, SocketTimeout
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
+
+from ingest.errors import IngestError, quote
+
+Security = Literal["tls", "starttls", "plain"]
+Mechanism = Literal["auto", "xoauth2", "oauthbearer"]
+DELETED = b"\\Deleted"
+
+
+class MailboxError(IngestError):
+    """The mailbox cannot be used as configured (a missing folder, a refused command)."""
+
+
+class MailboxUnavailable(MailboxError):
+    """The server cannot be reached, timed out or dropped the connection; worth a retry."""
+
+
+class TLSVerificationFailed(MailboxError):
+    """The server's certificate is not trusted for its name; never retried, never ignored."""
+
+
+class LoginRefused(MailboxError):
+    """The server refused the login, or no access token could be had."""
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Where the server is and how to protect the connection to it."""
+
+    host: str
+    port: int
+    security: Security = "tls"
+    ca_file: Path | None = None
+    timeout: float = 60.0
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordAuth:
+    username: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenAuth:
+    """OAuth 2.0: *token* is called once per login and returns a fresh access token."""
+
+    username: str
+    token: Callable[[], str] = field(repr=False)
+    mechanism: Mechanism = "auto"
+
+
+Auth = PasswordAuth | TokenAuth
+
+
+class Mailbox(Protocol):
+    """What the poller uses of a mailbox. UIDs refer to the selected folder."""
+
+    def select(self, folder: str) -> int:
+        """Select *folder* read-write and return its UIDVALIDITY."""
+        ...
+
+    def uids(self, since: date | None = None) -> list[int]:
+        """UIDs of the selected folder in ascending order (internal date >= *since*)."""
+        ...
+
+    def sizes(self, uids: Sequence[int]) -> dict[int, int]:
+        """RFC822.SIZE of each UID that still exists."""
+        ...
+
+    def fetch(self, uids: Sequence[int]) -> dict[int, bytes]:
+        """The whole message of each UID that still exists, without setting \\Seen."""
+        ...
+
+    def move(self, uids: Sequence[int], folder: str) -> None:
+        """Move exactly *uids* to *folder*, which must exist."""
+        ...
+
+    def delete(self, uids: Sequence[int]) -> None:
+        """Delete exactly *uids*."""
+        ...
+
+    def ensure_folder(self, folder: str) -> None:
+        """Create *folder* (and its parents, as the server does) unless it exists."""
+        ...
+
+    def folders(self) -> list[str]: ...
+
+    def count(self, folder: str) -> int:
+        """Number of messages in *folder* (STATUS MESSAGES)."""
+        ...
+
+    def wait_for_change(self, timeout: float) -> bool:
+        """IDLE on the selected folder up to *timeout* seconds; True if mail arrived."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@contextmanager
+def translated(endpoint: Endpoint, doing: str) -> Iterator[None]:
+    """Turn imapclient, ssl and socket errors into :class:`MailboxError` subclasses."""
+    try:
+        yield
+    except ssl.SSLCertVerificationError as exc:
+        reason = exc.verify_message or exc.reason or "verification failed"
+        raise TLSVerificationFailed(
+            f"{endpoint}: TLS certificate not trusted ({reason}); "
+            "if the server uses a private CA, name it in ca_file"
+        ) from exc
+    except LoginError as exc:
+        raise LoginRefused(f"{endpoint}: login refused: {_server_text(exc)}") from exc
+    except TimeoutError as exc:
+        raise MailboxUnavailable(f"{endpoint}: timed out while {doing}") from exc
+    except (IMAPClientAbortError, OSError, EOFError) as exc:
+        detail = _server_text(exc) or type(exc).__name__
+        raise MailboxUnavailable(f"{endpoint}: connection lost while {doing}: {detail}") from exc
+    except IMAPClientError as exc:
+        raise MailboxError(f"{endpoint}: {doing} refused: {_server_text(exc)}") from exc
+
+
+def _server_text(exc: BaseException) -> str:
+    text = str(exc)
+    if text.startswith(("b'", 'b"')):
+        text = text[2:-1]
+    return quote(text, 160) if text else ""
+
+
+def tls_context(ca_file: Path | None) -> ssl.SSLContext:
+    """System trust anchors plus *ca_file*; hostname checked; TLS 1.2 or newer."""
+    context = ssl.create_default_context()
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    if ca_file is not None:
+        context.load_verify_locations(cafile=str(ca_file))
+    return context
+
+
+def connect(endpoint: Endpoint, auth: Auth) -> ImapMailbox:
+    """Open a protected connection to *endpoint* and log in; the caller closes it."""
+    context = tls_context(endpoint.ca_file) if endpoint.security != "plain" else None
+    timeout = SocketTimeout(connect=endpoint.timeout, read=endpoint.timeout)
+    with translated(endpoint, "connecting"):
+        client = IMAPClient(
+            endpoint.host,
+            port=endpoint.port,
+            ssl=endpoint.security == "tls",
+            ssl_context=context,
+            timeout=timeout,
+        )
+    mailbox = ImapMailbox(client, endpoint)
+    try:
+        if endpoint.security == "starttls":
+            mailbox.starttls(context)
+        mailbox.login(auth)
+    except BaseException:
+        mailbox.close()
+        raise
+    return mailbox
+
+
+class ImapMailbox:
+    """:class:`Mailbox` over a logged-in :class:`imapclient.IMAPClient`."""
+
+    def __init__(self, client: IMAPClient, endpoint: Endpoint) -> None:
+        self.client = client
+        self.endpoint = endpoint
+
+    def _call(self, doing: str, func: Callable[..., Any], *args: Any) -> Any:
+        with translated(self.endpoint, doing):
+            return func(*args)
+
+    def capabilities(self) -> frozenset[str]:
+        caps = self._call("asking for capabilities", self.client.capabilities)
+        return frozenset(c.decode("ascii", "replace").upper() for c in caps)
+
+    def starttls(self, context: ssl.SSLContext | None) -> None:
+        if "STARTTLS" not in self.capabilities():
+            raise MailboxError(f"{self.endpoint}: server does not offer STARTTLS")
+        self._call("starting TLS", self.client.starttls, context)
+
+    def login(self, auth: Auth) -> None:
+        if isinstance(auth, PasswordAuth):
+            self._call("logging in", self.client.login, auth.username, auth.password)
+            return
+        mechanism = self._mechanism(auth.mechanism)
+        token = auth.token()
+        if mechanism == "oauthbearer":
+            self._call("logging in", self.client.oauthbearer_login, auth.username, token)
+        else:
+            self._call("logging in", self.client.oauth2_login, auth.username, token)
+
+    def _mechanism(self, wanted: Mechanism) -> Mechanism:
+        caps = self.capabilities()
+        offered = [m for m in ("oauthbearer", "xoauth2") if f"AUTH={m.upper()}" in caps]
+        if wanted == "auto" and offered:
+            return offered[0]  # type: ignore[return-value]
+        if wanted in offered:
+            return wanted
+        raise LoginRefused(f"{self.endpoint}: server does not offer SASL {wanted.upper()}")
+
+    def select(self, folder: str) -> int:
+        info = self._call(f"selecting {quote(folder)}", self.client.select_folder, folder)
+        return int(info[b"UIDVALIDITY"])
+
+    def uids(self, since: date | None = None) -> list[int]:
+        criteria: list[Any] = ["SINCE", since] if since else ["ALL"]
+        return sorted(int(u) for u in self._call("searching", self.client.search, criteria))
+
+    def sizes(self, uids: Sequence[int]) -> dict[int, int]:
+        data = self._call("reading sizes", self.client.fetch, list(uids), ["RFC822.SIZE"])
+        return {int(uid): int(item[b"RFC822.SIZE"]) for uid, item in data.items()}
+
+    def fetch(self, uids: Sequence[int]) -> dict[int, bytes]:
+        data = self._call("fetching messages", self.client.fetch, list(uids), ["BODY.PEEK[]"])
+        return {int(uid): bytes(item[b"BODY[]"]) for uid, item in data.items() if b"BODY[]" in item}
+
+    def move(self, uids: Sequence[int], folder: str) -> None:
+        """MOVE (RFC 6851) if offered, else COPY, \\Deleted and UID EXPUNGE of exactly *uids*."""
+        if "MOVE" in self.capabilities():
+            self._call(f"moving to {quote(folder)}", self.client.move, list(uids), folder)
+            return
+        self._call(f"copying to {quote(folder)}", self.client.copy, list(uids), folder)
+        self.delete(uids)
+
+    def delete(self, uids: Sequence[int]) -> None:
+        """Flag \\Deleted and expunge exactly *uids* (UIDPLUS, RFC 4315 §2.1).
+
+        Without UIDPLUS a plain EXPUNGE would also remove messages someone else flagged, so
+        the messages are only flagged and the expunge is left to the mail client.
+        """
+        self._call("flagging \\Deleted", self.client.add_flags, list(uids), [DELETED], True)
+        if "UIDPLUS" in self.capabilities():
+            self._call("expunging", self.client.uid_expunge, list(uids))
+
+    def ensure_folder(self, folder: str) -> None:
+        if not self._call("listing folders", self.client.folder_exists, folder):
+            self._call(f"creating {quote(folder)}", self.client.create_folder, folder)
+
+    def folders(self) -> list[str]:
+        listing = self._call("listing folders", self.client.list_folders)
+        return [str(name) for _flags, _delimiter, name in listing]
+
+    def count(self, folder: str) -> int:
+        status = self._call(f"reading {quote(folder)}", self.client.folder_status, folder)
+        return int(status[b"MESSAGES"])
+
+    def wait_for_change(self, timeout: float) -> bool:
+        """IDLE (RFC 2177) for up to *timeout* seconds; the caller re-IDLEs within 29 minutes."""
+        self._call("starting IDLE", self.client.idle)
+        try:
+            responses = self._call("idling", self.client.idle_check, timeout)
+        finally:
+            self._call("ending IDLE", self.client.idle_done)
+        return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+
+    def close(self) -> None:
+        try:
+            self.client.logout()
+        except (IMAPClientError, OSError):
+            with suppress(IMAPClientError, OSError):
+                self.client.shutdown()
+
+
+@dataclass
+class MemoryFolder:
+    uidvalidity: int
+    messages: dict[int, bytes] = field(default_factory=dict)
+    dates: dict[int, date] = field(default_factory=dict)
+    next_uid: int = 1
+
+
+class MemoryMailbox:
+    """An in-memory :class:`Mailbox` for unit tests.
+
+    ``fail_on`` maps an operation name ("fetch", "move", ...) to the number of successful calls
+    allowed before it raises :class:`MailboxUnavailable`, like a dropped connection.
+    """
+
+    def __init__(self, capabilities: Sequence[str] = ("MOVE", "UIDPLUS")) -> None:
+        self.store: dict[str, MemoryFolder] = {"INBOX": MemoryFolder(uidvalidity=1)}
+        self.caps = frozenset(capabilities)
+        self.selected: str | None = None
+        self.fail_on: dict[str, int] = {}
+        self.calls: list[tuple[str, tuple[int, ...]]] = []
+        self.closed = False
+
+    def add(self, folder: str, data: bytes, when: date | None = None) -> int:
+        box = self.store.setdefault(folder, MemoryFolder(uidvalidity=len(self.store) + 1))
+        uid = box.next_uid
+        box.next_uid += 1
+        box.messages[uid] = data
+        box.dates[uid] = when or date.today()
+        return uid
+
+    def renumber(self, folder: str) -> None:
+        """Give *folder* a new UIDVALIDITY and new UIDs, as a server rebuild would."""
+        old = self.store[folder]
+        new = MemoryFolder(uidvalidity=old.uidvalidity + 100)
+        self.store[folder] = new
+        for uid in sorted(old.messages):
+            self.add(folder, old.messages[uid], old.dates[uid])
+
+    def _step(self, op: str, uids: Sequence[int] = ()) -> None:
+        if self.closed:
+            raise MailboxUnavailable("memory: connection closed")
+        left = self.fail_on.get(op)
+        if left is not None:
+            if left <= 0:
+                self.closed = True
+                raise MailboxUnavailable(f"memory: connection lost during {op}")
+            self.fail_on[op] = left - 1
+        self.calls.append((op, tuple(uids)))
+
+    def _current(self) -> MemoryFolder:
+        if self.selected is None:
+            raise MailboxError("memory: no folder selected")
+        return self.store[self.selected]
+
+    def select(self, folder: str) -> int:
+        self._step("select")
+        if folder not in self.store:
+            raise MailboxError(f"memory: selecting {quote(folder)} refused: no such folder")
+        self.selected = folder
+        return self.store[folder].uidvalidity
+
+    def uids(self, since: date | None = None) -> list[int]:
+        self._step("uids")
+        box = self._current()
+        return sorted(u for u in box.messages if since is None or box.dates[u] >= since)
+
+    def sizes(self, uids: Sequence[int]) -> dict[int, int]:
+        self._step("sizes", uids)
+        box = self._current()
+        return {u: len(box.messages[u]) for u in uids if u in box.messages}
+
+    def fetch(self, uids: Sequence[int]) -> dict[int, bytes]:
+        self._step("fetch", uids)
+        box = self._current()
+        return {u: box.messages[u] for u in uids if u in box.messages}
+
+    def move(self, uids: Sequence[int], folder: str) -> None:
+        self._step("move", uids)
+        if folder not in self.store:
+            raise MailboxError(f"memory: moving to {quote(folder)} refused: no such folder")
+        box = self._current()
+        for uid in uids:
+            if uid in box.messages:
+                self.add(folder, box.messages.pop(uid), box.dates.pop(uid))
+
+    def delete(self, uids: Sequence[int]) -> None:
+        self._step("delete", uids)
+        box = self._current()
+        for uid in uids:
+            box.messages.pop(uid, None)
+
+    def ensure_folder(self, folder: str) -> None:
+        self._step("ensure_folder")
+        self.store.setdefault(folder, MemoryFolder(uidvalidity=len(self.store) + 1))
+
+    def folders(self) -> list[str]:
+        return sorted(self.store)
+
+    def count(self, folder: str) -> int:
+        return len(self.store[folder].messages)
+
+    def wait_for_change(self, timeout: float) -> bool:
+        self._step("idle")
+        return False
+
+    def close(self) -> None:
+        self.closed = True
+
+    def contents(self, folder: str) -> list[bytes]:
+        return [self.store[folder].messages[u] for u in sorted(self.store[folder].messages)]

@@ -1,0 +1,144 @@
+"""OAuth 2.0 access tokens for IMAP logins (SASL XOAUTH2 / OAUTHBEARER, RFC 7628).
+
+Two sources: a ``token_command`` (any program printing an access token, run without a shell),
+and Microsoft Entra's client-credentials grant (RFC 6749 §4.4) through MSAL, with the token
+cache kept in a file so cron runs reuse a token until it expires. A token is never logged and
+never put in an error message.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import msal
+
+from ingest.errors import quote
+from ingest.mailbox import LoginRefused
+
+TOKEN_COMMAND_TIMEOUT = 30.0
+MICROSOFT_IMAP_SCOPE = "https://outlook.office365.com/.default"
+MICROSOFT_LOGIN = "https://login.microsoftonline.com"
+
+
+class OAuthError(LoginRefused):
+    """No access token could be obtained (the command failed, the identity provider refused)."""
+
+
+def run_token_command(command: str, timeout: float = TOKEN_COMMAND_TIMEOUT) -> str:
+    """Run *command* (split like a shell would, but without one) and return its first line.
+
+    Its stderr is passed through to ours, so a helper's own prompt or error reaches cron mail.
+    """
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise OAuthError(f"token_command cannot be split into words: {exc}") from exc
+    if not argv:
+        raise OAuthError("token_command is empty")
+    try:
+        done = subprocess.run(  # noqa: S603  (argv from the config, no shell)
+            argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=timeout, check=False
+        )
+    except FileNotFoundError as exc:
+        raise OAuthError(f"token_command: {quote(argv[0])} not found") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise OAuthError(f"token_command {quote(argv[0])} took more than {timeout:g} s") from exc
+    except OSError as exc:
+        raise OAuthError(f"token_command {quote(argv[0])} cannot run: {exc.strerror}") from exc
+    if done.returncode != 0:
+        raise OAuthError(f"token_command {quote(argv[0])} exited {done.returncode}")
+    lines = done.stdout.decode("utf-8", "replace").strip().splitlines()
+    token = lines[0].strip() if lines else ""
+    if not token or any(c.isspace() for c in token):
+        raise OAuthError(f"token_command {quote(argv[0])} printed no access token")
+    return token
+
+
+class MicrosoftTokenSource:
+    """App-only tokens for Exchange Online IMAP, cached in *cache_file* (mode 0600).
+
+    *credential* is a client secret, or a certificate as MSAL takes it (private key and
+    certificate in PEM; MSAL derives the SHA-256 thumbprint). *http_client* is for tests.
+    """
+
+    def __init__(
+        self,
+        tenant_id: str,
+        client_id: str,
+        credential: str | dict[str, str],
+        cache_file: Path,
+        *,
+        authority: str = MICROSOFT_LOGIN,
+        http_client: Any = None,
+    ) -> None:
+        self.cache_file = cache_file
+        self.cache = msal.SerializableTokenCache()
+        if cache_file.exists():
+            self.cache.deserialize(cache_file.read_text(encoding="utf-8"))
+        options: dict[str, Any] = {"http_client": http_client} if http_client else {}
+        self.app = msal.ConfidentialClientApplication(
+            client_id,
+            client_credential=credential,
+            authority=f"{authority}/{tenant_id}",
+            token_cache=self.cache,
+            **options,
+        )
+
+    def __call__(self) -> str:
+        try:
+            result = self.app.acquire_token_for_client(scopes=[MICROSOFT_IMAP_SCOPE])
+        except (OSError, ValueError) as exc:
+            raise OAuthError(f"Microsoft token request failed: {type(exc).__name__}") from exc
+        self._save_cache()
+        if "access_token" not in result:
+            error = str(result.get("error", "unknown error"))
+            raise OAuthError(f"Microsoft refused the token request: {quote(error)}")
+        return str(result["access_token"])
+
+    def _save_cache(self) -> None:
+        if not self.cache.has_state_changed:
+            return
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=self.cache_file.parent, prefix=".msal-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(self.cache.serialize())
+            os.replace(tmp, self.cache_file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def certificate_credential(pem_file: Path) -> dict[str, str]:
+    """Split a PEM file holding a private key and its certificate into MSAL's form."""
+    text = pem_file.read_text(encoding="ascii")
+    blocks = _pem_blocks(text)
+    keys = [b for label, b in blocks if label.endswith("PRIVATE KEY")]
+    certs = [b for label, b in blocks if label == "CERTIFICATE"]
+    if len(keys) != 1 or not certs:
+        raise OAuthError(f"{pem_file}: needs one private key and its certificate, in PEM")
+    return {"private_key": keys[0], "public_certificate": certs[0]}
+
+
+def _pem_blocks(text: str) -> list[tuple[str, str]]:
+    blocks: list[tuple[str, str]] = []
+    label: str | None = None
+    lines: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("-----BEGIN ") and line.endswith("-----"):
+            label, lines = line[11:-5], [line]
+        elif label is not None:
+            lines.append(line)
+            if line == f"-----END {label}-----":
+                blocks.append((label, "\n".join(lines) + "\n"))
+                label = None
+    return blocks
+
+
+TokenSource = Callable[[], str]

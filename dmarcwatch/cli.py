@@ -29,7 +29,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="dmarcwatch",
-        description="Read DMARC aggregate (rua) reports: who sends as your domain, and does it align?",
+        description="Read DMARC aggregate (rua) reports: who sends as your domain, "
+        "and does it align?",
     )
     parser.add_argument("--version", action="version", version=f"dmarcwatch {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -28,7 +28,7 @@ class DkimAuthResult:
 
 @dataclass(frozen=True, slots=True)
 class SpfAuthResult:
-    """The SPF check (``auth_results/spf``); ``scope`` is ``mfrom`` unless the report says ``helo``."""
+    """The SPF check (``auth_results/spf``); ``scope`` is ``mfrom`` unless it says ``helo``."""
 
     domain: str
     scope: str | None

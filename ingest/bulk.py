@@ -1,0 +1,105 @@
+"""Writing a report's records fast: plain tuples in batches, no per-row ORM work.
+
+Records are consumed in batches of :data:`BATCH_RECORDS`, so memory stays bounded however
+large a report is. Each batch becomes rows for ``records``, ``dkim_results``, ``spf_results``
+and ``reasons``, written with one ``executemany`` per table on SQLite and one ``COPY … FROM
+STDIN`` per table on PostgreSQL, inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Connection, Table
+
+from ingest import schema
+from ingest.model import Record
+
+BATCH_RECORDS = 5000
+
+Row = tuple[Any, ...]
+
+
+@dataclass(slots=True)
+class Batch:
+    """The rows of up to BATCH_RECORDS records, one list per table."""
+
+    records: list[Row] = field(default_factory=list)
+    dkim: list[Row] = field(default_factory=list)
+    spf: list[Row] = field(default_factory=list)
+    reasons: list[Row] = field(default_factory=list)
+    messages: int = 0
+
+    def tables(self) -> Iterator[tuple[Table, list[Row]]]:
+        yield schema.records, self.records
+        yield schema.dkim_results, self.dkim
+        yield schema.spf_results, self.spf
+        yield schema.reasons, self.reasons
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    records: int
+    messages: int
+
+
+def batches(
+    report_pk: int, records: Iterable[Record], size: int = BATCH_RECORDS
+) -> Iterator[Batch]:
+    """Turn records into table rows, *size* records at a time; ``seq`` counts from 0."""
+    iterator = iter(records)
+    seq = 0
+    while chunk := list(islice(iterator, size)):
+        batch = Batch()
+        for record in chunk:
+            _add(batch, report_pk, seq, record)
+            seq += 1
+        yield batch
+
+
+def _add(batch: Batch, pk: int, seq: int, r: Record) -> None:
+    batch.records.append(
+        (pk, seq, r.source_ip, r.count, r.disposition, r.dkim, r.spf, r.header_from,
+         r.envelope_from, r.envelope_to)
+    )  # fmt: skip
+    batch.messages += r.count
+    for i, d in enumerate(r.dkim_results):
+        batch.dkim.append((pk, seq, i, d.domain, d.selector, d.result, d.human_result))
+    for i, s in enumerate(r.spf_results):
+        batch.spf.append((pk, seq, i, s.domain, s.scope, s.result, s.human_result))
+    for i, reason in enumerate(r.reasons):
+        batch.reasons.append((pk, seq, i, reason.type, reason.comment))
+
+
+def write_records(conn: Connection, report_pk: int, records: Iterable[Record]) -> Written:
+    """Write every record of one report in the connection's open transaction."""
+    write = _copy if conn.dialect.name == "postgresql" else _executemany
+    count = messages = 0
+    for batch in batches(report_pk, records):
+        for table, rows in batch.tables():
+            if rows:
+                write(conn, table, rows)
+        count += len(batch.records)
+        messages += batch.messages
+    return Written(count, messages)
+
+
+def _columns(table: Table) -> str:
+    return ", ".join(f'"{c.name}"' for c in table.columns)
+
+
+def _executemany(conn: Connection, table: Table, rows: list[Row]) -> None:
+    marks = ", ".join("?" for _ in table.columns)
+    sql = f'INSERT INTO "{table.name}" ({_columns(table)}) VALUES ({marks})'  # noqa: S608
+    conn.exec_driver_sql(sql, rows)
+
+
+def _copy(conn: Connection, table: Table, rows: list[Row]) -> None:
+    raw: Any = conn.connection.driver_connection  # a psycopg.Connection, in our transaction
+    sql = f'COPY "{table.name}" ({_columns(table)}) FROM STDIN'
+    with raw.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)

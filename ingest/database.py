@@ -1,0 +1,225 @@
+"""Connecting to the store's database: URLs, engines, write transactions and error translation.
+
+Two backends are supported: SQLite (the default, one file) and PostgreSQL through psycopg 3
+(``postgresql+psycopg://``; plain ``postgresql://`` means the same). Driver and server errors
+that a user can act on become :class:`~ingest.errors.StoreError` subclasses with one-line
+messages that never show the password.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import StaticPool
+
+from ingest.errors import StoreError, StoreNotWritable, StoreUnavailable
+
+SQLITE_BUSY_TIMEOUT_S = 30
+"""How long an SQLite writer waits for another process's write transaction to finish."""
+
+POSTGRES_CONNECT_TIMEOUT_S = 10
+
+POSTGRES_MISSING = "PostgreSQL support is not installed: pip install 'dmarcwatch[postgres]'"
+
+_WRITE = "dmarcwatch_write"
+"""Execution option: begin the transaction as a writer (``BEGIN IMMEDIATE`` on SQLite)."""
+
+
+def parse_url(url: str) -> URL:
+    """Parse a store URL; a bare filesystem path means an SQLite file."""
+    if "://" not in url:
+        return URL.create("sqlite", database=str(Path(url).expanduser()))
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        raise StoreUnavailable(f"not a database URL: {mask_text(url)}") from None
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        raise StoreUnavailable(
+            f"unsupported database {parsed.drivername!r}: use sqlite:///PATH or postgresql://…"
+        )
+    return parsed
+
+
+def masked(url: URL) -> str:
+    """The URL as text with its password replaced by ``***``."""
+    return url.render_as_string(hide_password=True)
+
+
+def mask_text(text: str) -> str:
+    """Hide a password in URL-like text that could not be parsed (``scheme://user:pw@host``)."""
+    scheme, sep, rest = text.partition("://")
+    creds, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in creds:
+        return text
+    return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The database file of an SQLite URL, or ``None`` for an in-memory database."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file::memory:"):
+        return None
+    return Path(database)
+
+
+def create(url: URL) -> Engine:
+    """An engine for *url*, configured for the store (pragmas, timeouts, transactions)."""
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    return _postgres_engine(url)
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    path = sqlite_path(url)
+    if path is None:
+        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        _prepare_directory(path)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _prepare_directory(path: Path) -> None:
+    """Create the database's directory; WAL mode also needs it writable (for -wal/-shm files)."""
+    directory = path.parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreNotWritable(
+            f"cannot create the store's directory {directory}: {err.strerror}"
+        ) from err
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise StoreNotWritable(f"the store's directory {directory} is not writable")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise StoreNotWritable(f"the store {path} is read-only")
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    """Per-connection setup: own transaction control, WAL, busy timeout, foreign keys."""
+    dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event emits BEGIN itself
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")  # durable enough in WAL mode
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    """Begin explicitly: writers take the write lock up front so they queue instead of failing."""
+    immediate = conn.get_execution_options().get(_WRITE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _postgres_engine(url: URL) -> Engine:
+    connect_args: dict[str, Any] = {"application_name": "dmarcwatch"}
+    if "connect_timeout" not in url.query:
+        connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S
+    try:
+        return create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+    except ImportError:
+        raise StoreUnavailable(POSTGRES_MISSING) from None
+
+
+@contextlib.contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection inside one write transaction: committed on success, rolled back on error."""
+    with engine.connect() as conn:
+        conn.execution_options(**{_WRITE: True})
+        with conn.begin():
+            yield conn
+
+
+@contextlib.contextmanager
+def translated_errors(url: URL) -> Iterator[None]:
+    """Turn database errors a user can act on into StoreError subclasses naming the store.
+
+    Other exceptions (including the input's own errors raised while records are consumed) pass
+    through unchanged.
+    """
+    try:
+        yield
+    except exc.DBAPIError as err:
+        translated = translate(err.orig, url)
+        if translated is None:
+            raise
+        raise translated from err
+    except sqlite3.Error as err:  # in case a driver error escapes SQLAlchemy's wrapping
+        translated = translate(err, url)
+        if translated is None:
+            raise
+        raise translated from err
+
+
+def translate(orig: BaseException | None, url: URL) -> StoreError | None:
+    """The StoreError for a driver exception, or ``None`` when it is not the user's to fix."""
+    where = masked(url)
+    if isinstance(orig, sqlite3.Error):
+        return _translate_sqlite(orig, where)
+    if orig is not None and type(orig).__module__.startswith("psycopg"):
+        sqlstate = getattr(orig, "sqlstate", None) or ""
+        return _translate_postgres(one_line(orig, url.password), sqlstate, type(orig), where)
+    return None
+
+
+_SQLITE_NOT_WRITABLE_WHY = {
+    "SQLITE_READONLY": "it is read-only",
+    "SQLITE_FULL": "the disk is full",
+    "SQLITE_PERM": "permission denied",
+    "SQLITE_CANTOPEN": "the file cannot be opened or created (check permissions)",
+    "SQLITE_IOERR": "disk I/O error",
+}
+
+
+def _translate_sqlite(orig: sqlite3.Error, where: str) -> StoreError | None:
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    base = "_".join(name.split("_")[:2])  # SQLITE_IOERR_WRITE -> SQLITE_IOERR
+    if base in _SQLITE_NOT_WRITABLE_WHY:
+        why = _SQLITE_NOT_WRITABLE_WHY[base]
+        return StoreNotWritable(f"cannot write to the store {where}: {why}")
+    if base in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+        return StoreUnavailable(
+            f"the store {where} stayed locked by another process for "
+            f"{SQLITE_BUSY_TIMEOUT_S} s; try again later"
+        )
+    if base in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+        return StoreUnavailable(f"the store {where} is not a usable SQLite database ({orig})")
+    return None
+
+
+def _translate_postgres(
+    message: str, sqlstate: str, kind: type[BaseException], where: str
+) -> StoreError | None:
+    """Map PostgreSQL SQLSTATEs (Appendix A of the PostgreSQL manual) to store errors."""
+    if sqlstate in ("53100", "25006", "42501"):  # disk_full, read_only_sql_transaction, privilege
+        return StoreNotWritable(f"cannot write to the store {where}: {message}")
+    # No SQLSTATE: the connection failed before the server answered (refused, timeout, DNS).
+    # 08 connection exception, 28 authorization, 3D no such database, 53 resources, 57 shutdown.
+    no_answer = sqlstate == "" and kind.__name__ == "OperationalError"
+    if no_answer or sqlstate[:2] in ("08", "28", "3D", "53", "57"):
+        return StoreUnavailable(f"cannot use the store {where}: {message}")
+    return None
+
+
+def one_line(err: BaseException, password: str | None) -> str:
+    """A driver message on one line (its lines joined, 300 characters at most), password hidden."""
+    parts = [line.strip() for line in str(err).splitlines() if line.strip()]
+    text = "; ".join(parts) or type(err).__name__
+    if password:
+        text = text.replace(password, "***")
+    return text[:300]

@@ -1,0 +1,130 @@
+"""The store's schema version and the steps that bring an older store up to date.
+
+``meta.schema_version`` holds the version of a store. Version 1 is the schema of the first
+release. :mod:`ingest.schema` always describes the latest version, :data:`LATEST`:
+
+- an empty database gets every table of :mod:`ingest.schema` at once and is stamped LATEST;
+- a store at an older version runs each later :class:`Migration` in order, each step in its own
+  transaction together with the new version number, so an interrupted upgrade resumes where
+  it stopped;
+- a store at a newer version than this program knows is refused (:class:`SchemaError`).
+
+Concurrent openers are serialised: SQLite's ``BEGIN IMMEDIATE`` and, on PostgreSQL, a
+transaction-level advisory lock.
+
+To change the schema: edit :mod:`ingest.schema`, append a ``Migration(N, …)`` to
+:data:`MIGRATIONS` that turns a version N-1 store into the same shape, and regenerate nothing;
+``tests/store/test_migrations.py`` checks that a migrated first-release store and a new store
+end up with the same tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, inspect, select, update
+
+from ingest import schema
+from ingest.database import write_transaction
+from ingest.errors import SchemaError
+
+BASELINE = 1
+"""The first release's schema version."""
+
+_ADVISORY_KEY = 0x646D_6172_6377_01  # "dmarcw" + 1: serialises schema changes on PostgreSQL
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One step from version ``version - 1`` to ``version``; ``apply`` runs in a transaction."""
+
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+MIGRATIONS: tuple[Migration, ...] = ()
+"""Steps after the baseline, in order (version 2, 3, …)."""
+
+
+def latest(steps: Sequence[Migration] = MIGRATIONS) -> int:
+    """The version a store has after every step."""
+    return steps[-1].version if steps else BASELINE
+
+
+def migrate(engine: Engine, *, create: bool = True, steps: Sequence[Migration] = MIGRATIONS) -> int:
+    """Create or upgrade the schema; return the store's (latest) version.
+
+    With ``create=False`` an empty database is refused instead of being given the schema.
+    """
+    _check_order(steps)
+    while True:
+        with write_transaction(engine) as conn:
+            done = _advance(conn, create=create, steps=steps)
+        if done is not None:
+            return done
+
+
+def _advance(conn: Connection, *, create: bool, steps: Sequence[Migration]) -> int | None:
+    """Make one step of progress in the current transaction; the final version once up to date."""
+    _serialise(conn)
+    version = current_version(conn)
+    target = latest(steps)
+    if version is None:
+        if not create:
+            raise SchemaError("the database has no dmarcwatch store in it (run an import first)")
+        _create_all(conn, target)
+        return target
+    if version > target:
+        raise SchemaError(
+            f"the store has schema version {version}, newer than this dmarcwatch knows "
+            f"({target}): upgrade dmarcwatch"
+        )
+    if version == target:
+        return version
+    step = next(s for s in steps if s.version == version + 1)
+    step.apply(conn)
+    _set_version(conn, step.version)
+    return None
+
+
+def current_version(conn: Connection) -> int | None:
+    """The store's schema version, or ``None`` when the database has no store yet."""
+    if not inspect(conn).has_table(schema.meta.name):
+        return None
+    query = select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+    value = conn.execute(query).scalar_one_or_none()
+    if value is None or not value.isdigit():
+        raise SchemaError(f"the store's schema version is unreadable ({value!r})")
+    return int(value)
+
+
+def _create_all(conn: Connection, version: int) -> None:
+    ours = set(schema.metadata.tables)
+    clashing = sorted(ours & set(inspect(conn).get_table_names()))
+    if clashing:
+        raise SchemaError(
+            "the database has tables named like dmarcwatch's but no schema version "
+            f"({', '.join(clashing)}): use an empty database"
+        )
+    schema.metadata.create_all(conn)
+    conn.execute(schema.meta.insert().values(key="schema_version", value=str(version)))
+
+
+def _set_version(conn: Connection, version: int) -> None:
+    conn.execute(
+        update(schema.meta).where(schema.meta.c.key == "schema_version").values(value=str(version))
+    )
+
+
+def _serialise(conn: Connection) -> None:
+    """Hold off other openers until this transaction ends (SQLite: BEGIN IMMEDIATE does it)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_KEY})")
+
+
+def _check_order(steps: Sequence[Migration]) -> None:
+    expected = range(BASELINE + 1, BASELINE + 1 + len(steps))
+    if [s.version for s in steps] != list(expected):
+        raise ValueError("migration steps must be numbered consecutively from 2")

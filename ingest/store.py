@@ -1,0 +1,380 @@
+"""The store: original inputs (blobs), parsed reports, rejects and named locks, over SQL.
+
+A report is stored whole or not at all: :meth:`Store.add_report` writes its row, records and
+results in one transaction. The natural key (org, report id, policy domain, period; RFC 7489
+section 7.2.1.1 makes report ids unique per reporter) is a unique constraint, so a report
+imported twice, even by two processes at once, is stored once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import threading
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Literal, Self
+
+from sqlalchemy import Engine, Select, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL
+
+from ingest import database, locks, migrations, schema
+from ingest.bulk import write_records
+from ingest.errors import StoreUnavailable
+from ingest.model import Record, ReportEnd, ReportHeader
+
+ReportKey = tuple[str, str, str, int, int]
+
+_KEY_COLUMNS = (
+    schema.reports.c.org_name,
+    schema.reports.c.report_id,
+    schema.reports.c.policy_domain,
+    schema.reports.c.begin_ts,
+    schema.reports.c.end_ts,
+)
+
+_PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What :meth:`Store.add_report` did; ``report_pk`` is ``None`` for a duplicate."""
+
+    status: Literal["stored", "duplicate"]
+    report_pk: int | None
+    records: int
+    messages: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoreTotals:
+    """Row counts of a store (messages: the sum of the records' counts)."""
+
+    reports: int
+    records: int
+    messages: int
+    rejects: int
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Store:
+    """A dmarcwatch store on SQLite or PostgreSQL; open it with :meth:`Store.open`."""
+
+    def __init__(self, engine: Engine, url: URL) -> None:
+        self.engine = engine
+        self._url = url
+        self.url = database.masked(url)
+        self.dialect = engine.dialect.name
+        self._memory_locks: dict[str, threading.Lock] = {}
+
+    @classmethod
+    def open(cls, url: str, *, create: bool = True) -> Store:
+        """Connect, then create or upgrade the schema (:func:`ingest.migrations.migrate`).
+
+        *url* is ``sqlite:///PATH``, ``postgresql+psycopg://…`` (or ``postgresql://…``), or a
+        bare file path. With ``create=False`` a database without a store is refused.
+        """
+        parsed = database.parse_url(url)
+        path = database.sqlite_path(parsed)
+        if not create and path is not None and not path.exists():
+            raise StoreUnavailable(f"no store at {path}")
+        engine = database.create(parsed)
+        try:
+            with database.translated_errors(parsed):
+                migrations.migrate(engine, create=create)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, parsed)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    def _errors(self) -> contextlib.AbstractContextManager[None]:
+        return database.translated_errors(self._url)
+
+    # Reports --------------------------------------------------------------------------------
+
+    def has_report(self, key: ReportKey) -> str | None:
+        """The stored report's content hash for a natural key, or ``None`` if not stored."""
+        query = select(schema.reports.c.content_sha256).where(
+            *(column == value for column, value in zip(_KEY_COLUMNS, key, strict=True))
+        )
+        with self._errors(), self.engine.connect() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
+    def add_report(
+        self,
+        header: ReportHeader,
+        records: Iterable[Record],
+        end: Callable[[], ReportEnd],
+        *,
+        source: str,
+        location: str,
+        blob_sha256: str,
+        content_sha256: Callable[[], str],
+    ) -> AddResult:
+        """Store one report in one transaction, or find it is a duplicate.
+
+        The blob must have been stored (:meth:`put_blob`). A duplicate is detected before any
+        record is consumed. Any exception while the records are consumed (the parser's
+        included) rolls everything back and is re-raised: no half report is ever stored.
+        ``end`` and ``content_sha256`` are called after the last record.
+        """
+        insert = self._insert(schema.reports).values(
+            _report_values(header, source, location, blob_sha256)
+        )
+        insert = insert.on_conflict_do_nothing(index_elements=list(_KEY_COLUMNS))
+        with self._errors(), database.write_transaction(self.engine) as conn:
+            pk = conn.execute(insert.returning(schema.reports.c.id)).scalar_one_or_none()
+            if pk is None:
+                conn.rollback()
+                return AddResult("duplicate", None, 0, 0)
+            written = write_records(conn, pk, records)
+            finished = end()
+            warnings = [*header.warnings, *finished.warnings]
+            conn.execute(
+                update(schema.reports)
+                .where(schema.reports.c.id == pk)
+                .values(
+                    record_count=written.records,
+                    message_count=written.messages,
+                    warnings=json.dumps(warnings, ensure_ascii=False),
+                    content_sha256=content_sha256(),
+                )
+            )
+        return AddResult("stored", pk, written.records, written.messages)
+
+    def delete_reports_from_blob(self, sha256: str) -> int:
+        """Delete every report parsed from a blob (with its records); return how many."""
+        statement = delete(schema.reports).where(schema.reports.c.blob_sha256 == sha256)
+        with self._errors(), database.write_transaction(self.engine) as conn:
+            return conn.execute(statement).rowcount
+
+    # Blobs ----------------------------------------------------------------------------------
+
+    def put_blob(self, data: bytes) -> str:
+        """Keep an input's original bytes (zlib level 6) once per SHA-256; return the hash."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        with self._errors():
+            if self._blob_exists(sha256):
+                return sha256  # a re-import: no compression, no write
+            row = {
+                "sha256": sha256,
+                "size": len(data),
+                "compression": "zlib",
+                "data": zlib.compress(data, 6),
+                "first_seen": _now(),
+            }
+            insert = self._insert(schema.blobs).values(row).on_conflict_do_nothing()
+            with database.write_transaction(self.engine) as conn:
+                conn.execute(insert)
+        return sha256
+
+    def _blob_exists(self, sha256: str) -> bool:
+        query = select(schema.blobs.c.sha256).where(schema.blobs.c.sha256 == sha256)
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
+    def get_blob(self, sha256: str) -> bytes:
+        """The original bytes of a stored blob; :class:`KeyError` if there is none."""
+        query = select(schema.blobs.c.compression, schema.blobs.c.data).where(
+            schema.blobs.c.sha256 == sha256
+        )
+        with self._errors(), self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise KeyError(sha256)
+        if row.compression != "zlib":
+            raise ValueError(f"blob {sha256} has unknown compression {row.compression!r}")
+        return zlib.decompress(row.data)
+
+    def iter_blobs(self, *, rejected_only: bool) -> Iterator[tuple[str, str]]:
+        """``(sha256, source)`` of every blob, or of every rejected one, in hash order.
+
+        Read in pages, so no transaction stays open while the caller works on a blob.
+        """
+        query = _rejected_blobs() if rejected_only else _all_blobs()
+        sha_column = query.selected_columns[0]
+        after = ""
+        while True:
+            page = query.where(sha_column > after).order_by(sha_column).limit(_PAGE)
+            with self._errors(), self.engine.connect() as conn:
+                rows = [row.tuple() for row in conn.execute(page)]
+            yield from rows
+            if len(rows) < _PAGE:
+                return
+            after = rows[-1][0]
+
+    # Rejects --------------------------------------------------------------------------------
+
+    def record_reject(
+        self,
+        *,
+        blob_sha256: str,
+        location: str,
+        source: str,
+        reason: str,
+        reject_class: str,
+        size: int,
+    ) -> bool:
+        """Note a rejected input; ``True`` the first time this (blob, location) is rejected.
+
+        A repeat counts ``times_seen`` up and keeps the latest reason and class.
+        """
+        now = _now()
+        row = {
+            "blob_sha256": blob_sha256,
+            "location": location,
+            "source": source,
+            "reason": reason,
+            "reject_class": reject_class,
+            "size": size,
+            "first_seen": now,
+            "last_seen": now,
+            "times_seen": 1,
+        }
+        insert = self._insert(schema.rejects).values(row).on_conflict_do_nothing()
+        rejects = schema.rejects.c
+        again = (
+            update(schema.rejects)
+            .where(rejects.blob_sha256 == blob_sha256, rejects.location == location)
+            .values(
+                times_seen=rejects.times_seen + 1,
+                last_seen=now,
+                reason=reason,
+                reject_class=reject_class,
+                size=size,
+            )
+        )
+        with self._errors(), database.write_transaction(self.engine) as conn:
+            if conn.execute(insert.returning(rejects.id)).first() is not None:
+                return True
+            conn.execute(again)
+            return False
+
+    def clear_reject(self, blob_sha256: str, location: str) -> None:
+        """Forget a reject, after the input was parsed successfully."""
+        rejects = schema.rejects.c
+        statement = delete(schema.rejects).where(
+            rejects.blob_sha256 == blob_sha256, rejects.location == location
+        )
+        with self._errors(), database.write_transaction(self.engine) as conn:
+            conn.execute(statement)
+
+    # Totals and locks -----------------------------------------------------------------------
+
+    def totals(self) -> StoreTotals:
+        """Counts of reports, records, messages and rejects."""
+        records = schema.records
+        query = select(
+            select(func.count()).select_from(schema.reports).scalar_subquery(),
+            select(func.count()).select_from(records).scalar_subquery(),
+            select(func.coalesce(func.sum(records.c.count), 0)).scalar_subquery(),
+            select(func.count()).select_from(schema.rejects).scalar_subquery(),
+        )
+        with self._errors(), self.engine.connect() as conn:
+            row = conn.execute(query).one()
+        return StoreTotals(*(int(value) for value in row))
+
+    @contextlib.contextmanager
+    def lock(self, name: str) -> Iterator[None]:
+        """Hold the named lock across processes for the ``with`` block; busy → LockBusy."""
+        locks.check_name(name)
+        path = database.sqlite_path(self._url)
+        held: contextlib.AbstractContextManager[None]
+        if self.dialect == "postgresql":
+            held = locks.advisory_lock(self.engine, name, self.url)
+        elif path is not None:
+            held = locks.file_lock(path.with_name(f"{path.name}.{name}.lock"), name, self.url)
+        else:
+            memory = self._memory_locks.setdefault(name, threading.Lock())
+            held = locks.thread_lock(memory, name, self.url)
+        with self._errors(), held:
+            yield
+
+    # Helpers --------------------------------------------------------------------------------
+
+    def _insert(self, table: Any) -> Any:
+        """The dialect's INSERT, which has ``on_conflict_do_nothing``."""
+        if self.dialect == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+
+def _report_values(
+    header: ReportHeader, source: str, location: str, blob_sha256: str
+) -> dict[str, Any]:
+    m, p = header.metadata, header.policy
+    return {
+        "org_name": m.org_name,
+        "email": m.email,
+        "report_id": m.report_id,
+        "policy_domain": p.domain,
+        "begin_ts": m.begin,
+        "end_ts": m.end,
+        "schema": header.schema,
+        "version": header.version,
+        "extra_contact_info": m.extra_contact_info,
+        "generator": m.generator,
+        "errors": json.dumps(list(m.errors), ensure_ascii=False),
+        "adkim": p.adkim,
+        "aspf": p.aspf,
+        "p": p.p,
+        "sp": p.sp,
+        "np": p.np,
+        "pct": p.pct,
+        "fo": p.fo,
+        "testing": p.testing,
+        "discovery_method": p.discovery_method,
+        "warnings": json.dumps(list(header.warnings), ensure_ascii=False),
+        "record_count": 0,
+        "message_count": 0,
+        "source": source,
+        "location": location,
+        "blob_sha256": blob_sha256,
+        "ingested_at": _now(),
+    }
+
+
+def _rejected_blobs() -> Select[str, str]:
+    rejects = schema.rejects.c
+    return select(rejects.blob_sha256, func.min(rejects.source)).group_by(rejects.blob_sha256)
+
+
+def _all_blobs() -> Select[str, str]:
+    blobs = schema.blobs.c
+    from_reports = (
+        select(func.min(schema.reports.c.source))
+        .where(schema.reports.c.blob_sha256 == blobs.sha256)
+        .scalar_subquery()
+    )
+    from_rejects = (
+        select(func.min(schema.rejects.c.source))
+        .where(schema.rejects.c.blob_sha256 == blobs.sha256)
+        .scalar_subquery()
+    )
+    return select(blobs.sha256, func.coalesce(from_reports, from_rejects, ""))

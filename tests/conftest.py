@@ -1,0 +1,3 @@
+"""Root test configuration: server fixtures are pytest plugins in tests/servers/."""
+
+pytest_plugins = ["tests.servers.postgres", "tests.servers.dovecot"]

@@ -358,7 +358,7 @@ def check_zip_members(data: bytes, limit: int) -> None:
     eocd = data.rfind(_EOCD, max(0, len(data) - 22 - 0xFFFF))
     if eocd < 0 or len(data) < eocd + 22:
         raise ContainerError("damaged zip: no end of central directory record")
-    declared, cd_size = struct.unpack_from("<H2xI", data, eocd + 10)
+    declared, cd_size = struct.unpack_from("<HI", data, eocd + 10)
     end = eocd
     zip64 = _zip64_directory(data, eocd)
     if zip64 is not None:
@@ -499,7 +499,11 @@ class _Expander:
         return self._expand(content, steps, depth)
 
     def from_stream(self, stream: Stream, steps: Steps, depth: int) -> Iterator[Payload]:
-        head = _peek(stream)
+        """Payloads in decoded bytes; damage found while peeking is the payload's to raise."""
+        try:
+            head = _peek(stream)
+        except RejectedInput as exc:
+            return iter([_failed(steps, exc)])
         return self._expand(_Content(sniff(head), head, stream), steps, depth)
 
     def _expand(self, content: _Content, steps: Steps, depth: int) -> Iterator[Payload]:

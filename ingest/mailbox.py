@@ -19,6 +19,7 @@ Errors::
 from __future__ import annotations
 
 import ssl
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from ingest.errors import IngestError, quote
 Security = Literal["tls", "starttls", "plain"]
 Mechanism = Literal["auto", "xoauth2", "oauthbearer"]
 DELETED = b"\\Deleted"
+IDLE_MAX_SECONDS = 29 * 60
 
 
 class MailboxError(IngestError):
@@ -121,8 +123,11 @@ class Mailbox(Protocol):
         """Number of messages in *folder* (STATUS MESSAGES)."""
         ...
 
-    def wait_for_change(self, timeout: float) -> bool:
-        """IDLE on the selected folder up to *timeout* seconds; True if mail arrived."""
+    def wait_for_change(self, timeout: float, should_stop: Callable[[], bool]) -> bool:
+        """IDLE on the selected folder up to *timeout* seconds; True if mail arrived.
+
+        *should_stop* is asked about once a second and ends the wait early.
+        """
         ...
 
     def close(self) -> None: ...
@@ -275,14 +280,21 @@ class ImapMailbox:
         status = self._call(f"reading {quote(folder)}", self.client.folder_status, folder)
         return int(status[b"MESSAGES"])
 
-    def wait_for_change(self, timeout: float) -> bool:
-        """IDLE (RFC 2177) for up to *timeout* seconds; the caller re-IDLEs within 29 minutes."""
+    def wait_for_change(self, timeout: float, should_stop: Callable[[], bool]) -> bool:
+        """IDLE (RFC 2177), at most 29 minutes at a time as its section 3 asks."""
+        deadline = time.monotonic() + min(timeout, IDLE_MAX_SECONDS)
+        changed = False
         self._call("starting IDLE", self.client.idle)
         try:
-            responses = self._call("idling", self.client.idle_check, timeout)
+            while not changed and not should_stop():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                responses = self._call("idling", self.client.idle_check, min(left, 1.0))
+                changed = any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
         finally:
             self._call("ending IDLE", self.client.idle_done)
-        return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+        return changed
 
     def close(self) -> None:
         try:
@@ -304,7 +316,8 @@ class MemoryMailbox:
     """An in-memory :class:`Mailbox` for unit tests.
 
     ``fail_on`` maps an operation name ("fetch", "move", ...) to the number of successful calls
-    allowed before it raises :class:`MailboxUnavailable`, like a dropped connection.
+    allowed before it raises :class:`MailboxUnavailable` once, like a dropped connection;
+    ``down = True`` makes every call fail, like a server that stays unreachable.
     """
 
     def __init__(self, capabilities: Sequence[str] = ("MOVE", "UIDPLUS")) -> None:
@@ -314,6 +327,7 @@ class MemoryMailbox:
         self.fail_on: dict[str, int] = {}
         self.calls: list[tuple[str, tuple[int, ...]]] = []
         self.closed = False
+        self.down = False
 
     def add(self, folder: str, data: bytes, when: date | None = None) -> int:
         box = self.store.setdefault(folder, MemoryFolder(uidvalidity=len(self.store) + 1))
@@ -332,11 +346,12 @@ class MemoryMailbox:
             self.add(folder, old.messages[uid], old.dates[uid])
 
     def _step(self, op: str, uids: Sequence[int] = ()) -> None:
-        if self.closed:
+        if self.closed or self.down:
             raise MailboxUnavailable("memory: connection closed")
         left = self.fail_on.get(op)
         if left is not None:
             if left <= 0:
+                del self.fail_on[op]
                 self.closed = True
                 raise MailboxUnavailable(f"memory: connection lost during {op}")
             self.fail_on[op] = left - 1
@@ -394,7 +409,7 @@ class MemoryMailbox:
     def count(self, folder: str) -> int:
         return len(self.store[folder].messages)
 
-    def wait_for_change(self, timeout: float) -> bool:
+    def wait_for_change(self, timeout: float, should_stop: Callable[[], bool]) -> bool:
         self._step("idle")
         return False
 

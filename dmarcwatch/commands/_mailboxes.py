@@ -1,0 +1,90 @@
+"""Turn ``[[mailbox]]`` settings into what :mod:`ingest.poll` needs (shared by poll and config)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+
+from dmarcwatch.config import Config, MailboxConfig, MicrosoftOAuth, TokenCommand
+from dmarcwatch.errors import CommandError
+from dmarcwatch.exitcodes import Exit
+from ingest.mailbox import Auth, Endpoint, ImapMailbox, PasswordAuth, TokenAuth, connect
+from ingest.oauth import MicrosoftTokenSource, certificate_credential, run_token_command
+from ingest.poll import Folders, MailboxJob, MailboxSummary
+
+
+def endpoint(box: MailboxConfig) -> Endpoint:
+    return Endpoint(
+        host=box.host,
+        port=box.port,
+        security=box.security,
+        ca_file=box.ca_file,
+        timeout=box.timeout,
+    )
+
+
+def auth(box: MailboxConfig) -> Auth:
+    oauth = box.oauth2
+    if oauth is None:
+        assert box.password is not None  # the config guarantees one of the two
+        return PasswordAuth(box.username, box.password.value)
+    if isinstance(oauth, TokenCommand):
+        return TokenAuth(box.username, partial(run_token_command, oauth.command), oauth.mechanism)
+    return TokenAuth(box.username, partial(_microsoft_token, oauth), oauth.mechanism)
+
+
+def _microsoft_token(oauth: MicrosoftOAuth) -> str:
+    if oauth.client_secret is not None:
+        credential: str | dict[str, str] = oauth.client_secret.value
+    else:
+        assert oauth.certificate_file is not None
+        credential = certificate_credential(oauth.certificate_file)
+    source = MicrosoftTokenSource(
+        oauth.tenant_id, oauth.client_id, credential, oauth.token_cache_file
+    )
+    return source()
+
+
+def open_mailbox(box: MailboxConfig) -> ImapMailbox:
+    return connect(endpoint(box), auth(box))
+
+
+def job(box: MailboxConfig) -> MailboxJob:
+    folders = Folders(
+        source=box.folder,
+        processed=box.processed_folder,
+        invalid=box.invalid_folder,
+        other=box.other_folder,
+        delete_processed=box.delete,
+    )
+    return MailboxJob(name=box.name, folders=folders, connect=partial(open_mailbox, box))
+
+
+def chosen(config: Config, names: Sequence[str] | None) -> list[MailboxConfig]:
+    """The mailboxes named with ``--mailbox`` (all by default); none configured is an error."""
+    where = config.path or "the configuration"
+    if not config.mailboxes:
+        raise CommandError(
+            f"no [[mailbox]] in {where}; run 'dmarcwatch init' for an example", Exit.CONFIG
+        )
+    if not names:
+        return list(config.mailboxes)
+    known = {box.name: box for box in config.mailboxes}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise CommandError(
+            f"no mailbox named {unknown[0]!r} in {where} (known: {', '.join(known)})", Exit.USAGE
+        )
+    return [known[n] for n in dict.fromkeys(names)]
+
+
+def exit_code(summaries: Sequence[MailboxSummary]) -> Exit:
+    """77 a login was refused; 69 a mailbox unusable; 65 a message was invalid; else 0."""
+    statuses = {s.status for s in summaries}
+    if "login" in statuses:
+        return Exit.NOPERM
+    if statuses & {"unavailable", "tls", "error"}:
+        return Exit.UNAVAILABLE
+    if any(s.invalid for s in summaries):
+        return Exit.DATAERR
+    return Exit.OK

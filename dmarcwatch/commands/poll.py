@@ -1,0 +1,184 @@
+"""``dmarcwatch poll``: fetch new rua reports from the configured mailboxes, from cron.
+
+Quiet on success. A message that held a broken report is moved to the invalid folder, logged
+with its reason, and makes the run exit 65. Exit codes: 0 ok (also after SIGTERM, which
+finishes the message in hand first); 65 a message was invalid; 69 a mailbox stayed
+unreachable or its TLS certificate is not trusted (the others were still polled); 73 the store
+is not writable (nothing moved); 75 another poll holds the lock; 77 a login was refused;
+78 configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from dmarcwatch.commands import add_command
+from dmarcwatch.commands._mailboxes import chosen, exit_code, job
+from dmarcwatch.config import MailboxConfig, load_config
+from dmarcwatch.context import open_store
+from dmarcwatch.errors import CommandError
+from dmarcwatch.exitcodes import Exit
+from ingest.errors import LockBusy
+from ingest.mailbox import MailboxError
+from ingest.poll import MailboxSummary, PollOptions, StopFlag, poll_with_retries
+from ingest.store import Store
+
+log = logging.getLogger("dmarcwatch.poll")
+
+DESCRIPTION = """\
+Fetch the messages of each [[mailbox]] not handled before, store their DMARC aggregate
+reports, then move each message: to processed_folder, invalid_folder (a report that could not
+be read; the reason is logged and the original kept) or other_folder (anything that is not an
+aggregate report). Messages are tracked by UID, so reading the mailbox changes nothing.
+Exit codes: 0 ok, 65 a message was invalid, 69 a mailbox unreachable, 73 store not writable,
+75 another poll is running, 77 login refused, 78 configuration error."""
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = add_command(
+        subparsers, "poll", "fetch new reports from the configured mailboxes", DESCRIPTION
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="fetch and parse, but store nothing and move nothing",
+    )
+    parser.add_argument(
+        "--since",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="only messages received on or after this date (for a first backfill)",
+    )
+    parser.add_argument(
+        "--mailbox",
+        action="append",
+        metavar="NAME",
+        help="poll only this mailbox (repeat for several; default: all)",
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    parser.add_argument(
+        "--retries",
+        type=_count,
+        default=3,
+        metavar="N",
+        help="reconnect this often after a transient failure, with backoff (default 3)",
+    )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep running: poll, then wait for new mail (IMAP IDLE) or --interval",
+    )
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=900.0,
+        metavar="SECONDS",
+        help="with --watch, poll at least this often (default 900)",
+    )
+    parser.set_defaults(func=run)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    boxes = chosen(config, args.mailbox)
+    options = PollOptions(dry_run=args.dry_run, since=args.since, retries=args.retries)
+    stop = StopFlag()
+    stop.install()
+    with contextlib.ExitStack() as stack:
+        store = open_store(args, config)
+        stack.callback(store.close)
+        if not args.dry_run:  # a dry run changes nothing and needs no lock
+            _lock(stack, store)
+        if args.watch:
+            return _watch(store, boxes, options, stop, args)
+        summaries = poll_all(store, boxes, options, stop)
+    code = exit_code(summaries)
+    _report(summaries, code, args)
+    return code
+
+
+def _lock(stack: contextlib.ExitStack, store: Store) -> None:
+    """One poll at a time per store: a second one exits 75 with one line."""
+    try:
+        stack.enter_context(store.lock("poll"))
+    except LockBusy as exc:
+        raise CommandError(str(exc), Exit.TEMPFAIL) from exc
+
+
+def poll_all(
+    store: Store, boxes: Sequence[MailboxConfig], options: PollOptions, stop: StopFlag
+) -> list[MailboxSummary]:
+    summaries = []
+    for box in boxes:
+        if stop.requested():
+            break
+        summaries.append(poll_with_retries(store, job(box), options, stop))
+    return summaries
+
+
+def _report(summaries: Sequence[MailboxSummary], code: Exit, args: argparse.Namespace) -> None:
+    for summary in summaries:
+        if summary.error:
+            print(f"dmarcwatch: {summary.error}", file=sys.stderr)
+        log.info("%s", summary.line())
+    if args.json:
+        body = {"exit_code": int(code), "mailboxes": [s.as_dict() for s in summaries]}
+        print(json.dumps(body, indent=2))
+
+
+def _watch(
+    store: Store,
+    boxes: Sequence[MailboxConfig],
+    options: PollOptions,
+    stop: StopFlag,
+    args: argparse.Namespace,
+) -> int:
+    """Poll, then wait for new mail (IDLE on the one mailbox) or the interval; until SIGTERM."""
+    while not stop.requested():
+        summaries = poll_all(store, boxes, options, stop)
+        _report(summaries, exit_code(summaries), args)
+        if stop.requested():
+            break
+        if len(boxes) == 1 and summaries and summaries[0].status == "ok":
+            _idle(boxes[0], args.interval, stop)
+        else:
+            stop.sleep(args.interval)
+    return Exit.OK
+
+
+def _idle(box: MailboxConfig, interval: float, stop: StopFlag) -> None:
+    """Wait on IMAP IDLE until mail arrives or *interval* passes; errors just end the wait."""
+    try:
+        mailbox = job(box).connect()
+    except MailboxError as exc:
+        log.info("mailbox %s: cannot IDLE: %s", box.name, exc)
+        stop.sleep(interval)
+        return
+    try:
+        mailbox.select(box.folder)
+        mailbox.wait_for_change(interval, stop.requested)
+    except MailboxError as exc:
+        log.info("mailbox %s: IDLE ended: %s", box.name, exc)
+    finally:
+        mailbox.close()

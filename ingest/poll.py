@@ -1,0 +1,380 @@
+"""The polling loop: new messages of one mailbox folder → the pipeline → the right folder.
+
+For each message not yet handled (tracked by UID and UIDVALIDITY in the store, not by
+``\\Seen``, so a person reading the mailbox changes nothing):
+
+1. fetch it with ``BODY.PEEK[]``, in batches bounded by count and bytes;
+2. hand it to :func:`ingest.pipeline.import_input`, which commits its reports;
+3. record the outcome in ``mailbox_messages`` (committed);
+4. only then move it: processed, invalid or other folder (or delete it, with ``delete``).
+
+A run stopped anywhere loses nothing: a message is moved only after steps 2 and 3 committed,
+a recorded message still in the folder is moved by the next run without being imported again,
+and a message imported but not recorded is imported again, which the store deduplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from types import FrameType
+from urllib.parse import quote as url_quote
+
+from ingest.errors import RejectedInput, quote
+from ingest.ledger import Ledger
+from ingest.limits import DEFAULT_LIMITS, Limits, MiB
+from ingest.mailbox import (
+    LoginRefused,
+    Mailbox,
+    MailboxError,
+    MailboxUnavailable,
+    TLSVerificationFailed,
+)
+from ingest.pipeline import InputOutcome, import_input
+from ingest.store import Store
+
+log = logging.getLogger(__name__)
+
+PROCESSED, INVALID, OTHER = "processed", "invalid", "other"
+TOO_LARGE = "too-large"  # never fetched; moved like an invalid message
+
+
+@dataclass(frozen=True, slots=True)
+class Folders:
+    """Where messages come from and go to; an empty target leaves such messages in place."""
+
+    source: str = "INBOX"
+    processed: str = "DMARC/Processed"
+    invalid: str = "DMARC/Invalid"
+    other: str = "DMARC/Other"
+    delete_processed: bool = False
+
+    def target(self, outcome: str) -> str:
+        if outcome == PROCESSED:
+            return self.processed
+        if outcome in (INVALID, TOO_LARGE):
+            return self.invalid
+        return self.other
+
+
+@dataclass(frozen=True, slots=True)
+class PollOptions:
+    dry_run: bool = False
+    since: date | None = None
+    limits: Limits = DEFAULT_LIMITS
+    batch_messages: int = 50
+    batch_bytes: int = 32 * MiB
+    retries: int = 3
+    backoff: float = 2.0  # seconds before the first retry; doubled each time
+
+
+@dataclass(slots=True)
+class MailboxSummary:
+    """What one run did with one mailbox (counts are messages unless named otherwise)."""
+
+    mailbox: str
+    status: str = "ok"  # ok | unavailable | tls | login | error | stopped
+    error: str | None = None
+    seen: int = 0
+    processed: int = 0
+    invalid: int = 0
+    other: int = 0
+    moved: int = 0
+    deleted: int = 0
+    resumed: int = 0  # handled by an earlier run but not moved then
+    reports_stored: int = 0
+    reports_duplicate: int = 0
+    records: int = 0
+    attempts: int = 0
+
+    def line(self) -> str:
+        counts = (
+            f"{self.seen} in folder, {self.processed} processed, {self.invalid} invalid, "
+            f"{self.other} other; {self.reports_stored} reports stored, "
+            f"{self.reports_duplicate} duplicates; {self.moved} moved"
+        )
+        if self.deleted:
+            counts += f", {self.deleted} deleted"
+        if self.resumed:
+            counts += f", {self.resumed} left by an earlier run"
+        state = "" if self.status == "ok" else f" [{self.status}]"
+        return f"mailbox {quote(self.mailbox)}{state}: {counts}"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class StopFlag:
+    """Set by SIGTERM: the message in hand is finished and committed, then the run ends."""
+
+    def __init__(self) -> None:
+        self._requested = False
+
+    def requested(self) -> bool:
+        return self._requested
+
+    def request(self) -> None:
+        self._requested = True
+
+    def install(self) -> None:
+        signal.signal(signal.SIGTERM, self._handle)
+
+    def _handle(self, _signum: int, _frame: FrameType | None) -> None:
+        self.request()
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep up to *seconds*, waking early when a stop is requested."""
+        deadline = time.monotonic() + seconds
+        while not self._requested and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, 0.2))
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxJob:
+    """One configured mailbox: its name (in logs and the store), folders, and how to connect."""
+
+    name: str
+    folders: Folders
+    connect: Callable[[], Mailbox]
+
+
+def poll_with_retries(
+    store: Store, job: MailboxJob, options: PollOptions, stop: StopFlag
+) -> MailboxSummary:
+    """Poll one mailbox, reconnecting with backoff after transient failures.
+
+    A mailbox that stays unreachable, refuses the login or fails TLS verification gives a
+    summary with that status instead of an exception, so the caller can poll the others.
+    Store errors are raised: nothing more can be done in this run.
+    """
+    summary = MailboxSummary(mailbox=job.name)
+    delay = options.backoff
+    while True:
+        summary.attempts += 1
+        try:
+            _poll_once(store, job, options, stop, summary)
+        except MailboxUnavailable as exc:
+            if summary.attempts > options.retries or stop.requested():
+                return _failed(summary, "unavailable", exc)
+            log.info("mailbox %s: %s; retrying in %g s", quote(job.name), exc, delay)
+            stop.sleep(delay)
+            delay *= 2
+            continue
+        except LoginRefused as exc:
+            return _failed(summary, "login", exc)
+        except TLSVerificationFailed as exc:
+            return _failed(summary, "tls", exc)
+        except MailboxError as exc:
+            return _failed(summary, "error", exc)
+        if stop.requested():
+            summary.status = "stopped"
+        return summary
+
+
+def _failed(summary: MailboxSummary, status: str, exc: Exception) -> MailboxSummary:
+    summary.status = status
+    summary.error = f"mailbox {quote(summary.mailbox)}: {exc}"
+    return summary
+
+
+def _poll_once(
+    store: Store, job: MailboxJob, options: PollOptions, stop: StopFlag, summary: MailboxSummary
+) -> None:
+    mailbox = job.connect()
+    try:
+        FolderPoll(store, mailbox, job, options, stop=stop, summary=summary).run()
+    finally:
+        mailbox.close()
+
+
+class FolderPoll:
+    """One pass over the source folder of one connected mailbox."""
+
+    def __init__(
+        self,
+        store: Store,
+        mailbox: Mailbox,
+        job: MailboxJob,
+        options: PollOptions,
+        *,
+        stop: StopFlag,
+        summary: MailboxSummary,
+    ) -> None:
+        self.store = store
+        self.ledger = Ledger(store)
+        self.mailbox = mailbox
+        self.name = job.name
+        self.folders = job.folders
+        self.options = options
+        self.stop = stop
+        self.summary = summary
+        self.uidvalidity = 0
+        self.pending: dict[str, list[int]] = {}
+        self.created: set[str] = set()
+
+    def run(self) -> None:
+        self.uidvalidity = self.mailbox.select(self.folders.source)
+        uids = self.mailbox.uids(self.options.since)
+        self.summary.seen = len(uids)
+        if not uids:
+            return
+        handled = self._handled(uids[0])
+        self._resume([u for u in uids if u in handled], handled)
+        todo = [u for u in uids if u not in handled]
+        for chunk in _chunks(todo, self.options.batch_messages):
+            if self.stop.requested():
+                break
+            self._chunk(chunk)
+
+    def _handled(self, first_uid: int) -> dict[int, str]:
+        folder = self.folders.source
+        known = self.ledger.uidvalidity(self.name, folder)
+        if self.options.dry_run:  # read only: a dry run skips what a real run would skip
+            if known != self.uidvalidity:
+                return {}
+            return self.ledger.handled(self.name, folder, self.uidvalidity, first_uid)
+        if known != self.uidvalidity:
+            if known is not None:
+                log.warning(
+                    "mailbox %s folder %s: UIDVALIDITY changed (%d -> %d); rescanning, "
+                    "reports already stored are recognised as duplicates",
+                    quote(self.name),
+                    quote(folder),
+                    known,
+                    self.uidvalidity,
+                )
+            self.ledger.set_uidvalidity(self.name, folder, self.uidvalidity)
+        return self.ledger.handled(self.name, folder, self.uidvalidity, first_uid)
+
+    def _resume(self, uids: list[int], handled: dict[int, str]) -> None:
+        """Move messages an earlier run handled (committed) but did not get to move."""
+        if self.options.dry_run:
+            return
+        for uid in uids:
+            if self._queue(uid, handled[uid]):
+                self.summary.resumed += 1
+        self._flush()
+
+    def _chunk(self, chunk: Sequence[int]) -> None:
+        sizes = self.mailbox.sizes(chunk)
+        limit = self.options.limits.max_message_bytes
+        for group in _size_groups([u for u in chunk if u in sizes], sizes, self.options):
+            if self.stop.requested():
+                break
+            wanted = [u for u in group if sizes[u] <= limit]
+            bodies = self.mailbox.fetch(wanted) if wanted else {}
+            for uid in group:
+                if self.stop.requested():
+                    break
+                if sizes[uid] > limit:
+                    self._too_large(uid, sizes[uid])
+                elif uid in bodies:
+                    self._message(uid, bodies.pop(uid))
+            self._flush()
+
+    def _source(self, uid: int) -> str:
+        """An RFC 5092 IMAP URL naming the message, stored with its reports and rejects."""
+        folder = url_quote(self.folders.source, safe="")
+        return f"imap://{url_quote(self.name)}/{folder};UIDVALIDITY={self.uidvalidity}/;UID={uid}"
+
+    def _message(self, uid: int, data: bytes) -> None:
+        source = self._source(uid)
+        try:
+            outcome = import_input(
+                self.store, source, data, self.options.limits, dry_run=self.options.dry_run
+            )
+        except RejectedInput as exc:  # the pipeline records rejects itself; belt and braces
+            log.warning("%s: invalid: %s", source, exc)
+            self._done(uid, INVALID, None)
+            return
+        self._count(outcome)
+        if outcome.kind == INVALID:
+            for rejection in outcome.rejected:
+                log.warning(
+                    "%s: invalid: %s: %s", source, quote(rejection.location), rejection.reason
+                )
+        self._done(uid, outcome.kind, outcome.blob_sha256)
+
+    def _too_large(self, uid: int, size: int) -> None:
+        limit = self.options.limits.max_message_bytes
+        log.warning(
+            "%s: invalid: message of %d bytes exceeds the %d-byte limit; not fetched",
+            self._source(uid),
+            size,
+            limit,
+        )
+        self.summary.invalid += 1
+        self._done(uid, TOO_LARGE, None)
+
+    def _count(self, outcome: InputOutcome) -> None:
+        s = self.summary
+        s.reports_stored += outcome.stored
+        s.reports_duplicate += outcome.duplicates
+        s.records += outcome.records
+        if outcome.kind == PROCESSED:
+            s.processed += 1
+        elif outcome.kind == INVALID:
+            s.invalid += 1
+        else:
+            s.other += 1
+
+    def _done(self, uid: int, outcome: str, blob_sha256: str | None) -> None:
+        if self.options.dry_run:
+            return
+        self.ledger.record(
+            self.name,
+            self.folders.source,
+            self.uidvalidity,
+            uid,
+            outcome=outcome,
+            blob_sha256=blob_sha256,
+        )
+        self._queue(uid, outcome)
+
+    def _queue(self, uid: int, outcome: str) -> bool:
+        if outcome == PROCESSED and self.folders.delete_processed:
+            self.pending.setdefault("", []).append(uid)
+            return True
+        target = self.folders.target(outcome)
+        if target:
+            self.pending.setdefault(target, []).append(uid)
+        return bool(target)
+
+    def _flush(self) -> None:
+        """Move (or delete) the queued messages: all of them are recorded as handled."""
+        pending, self.pending = self.pending, {}
+        for target, uids in pending.items():
+            if not target:
+                self.mailbox.delete(uids)
+                self.summary.deleted += len(uids)
+                continue
+            if target not in self.created:
+                self.mailbox.ensure_folder(target)
+                self.created.add(target)
+            self.mailbox.move(uids, target)
+            self.summary.moved += len(uids)
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _size_groups(
+    uids: Sequence[int], sizes: dict[int, int], options: PollOptions
+) -> Iterator[list[int]]:
+    """Split *uids* so that one fetch holds at most ``batch_bytes`` (or one large message)."""
+    group: list[int] = []
+    total = 0
+    for uid in uids:
+        if group and total + sizes[uid] > options.batch_bytes:
+            yield group
+            group, total = [], 0
+        group.append(uid)
+        total += sizes[uid]
+    if group:
+        yield group

@@ -1,0 +1,243 @@
+"""The polling loop against the in-memory mailbox, with the real pipeline and a real store."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from ingest import pipeline, poll
+from ingest.errors import StoreNotWritable
+from ingest.ledger import Ledger
+from ingest.limits import Limits
+from ingest.mailbox import MailboxUnavailable, MemoryMailbox
+from ingest.poll import Folders, MailboxJob, PollOptions, StopFlag, poll_with_retries
+from ingest.schema import reports
+from ingest.store import Store
+from tests.poll import mails
+
+FAST = PollOptions(retries=0, backoff=0.0, batch_messages=7)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as opened:
+        yield opened
+
+
+def stored_reports(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(reports)).scalar_one())
+
+
+def fill(box: MemoryMailbox, n_reports: int = 10, n_other: int = 2, n_broken: int = 1) -> None:
+    for i in range(n_reports):
+        box.add("INBOX", mails.report_mail(f"r{i}", mails.CONTAINERS[i % len(mails.CONTAINERS)]))
+    for i in range(n_other):
+        box.add("INBOX", mails.other_mail(mails.OTHER_KINDS[i % len(mails.OTHER_KINDS)], i))
+    for i in range(n_broken):
+        box.add(
+            "INBOX", mails.broken_mail(mails.BROKEN_KINDS[i % len(mails.BROKEN_KINDS)], f"b{i}")
+        )
+
+
+def job(box: MemoryMailbox, folders: Folders | None = None, name: str = "praxis") -> MailboxJob:
+    def connect() -> MemoryMailbox:
+        if box.down:
+            raise MailboxUnavailable("memory: connection refused")
+        box.closed = False
+        return box
+
+    return MailboxJob(name=name, folders=folders or Folders(), connect=connect)
+
+
+def run(
+    store: Store, box: MemoryMailbox, options: PollOptions = FAST, **kw: Any
+) -> poll.MailboxSummary:
+    return poll_with_retries(store, job(box, **kw), options, StopFlag())
+
+
+def test_each_message_goes_to_the_folder_of_its_outcome(store: Store) -> None:
+    box = MemoryMailbox()
+    fill(box, n_reports=10, n_other=3, n_broken=2)
+    summary = run(store, box)
+    assert summary.status == "ok"
+    assert (summary.processed, summary.other, summary.invalid) == (10, 3, 2)
+    assert box.count("INBOX") == 0
+    assert box.count("DMARC/Processed") == 10
+    assert box.count("DMARC/Other") == 3
+    assert box.count("DMARC/Invalid") == 2
+    assert stored_reports(store) == 10
+    assert summary.reports_stored == 10
+
+
+def test_second_run_fetches_nothing_and_stores_nothing(store: Store) -> None:
+    box = MemoryMailbox()
+    fill(box)
+    box.add("DMARC/Processed", b"placeholder")  # folders exist already
+    run(store, box, folders=Folders(other=""))  # other mail stays in INBOX
+    box.calls.clear()
+    summary = run(store, box, folders=Folders(other=""))
+    assert [op for op, _ in box.calls if op in ("fetch", "move")] == []
+    assert summary.seen == 2 and summary.moved == 0
+    assert stored_reports(store) == 10
+
+
+def test_messages_recorded_but_not_moved_are_moved_without_reimport(store: Store) -> None:
+    box = MemoryMailbox()
+    fill(box, n_reports=5, n_other=0, n_broken=0)
+    box.fail_on["move"] = 0  # the connection drops at the first move, after the commit
+    first = run(store, box)
+    assert first.status == "unavailable"
+    assert box.count("INBOX") == 5
+    assert len(Ledger(store).handled("praxis", "INBOX", 1)) == 5
+    box.calls.clear()
+    second = run(store, box)
+    assert second.resumed == 5 and second.moved == 5
+    assert not [op for op, _ in box.calls if op == "fetch"]
+    assert box.count("DMARC/Processed") == 5
+    assert stored_reports(store) == 5
+
+
+def test_a_dropped_connection_is_retried_and_nothing_is_done_twice(store: Store) -> None:
+    box = MemoryMailbox()
+    fill(box, n_reports=20, n_other=0, n_broken=0)
+    box.fail_on["fetch"] = 1  # second fetch fails
+    summary = run(store, box, PollOptions(retries=2, backoff=0.0, batch_messages=7))
+    assert summary.status == "ok" and summary.attempts == 2
+    assert box.count("DMARC/Processed") == 20 and box.count("INBOX") == 0
+    assert stored_reports(store) == 20
+    assert summary.reports_duplicate == 0
+
+
+def test_a_mailbox_that_stays_unreachable_reports_unavailable(store: Store) -> None:
+    box = MemoryMailbox()
+    fill(box, n_reports=3, n_other=0, n_broken=0)
+    box.down = True
+    summary = run(store, box, PollOptions(retries=2, backoff=0.0))
+    assert summary.status == "unavailable" and summary.attempts == 3
+    assert "praxis" in (summary.error or "")
+
+
+def test_uidvalidity_change_rescans_and_deduplicates(store: Store) -> None:
+    box = MemoryMailbox()
+    fill(box, n_reports=4, n_other=0, n_broken=0)
+    run(store, box, folders=Folders(processed=""))  # reports stay in INBOX
+    box.renumber("INBOX")
+    summary = run(store, box, folders=Folders(processed=""))
+    assert summary.processed == 4
+    assert summary.reports_duplicate == 4 and summary.reports_stored == 0
+    assert stored_reports(store) == 4
+    assert Ledger(store).uidvalidity("praxis", "INBOX") == box.store["INBOX"].uidvalidity
+
+
+def test_dry_run_parses_but_stores_and_moves_nothing(store: Store) -> None:
+    box = MemoryMailbox()
+    fill(box, n_reports=3, n_other=1, n_broken=1)
+    summary = run(store, box, PollOptions(dry_run=True, retries=0))
+    assert (summary.processed, summary.other, summary.invalid) == (3, 1, 1)
+    assert box.count("INBOX") == 5
+    assert "DMARC/Processed" not in box.folders()
+    assert stored_reports(store) == 0
+    assert Ledger(store).uidvalidity("praxis", "INBOX") is None
+
+
+def test_since_limits_the_backfill(store: Store) -> None:
+    box = MemoryMailbox()
+    box.add("INBOX", mails.report_mail("old"), when=date(2025, 1, 1))
+    box.add("INBOX", mails.report_mail("new"), when=date(2026, 3, 1))
+    summary = run(store, box, PollOptions(since=date(2026, 1, 1), retries=0))
+    assert summary.processed == 1
+    assert box.count("INBOX") == 1 and stored_reports(store) == 1
+
+
+def test_delete_removes_processed_messages_but_keeps_the_rest(store: Store) -> None:
+    box = MemoryMailbox()
+    fill(box, n_reports=3, n_other=1, n_broken=1)
+    summary = run(store, box, folders=Folders(delete_processed=True))
+    assert summary.deleted == 3
+    assert "DMARC/Processed" not in box.folders()
+    assert box.count("DMARC/Other") == 1 and box.count("DMARC/Invalid") == 1
+
+
+def test_without_move_capability_copy_and_expunge_touch_only_those_uids(store: Store) -> None:
+    box = MemoryMailbox(capabilities=("UIDPLUS",))
+    fill(box, n_reports=2, n_other=0, n_broken=0)
+    summary = run(store, box)
+    assert summary.moved == 2 and box.count("DMARC/Processed") == 2
+
+
+def test_a_message_over_the_size_limit_is_not_fetched_and_goes_to_invalid(store: Store) -> None:
+    box = MemoryMailbox()
+    big = box.add("INBOX", mails.report_mail("big", "xml", records=400))
+    box.add("INBOX", mails.report_mail("small"))
+    options = PollOptions(limits=Limits(max_message_bytes=50_000), retries=0)
+    summary = run(store, box, options)
+    assert all(big not in uids for op, uids in box.calls if op == "fetch")
+    assert summary.invalid == 1 and summary.processed == 1
+    assert box.count("DMARC/Invalid") == 1
+
+
+def test_store_failure_moves_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    def unwritable(data: bytes) -> str:
+        raise StoreNotWritable("cannot write to the store: it is read-only")
+
+    monkeypatch.setattr(store, "put_blob", unwritable)
+    box = MemoryMailbox()
+    fill(box, n_reports=3, n_other=0, n_broken=0)
+    with pytest.raises(StoreNotWritable):
+        run(store, box)
+    assert box.count("INBOX") == 3
+    assert not [op for op, _ in box.calls if op == "move"]
+
+
+def test_sigterm_finishes_the_message_in_hand_and_moves_it(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real = pipeline.import_input
+
+    def import_then_signal(*args: Any, **kwargs: Any) -> pipeline.InputOutcome:
+        calls.append(args[1])
+        if len(calls) == 3:
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives while message 3 is in hand
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(poll, "import_input", import_then_signal)
+    previous = signal.getsignal(signal.SIGTERM)
+    stop = StopFlag()
+    stop.install()
+    try:
+        box = MemoryMailbox()
+        fill(box, n_reports=6, n_other=0, n_broken=0)
+        summary = poll_with_retries(store, job(box), FAST, stop)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert summary.status == "stopped"
+    assert summary.processed == 3 and stored_reports(store) == 3
+    assert box.count("DMARC/Processed") == 3 and box.count("INBOX") == 3
+
+
+def test_folder_names_in_any_language_are_used_as_given(store: Store) -> None:
+    box = MemoryMailbox()
+    fill(box, n_reports=1, n_other=1, n_broken=0)
+    folders = Folders(processed="Berichte/Verarbeitet", other="Autres/Reçus")
+    run(store, box, folders=folders)
+    assert box.count("Berichte/Verarbeitet") == 1 and box.count("Autres/Reçus") == 1
+
+
+def test_source_names_the_message_as_an_imap_url(store: Store) -> None:
+    box = MemoryMailbox()
+    box.add("INBOX", mails.broken_mail("malformed-xml", "x"))
+    run(store, box, name="praxis")
+    from ingest.schema import rejects
+
+    with store.engine.connect() as conn:
+        sources = [row.source for row in conn.execute(select(rejects.c.source))]
+    assert sources == ["imap://praxis/INBOX;UIDVALIDITY=1/;UID=1"]

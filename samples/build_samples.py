@@ -805,11 +805,10 @@ def xml_payloads(data: bytes) -> list[bytes]:
 
 def mail_payloads(msg: Message) -> list[bytes]:
     """Reports in a mail: attachments and text/xml bodies, following message/rfc822."""
-    if msg.get_content_type() == "message/rfc822":
-        inner = msg.get_payload()
-        return [p for m in inner for p in mail_payloads(m)] if isinstance(inner, list) else []
-    if msg.is_multipart():
-        return [p for sub in msg.get_payload() for p in mail_payloads(sub)]
+    if msg.is_multipart():  # also true for message/rfc822: its payload is [inner message]
+        subparts = msg.get_payload()
+        assert isinstance(subparts, list)
+        return [p for sub in subparts if isinstance(sub, Message) for p in mail_payloads(sub)]
     if msg.get_content_maintype() == "text" and msg.get_content_subtype() != "xml":
         return []
     body = msg.get_payload(decode=True)

@@ -251,7 +251,7 @@ class _Scanner:
         parts = [sub for sub in payload if isinstance(sub, Message)]
         if content_type.startswith("message/"):
             return self._forwarded(node, content_type, parts)
-        in_ruf = node.in_failure_report or _param(part, "report-type").lower() == "feedback-report"
+        in_ruf = node.in_failure_report or _is_failure_report(part, parts)
         return [
             _Node(sub, _child_section(node.section, index), node.depth, False, in_ruf)
             for index, sub in enumerate(parts, 1)
@@ -282,6 +282,13 @@ class _Scanner:
             limit = self.limits.max_depth
             raise LimitExceeded(f"forwarded messages nested more than {limit} deep (max_depth)")
         return node.depth + 1
+
+
+def _is_failure_report(part: Message, parts: list[Message]) -> bool:
+    """An RFC 6591 report: its other parts copy a failing message that is not ours to read."""
+    if _param(part, "report-type").lower() == "feedback-report":
+        return True
+    return any(sub.get_content_type() == "message/feedback-report" for sub in parts)
 
 
 def _child_section(section: str, index: int) -> str:

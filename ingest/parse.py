@@ -56,7 +56,6 @@ NS_RFC9990 = "urn:ietf:params:xml:ns:dmarc-2.0"
 NS_DRAFT = "http://dmarc.org/dmarc-xml/0.1"
 
 _FEED = 256 * 1024
-_JUNK_AFTER = expat.errors.codes[expat.errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT]
 _NO_ELEMENTS = expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS]
 _MAX_TEXT = 1024 * 1024
 _MAX_COUNT = 2**63 - 1
@@ -199,7 +198,7 @@ class ReportStream:
         try:
             self._parser.Parse(data, final)
         except expat.ExpatError as exc:
-            if exc.code == _JUNK_AFTER and self._builder.closed:
+            if self._builder.closed:  # the report is whole; what follows it is not ours
                 self._builder.warn("data after the end of the report ignored")
                 self._done = True
                 return
@@ -209,8 +208,20 @@ class ReportStream:
                 f"not well-formed XML: {expat.errors.messages[exc.code]} "
                 f"at line {exc.lineno}, column {exc.offset}"
             ) from None
-        except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as exc:
-            raise UnsafeXML(f"refused: {exc}") from None
+        except DTDForbidden as exc:
+            raise UnsafeXML(
+                f"refused: the XML declares a DTD (<!DOCTYPE {quote(exc.name or '', 40)}>); "
+                "DTDs and entities are never processed"
+            ) from None
+        except EntitiesForbidden as exc:
+            raise UnsafeXML(
+                f"refused: the XML declares the entity {quote(exc.name or '', 40)}; "
+                "entities are never expanded"
+            ) from None
+        except ExternalReferenceForbidden:
+            raise UnsafeXML(
+                "refused: the XML refers to an external resource; nothing is fetched"
+            ) from None
 
 
 def _new_parser(builder: _Builder) -> expat.XMLParserType:

@@ -1,0 +1,104 @@
+"""``dmarcwatch import PATH...``: store every report found in files, messages or folders."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from dmarcwatch.commands import add_command
+from dmarcwatch.context import open_store
+from dmarcwatch.exitcodes import Exit
+from dmarcwatch.summary import ImportSummary
+from ingest.errors import quote
+from ingest.pipeline import InputOutcome, import_input
+from ingest.sources import InputError, iter_inputs
+from ingest.store import Store
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = add_command(
+        subparsers,
+        "import",
+        "store the reports found in files, messages or folders",
+        "Store every DMARC aggregate report found under PATH: files of any name (XML, gzip, "
+        "zip, e-mail), directories (recursively), mbox files and Maildir folders. A report "
+        "already stored is counted as a duplicate; a broken one is recorded as a reject with "
+        "its original bytes, and the rest of the batch goes on.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    summary = ImportSummary()
+    progress = _Progress(enabled=sys.stderr.isatty() and not args.quiet)
+    with open_store(args) as store:
+        _import_all(args, store, summary, progress)
+    progress.done()
+    if args.json:
+        print(summary.to_json())
+    elif not args.quiet:
+        print(summary.line())
+    if summary.missing:
+        return Exit.NOINPUT
+    return Exit.DATAERR if summary.rejected or summary.unreadable else Exit.OK
+
+
+def _import_all(
+    args: argparse.Namespace, store: Store, summary: ImportSummary, progress: _Progress
+) -> None:
+    for item in iter_inputs(args.paths):
+        if isinstance(item, InputError):
+            summary.missing += item.missing
+            summary.unreadable += not item.missing
+            _say(f"{quote(item.source, 200)}: {item.reason}")
+            continue
+        outcome = import_input(store, item.source, item.data)
+        summary.add(outcome)
+        _report(args, outcome)
+        progress.tick(summary)
+
+
+def _report(args: argparse.Namespace, outcome: InputOutcome) -> None:
+    """One line per rejected report; inputs that are not reports too, unless ``--quiet``."""
+    if outcome.kind == "other" and args.quiet:
+        return
+    for rejection in outcome.rejected:
+        where = f" [{rejection.location}]" if rejection.location else ""
+        verdict = "skipped" if outcome.kind == "other" else "rejected"
+        _say(f"{verdict} {quote(outcome.source, 200)}{where}: {rejection.reason}")
+
+
+def _say(line: str) -> None:
+    """Problems go to stderr even with ``--quiet``: cron mails them."""
+    print(f"dmarcwatch: {line}", file=sys.stderr)
+
+
+class _Progress:
+    """A one-line counter on a terminal, for imports that take more than a moment."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def tick(self, summary: ImportSummary) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.started < 2 or now - self.last < 0.5:
+            return
+        self.last = now
+        self.shown = True
+        sys.stderr.write(
+            f"\r{summary.inputs} inputs, {summary.reports} reports, {summary.records} records…"
+        )
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()

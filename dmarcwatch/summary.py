@@ -1,0 +1,50 @@
+"""Counting what an import did, and saying it in one line or as JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from ingest.pipeline import InputOutcome
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    inputs: int = 0
+    reports: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    unreadable: int = 0
+    missing: int = 0
+    records: int = 0
+    messages: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, outcome: InputOutcome) -> None:
+        self.inputs += 1
+        self.reports += outcome.stored
+        self.duplicates += outcome.duplicates
+        self.records += outcome.records
+        self.messages += outcome.messages
+        if outcome.kind == "other":
+            self.skipped += 1
+        else:
+            self.rejected += len(outcome.rejected)
+
+    def line(self) -> str:
+        parts = [
+            f"{self.reports} reports stored",
+            f"{self.duplicates} duplicates",
+            f"{self.rejected} rejected",
+        ]
+        if self.skipped:
+            parts.append(f"{self.skipped} not reports")
+        if self.unreadable or self.missing:
+            parts.append(f"{self.unreadable + self.missing} unreadable")
+        parts += [f"{self.records} records", f"{self.messages} messages"]
+        return ", ".join(parts)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        return json.dumps(data, sort_keys=True)

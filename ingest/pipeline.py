@@ -1,0 +1,184 @@
+"""One input through the whole ingest stage: keep its bytes, unpack, parse, store.
+
+An input is the original bytes of one file or one e-mail message. Its bytes are stored first
+(compressed, deduplicated by hash), so that whatever happens next nothing is lost and any
+input can be parsed again after a parser fix (``dmarcwatch reparse``). Each report inside is
+stored in its own transaction; a report that fails is recorded as a reject with a one-line
+reason, and the others in the same input are still stored.
+
+Duplicates are cheap: once a report's header is read, a report already in the store is not
+parsed further; its remaining bytes are only hashed, to tell a true duplicate from a
+different report that reuses the same id (a conflict, kept as a reject).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from ingest.errors import RejectClass, RejectedInput
+from ingest.limits import DEFAULT_LIMITS, Limits
+from ingest.parse import open_report
+from ingest.store import Store
+from ingest.unpack import Payload, unpack
+
+Kind = Literal["processed", "invalid", "other"]
+
+_NOT_REPORT_CLASSES = frozenset(
+    {RejectClass.NOT_A_REPORT, RejectClass.FAILURE_REPORT, RejectClass.TLS_REPORT}
+)
+_WHITESPACE = b" \t\r\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """One input, or one report inside it, that could not be stored."""
+
+    location: str
+    reason: str
+    reject_class: str
+
+
+@dataclass(frozen=True, slots=True)
+class InputOutcome:
+    """What happened to one input.
+
+    ``kind`` decides where a mailbox message goes: ``processed`` when every report in it was
+    stored or already there; ``invalid`` when a report-like part could not be stored;
+    ``other`` when nothing report-like was found (ordinary mail, failure or TLS reports).
+    """
+
+    source: str
+    blob_sha256: str
+    stored: int
+    duplicates: int
+    records: int
+    messages: int
+    rejected: tuple[Rejection, ...]
+    kind: Kind
+
+
+@dataclass(slots=True)
+class _Tally:
+    stored: int = 0
+    duplicates: int = 0
+    records: int = 0
+    messages: int = 0
+
+
+def import_input(
+    store: Store,
+    source: str,
+    data: bytes,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    dry_run: bool = False,
+) -> InputOutcome:
+    """Store every report in *data*; commits before returning.
+
+    Raises :class:`ingest.errors.StoreError` when the store itself fails: then nothing about
+    this input may be taken as done (the poller leaves the message where it is).
+    """
+    job = _Job(store, source, hashlib.sha256(data).hexdigest(), len(data), limits, dry_run)
+    if not dry_run:
+        store.put_blob(data)
+    try:
+        payloads = list(unpack(data, limits))
+    except RejectedInput as exc:
+        rejection = job.reject("", exc)
+        kind: Kind = "other" if exc.reject_class in _NOT_REPORT_CLASSES else "invalid"
+        return InputOutcome(source, job.blob_sha256, 0, 0, 0, 0, (rejection,), kind)
+    tally = _Tally()
+    rejected: list[Rejection] = []
+    for payload in payloads:
+        try:
+            job.import_payload(payload, tally)
+        except RejectedInput as exc:
+            rejected.append(job.reject(payload.location, exc))
+    return InputOutcome(
+        source=source,
+        blob_sha256=job.blob_sha256,
+        stored=tally.stored,
+        duplicates=tally.duplicates,
+        records=tally.records,
+        messages=tally.messages,
+        rejected=tuple(rejected),
+        kind="invalid" if rejected else "processed",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One input being imported: where it goes and what it is."""
+
+    store: Store
+    source: str
+    blob_sha256: str
+    size: int
+    limits: Limits
+    dry_run: bool
+
+    def import_payload(self, payload: Payload, tally: _Tally) -> None:
+        hasher = hashlib.sha256()
+        chunks = _hashed(payload.chunks(), hasher)
+        stream = open_report(chunks, self.limits)
+        if self.dry_run:
+            for record in stream.records():
+                tally.records += 1
+                tally.messages += record.count
+            tally.stored += 1
+            return
+        stored_hash = self.store.has_report(stream.header.key)
+        if stored_hash is not None:
+            for _ in chunks:  # hash the rest without parsing it
+                pass
+            _check_same(stored_hash, hasher.hexdigest())
+            tally.duplicates += 1
+            return
+        result = self.store.add_report(
+            stream.header,
+            stream.records(),
+            lambda: stream.end,
+            source=self.source,
+            location=payload.location,
+            blob_sha256=self.blob_sha256,
+            content_sha256=hasher.hexdigest,
+        )
+        if result.status == "duplicate":
+            tally.duplicates += 1
+            return
+        tally.stored += 1
+        tally.records += result.records
+        tally.messages += result.messages
+
+    def reject(self, location: str, exc: RejectedInput) -> Rejection:
+        """Record a rejection (once per input and location, however often it is seen)."""
+        rejection = Rejection(location, exc.reason, str(exc.reject_class))
+        if not self.dry_run:
+            self.store.record_reject(
+                blob_sha256=self.blob_sha256,
+                location=location,
+                source=self.source,
+                reason=rejection.reason,
+                reject_class=rejection.reject_class,
+                size=self.size,
+            )
+        return rejection
+
+
+def _hashed(chunks: Iterator[bytes], hasher: hashlib._Hash) -> Iterator[bytes]:
+    """Pass chunks through, hashing them without white space (line endings change in mail)."""
+    for chunk in chunks:
+        hasher.update(chunk.translate(None, _WHITESPACE))
+        yield chunk
+
+
+def _check_same(stored: str, seen: str) -> None:
+    if stored and stored != seen:
+        raise RejectedInput(
+            "a different report with the same reporter, report id, domain and period "
+            "is already stored; this one was kept as a reject",
+            RejectClass.CONFLICT,
+        )

@@ -1,0 +1,124 @@
+"""One input through unpack, parse and store: idempotence, rejects, nothing half-stored.
+
+These run on both backends (``store_url`` is SQLite and a real PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zipfile
+from collections.abc import Iterator
+from email.message import EmailMessage
+
+import pytest
+
+from ingest.pipeline import import_input
+from ingest.store import Store
+from tests.ingest.reportxml import Report, Row
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    with Store.open(store_url) as opened:
+        yield opened
+
+
+def _zip(name: str, data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _mail(*attachments: tuple[str, bytes]) -> bytes:
+    message = EmailMessage()
+    message["From"] = "noreply-dmarc-support@google.com"
+    message["To"] = "dmarc@physio-muster.ch"
+    message["Subject"] = "Report Domain: physio-muster.ch Submitter: google.com Report-ID: 1"
+    message.set_content("This is an aggregate report.")
+    for name, data in attachments:
+        message.add_attachment(data, maintype="application", subtype="gzip", filename=name)
+    return message.as_bytes()
+
+
+def test_a_report_is_stored_with_its_totals(store: Store) -> None:
+    data = Report(rows=[Row(count="4"), Row(count="6")]).bytes()
+    outcome = import_input(store, "a.xml", data)
+    assert (outcome.stored, outcome.records, outcome.messages, outcome.kind) == (
+        1,
+        2,
+        10,
+        "processed",
+    )
+    totals = store.totals()
+    assert (totals.reports, totals.records, totals.messages) == (1, 2, 10)
+
+
+def test_the_same_report_in_any_container_is_a_duplicate(store: Store) -> None:
+    xml = Report().bytes()
+    first = import_input(store, "a.xml", xml)
+    again = [
+        import_input(store, "a.xml", xml),
+        import_input(store, "a.xml.gz", gzip.compress(xml)),
+        import_input(store, "a.zip", _zip("a.xml", xml)),
+        import_input(store, "a.eml", _mail(("a.xml.gz", gzip.compress(xml)))),
+        # line endings changed in transit are still the same report
+        import_input(store, "crlf.xml", xml.replace(b"\n", b"\r\n")),
+    ]
+    assert first.stored == 1
+    assert [(o.stored, o.duplicates, o.rejected) for o in again] == [(0, 1, ())] * 5
+    assert store.totals().reports == 1
+
+
+def test_same_id_with_different_content_is_kept_as_a_conflict(store: Store) -> None:
+    import_input(store, "a.xml", Report(rows=[Row(count="1")]).bytes())
+    outcome = import_input(store, "b.xml", Report(rows=[Row(count="999")]).bytes())
+    assert outcome.stored == 0
+    assert [r.reject_class for r in outcome.rejected] == ["conflict"]
+    assert store.totals().messages == 1
+    assert store.get_blob(outcome.blob_sha256).endswith(b"</feedback>\n")
+
+
+def test_one_broken_report_does_not_lose_the_others(store: Store) -> None:
+    good = gzip.compress(Report(report_id="good").bytes())
+    bad = gzip.compress(Report(report_id="bad", rows=[Row(count="x")]).bytes())
+    outcome = import_input(store, "two.eml", _mail(("good.xml.gz", good), ("bad.xml.gz", bad)))
+    assert outcome.stored == 1
+    assert outcome.kind == "invalid"
+    assert len(outcome.rejected) == 1
+    assert "count" in outcome.rejected[0].reason
+    assert store.totals().rejects == 1
+
+
+def test_a_reject_is_recorded_once_however_often_seen(store: Store) -> None:
+    data = b"<feedback><broken>"
+    for _ in range(3):
+        outcome = import_input(store, "bad.xml", data)
+        assert outcome.kind == "invalid"
+    assert store.totals().rejects == 1
+    assert store.get_blob(outcome.blob_sha256) == data
+
+
+def test_a_failure_mid_report_leaves_nothing_half_stored(store: Store) -> None:
+    rows = [Row(count="1") for _ in range(4999)] + [Row(count="-1")]
+    outcome = import_input(store, "big.xml", Report(rows=rows).bytes())
+    assert outcome.stored == 0
+    totals = store.totals()
+    assert (totals.reports, totals.records) == (0, 0)
+
+
+def test_ordinary_mail_is_other_and_not_stored_as_report(store: Store) -> None:
+    message = EmailMessage()
+    message["Subject"] = "Lunch?"
+    message.set_content("See you at noon.")
+    outcome = import_input(store, "lunch.eml", message.as_bytes())
+    assert outcome.kind == "other"
+    assert store.totals().reports == 0
+
+
+def test_dry_run_counts_but_stores_nothing(store: Store) -> None:
+    outcome = import_input(store, "a.xml", Report().bytes(), dry_run=True)
+    assert (outcome.stored, outcome.records, outcome.messages) == (1, 1, 3)
+    totals = store.totals()
+    assert (totals.reports, totals.rejects) == (0, 0)

@@ -1,0 +1,33 @@
+"""DNS posture of a practice domain: SPF, DMARC and DKIM checked the way receivers see them.
+
+Entry points: :func:`check_domain` (findings, for the HTML report) and :func:`assess_domain`
+(findings plus DNS statistics, for ``dmarcwatch check``). Findings have the shape of the
+``diagnose`` findings: code, severity, domain, sender, actor, summary, fix, plus ``evidence``.
+"""
+
+from analysis.posture.check import PostureReport, assess_domain, check_domain
+from analysis.posture.dns import Nameserver, NameserverError, ResolverConfig, parse_nameserver
+from analysis.posture.messages import LANGUAGES
+from analysis.posture.model import Actor, PostureFinding, Severity
+from analysis.posture.names import InvalidDomain
+from analysis.posture.seen import Seen, seen_in_reports
+from analysis.posture.senders import UnknownSender, known_senders
+
+__all__ = [
+    "LANGUAGES",
+    "Actor",
+    "InvalidDomain",
+    "Nameserver",
+    "NameserverError",
+    "PostureFinding",
+    "PostureReport",
+    "ResolverConfig",
+    "Seen",
+    "Severity",
+    "UnknownSender",
+    "assess_domain",
+    "check_domain",
+    "known_senders",
+    "parse_nameserver",
+    "seen_in_reports",
+]

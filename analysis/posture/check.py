@@ -1,0 +1,113 @@
+"""The posture check of one domain: SPF, DMARC and DKIM as receivers will see them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from analysis.posture.check_dkim import SelectorRequest, Source, check_dkim
+from analysis.posture.check_dmarc import check_dmarc
+from analysis.posture.check_spf import check_spf
+from analysis.posture.dns import DnsClient, ResolverConfig
+from analysis.posture.findings import render_findings
+from analysis.posture.messages import DEFAULT_LANGUAGE
+from analysis.posture.model import Observation, PostureFinding, Severity
+from analysis.posture.names import normalise_domain
+from analysis.posture.seen import Seen
+from analysis.posture.senders import SENDGRID, SenderDns, sender_dns
+
+
+@dataclass(frozen=True, slots=True)
+class PostureReport:
+    """The findings of one check, and how the DNS server behaved during it."""
+
+    domain: str
+    findings: tuple[PostureFinding, ...]
+    answered: int
+    failed: int
+
+    @property
+    def unreachable(self) -> bool:
+        """No query got an answer: the check could not look at anything."""
+        return self.answered == 0 and self.failed > 0
+
+
+def assess_domain(
+    domain: str,
+    *,
+    resolver_config: ResolverConfig,
+    selectors: Sequence[str] = (),
+    senders: Sequence[str] = (),
+    return_paths: Sequence[str] = (),
+    seen: Seen | None = None,
+    language: str = DEFAULT_LANGUAGE,
+) -> PostureReport:
+    """Check *domain*; *senders* are catalogue ids or names (``UnknownSender`` otherwise).
+
+    Raises :class:`~analysis.posture.names.InvalidDomain` for a name DNS cannot hold.
+    """
+    name = normalise_domain(domain)
+    seen = seen or Seen()
+    known = _senders([*senders, *seen.senders])
+    requests = [SelectorRequest(s.lower(), Source.GIVEN) for s in selectors]
+    requests += [SelectorRequest(s, Source.REPORTS) for s in seen.selectors]
+    requests += [SelectorRequest(s, Source.SENDER, d.id) for d in known for s in d.selectors]
+    paths = [normalise_domain(p) for p in (*return_paths, *seen.return_paths)]
+    client = DnsClient(resolver_config)
+    observations = _observe(client, name, known, requests, list(dict.fromkeys(paths)))
+    if client.unreachable:
+        observations = [_unreachable(observations)]
+    findings = render_findings(observations, name, language)
+    return PostureReport(name, tuple(findings), client.answered, client.failed)
+
+
+def check_domain(
+    domain: str,
+    *,
+    resolver_config: ResolverConfig,
+    selectors: Sequence[str] = (),
+    senders: Sequence[str] = (),
+    language: str = DEFAULT_LANGUAGE,
+) -> list[PostureFinding]:
+    """The findings of :func:`assess_domain`, worst first (for the HTML report)."""
+    report = assess_domain(
+        domain,
+        resolver_config=resolver_config,
+        selectors=selectors,
+        senders=senders,
+        language=language,
+    )
+    return list(report.findings)
+
+
+def _senders(names: Sequence[str]) -> list[SenderDns]:
+    unique: dict[str, SenderDns] = {}
+    for name in names:
+        dns = sender_dns(name)
+        unique.setdefault(dns.id, dns)
+    return list(unique.values())
+
+
+def _observe(
+    client: DnsClient,
+    domain: str,
+    senders: list[SenderDns],
+    requests: list[SelectorRequest],
+    return_paths: list[str],
+) -> list[Observation]:
+    apex = client.txt(domain)
+    sendgrid = any(s.id == SENDGRID for s in senders)
+    dkim_requests = [r for r in requests if not (sendgrid and r.sender == SENDGRID)]
+    found = check_spf(client, domain, apex, senders)
+    found += check_dmarc(client, domain, apex)
+    found += check_dkim(client, domain, dkim_requests, sendgrid, return_paths)
+    return found
+
+
+def _unreachable(observations: list[Observation]) -> Observation:
+    errors = [o for o in observations if o.code == "dns-error"]
+    error = str(errors[0].params.get("error", "no answer")) if errors else "no answer"
+    evidence = tuple(line for o in errors for line in o.evidence)
+    return Observation(
+        "dns-error", Severity.CRITICAL, "dns-error.unreachable", {"error": error}, evidence
+    )

@@ -1,0 +1,48 @@
+"""Observations into findings: words in the asked language, duplicates merged, worst first.
+
+A :class:`~analysis.posture.model.PostureFinding` has the fields of a ``diagnose`` finding
+(code, severity, domain, sender, actor, summary, fix) plus ``evidence``, the DNS answers it
+rests on, quoted as the server gave them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from analysis.posture.messages import render
+from analysis.posture.model import Observation, PostureFinding
+
+
+def to_finding(observation: Observation, domain: str, language: str) -> PostureFinding:
+    params = {"domain": domain, **observation.params}
+    summary, fix = render(observation.key, language, params)
+    return PostureFinding(
+        code=observation.code,
+        severity=observation.severity,
+        domain=domain,
+        summary=summary,
+        fix=fix,
+        actor=observation.actor,
+        evidence=observation.evidence,
+        sender=observation.sender,
+    )
+
+
+def unique(observations: Iterable[Observation]) -> list[Observation]:
+    """Drop repeats (the same key with the same parameters), keeping the first."""
+    seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+    kept = []
+    for obs in observations:
+        marker = (obs.key, tuple(sorted((k, str(v)) for k, v in obs.params.items())))
+        if marker not in seen:
+            seen.add(marker)
+            kept.append(obs)
+    return kept
+
+
+def render_findings(
+    observations: Iterable[Observation], domain: str, language: str
+) -> list[PostureFinding]:
+    """Findings for *domain*, worst first; within a severity in the order they were made."""
+    findings = [to_finding(obs, domain, language) for obs in unique(observations)]
+    return sorted(findings, key=lambda f: f.severity.rank)

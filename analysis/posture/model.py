@@ -1,0 +1,81 @@
+"""Value types of the DNS posture check: observations, findings and their vocabulary.
+
+An :class:`Observation` is what a checker module (``spf``, ``dmarc``, ``dkim``) concludes, in
+terms of a stable code, a message key and its parameters. :mod:`analysis.posture.findings`
+renders it into a :class:`PostureFinding`, the same shape as the findings of ``diagnose``
+(code, severity, domain, summary, fix, actor, evidence), in the language asked for.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+class Severity(enum.StrEnum):
+    """How bad a finding is; the order of the members is worst first."""
+
+    CRITICAL = "critical"
+    WARNING = "warning"
+    INFO = "info"
+    OK = "ok"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+class Actor(enum.StrEnum):
+    """Who has to act on a finding."""
+
+    PRACTICE = "practice"
+    VENDOR = "vendor"
+    MAIL_PROVIDER = "mail-provider"
+
+
+Params = Mapping[str, str | int]
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One conclusion of a checker, before it is put into words.
+
+    ``key`` names the message (``code`` or ``code.variant``) in :mod:`analysis.posture.messages`;
+    ``params`` fills its placeholders; ``evidence`` lists the DNS answers it rests on.
+    """
+
+    code: str
+    severity: Severity
+    key: str
+    params: Params = field(default_factory=dict)
+    evidence: tuple[str, ...] = ()
+    actor: Actor = Actor.PRACTICE
+    sender: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostureFinding:
+    """A finding of ``dmarcwatch check``, in the shape of the findings of ``diagnose``."""
+
+    code: str
+    severity: Severity
+    domain: str
+    summary: str
+    fix: str
+    actor: Actor
+    evidence: tuple[str, ...] = ()
+    sender: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """The finding as a JSON-ready mapping (``--json`` prints a list of these)."""
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "domain": self.domain,
+            "sender": self.sender,
+            "actor": str(self.actor),
+            "summary": self.summary,
+            "fix": self.fix,
+            "evidence": list(self.evidence),
+        }

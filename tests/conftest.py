@@ -1,3 +1,3 @@
 """Root test configuration: server fixtures are pytest plugins in tests/servers/."""
 
-pytest_plugins = ["tests.servers.postgres", "tests.servers.dovecot"]
+pytest_plugins = ["tests.servers.postgres", "tests.servers.dovecot", "tests.servers.dns"]

@@ -541,3 +541,8 @@ def test_real_empty_file_is_rejected_as_empty() -> None:
     with pytest.raises(RejectedInput) as caught:
         unpack((REAL / "empty.xml").read_bytes())
     assert caught.value.reject_class is RejectClass.EMPTY
+
+
+def test_zip_member_chunks_can_be_streamed_twice() -> None:
+    payload = only_payload(make_zip({"a.xml": report() * 1000}))
+    assert b"".join(payload.chunks()) == b"".join(payload.chunks()) == report() * 1000

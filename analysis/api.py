@@ -1,0 +1,204 @@
+"""What callers use: analyse a store for some domains and a period, get tables and findings.
+
+The period is anchored on the data: without an explicit ``until`` it ends with the newest
+report matching the selection, so "the last 7 days" means the last 7 days that have reports
+(on a live store that is the last 7 days). Policy readiness always looks at 14 days at least.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from analysis import columns as c
+from analysis import tables
+from analysis.alignment import align
+from analysis.catalogue import Catalogue, load_catalogue
+from analysis.classify import classify
+from analysis.findings import Finding, worst_first
+from analysis.load import (
+    SECONDS_PER_DAY,
+    DomainActivity,
+    Selection,
+    load_activity,
+    load_rdns,
+    load_rows,
+)
+from analysis.orgdomain import OrgDomains
+from analysis.rules import Context, diagnose
+from analysis.rules.base import READINESS_DAYS
+
+DEFAULT_SPAN = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What to analyse. ``configured`` domains are expected to get reports (``no-reports``)."""
+
+    domains: tuple[str, ...] = ()
+    span: dt.timedelta = DEFAULT_SPAN
+    since: dt.datetime | None = None  # an explicit start overrides span
+    until: dt.datetime | None = None
+    receivers: tuple[str, ...] = ()
+    ips: tuple[str, ...] = ()
+    configured: tuple[str, ...] = ()
+    no_reports_days: int = 7
+
+
+@dataclass(frozen=True)
+class Period:
+    since: dt.datetime
+    until: dt.datetime
+
+
+@dataclass(frozen=True)
+class DomainSummary:
+    """Everything the report needs about one policy domain for one period."""
+
+    domain: str
+    period: Period
+    policy: dict[str, str]  # p, sp, adkim, aspf of the newest report ({} without data)
+    rows: pd.DataFrame  # classified and aligned rows of the period
+    findings: list[Finding]
+    catalogue: Catalogue = field(repr=False)
+
+    @property
+    def messages(self) -> int:
+        return int(self.rows[c.MESSAGES].sum()) if not self.rows.empty else 0
+
+    @property
+    def dmarc_pass_share(self) -> float:
+        total = self.messages
+        return (
+            float(self.rows.loc[self.rows[c.DMARC_PASS], c.MESSAGES].sum()) / total
+            if total
+            else 0.0
+        )
+
+    def senders(self) -> pd.DataFrame:
+        return tables.by_sender(self.rows, self.catalogue)
+
+    def receivers(self) -> pd.DataFrame:
+        return tables.by_receiver(self.rows)
+
+    def daily(self) -> pd.DataFrame:
+        return tables.by_day(self.rows)
+
+    def sendgrid_matrix(self) -> pd.DataFrame:
+        return tables.sendgrid_matrix(self.rows)
+
+    def sendgrid_identities(self) -> pd.DataFrame:
+        return tables.sendgrid_identities(self.rows)
+
+    def failing_sources(self) -> pd.DataFrame:
+        return tables.failing_sources(self.rows, self.catalogue)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    period: Period
+    domains: list[DomainSummary]
+    rows: pd.DataFrame
+
+    @property
+    def findings(self) -> list[Finding]:
+        return worst_first([f for d in self.domains for f in d.findings])
+
+
+def analyse(
+    engine: Engine,
+    query: Query = Query(),  # noqa: B008 - frozen dataclass, safe as a default
+    *,
+    catalogue: Catalogue | None = None,
+    now: dt.datetime | None = None,
+) -> Analysis:
+    """Load, classify and align the selected rows, then run every rule per policy domain."""
+    catalogue = catalogue or load_catalogue()
+    now = now or dt.datetime.now(dt.UTC)
+    activity = {a.domain: a for a in load_activity(engine)}
+    domains = tuple(d.lower().rstrip(".") for d in query.domains)
+    period, history_start = _period(query, activity, domains, now)
+    sel = Selection(
+        domains=domains,
+        since=int(history_start.timestamp()),
+        until=int(period.until.timestamp()),
+        receivers=query.receivers,
+        ips=query.ips,
+    )
+    history = prepare(engine, load_rows(engine, sel), catalogue, list(activity))
+    rows = history[history[c.DAY] >= pd.Timestamp(period.since.replace(tzinfo=None))]
+    store_last = max((a.last_end for a in activity.values()), default=None)
+    wanted = sorted(set(domains or rows[c.DOMAIN].unique()) | set(query.configured))
+    summaries = []
+    for domain in wanted:
+        ctx = Context(
+            domain=domain,
+            rows=rows[rows[c.DOMAIN] == domain],
+            history=history[history[c.DOMAIN] == domain],
+            catalogue=catalogue,
+            activity=activity.get(domain),
+            store_last_end=store_last,
+            now=now,
+            no_reports_days=query.no_reports_days,
+        )
+        summaries.append(_summarise(ctx, period))
+    return Analysis(period=period, domains=summaries, rows=rows)
+
+
+def prepare(
+    engine: Engine | None, rows: pd.DataFrame, catalogue: Catalogue, policy_domains: Sequence[str]
+) -> pd.DataFrame:
+    """Classify and align loaded rows (rDNS names from the store's cache when *engine*)."""
+    rdns = load_rdns(engine, rows[c.SOURCE_IP].unique()) if engine is not None else {}
+    orgs = OrgDomains.from_policy_domains(list(policy_domains))
+    return align(classify(rows, catalogue, rdns), orgs)
+
+
+def summary(
+    engine: Engine,
+    domain: str,
+    since: dt.datetime,
+    until: dt.datetime,
+    *,
+    catalogue: Catalogue | None = None,
+    now: dt.datetime | None = None,
+) -> DomainSummary:
+    """One domain over an explicit period (what the HTML report calls per domain)."""
+    query = Query(domains=(domain,), since=since, until=until)
+    return analyse(engine, query, catalogue=catalogue, now=now).domains[0]
+
+
+def _period(
+    query: Query, activity: dict[str, DomainActivity], domains: tuple[str, ...], now: dt.datetime
+) -> tuple[Period, dt.datetime]:
+    """The period (whole UTC days) and the start of the readiness history."""
+    until = query.until
+    if until is None:
+        ends = [a.last_end for d, a in activity.items() if not domains or d in domains]
+        until = dt.datetime.fromtimestamp(max(ends), dt.UTC) if ends else now
+    last_day = _day(until - dt.timedelta(seconds=1))
+    if query.since is not None:
+        since = _day(query.since)
+    else:
+        days = max(1, round(query.span / dt.timedelta(days=1)))
+        since = last_day - dt.timedelta(days=days - 1)
+    end = last_day + dt.timedelta(days=1)
+    history = min(since, end - dt.timedelta(days=READINESS_DAYS))
+    return Period(since=since, until=end), history
+
+
+def _day(moment: dt.datetime) -> dt.datetime:
+    stamp = int(moment.timestamp()) // SECONDS_PER_DAY * SECONDS_PER_DAY
+    return dt.datetime.fromtimestamp(stamp, dt.UTC)
+
+
+def _summarise(ctx: Context, period: Period) -> DomainSummary:
+    policy = {}
+    if not ctx.rows.empty:
+        newest = int(ctx.rows[c.REPORT_END].to_numpy().argmax())
+        policy = {k: str(ctx.rows[k].iloc[newest]) for k in (c.P, c.SP, c.ADKIM, c.ASPF)}
+    return DomainSummary(ctx.domain, period, policy, ctx.rows, diagnose(ctx), ctx.catalogue)

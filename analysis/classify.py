@@ -1,0 +1,177 @@
+"""Who sent each row: a catalogue sender id, or ``unknown`` (never guessed).
+
+Evidence, strongest first (reference §5, "classification approach"):
+
+1. the source IP lies in a sender's networks;
+2. the reverse-DNS name ends in a sender's suffix (only when rDNS was looked up);
+3. SPF passed for an envelope domain that matches a sender's pattern (``em1234.<domain>``,
+   ``sendgrid.net``, …): the sender's SPF authorised this IP;
+4. a passing DKIM signature by the sender's own domain (``d=sendgrid.net``, ``sendgrid.info``,
+   ``*.onmicrosoft.com``, ``*.gappssmtp.com``, …), or a selector the sender uses on customer
+   domains (``s1``/``s2``, ``selector1``…, low confidence: used only to name a signer).
+
+A row is **forwarded** when someone other than the delivering host vouches for it (a signer
+that differs from the delivering sender, or the reporter's forwarding override reason) while
+SPF did not pass (reference §2.4 and §4.3 d). Its sender is then the signer. Lookups run once
+per distinct IP / name / signature; rows get their values back through numpy indexing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from analysis import columns as c
+from analysis.catalogue import Catalogue, Sender
+from analysis.signatures import map_unique, parse_dkim, parse_spf
+
+UNKNOWN = "unknown"
+FORWARD_REASONS = frozenset({"forwarded", "trusted_forwarder", "mailing_list"})
+
+
+@dataclass(frozen=True, slots=True)
+class Signers:
+    """What the DKIM results of a row say about who signed."""
+
+    strong: str | None  # a passing signature by a sender's own domain
+    weak: str | None  # a passing signature with a sender's customer-domain selector
+    failed_provider: str | None  # a failing signature by a sender's own domain
+    pass_domains: tuple[str, ...]
+
+
+def dkim_signers(catalogue: Catalogue, text: str) -> Signers:
+    sigs = parse_dkim(text)
+    passing = [s for s in sigs if s.result == "pass"]
+    return Signers(
+        strong=_first(catalogue, passing, provider=True),
+        weak=_first(catalogue, passing, provider=False),
+        failed_provider=_first(catalogue, [s for s in sigs if s.result != "pass"], provider=True),
+        pass_domains=tuple(s.domain for s in passing),
+    )
+
+
+def _first(catalogue: Catalogue, sigs: list, provider: bool) -> str | None:  # type: ignore[type-arg]
+    for sig in sigs:
+        for sender in catalogue.senders:
+            for fact in sender.dkim:
+                if fact.provider == provider and fact.matches(sig.domain, sig.selector):
+                    return sender.id
+    return None
+
+
+def rdns_sender(catalogue: Catalogue, name: str) -> str | None:
+    """The sender whose rDNS suffix is the longest match for *name*."""
+    name = name.lower().rstrip(".")
+    best: tuple[int, str] | None = None
+    for sender in catalogue.senders:
+        for fact in sender.rdns:
+            if name == fact.suffix or name.endswith("." + fact.suffix):
+                candidate = (len(fact.suffix), sender.id)
+                best = max(best, candidate) if best else candidate
+    return best[1] if best else None
+
+
+def envelope_sender(catalogue: Catalogue, text: str) -> str | None:
+    """The sender whose envelope pattern matches the envelope-from or SPF domain in *text*."""
+    for value in text.split(" "):
+        if not value:
+            continue
+        for sender in catalogue.senders:
+            if any(re.search(f.regex, value) for f in sender.envelope):
+                return sender.id
+    return None
+
+
+def classify(
+    rows: pd.DataFrame, catalogue: Catalogue, rdns: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Add SPF/DKIM fields and the sender columns (see :mod:`analysis.columns`) to *rows*."""
+    out = rows.copy()
+    spf = map_unique(out[c.SPF_SIG], parse_spf)
+    out[c.SPF_DOMAIN] = [d for d, _ in spf]
+    out[c.SPF_RESULT] = [r for _, r in spf]
+    signers = map_unique(out[c.DKIM_SIG], lambda t: dkim_signers(catalogue, t))
+    out[c.DKIM_PASS_DOMAINS] = [s.pass_domains for s in signers]
+    ip_sender = map_unique(out[c.SOURCE_IP], lambda ip: catalogue.ranges.lookup([ip])[0])
+    names = out[c.SOURCE_IP].map(rdns or {}).fillna("")
+    out[c.RDNS] = names.astype(object)
+    by_rdns = map_unique(names, lambda n: rdns_sender(catalogue, n) if n else None)
+    envelope_text = out[c.ENVELOPE_FROM].astype(str) + " " + out[c.SPF_DOMAIN].astype(str)
+    by_envelope = map_unique(envelope_text, lambda t: envelope_sender(catalogue, t))
+    spf_pass = out[c.SPF_RESULT].to_numpy() == "pass"
+    _decide(
+        out,
+        by_ip=ip_sender,
+        by_rdns=by_rdns,
+        by_envelope=_only_where(spf_pass, by_envelope),
+        signers=signers,
+        spf_pass=spf_pass,
+    )
+    return out
+
+
+Labels = npt.NDArray[np.object_]
+
+
+def _only_where(mask: npt.NDArray[np.bool_], labels: Labels) -> Labels:
+    result = np.full(len(labels), None, dtype=object)
+    result[mask] = labels[mask]
+    return result
+
+
+def _known(labels: Labels) -> npt.NDArray[np.bool_]:
+    return np.array([v is not None for v in labels], dtype=bool)
+
+
+def _first_known(*choices: Labels, default: str | None = None) -> Labels:
+    """Element-wise the first non-``None`` label among *choices*."""
+    result = np.full(len(choices[0]), default, dtype=object)
+    for labels in reversed(choices):
+        result = np.where(_known(labels), labels, result)
+    return result
+
+
+def _decide(
+    out: pd.DataFrame,
+    *,
+    by_ip: Labels,
+    by_rdns: Labels,
+    by_envelope: Labels,
+    signers: Labels,
+    spf_pass: npt.NDArray[np.bool_],
+) -> None:
+    strong = np.array([s.strong for s in signers], dtype=object)
+    signer = np.array([s.strong or s.weak for s in signers], dtype=object)
+    failed = np.array([s.failed_provider for s in signers], dtype=object)
+    pass_any = np.array([bool(s.pass_domains) for s in signers], dtype=bool)
+    path = _first_known(by_ip, by_rdns, by_envelope)
+    reasons = out[c.REASONS].astype(str).str.split(" ")
+    forward_reason = np.array([bool(FORWARD_REASONS & set(r)) for r in reasons], dtype=bool)
+    vouched = _known(signer) | _known(failed) | pass_any
+    differs = ~_known(path) | (_known(signer) & (signer != path))
+    forwarded = forward_reason | (vouched & differs & ~spf_pass)
+    sender = np.where(
+        forwarded,
+        _first_known(signer, failed, default=UNKNOWN),
+        _first_known(path, strong, default=UNKNOWN),
+    )
+    by = np.select(
+        [forwarded, _known(by_ip), _known(by_rdns), _known(by_envelope), _known(strong)],
+        ["dkim", "ip", "rdns", "envelope", "dkim"],
+        default="",
+    )
+    out[c.PATH_SENDER] = path
+    out[c.SIGNER] = signer
+    out[c.FORWARDED] = forwarded
+    out[c.SENDER] = sender
+    out[c.SENDER_BY] = np.where(sender == UNKNOWN, "", by)
+
+
+def sender_kind(catalogue: Catalogue, sender_id: str) -> str | None:
+    sender: Sender | None = catalogue.by_id.get(sender_id)
+    return sender.kind if sender else None

@@ -1,0 +1,115 @@
+"""Findings: what the analysis concludes, with evidence, in a form every output can render.
+
+A finding carries no prose: its text comes from :mod:`analysis.messages`, keyed by ``code``
+and filled with ``params``, so the same finding reads in English, French or German.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from analysis import columns as c
+
+MAX_SOURCES = 20
+
+
+class Severity(enum.StrEnum):
+    CRITICAL = "critical"
+    WARNING = "warning"
+    INFO = "info"
+    OK = "ok"
+
+    @property
+    def rank(self) -> int:
+        """0 for the worst: sort findings by it."""
+        return list(Severity).index(self)
+
+
+class Actor(enum.StrEnum):
+    """Who has to act on a finding."""
+
+    PRACTICE = "practice"
+    VENDOR = "vendor"
+    MAIL_PROVIDER = "mail-provider"
+
+
+Param = str | int | float
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """How much mail, from where and when a finding is about."""
+
+    messages: int = 0
+    sources: tuple[str, ...] = ()  # source IPs, most messages first (at most MAX_SOURCES)
+    source_count: int = 0
+    receivers: tuple[str, ...] = ()  # reporter org names, most messages first
+    first_seen: dt.date | None = None
+    last_seen: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    severity: Severity
+    domain: str
+    sender: str | None
+    actor: Actor | None
+    evidence: Evidence
+    params: Mapping[str, Param] = field(default_factory=dict)
+
+    @property
+    def sort_key(self) -> tuple[int, int, str, str, str]:
+        """Worst first, then most messages."""
+        return (
+            self.severity.rank,
+            -self.evidence.messages,
+            self.domain,
+            self.code,
+            self.sender or "",
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (without the rendered text)."""
+        e = self.evidence
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "domain": self.domain,
+            "sender": self.sender,
+            "actor": str(self.actor) if self.actor else None,
+            "messages": e.messages,
+            "sources": list(e.sources),
+            "source_count": e.source_count,
+            "receivers": list(e.receivers),
+            "first_seen": e.first_seen.isoformat() if e.first_seen else None,
+            "last_seen": e.last_seen.isoformat() if e.last_seen else None,
+            "evidence": dict(self.params),
+        }
+
+
+def evidence_of(rows: pd.DataFrame) -> Evidence:
+    """Messages, sources, receivers and first/last day of the rows a finding is about."""
+    if rows.empty:
+        return Evidence()
+    by_ip = rows.groupby(c.SOURCE_IP, sort=False)[c.MESSAGES].sum().sort_values(ascending=False)
+    by_rx = rows.groupby(c.RECEIVER, sort=False)[c.MESSAGES].sum().sort_values(ascending=False)
+    days = rows[c.DAY]
+    return Evidence(
+        messages=int(rows[c.MESSAGES].sum()),
+        sources=tuple(str(ip) for ip in by_ip.index[:MAX_SOURCES]),
+        source_count=len(by_ip),
+        receivers=tuple(str(r) for r in by_rx.index),
+        first_seen=pd.Timestamp(days.min()).date(),
+        last_seen=pd.Timestamp(days.max()).date(),
+    )
+
+
+def worst_first(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: f.sort_key)

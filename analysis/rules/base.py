@@ -1,0 +1,92 @@
+"""What every rule gets, and small helpers shared by the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis import columns as c
+from analysis.catalogue import Catalogue
+from analysis.classify import UNKNOWN
+from analysis.findings import Finding
+from analysis.load import DomainActivity
+
+READINESS_DAYS = 14
+READINESS_SHARE = 0.99
+
+
+@dataclass(frozen=True)
+class Context:
+    """One policy domain's classified and aligned rows, and what else the rules may need.
+
+    ``rows`` covers the requested window; ``history`` at least the last
+    :data:`READINESS_DAYS` days of data up to the same end (for policy readiness).
+    """
+
+    domain: str
+    rows: pd.DataFrame
+    history: pd.DataFrame
+    catalogue: Catalogue
+    activity: DomainActivity | None
+    store_last_end: int | None
+    now: dt.datetime
+    no_reports_days: int = 7
+
+    def sender_name(self, sender: str) -> str:
+        return "unknown" if sender == UNKNOWN else self.catalogue.name(sender)
+
+    @property
+    def policy(self) -> str:
+        """The ``p=`` of the most recent report in the window (``none`` without data)."""
+        return latest(self.rows, c.P, "none")
+
+
+Rule = Callable[[Context], list[Finding]]
+
+
+def latest(rows: pd.DataFrame, column: str, default: str) -> str:
+    if rows.empty:
+        return default
+    position = int(rows[c.REPORT_END].to_numpy().argmax())
+    return str(rows[column].iloc[position]).lower()
+
+
+def direct(rows: pd.DataFrame, sender: str) -> pd.DataFrame:
+    """Rows *sender* delivered itself (forwarded copies excluded)."""
+    return rows[(rows[c.SENDER] == sender) & ~rows[c.FORWARDED]]
+
+
+def legitimate(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows from a known sender, delivered directly."""
+    return rows[(rows[c.SENDER] != UNKNOWN) & ~rows[c.FORWARDED]]
+
+
+def messages(rows: pd.DataFrame) -> int:
+    return int(rows[c.MESSAGES].sum())
+
+
+def pass_share(rows: pd.DataFrame, column: str = c.DMARC_PASS) -> float:
+    total = messages(rows)
+    return messages(rows[rows[column]]) / total if total else 0.0
+
+
+def percent(share: float) -> float:
+    """A share as a percentage rounded down to one decimal (99.96 % is not 100 %)."""
+    return int(share * 1000) / 10
+
+
+def joined(values: pd.Series, limit: int = 5) -> str:
+    """Distinct non-empty values, most frequent first, as ``a, b, c``."""
+    series = values.dropna().astype(str)
+    counts = series[series != ""].value_counts()
+    names = [str(v) for v in counts.index[:limit]]
+    more = len(counts) - len(names)
+    return ", ".join(names) + (f" (+{more})" if more > 0 else "")
+
+
+def exploded_domains(rows: pd.DataFrame) -> pd.Series:
+    """The passing DKIM d= domains of *rows*, one per row and signature."""
+    return rows[c.DKIM_PASS_DOMAINS].explode().dropna()

@@ -1,0 +1,131 @@
+"""Summary tables over classified and aligned rows: per domain, sender, receiver and day.
+
+Every table has the same measure columns: messages, messages passing DMARC (recomputed),
+with aligned DKIM, with aligned SPF, passing by the reporter's verdict, per disposition, and
+the matching percentages. Grouping is plain pandas over the (already aggregated) rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analysis import columns as c
+from analysis.catalogue import Catalogue
+
+SENDER_NAME = "sender_name"
+DMARC_PCT = "dmarc_pass_pct"
+DKIM_PCT = "dkim_aligned_pct"
+SPF_PCT = "spf_aligned_pct"
+SOURCES = "sources"
+DISPOSITIONS = ("none", "quarantine", "reject")
+MEASURES = [c.MESSAGES, c.DMARC_PASS, c.DKIM_ALIGNED, c.SPF_ALIGNED, c.REPORTER_PASS, *DISPOSITIONS]
+
+
+def _weighted(rows: pd.DataFrame) -> pd.DataFrame:
+    """Message counts per measure: a boolean column becomes messages where it holds."""
+    out = pd.DataFrame(index=rows.index)
+    m = rows[c.MESSAGES].astype("int64")
+    out[c.MESSAGES] = m
+    for col in (c.DMARC_PASS, c.DKIM_ALIGNED, c.SPF_ALIGNED, c.REPORTER_PASS):
+        out[col] = m.where(rows[col].astype(bool), 0)
+    disposition = rows[c.DISPOSITION].astype(str).str.lower()
+    for d in DISPOSITIONS:
+        out[d] = m.where(disposition == d, 0)
+    return out
+
+
+def summarise(rows: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Measures summed per *keys*, with distinct sources and percentages; most mail first."""
+    if rows.empty:
+        return pd.DataFrame(columns=[*keys, *MEASURES, SOURCES, DMARC_PCT, DKIM_PCT, SPF_PCT])
+    weighted = _weighted(rows)
+    for k in keys:
+        weighted[k] = rows[k]
+    table = weighted.groupby(list(keys), sort=False)[MEASURES].sum()
+    table[SOURCES] = rows.groupby(list(keys), sort=False)[c.SOURCE_IP].nunique()
+    for pct, col in (
+        (DMARC_PCT, c.DMARC_PASS),
+        (DKIM_PCT, c.DKIM_ALIGNED),
+        (SPF_PCT, c.SPF_ALIGNED),
+    ):
+        table[pct] = (100 * table[col] / table[c.MESSAGES]).round(1)
+    return table.reset_index().sort_values(c.MESSAGES, ascending=False, kind="stable")
+
+
+def by_domain(rows: pd.DataFrame) -> pd.DataFrame:
+    return summarise(rows, [c.DOMAIN])
+
+
+def by_sender(rows: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Per domain and sender; forwarded copies are their own line."""
+    table = summarise(rows, [c.DOMAIN, c.SENDER, c.FORWARDED])
+    table.insert(
+        2,
+        SENDER_NAME,
+        [
+            (catalogue.name(s) if s != "unknown" else "unknown") + (" (forwarded)" if f else "")
+            for s, f in zip(table[c.SENDER], table[c.FORWARDED], strict=True)
+        ],
+    )
+    return table
+
+
+def by_receiver(rows: pd.DataFrame) -> pd.DataFrame:
+    return summarise(rows, [c.DOMAIN, c.RECEIVER])
+
+
+def by_day(rows: pd.DataFrame) -> pd.DataFrame:
+    return summarise(rows, [c.DOMAIN, c.DAY]).sort_values([c.DOMAIN, c.DAY])
+
+
+def sendgrid_matrix(rows: pd.DataFrame) -> pd.DataFrame:
+    """SendGrid mail (delivered directly): messages by SPF aligned (rows) × DKIM aligned."""
+    sg = rows[(rows[c.SENDER] == "sendgrid") & ~rows[c.FORWARDED]]
+    matrix = pd.DataFrame(
+        0,
+        index=pd.Index([True, False], name="spf_aligned"),
+        columns=pd.Index([True, False], name="dkim_aligned"),
+        dtype="int64",
+    )
+    if sg.empty:
+        return matrix
+    for spf in (True, False):
+        for dkim in (True, False):
+            mask = (sg[c.SPF_ALIGNED] == spf) & (sg[c.DKIM_ALIGNED] == dkim)
+            matrix.at[spf, dkim] = int(sg.loc[mask, c.MESSAGES].sum())
+    return matrix
+
+
+def sendgrid_identities(rows: pd.DataFrame) -> pd.DataFrame:
+    """Which DKIM d= and envelope (SPF) domains SendGrid used, with messages."""
+    sg = rows[(rows[c.SENDER] == "sendgrid") & ~rows[c.FORWARDED]]
+    dkim = sg[[c.DKIM_PASS_DOMAINS, c.MESSAGES]].explode(c.DKIM_PASS_DOMAINS).dropna()
+    dkim = dkim.groupby(c.DKIM_PASS_DOMAINS)[c.MESSAGES].sum().rename_axis("domain").reset_index()
+    dkim.insert(0, "identity", "dkim")
+    spf = sg.groupby(c.SPF_DOMAIN)[c.MESSAGES].sum().rename_axis("domain").reset_index()
+    spf.insert(0, "identity", "envelope")
+    out = pd.concat([dkim, spf], ignore_index=True)
+    return out.sort_values(["identity", c.MESSAGES], ascending=[True, False], kind="stable")
+
+
+def failing_sources(rows: pd.DataFrame, catalogue: Catalogue, limit: int = 50) -> pd.DataFrame:
+    """Source IPs whose mail failed DMARC: rDNS, sender, messages, receivers."""
+    bad = rows[~rows[c.DMARC_PASS]]
+    cols = [c.DOMAIN, c.SOURCE_IP, c.RDNS, SENDER_NAME, c.FORWARDED, c.MESSAGES, "receivers"]
+    if bad.empty:
+        return pd.DataFrame(columns=cols)
+    grouped = bad.groupby([c.DOMAIN, c.SOURCE_IP], sort=False)
+    table = grouped.agg(
+        **{
+            c.MESSAGES: (c.MESSAGES, "sum"),
+            c.RDNS: (c.RDNS, "first"),
+            c.SENDER: (c.SENDER, "first"),
+            c.FORWARDED: (c.FORWARDED, "any"),
+            "receivers": (c.RECEIVER, lambda s: ", ".join(sorted(set(map(str, s))))),
+        }
+    ).reset_index()
+    table[SENDER_NAME] = table[c.SENDER].map(lambda s: catalogue.name(s) if s != "unknown" else s)
+    table = table.sort_values(c.MESSAGES, ascending=False, kind="stable").head(limit)
+    return table[cols]

@@ -39,7 +39,7 @@ class ImportSummary:
             f"{self.rejected} rejected",
         ]
         if self.skipped:
-            parts.append(f"{self.skipped} not reports")
+            parts.append(f"{self.skipped} skipped (not reports)")
         if self.unreadable or self.missing:
             parts.append(f"{self.unreadable + self.missing} unreadable")
         parts += [f"{self.records} records", f"{self.messages} messages"]

@@ -362,6 +362,10 @@ def _decode(body: bytes, encoding: str) -> bytes:
 
 def _decode_base64(body: bytes) -> bytes:
     """Base64 without its line breaks, stray characters and missing padding (RFC 2045 §6.8)."""
+    try:
+        return binascii.a2b_base64(body)  # skips line breaks and stray characters itself
+    except binascii.Error:
+        pass  # bad padding, or padding in the middle: clean up and try once more
     clean = _NOT_BASE64.sub(b"", body)
     if len(clean) % 4 == 1:
         clean = clean[:-1]

@@ -73,9 +73,14 @@ class ZoneData:
         return self.records(name) or ([] if self.exists(name) else self._wildcard(name))
 
     def _wildcard(self, name: str) -> list[RR]:
-        parent = _key(name).split(".", 1)[1]
-        found = self.records("*." + parent) if parent else []
-        return [RR(DNSLabel(name), rr.rtype, rr.rclass, rr.ttl, rr.rdata) for rr in found]
+        """``*.<closest encloser>`` records re-owned by *name* (RFC 4592 §3.3.1)."""
+        labels = _key(name).rstrip(".").split(".")
+        for start in range(1, len(labels)):
+            encloser = ".".join(labels[start:]) + "."
+            if self.exists(encloser):
+                found = self.records("*." + encloser)
+                return [RR(DNSLabel(name), rr.rtype, rr.rclass, rr.ttl, rr.rdata) for rr in found]
+        return []
 
 
 class AuthoritativeResolver(BaseResolver):  # type: ignore[misc]

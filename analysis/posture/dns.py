@@ -6,8 +6,8 @@ answered (``error``: timeout, SERVFAIL, REFUSED, no reachable server). Nothing r
 failure: the posture check turns an ``error`` into a ``dns-error`` finding.
 
 Time is bounded three ways: each try waits at most ``timeout`` seconds, each query makes at
-most ``retries + 1`` tries, and once the first few queries have all failed without a single
-answer the server is deemed unreachable and later queries are not sent at all.
+most ``retries + 1`` tries, and after three timeouts in a row the server is deemed unreachable
+and later queries of the check are not sent at all (they become errors at once).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import dns.resolver
 
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_RETRIES = 1
-_GIVE_UP_AFTER = 3  # consecutive failures, with no answer ever, before declaring DNS unreachable
+_GIVE_UP_AFTER = 3  # timeouts in a row before the server is deemed unreachable
 _MAX_QUERIES = 250  # per check; SPF include trees can otherwise fan out without bound
 
 
@@ -142,7 +142,7 @@ class DnsClient:
     failed: int = 0
     _resolver: dns.resolver.Resolver | None = None
     _cache: dict[tuple[str, str], Lookup] = field(default_factory=dict)
-    _consecutive_failures: int = 0
+    _consecutive_timeouts: int = 0
 
     def query(self, name: str, rdtype: str) -> Lookup:
         key = (name.lower().rstrip("."), rdtype.upper())
@@ -160,7 +160,7 @@ class DnsClient:
         return self.answered == 0 and self.failed > 0
 
     def _query(self, name: str, rdtype: str) -> Lookup:
-        if self.answered == 0 and self._consecutive_failures >= _GIVE_UP_AFTER:
+        if self._consecutive_timeouts >= _GIVE_UP_AFTER:
             return self._fail(
                 name, rdtype, "not sent: the DNS server did not answer earlier queries"
             )
@@ -169,9 +169,11 @@ class DnsClient:
         try:
             lookup = self._ask(name, rdtype)
         except dns.exception.DNSException as exc:
+            if isinstance(exc, dns.exception.Timeout):
+                self._consecutive_timeouts += 1
             return self._fail(name, rdtype, _describe(exc))
         self.answered += 1
-        self._consecutive_failures = 0
+        self._consecutive_timeouts = 0
         return lookup
 
     def _ask(self, name: str, rdtype: str) -> Lookup:
@@ -189,7 +191,6 @@ class DnsClient:
 
     def _fail(self, name: str, rdtype: str, error: str) -> Lookup:
         self.failed += 1
-        self._consecutive_failures += 1
         return Lookup(name, rdtype, Status.ERROR, error=error)
 
 

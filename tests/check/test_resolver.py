@@ -1,0 +1,100 @@
+"""The DNS client wrapper and the test server: answers, negative answers, failures, limits."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from analysis.posture.dns import (
+    DnsClient,
+    Nameserver,
+    NameserverError,
+    ResolverConfig,
+    Status,
+    parse_nameserver,
+)
+from tests.servers.dns import DnsTestServer
+
+pytestmark = pytest.mark.dns
+
+
+def client_for(server: DnsTestServer) -> DnsClient:
+    return DnsClient(ResolverConfig((parse_nameserver(server.nameserver),), timeout=1.0))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("127.0.0.1", Nameserver("127.0.0.1", 53)),
+        ("127.0.0.1:5353", Nameserver("127.0.0.1", 5353)),
+        ("::1", Nameserver("::1", 53)),
+        ("[::1]:5353", Nameserver("::1", 5353)),
+        ("localhost:53", Nameserver("127.0.0.1", 53)),
+    ],
+)
+def test_nameserver_forms(text, expected):
+    assert parse_nameserver(text) == expected
+
+
+@pytest.mark.parametrize("text", ["127.0.0.1:0", "127.0.0.1:x", "[::1", "no-such-host.invalid"])
+def test_bad_nameservers_are_refused(text):
+    with pytest.raises(NameserverError):
+        parse_nameserver(text)
+
+
+def test_nodata_nxdomain_and_answers_are_told_apart(dns_server):
+    dns_server.add_txt("res-a.example.test", "hello")
+    client = client_for(dns_server)
+    assert client.txt("res-a.example.test").values == ("hello",)
+    assert client.query("res-a.example.test", "MX").status is Status.NODATA
+    assert client.query("example.test", "TXT").status is Status.NODATA  # empty non-terminal
+    assert client.txt("res-none.example.test").status is Status.NXDOMAIN
+
+
+def test_multi_string_txt_is_joined_without_spaces(dns_server):
+    dns_server.add('res-b.example.test. 60 IN TXT "v=spf1 " "ip4:192.0.2.1 -all"\n')
+    assert client_for(dns_server).txt("res-b.example.test").values == ("v=spf1 ip4:192.0.2.1 -all",)
+
+
+def test_cname_chains_are_followed_and_reported(dns_server):
+    dns_server.add(
+        "res-c.example.test. 60 IN CNAME res-d.example.test.\n"
+        "res-d.example.test. 60 IN CNAME res-e.example.test.\n"
+        'res-e.example.test. 60 IN TXT "end"\n'
+        "res-f.example.test. 60 IN CNAME res-gone.example.test.\n"
+    )
+    client = client_for(dns_server)
+    lookup = client.txt("res-c.example.test")
+    assert lookup.values == ("end",) and lookup.canonical == "res-e.example.test"
+    assert client.query("res-c.example.test", "CNAME").values == ("res-d.example.test",)
+    assert client.txt("res-f.example.test").status is Status.NXDOMAIN
+
+
+def test_servfail_is_an_error_value_not_an_exception(dns_server):
+    dns_server.fail("res-broken.example.test")
+    dns_server.add_txt("res-fine.example.test", "fine")
+    client = client_for(dns_server)
+    failures = [client.query("res-broken.example.test", t) for t in ("TXT", "MX", "A", "AAAA")]
+    assert all(lk.status is Status.ERROR and "SERVFAIL" in lk.error for lk in failures)
+    assert client.unreachable  # nothing answered yet
+    assert client.txt("res-fine.example.test").values == ("fine",)  # still asked after that
+    assert client.failed == 4 and not client.unreachable
+
+
+def test_answers_are_cached_per_check(dns_server):
+    dns_server.add_txt("res-cache.example.test", "one")
+    client = client_for(dns_server)
+    client.txt("res-cache.example.test")
+    client.txt("RES-CACHE.example.test.")
+    assert client.answered == 1
+
+
+def test_an_unreachable_server_stops_being_asked():
+    client = DnsClient(ResolverConfig((Nameserver("127.0.0.1", 9),), timeout=0.2, retries=0))
+    started = time.monotonic()
+    lookups = [client.txt(f"n{i}.example.test") for i in range(20)]
+    assert all(lk.status is Status.ERROR for lk in lookups)
+    assert "not sent" in lookups[-1].error
+    assert client.unreachable
+    assert time.monotonic() - started < 5

@@ -63,7 +63,7 @@ def check_dkim(
     """Findings about the DKIM keys of *domain* and, for SendGrid, its return-path names."""
     plan = plan_selectors(requests, sendgrid)
     probes = {r.selector: probe_selector(client, domain, r.selector) for r in plan}
-    sendgrid = sendgrid or any(p.points_to_sendgrid for p in probes.values())
+    sendgrid = sendgrid or any(_sendgrid_hint(p) for p in probes.values())
     if sendgrid and not all(s in probes for s in SENDGRID_SELECTORS):
         plan = plan_selectors([*plan, *_sendgrid_requests()], sendgrid)
         probes = {r.selector: probe_selector(client, domain, r.selector) for r in plan}
@@ -74,7 +74,7 @@ def check_dkim(
     for request in plan:
         probe = probes[request.selector]
         if sendgrid and request.selector in SENDGRID_SELECTORS:
-            found += [] if sendgrid_missing else _check_sendgrid_selector(probe)
+            found += [] if sendgrid_missing else _check_sendgrid_selector(probe, request.source)
         else:
             found += _check_selector(probe, request)
     found += _none_found(plan, probes)
@@ -141,7 +141,16 @@ def _sendgrid_not_authenticated(probes: dict[str, SelectorProbe]) -> Observation
     return _obs(key, Severity.CRITICAL, evidence, {}, SENDGRID, actor=Actor.VENDOR)
 
 
-def _check_sendgrid_selector(probe: SelectorProbe) -> list[Observation]:
+def _sendgrid_hint(probe: SelectorProbe) -> bool:
+    """A CNAME at s1/s2._domainkey (or at its zone-doubled name) is SendGrid's (reference §4.1)."""
+    if probe.points_to_sendgrid:
+        return True
+    return probe.selector in SENDGRID_SELECTORS and (
+        probe.cname_target is not None or _doubled(probe)
+    )
+
+
+def _check_sendgrid_selector(probe: SelectorProbe, source: Source) -> list[Observation]:
     """SendGrid's s1/s2 must be CNAMEs to SendGrid that end in a key (reference §4.1, §4.3 f)."""
     if probe.errors:
         return [dns_error(lk) for lk in probe.errors]
@@ -151,8 +160,8 @@ def _check_sendgrid_selector(probe: SelectorProbe) -> list[Observation]:
     if probe.cname_target is None:  # a key copied as TXT: works until SendGrid rotates it
         key = "dkim-sendgrid-cname-broken.txt-copy"
         copy = _obs(key, Severity.WARNING, _evidence(probe), _params(probe), SENDGRID)
-        return [copy, *_check_key(probe, Source.SENDER, SENDGRID)]
-    return _check_key(probe, Source.SENDER, SENDGRID)
+        return [copy, *_check_key(probe, source, SENDGRID)]
+    return _check_key(probe, source, SENDGRID)
 
 
 def _sendgrid_breakage(probe: SelectorProbe) -> Observation | None:
@@ -188,6 +197,9 @@ def _check_selector(probe: SelectorProbe, request: SelectorRequest) -> list[Obse
     if probe.keys:
         return _check_key(probe, request.source, request.sender)
     evidence = _evidence(probe)
+    if probe.cname_target is not None:  # delegated, but nothing at the end of the CNAME
+        severity = _by_source(request.source)
+        return [_obs("dkim-missing.given", severity, evidence, _params(probe), request.sender)]
     if request.source <= Source.REPORTS:
         key = "dkim-missing.given"
         return [_obs(key, Severity.CRITICAL, evidence, _params(probe), request.sender)]
@@ -198,10 +210,8 @@ def _check_selector(probe: SelectorProbe, request: SelectorRequest) -> list[Obse
 
 
 def _by_source(source: Source) -> Severity:
-    """How bad a dead key is depends on whether mail is known to use the selector."""
-    if source <= Source.REPORTS:
-        return Severity.CRITICAL
-    return Severity.WARNING if source == Source.SENDER else Severity.INFO
+    """A dead key breaks mail at a selector known to be used; a probed one may be retired."""
+    return Severity.WARNING if source == Source.PROBE else Severity.CRITICAL
 
 
 def _check_key(probe: SelectorProbe, source: Source, sender: str | None) -> list[Observation]:

@@ -213,5 +213,7 @@ def _mailbox(destination: Destination) -> list[Observation]:
         return [dns_error(destination.mx)]
     if state == "ok":
         return []
-    severity = Severity.WARNING if state == "address-only" else Severity.CRITICAL
+    # No MX at all may still get mail through a fallback the check cannot see: a warning;
+    # a name that does not exist, or a null MX (RFC 7505), refuses mail for certain.
+    severity = Severity.CRITICAL if state in ("nxdomain", "null-mx") else Severity.WARNING
     return [_obs(f"dmarc-rua-no-mx.{state}", severity, evidence, host=host)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import re
 from typing import Any
@@ -35,7 +36,7 @@ from dmarcwatch.commands import add_command
 from dmarcwatch.context import DB_ENV, config_for, database_url
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
-from ingest.errors import StoreUnavailable
+from ingest.errors import StoreError, StoreUnavailable
 from ingest.store import Store
 
 DESCRIPTION = """\
@@ -148,9 +149,11 @@ def _seen(args: argparse.Namespace, domain: str) -> Seen:
     explicit = explicit or config.database_url is not None
     try:
         store = Store.open(database_url(args, config), create=False)
-    except StoreUnavailable:
+    except StoreError as exc:
         if explicit:
             raise
+        if not isinstance(exc, StoreUnavailable):  # a default store exists but cannot be read
+            logging.getLogger(__name__).warning("not reading stored reports: %s", exc)
         return Seen()
     try:
         return seen_in_reports(store.engine, domain, load_catalogue())

@@ -282,7 +282,17 @@ def test_rua_domain_without_mx_is_reported(capsys, dns):
     domain = practice.publish(dns)
     dns.add_txt(f"nomail.{practice.org}", "just a name")
     _, findings = check(capsys, dns, domain, "--sender", "sendgrid")
-    assert only(findings, "dmarc-rua-no-mx")["severity"] == "critical"
+    assert only(findings, "dmarc-rua-no-mx")["severity"] == "warning"
+
+
+def test_rua_domain_that_does_not_exist_is_critical(capsys, dns):
+    practice = Practice("rua-nxdomain.ch")
+    practice.dmarc = [f"v=DMARC1; p=none; rua=mailto:dmarc@typo.{practice.org}"]
+    domain = practice.publish(dns)
+    _, findings = check(capsys, dns, domain, "--sender", "sendgrid")
+    finding = only(findings, "dmarc-rua-no-mx")
+    assert finding["severity"] == "critical"
+    assert "does not exist" in finding["summary"]
 
 
 def test_discovery_differs_when_only_the_tree_walk_finds_a_record(capsys, dns):
@@ -329,6 +339,22 @@ def test_sendgrid_declared_without_domain_authentication_is_critical(capsys, dns
     finding = only(findings, "dkim-missing")
     assert finding["severity"] == "critical"
     assert finding["actor"] == "vendor"
+
+
+def test_sendgrid_cname_pointing_elsewhere_is_broken_without_declaring_sendgrid(capsys, dns):
+    practice = Practice("elsewhere.ch", s1="s1.domainkey.u123.wl.sendgrid.net.elsewhere.ch")
+    domain = practice.publish(dns)
+    _, findings = check(capsys, dns, domain)
+    finding = only(findings, "dkim-sendgrid-cname-broken")
+    assert finding["severity"] == "critical"
+    assert "sendgrid.net.elsewhere.ch" in finding["summary"]
+
+
+def test_revoked_key_behind_a_given_sendgrid_selector_is_critical(capsys, dns):
+    dns.add_txt("s1.domainkey.u77.wl.sendgrid.net", "v=DKIM1; k=rsa; p=")
+    domain = Practice("revoked-s1.ch", s1="s1.domainkey.u77.wl.sendgrid.net").publish(dns)
+    _, findings = check(capsys, dns, domain, "--selector", "s1")
+    assert only(findings, "dkim-key-revoked")["severity"] == "critical"
 
 
 def test_sendgrid_cnames_are_found_without_declaring_sendgrid(capsys, dns):

@@ -1,8 +1,8 @@
 """A real Dovecot IMAP server for the tests, run from a temporary directory.
 
-Everything lives in one directory: a self-signed certificate for 127.0.0.1/localhost, a
-passwd-file with a pool of users (one per test),
-Maildirs owned by ``nobody``, and a config for the installed Dovecot (2.3 and 2.4 differ in
+Everything lives in one directory (in the system temp dir, removed afterwards): a
+self-signed certificate for 127.0.0.1/localhost, a passwd-file with a pool of users (one per
+test), Maildirs owned by ``nobody``, and a config for the installed Dovecot (2.3 and 2.4 differ in
 syntax; ``dovecot --version`` decides). Listeners: STARTTLS and implicit TLS on free ports.
 An oauth2 passdb checks tokens against an introspection endpoint served by the test itself,
 so XOAUTH2 and OAUTHBEARER logins work for tokens issued with :meth:`DovecotServer.issue_token`.
@@ -77,15 +77,15 @@ def make_certificate(directory: Path) -> None:
     )  # fmt: skip
 
 
-def open_parents(path: Path) -> None:
-    """chmod o+x every temp directory above *path*: Dovecot's users must traverse them."""
-    temp_root = Path(tempfile.gettempdir()).resolve()
-    for parent in [path, *path.parents]:
-        if parent == temp_root or temp_root not in parent.parents:
-            break
-        mode = parent.stat().st_mode
-        if not mode & 0o001:
-            parent.chmod(mode | 0o001)
+def server_directory() -> Path:
+    """A fresh directory that Dovecot's users (dovecot, nobody) can traverse.
+
+    Not under pytest's base temp: pytest resets ``/tmp/pytest-of-<user>`` to mode 0700 when any
+    session starts, which would lock Dovecot out of a running server's files.
+    """
+    path = Path(tempfile.mkdtemp(prefix="dmarcwatch-dovecot-"))
+    path.chmod(0o701)
+    return path
 
 
 class IntrospectionStub:
@@ -132,7 +132,8 @@ class IntrospectionStub:
 class DovecotServer:
     """One Dovecot instance in *root*; :meth:`start`, :meth:`stop`, :meth:`kill` it."""
 
-    def __init__(self, binary: str, root: Path) -> None:
+    def __init__(self, binary: str, root: Path | None = None) -> None:
+        root = root or server_directory()
         self.binary = binary
         self.root = root
         self.version = dovecot_version(binary)
@@ -142,7 +143,6 @@ class DovecotServer:
         self.process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         root.mkdir(parents=True, exist_ok=True)
-        open_parents(root)
         for sub in ("run", "state"):
             (root / sub).mkdir(exist_ok=True)
         mail = root / "mail"
@@ -297,7 +297,7 @@ active_value = true
     def counts(self, user: ImapUser) -> dict[str, int]:
         """Messages per folder of *user*."""
         with self.session(user) as client:
-            names = [str(name) for _f, _d, name in client.list_folders()]
+            names = [str(n) for flags, _d, n in client.list_folders() if b"\\Noselect" not in flags]
             return {n: int(client.folder_status(n, ["MESSAGES"])[b"MESSAGES"]) for n in names}
 
     # Process ---------------------------------------------------------------------------------
@@ -308,12 +308,13 @@ active_value = true
         )
         if check.returncode != 0:
             raise RuntimeError(f"doveconf rejected the test config: {check.stderr.strip()}")
-        self.process = subprocess.Popen(
-            [self.binary, "-F", "-c", str(self.config)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        with (self.root / "stderr.log").open("ab") as stderr:
+            self.process = subprocess.Popen(
+                [self.binary, "-F", "-c", str(self.config)],
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                start_new_session=True,
+            )
         self._wait_ready()
 
     def _wait_ready(self, timeout: float = 15.0) -> None:
@@ -321,7 +322,7 @@ active_value = true
         while time.monotonic() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
-                err = self.process.stderr.read().decode() if self.process.stderr else ""
+                err = (self.root / "stderr.log").read_text(errors="replace")
                 raise RuntimeError(f"dovecot exited at start: {err} {self.log_tail()}")
             if all(_port_open(p) for p in (self.imap_port, self.imaps_port)):
                 return
@@ -358,6 +359,7 @@ active_value = true
     def close(self) -> None:
         self.stop()
         self.introspection.close()
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def log_tail(self, lines: int = 20) -> str:
         if not self.log.exists():
@@ -394,8 +396,8 @@ def _binary() -> str:
 
 
 @pytest.fixture(scope="session")
-def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DovecotServer]:
-    server = DovecotServer(_binary(), tmp_path_factory.mktemp("dovecot"))
+def dovecot() -> Iterator[DovecotServer]:
+    server = DovecotServer(_binary())
     try:
         server.start()
         yield server
@@ -404,13 +406,11 @@ def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DovecotServer]
 
 
 @pytest.fixture
-def dovecot_factory(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Callable[[], DovecotServer]]:
+def dovecot_factory() -> Iterator[Callable[[], DovecotServer]]:
     started: list[DovecotServer] = []
 
     def make() -> DovecotServer:
-        server = DovecotServer(_binary(), tmp_path_factory.mktemp("dovecot-own"))
+        server = DovecotServer(_binary())
         started.append(server)
         server.start()
         return server

@@ -1,0 +1,283 @@
+"""``dmarcwatch poll`` in a subprocess against a real Dovecot, as cron would run it."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.poll import mails
+from tests.poll.imap_env import PollEnv, report_mails
+from tests.servers.dovecot import DovecotServer
+
+pytestmark = pytest.mark.dovecot
+
+PROCESSED, INVALID, OTHER = "DMARC/Processed", "DMARC/Invalid", "DMARC/Other"
+
+
+def mixed_mailbox(n_reports: int = 200, n_other: int = 20) -> list[bytes]:
+    messages = report_mails(n_reports)
+    messages += [mails.other_mail(mails.OTHER_KINDS[i % 4], i) for i in range(n_other)]
+    messages += [mails.broken_mail(kind, f"broken-{kind}") for kind in mails.BROKEN_KINDS]
+    return messages
+
+
+def wait_for(condition: object, timeout: float = 60, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_every_report_is_stored_once_and_every_message_filed(poll_env: PollEnv) -> None:
+    poll_env.seed(mixed_mailbox())
+    with poll_env.dovecot.session(poll_env.user) as client:  # a person read some of them
+        client.select_folder("INBOX")
+        client.add_flags(client.search("ALL")[:30], [b"\\Seen"])
+
+    result = poll_env.run("--json")
+
+    assert result.code == 65, result.stderr  # five messages were invalid
+    counts = poll_env.counts()
+    assert counts["INBOX"] == 0
+    assert (counts[PROCESSED], counts[OTHER], counts[INVALID]) == (200, 20, 5)
+    assert poll_env.report_ids() == [f"r{i:05d}" for i in range(200)]
+    assert poll_env.count("rejects") == 25  # 5 invalid + 20 recorded as not a report
+    invalid_lines = [line for line in result.stderr_lines if ": invalid: " in line]
+    assert len(invalid_lines) == 5
+    summary = json.loads(result.stdout)["mailboxes"][0]
+    assert (summary["processed"], summary["invalid"], summary["other"]) == (200, 5, 20)
+    assert summary["reports_stored"] == 200
+
+
+def test_second_run_stores_nothing_and_moves_nothing(poll_env: PollEnv) -> None:
+    poll_env.seed(mixed_mailbox(n_reports=30, n_other=4))
+    poll_env.write_config(other_folder="")  # other mail stays in INBOX and is skipped
+    assert poll_env.run().code == 65
+    before = (poll_env.counts(), poll_env.count("reports"), poll_env.count("mailbox_messages"))
+
+    again = poll_env.run("--json")
+
+    assert again.code == 0 and again.stderr == ""
+    after = (poll_env.counts(), poll_env.count("reports"), poll_env.count("mailbox_messages"))
+    assert after == before
+    summary = json.loads(again.stdout)["mailboxes"][0]
+    assert summary["seen"] == 4 and summary["moved"] == 0 and summary["processed"] == 0
+
+
+def test_quiet_on_success_and_one_line_per_mailbox_with_verbose(poll_env: PollEnv) -> None:
+    poll_env.seed(report_mails(3))
+    quiet = poll_env.run()
+    assert (quiet.code, quiet.stdout, quiet.stderr) == (0, "", "")
+    poll_env.seed(report_mails(2, prefix="s"))
+    verbose = poll_env.run("--verbose")
+    assert verbose.code == 0
+    assert verbose.stderr_lines == [
+        "dmarcwatch: mailbox 'praxis': 2 in folder, 2 processed, 0 invalid, 0 other; "
+        "2 reports stored, 0 duplicates; 2 moved"
+    ]
+
+
+def test_untrusted_certificate_exits_69_and_moves_nothing(poll_env: PollEnv) -> None:
+    poll_env.seed(report_mails(2))
+    poll_env.write_config(ca_file=None)  # only the system trust anchors
+
+    result = poll_env.run("--retries", "0")
+
+    assert result.code == 69
+    assert len(result.stderr_lines) == 1
+    assert "mailbox 'praxis'" in result.stderr and "certificate" in result.stderr
+    assert poll_env.counts() == {"INBOX": 2}
+    assert poll_env.count("reports") == 0
+
+
+def test_wrong_password_exits_77_with_one_line_naming_the_mailbox(poll_env: PollEnv) -> None:
+    poll_env.seed(report_mails(1))
+    poll_env.password_file.write_text("not-the-password\n")
+
+    result = poll_env.run()
+
+    assert result.code == 77
+    assert len(result.stderr_lines) == 1
+    assert result.stderr_lines[0].startswith("dmarcwatch: mailbox 'praxis': ")
+    assert "login refused" in result.stderr and "not-the-password" not in result.stderr
+    assert poll_env.counts() == {"INBOX": 1}
+
+
+def test_unreachable_mailbox_exits_69_after_polling_the_others(
+    poll_env: PollEnv, dovecot: DovecotServer
+) -> None:
+    poll_env.seed(report_mails(2))
+    config = poll_env.config.read_text()
+    dead = config.split("[[mailbox]]")[1].replace('"praxis"', '"offline"')
+    dead = dead.replace(f"port = {dovecot.imaps_port}", "port = 9")
+    poll_env.config.write_text(
+        config.replace("[[mailbox]]", "[[mailbox]]" + dead + "\n[[mailbox]]", 1)
+    )
+
+    result = poll_env.run("--retries", "1")
+
+    assert result.code == 69
+    assert result.stderr_lines == [line for line in result.stderr_lines if "'offline'" in line]
+    assert len(result.stderr_lines) == 1
+    assert poll_env.counts()[PROCESSED] == 2  # the reachable mailbox was still polled
+
+
+def test_starttls_on_the_plain_port_works(poll_env: PollEnv, dovecot: DovecotServer) -> None:
+    poll_env.seed(report_mails(3))
+    poll_env.write_config(security="starttls", port=dovecot.imap_port)
+    assert poll_env.run().code == 0
+    assert poll_env.counts()[PROCESSED] == 3
+
+
+@pytest.mark.parametrize("mechanism", ["xoauth2", "oauthbearer"])
+def test_oauth_token_from_a_command_logs_in(
+    poll_env: PollEnv, dovecot: DovecotServer, mechanism: str
+) -> None:
+    poll_env.seed(report_mails(2))
+    token = dovecot.issue_token(poll_env.user)
+    token_file = poll_env.root / "token"
+    token_file.write_text(token + "\n")
+    requests_before = dovecot.introspection.requests
+    poll_env.write_config(
+        password_file=None,
+        oauth2={"token_command": f"cat {token_file}", "mechanism": mechanism},
+    )
+
+    result = poll_env.run("--debug")
+
+    assert result.code == 0, result.stderr
+    assert poll_env.counts()[PROCESSED] == 2
+    assert dovecot.introspection.requests > requests_before
+    assert token not in result.stderr and token not in result.stdout
+    assert f"method={mechanism.upper()}" in dovecot.log.read_text()
+
+
+def test_oauth_token_that_is_not_active_exits_77(poll_env: PollEnv) -> None:
+    poll_env.seed(report_mails(1))
+    poll_env.write_config(
+        password_file=None, oauth2={"token_command": "echo expired-token", "mechanism": "xoauth2"}
+    )
+    result = poll_env.run()
+    assert result.code == 77 and len(result.stderr_lines) == 1
+    assert "expired-token" not in result.stderr
+    assert poll_env.counts() == {"INBOX": 1}
+
+
+def test_two_polls_at_once_one_works_the_other_exits_75(poll_env: PollEnv) -> None:
+    poll_env.seed(report_mails(300))
+    first = poll_env.start()
+    second = poll_env.start()
+    results = sorted([poll_env.finish(first), poll_env.finish(second)], key=lambda r: r.code)
+
+    assert [r.code for r in results] == [0, 75]
+    assert len(results[1].stderr_lines) == 1 and "lock" in results[1].stderr
+    assert poll_env.counts()[PROCESSED] == 300 and poll_env.count("reports") == 300
+
+
+def test_store_not_writable_exits_73_and_moves_nothing(poll_env: PollEnv) -> None:
+    assert poll_env.run().code == 0  # the store exists, the mailbox is empty
+    poll_env.seed(report_mails(3))
+
+    result = poll_env.run(max_file_bytes=4096)  # files stay under 4 KiB: as if the disk were full
+
+    assert result.code == 73, result.stderr
+    assert len(result.stderr_lines) == 1 and "store" in result.stderr
+    assert poll_env.counts() == {"INBOX": 3}
+    assert poll_env.count("reports") == 0
+
+
+def test_dry_run_stores_nothing_and_moves_nothing(poll_env: PollEnv) -> None:
+    poll_env.seed(mixed_mailbox(n_reports=5, n_other=2))
+    result = poll_env.run("--dry-run", "--json")
+    assert result.code == 65
+    summary = json.loads(result.stdout)["mailboxes"][0]
+    assert (summary["processed"], summary["other"], summary["invalid"]) == (5, 2, 5)
+    assert poll_env.counts() == {"INBOX": 12}
+    assert poll_env.count("reports") == 0 and poll_env.count("mailbox_messages") == 0
+
+
+def test_folders_with_non_ascii_names_are_created(poll_env: PollEnv) -> None:
+    poll_env.seed(report_mails(1) + [mails.other_mail("plain")])
+    poll_env.write_config(processed_folder="Berichte/Verarbeitet", other_folder="Autres/Reçus")
+    assert poll_env.run().code == 0
+    counts = poll_env.counts()
+    assert counts["Berichte/Verarbeitet"] == 1 and counts["Autres/Reçus"] == 1
+    raw = (poll_env.dovecot.root / "mail" / poll_env.user.name / "Maildir").iterdir()
+    assert ".Autres.Re&AOc-us" in {p.name for p in raw}  # modified UTF-7 on the server
+
+
+def test_sigterm_finishes_the_message_in_hand_and_exits_0(poll_env: PollEnv) -> None:
+    poll_env.seed(report_mails(400))
+    proc = poll_env.start()
+    wait_for(lambda: poll_env.count("mailbox_messages") >= 20, what="20 handled messages")
+    proc.send_signal(signal.SIGTERM)
+    result = poll_env.finish(proc, timeout=30)
+
+    assert result.code == 0, result.stderr
+    handled = poll_env.count("mailbox_messages")
+    assert 20 <= handled < 400
+    assert poll_env.counts()[PROCESSED] == handled  # every recorded message was moved
+    assert poll_env.count("reports") == handled
+
+
+def test_poller_killed_between_commit_and_move_then_rerun_moves_without_duplicates(
+    poll_env: PollEnv,
+) -> None:
+    poll_env.seed(report_mails(120))
+    proc = poll_env.start()
+    # Moves happen after each fetched group; kill while a group is recorded but not moved.
+    wait_for(lambda: poll_env.count("mailbox_messages") % 50 >= 10, what="a part-recorded batch")
+    proc.send_signal(signal.SIGKILL)
+    poll_env.finish(proc, timeout=30)
+    recorded = poll_env.count("mailbox_messages")
+    counts = poll_env.counts()
+    assert counts.get(PROCESSED, 0) < recorded, "the kill did not land between commit and move"
+
+    again = poll_env.run("--json")
+
+    assert again.code == 0, again.stderr
+    assert json.loads(again.stdout)["mailboxes"][0]["resumed"] >= 1
+    counts = poll_env.counts()
+    assert counts["INBOX"] == 0 and counts[PROCESSED] == 120
+    assert poll_env.report_ids() == [f"r{i:05d}" for i in range(120)]
+
+
+def test_server_killed_mid_batch_then_rerun_loses_and_duplicates_nothing(
+    dovecot_factory: object, tmp_path: Path
+) -> None:
+    server: DovecotServer = dovecot_factory()  # type: ignore[operator]
+    env = PollEnv(server, server.add_user(), tmp_path)
+    env.seed(report_mails(300))
+    proc = env.start("--retries", "0")
+    wait_for(lambda: env.count("mailbox_messages") >= 60, what="60 handled messages")
+    server.kill()
+    result = env.finish(proc, timeout=60)
+    assert result.code == 69 and len(result.stderr_lines) == 1
+
+    server.start()
+    moved = env.messages(PROCESSED) if PROCESSED in env.counts() else []
+    stored = set(env.report_ids())
+    for message in moved:  # nothing was moved whose reports were not committed
+        assert any(f"Report-ID: {rid}".encode() in message for rid in stored)
+    again = env.run()
+
+    assert again.code == 0, again.stderr
+    assert env.counts()["INBOX"] == 0 and env.counts()[PROCESSED] == 300
+    assert env.report_ids() == [f"r{i:05d}" for i in range(300)]
+
+
+def test_watch_processes_new_mail_on_idle_and_stops_on_sigterm(poll_env: PollEnv) -> None:
+    proc = poll_env.start("--watch", "--interval", "600")
+    time.sleep(1.5)  # first round done, now in IDLE
+    poll_env.seed(report_mails(2))
+    wait_for(lambda: poll_env.counts().get(PROCESSED, 0) == 2, timeout=30, what="IDLE wake-up")
+    proc.send_signal(signal.SIGTERM)
+    result = poll_env.finish(proc, timeout=15)
+    assert result.code == 0, result.stderr
+    assert poll_env.count("reports") == 2

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from analysis.posture.messages import render
 from analysis.posture.model import Observation, PostureFinding
+from analysis.posture.senders import sender_name
 
 
 def to_finding(observation: Observation, domain: str, language: str) -> PostureFinding:
@@ -25,6 +26,8 @@ def to_finding(observation: Observation, domain: str, language: str) -> PostureF
         actor=observation.actor,
         evidence=observation.evidence,
         sender=observation.sender,
+        sender_name=sender_name(observation.sender) if observation.sender else None,
+        params=dict(observation.params),
     )
 
 

@@ -66,16 +66,23 @@ class PostureFinding:
     actor: Actor
     evidence: tuple[str, ...] = ()
     sender: str | None = None
+    sender_name: str | None = None
+    params: Params = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
-        """The finding as a JSON-ready mapping (``--json`` prints a list of these)."""
+        """The finding as a JSON-ready mapping, with the keys ``diagnose --json`` uses.
+
+        ``evidence`` is a mapping as in ``diagnose``: the message parameters, and under
+        ``dns`` the DNS answers the finding rests on.
+        """
         return {
             "code": self.code,
             "severity": str(self.severity),
             "domain": self.domain,
             "sender": self.sender,
+            "sender_name": self.sender_name,
             "actor": str(self.actor),
             "summary": self.summary,
             "fix": self.fix,
-            "evidence": list(self.evidence),
+            "evidence": {**self.params, "dns": list(self.evidence)},
         }

@@ -53,7 +53,18 @@ _LABELS = {
     "de": ("Behebung", "Beleg"),
 }
 _SELECTOR = re.compile(r"^[A-Za-z0-9_-]{1,63}(\.[A-Za-z0-9_-]{1,63})*$")
+# Controls, line separators and bidirectional overrides: DNS text cannot move the cursor or
+# reorder what the terminal shows.
 _CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+_CONTROL |= {
+    c: f"\\u{c:04x}" for c in (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+_ACTORS = {
+    "en": {"practice": "practice", "vendor": "software vendor", "mail-provider": "mail provider"},
+    "fr": {"practice": "cabinet", "vendor": "éditeur du logiciel",
+           "mail-provider": "fournisseur de messagerie"},
+    "de": {"practice": "Praxis", "vendor": "Softwarehersteller", "mail-provider": "Mail-Anbieter"},
+}  # fmt: skip
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -172,16 +183,17 @@ def _print(report: PostureReport, args: argparse.Namespace) -> None:
         return
     counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
     print(f"{report.domain}: " + ", ".join(f"{s} {n}" for s, n in counts.items()))
-    fix_label, evidence_label = _LABELS.get(args.lang, _LABELS["en"])
     for finding in report.findings:
-        print(_text(finding, fix_label, evidence_label, args.verbose))
+        print(_text(finding, args.lang, args.verbose))
 
 
-def _text(finding: PostureFinding, fix_label: str, evidence_label: str, verbose: bool) -> str:
+def _text(finding: PostureFinding, lang: str, verbose: bool) -> str:
+    fix_label, evidence_label = _LABELS.get(lang, _LABELS["en"])
     head = f"{finding.severity.upper():8} {finding.code}"
     if finding.severity is Severity.OK and not verbose:
         return f"{head}: {_safe(finding.summary)}"
-    lines = [f"{head} ({finding.actor})", f"  {_safe(finding.summary)}"]
+    actor = _ACTORS.get(lang, _ACTORS["en"]).get(str(finding.actor), str(finding.actor))
+    lines = [f"{head} ({actor})", f"  {_safe(finding.summary)}"]
     lines.append(f"  {fix_label}: {_safe(finding.fix)}")
     lines += [f"  {evidence_label}: {_safe(line)}" for line in finding.evidence]
     return "\n".join(lines)

@@ -437,6 +437,23 @@ def test_unreachable_dns_server_exits_69(capsys):
     assert [f["code"] for f in findings] == ["dns-error"]
 
 
+def test_json_evidence_quotes_the_dns_answers(capsys, dns):
+    domain = Practice("evidence.ch", spf=["v=spf1 include:sendgrid.net +all"]).publish(dns)
+    _, findings = check(capsys, dns, domain, "--sender", "sendgrid")
+    finding = only(findings, "spf-permissive-all")
+    assert finding["evidence"]["dns"] == [f'TXT {domain}: "v=spf1 include:sendgrid.net +all"']
+    dkim = [f for f in findings if f["code"] == "dkim-ok"]
+    assert {f["sender_name"] for f in dkim} == {"SendGrid (Twilio)"}
+
+
+def test_control_characters_from_dns_are_escaped_in_text_output(capsys, dns):
+    domain = Practice("escape.ch", spf=["v=spf1 include:sendgrid.net \x1b[2J?all"]).publish(dns)
+    main(["check", domain, "--nameserver", dns.nameserver, "--no-store"])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "\\x1b[2J" in out
+
+
 def test_text_output_is_in_the_language_asked(capsys, dns):
     domain = Practice("francais.ch", spf=[]).publish(dns)
     code = main(["check", domain, "--nameserver", dns.nameserver, "--no-store", "--lang", "fr"])

@@ -193,6 +193,7 @@ class ReportStream:
             self._parse(chunk[start : start + _FEED], final=False)
             if self._done:
                 return
+            self._builder.check_text_size()
 
     def _parse(self, data: bytes, *, final: bool) -> None:
         try:
@@ -582,6 +583,12 @@ class _Builder:
         return lowered
 
     # -- header and end ----------------------------------------------------------------
+
+    def check_text_size(self) -> None:
+        """Bound text that has not reached an element's end yet (a 50 MB text node)."""
+        texts = self.texts
+        if len(texts) > 8 and sum(map(len, texts)) > _MAX_TEXT:
+            raise LimitExceeded(f"text longer than {_MAX_TEXT // 1024} KiB between elements")
 
     def warn(self, message: str) -> None:
         self._warn_once(message)

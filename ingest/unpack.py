@@ -463,12 +463,20 @@ def _gunzip_stream(source: Stream, limit: int) -> Iterator[bytes]:
     return _gunzip(iter(source()), limit)
 
 
-def _unrecognised(head: bytes, steps: Steps) -> NotAReport:
+def _unrecognised(head: bytes, steps: Steps) -> RejectedInput:
+    """Unrecognised bytes: not a report at the top, but a broken one inside gzip or zip.
+
+    A gzip or zip container is report-like in itself (reference 3.1): when it holds
+    something else, the input is an invalid report, not ordinary mail.
+    """
     if _looks_like_tls_report(head):
         return _tls_report()
-    where = f"{_describe(steps)} holds " if steps else ""
+    if steps:
+        return ContainerError(
+            f"{_describe(steps)} holds no XML report (first bytes {_first_bytes(head)})"
+        )
     return NotAReport(
-        f"not a report: {where}unrecognised content (first bytes {_first_bytes(head)})",
+        f"not a report: unrecognised content (first bytes {_first_bytes(head)})",
         RejectClass.NOT_A_REPORT,
     )
 

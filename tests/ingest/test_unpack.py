@@ -310,7 +310,7 @@ def test_gzip_with_unknown_method_is_a_container_error() -> None:
 
 
 def test_gzip_of_something_else_is_not_a_report() -> None:
-    with pytest.raises(NotAReport, match="gzip holds unrecognised content"):
+    with pytest.raises(ContainerError, match="gzip holds no XML report"):
         unpack(gz(b"just some text"))
 
 

@@ -98,9 +98,9 @@ def classify(
     signers = map_unique(out[c.DKIM_SIG], lambda t: dkim_signers(catalogue, t))
     out[c.DKIM_PASS_DOMAINS] = [s.pass_domains for s in signers]
     ip_sender = map_unique(out[c.SOURCE_IP], lambda ip: catalogue.ranges.lookup([ip])[0])
-    names = out[c.SOURCE_IP].map(rdns or {}).fillna("")
-    out[c.RDNS] = names.astype(object)
-    by_rdns = map_unique(names, lambda n: rdns_sender(catalogue, n) if n else None)
+    known = rdns or {}
+    out[c.RDNS] = map_unique(out[c.SOURCE_IP], lambda ip: known.get(ip, ""))
+    by_rdns = map_unique(out[c.RDNS], lambda n: rdns_sender(catalogue, n) if n else None)
     envelope_text = out[c.ENVELOPE_FROM].astype(str) + " " + out[c.SPF_DOMAIN].astype(str)
     by_envelope = map_unique(envelope_text, lambda t: envelope_sender(catalogue, t))
     spf_pass = out[c.SPF_RESULT].to_numpy() == "pass"
@@ -165,8 +165,8 @@ def _decide(
         ["dkim", "ip", "rdns", "envelope", "dkim"],
         default="",
     )
-    out[c.PATH_SENDER] = path
-    out[c.SIGNER] = signer
+    out[c.PATH_SENDER] = _first_known(path, default="")
+    out[c.SIGNER] = _first_known(signer, default="")
     out[c.FORWARDED] = forwarded
     out[c.SENDER] = sender
     out[c.SENDER_BY] = np.where(sender == UNKNOWN, "", by)

@@ -32,8 +32,8 @@ RDNS = "rdns"
 # Classification (analysis.classify).
 SENDER = "sender"  # catalogue id or "unknown"
 SENDER_BY = "sender_by"  # ip | rdns | envelope | dkim | "" (how the sender was recognised)
-PATH_SENDER = "path_sender"  # who delivered (by IP, rDNS or authorised envelope), or None
-SIGNER = "signer"  # who signed (by DKIM d=/selector), or None
+PATH_SENDER = "path_sender"  # who delivered (by IP, rDNS or authorised envelope), or ""
+SIGNER = "signer"  # who signed (by DKIM d=/selector), or ""
 FORWARDED = "forwarded"  # the delivering host is not the sender: a forwarder or list
 
 # Alignment (analysis.alignment).

@@ -194,14 +194,19 @@ class Walk:
 
     @property
     def applied(self) -> Applied | None:
-        first = next(iter(self.valid), None)
-        if first is None or first.single is None:
-            return None
-        record = first.single
-        inherited = first.domain != self.start
-        return Applied(
-            first.domain, record, record.subdomain_policy() if inherited else record.policy
-        )
+        """§4.10.1: the record at the name, else at its Organizational Domain, else the PSD's.
+
+        An inherited record gives ``sp`` (the name is assumed to exist: it is being checked).
+        """
+        found = {s.domain: s.single for s in self.valid if s.single is not None}
+        if self.start in found:
+            record = found[self.start]
+            return Applied(self.start, record, record.policy)
+        psd = [name for name, r in found.items() if r.tags.get("psd", "").lower() == "y"]
+        for name in [self.org_domain, *psd]:
+            if name in found:
+                return Applied(name, found[name], found[name].subdomain_policy())
+        return None
 
     @property
     def org_domain(self) -> str:

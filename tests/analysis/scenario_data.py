@@ -1,24 +1,25 @@
-"""Write the scenario reports under samples/scenarios/<finding-code>/ (run by hand).
+"""The scenario reports under samples/scenarios/<finding-code>/ and what must come out.
 
 Each folder holds small RFC 7489 aggregate reports (file names
-``receiver!policy-domain!begin!end.xml``) for one diagnosis scenario, and ``expected.json``:
-per policy domain, the finding codes that must come out and the codes allowed to be
-critical. The data follows reference sections 4.3 and 5 (made-up practice domains,
-documented SendGrid/Microsoft/Google address ranges). Output is deterministic.
+``receiver!policy-domain!begin!end.xml``) for one diagnosis scenario. :func:`expectations`
+gives, per scenario and policy domain, the finding codes that must come out, the codes
+allowed to be critical, and (``only``) the only severities allowed. The data follows
+reference sections 4.3 and 5 (made-up practice domains, documented SendGrid, Microsoft and
+Google address ranges). Output is deterministic; rewrite the files by hand with
 
-    .venv/bin/python samples/scenarios/generate.py
+    .venv/bin/python -m tests.analysis.scenario_data
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[2] / "samples" / "scenarios"
 LAST_DAY = dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
 GOOGLE = ("google.com", "noreply-dmarc-support@google.com")
 OUTLOOK = ("Outlook.com", "dmarcreport@microsoft.com")
@@ -368,14 +369,26 @@ SCENARIOS = {
 }
 
 
-def main() -> None:
+def write(root: Path) -> dict[str, Scenario]:
+    """Write every scenario's reports under *root*; return the expectations."""
+    expected = {}
     for name, make in SCENARIOS.items():
-        folder = HERE / name
+        folder = root / name
         if folder.exists():
             shutil.rmtree(folder)
-        folder.mkdir()
-        expected = make(folder)
-        (folder / "expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
+        folder.mkdir(parents=True)
+        expected[name] = make(folder)
+    return expected
+
+
+def expectations() -> dict[str, Scenario]:
+    """The expectations, computed without touching the bundled files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return write(Path(tmp))
+
+
+def main() -> None:
+    write(HERE)
 
 
 if __name__ == "__main__":

@@ -1,41 +1,26 @@
-"""Put sample report files into a real store, the way the importer does (parse, then store)."""
+"""Put sample report files into a real store through the importer (parse, then store)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from ingest.model import ReportEnd
-from ingest.parse import parse_report
+from ingest.pipeline import import_input
 from ingest.store import Store
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 SCENARIOS = SAMPLES / "scenarios"
 
 
-def add_xml(store: Store, data: bytes, location: str = "test") -> None:
-    report = parse_report(data)
-    sha = store.put_blob(data)
-    end = ReportEnd(records=len(report.records), messages=report.message_count)
-    store.add_report(
-        report.header,
-        report.records,
-        lambda: end,
-        source="test",
-        location=location,
-        blob_sha256=sha,
-        content_sha256=lambda: hashlib.sha256(data).hexdigest(),
-    )
-
-
 def add_files(store: Store, paths: Iterable[Path]) -> int:
-    count = 0
+    """Import every file; return how many reports were stored."""
+    stored = 0
     for path in sorted(paths):
-        add_xml(store, path.read_bytes(), path.name)
-        count += 1
-    return count
+        outcome = import_input(store, path.name, path.read_bytes())
+        assert not outcome.rejected, (path, outcome.rejected)
+        stored += 1
+    return stored
 
 
-def scenario_files(name: str) -> list[Path]:
-    return sorted((SCENARIOS / name).glob("*.xml"))
+def scenario_files(*names: str) -> list[Path]:
+    return sorted(p for name in names for p in (SCENARIOS / name).glob("*.xml"))

@@ -1,0 +1,119 @@
+"""Options and helpers shared by ``senders`` and ``diagnose``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import ipaddress
+import re
+from pathlib import Path
+
+import platformdirs
+
+from analysis.api import Query
+from analysis.catalogue import Catalogue, CatalogueError, load_catalogue
+from dmarcwatch.config import APP
+from dmarcwatch.errors import CommandError
+from dmarcwatch.exitcodes import Exit
+
+SNAPSHOT_NAME = "sender-networks.json"
+_SPAN = re.compile(r"^\s*(\d+)\s*([hdw]?)\s*$")
+_UNITS = {"h": dt.timedelta(hours=1), "d": dt.timedelta(days=1), "w": dt.timedelta(weeks=1)}
+
+# C0/C1 controls, DEL, line/paragraph separators and bidirectional overrides: escaped so
+# that attacker text from reports cannot move the cursor, clear the screen or reorder text.
+_UNSAFE = {c: f"\\x{c:02x}" for c in (*range(32), 0x7F, *range(0x80, 0xA0))}
+_UNSAFE |= {
+    c: f"\\u{c:04x}" for c in (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def safe(text: object) -> str:
+    """*text* with every control or bidi character escaped, for a terminal."""
+    return str(text).translate(_UNSAFE)
+
+
+def add_selection(parser: argparse.ArgumentParser, default_since: str) -> None:
+    parser.add_argument(
+        "--domain",
+        action="append",
+        default=[],
+        metavar="D",
+        help="policy domain to look at (repeatable; default: every domain)",
+    )
+    parser.add_argument(
+        "--since",
+        default=default_since,
+        metavar="SPAN|DATE",
+        help=f"period: 7d, 12h, 2w or a date YYYY-MM-DD (default {default_since}); "
+        "spans end with the newest report",
+    )
+    parser.add_argument("--until", metavar="DATE", help="last day of the period (YYYY-MM-DD)")
+    parser.add_argument(
+        "--receiver",
+        action="append",
+        default=[],
+        metavar="R",
+        help="only reports from this receiver, e.g. google.com (repeatable)",
+    )
+    parser.add_argument(
+        "--ip",
+        action="append",
+        default=[],
+        metavar="IP",
+        help="only records from this source IP (repeatable)",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _date(text: str, option: str) -> dt.datetime:
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(
+            f"{option}: expected YYYY-MM-DD, got {text[:40]!r}", Exit.USAGE
+        ) from None
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def query_from(args: argparse.Namespace) -> Query:
+    """The analysis query the selection options describe."""
+    until = _date(args.until, "--until") + dt.timedelta(days=1) if args.until else None
+    match = _SPAN.match(args.since)
+    since: dt.datetime | None = None
+    span = dt.timedelta(days=7)
+    if match:
+        span = int(match.group(1)) * _UNITS[match.group(2) or "d"]
+        if span <= dt.timedelta(0):
+            raise CommandError("--since: the span must be positive", Exit.USAGE)
+    else:
+        since = _date(args.since, "--since")
+    for ip in args.ip:
+        try:
+            ipaddress.ip_address(ip)
+        except ValueError:
+            raise CommandError(f"--ip: not an IP address: {ip[:60]!r}", Exit.USAGE) from None
+    domains = tuple(d.strip().lower().rstrip(".") for d in args.domain)
+    return Query(
+        domains=domains,
+        span=span,
+        since=since,
+        until=until,
+        receivers=tuple(args.receiver),
+        ips=tuple(args.ip),
+    )
+
+
+def snapshot_path() -> Path:
+    """Where ``senders update`` keeps the refreshed networks (user data directory)."""
+    return Path(platformdirs.user_data_dir(APP)) / SNAPSHOT_NAME
+
+
+def catalogue() -> Catalogue:
+    """The bundled catalogue with the user's refreshed networks, if any."""
+    try:
+        return load_catalogue(snapshot=snapshot_path())
+    except CatalogueError as exc:
+        raise CommandError(
+            f"{exc} (delete {snapshot_path()} or run 'senders update')", Exit.CONFIG
+        ) from exc

@@ -1,0 +1,57 @@
+"""Build analysis rows by hand, the way analysis.load would return them from a store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from analysis.load import ROW_COLUMNS, normalise_rows
+
+DAY0 = 20_000  # days since the epoch (2024-10-04)
+
+
+def row(
+    ip: str = "149.72.1.1",
+    header_from: str = "email.physio.ch",
+    *,
+    dkim: str = "",
+    spf: str = "",
+    envelope_from: str = "",
+    pe: tuple[str, str] = ("pass", "pass"),
+    adkim: str = "r",
+    aspf: str = "r",
+    p: str = "none",
+    domain: str | None = None,
+    disposition: str = "none",
+    reasons: str = "",
+    receiver: str = "google.com",
+    messages: int = 10,
+    day: int = DAY0,
+) -> dict[str, Any]:
+    """One aggregated row. ``dkim``: ``"d|s|result d|s|result"``; ``spf``: ``"d|mfrom|result"``."""
+    return {
+        "domain": domain or header_from,
+        "day": day,
+        "receiver": receiver,
+        "adkim": adkim,
+        "aspf": aspf,
+        "p": p,
+        "sp": p,
+        "source_ip": ip,
+        "header_from": header_from,
+        "envelope_from": envelope_from,
+        "disposition": disposition,
+        "pe_dkim": pe[0],
+        "pe_spf": pe[1],
+        "dkim_sig": dkim,
+        "spf_sig": spf,
+        "reasons": reasons,
+        "messages": messages,
+        "records": 1,
+        "report_end": day * 86400 + 86399,
+    }
+
+
+def rows(*items: dict[str, Any]) -> pd.DataFrame:
+    return normalise_rows(pd.DataFrame(list(items), columns=ROW_COLUMNS))

@@ -202,6 +202,17 @@ def test_dmarc_at_the_organisational_domain_only_applies_to_the_subdomain(capsys
     assert not codes(findings, "critical")
 
 
+def test_tree_walk_applies_the_organisational_record_not_the_nearest(capsys, dns):
+    practice = Practice("nearest.ch")  # records at email.nearest.ch and nearest.ch
+    practice.publish(dns)
+    deeper = f"news.{practice.domain}"
+    dns.add_txt(deeper, "v=spf1 include:sendgrid.net ~all")
+    _, findings = check(capsys, dns, deeper, "--sender", "sendgrid")
+    inherited = only(findings, "dmarc-inherited")
+    assert "the record of nearest.ch " in inherited["summary"]
+    assert "dmarc-discovery-differs" not in codes(findings)
+
+
 def test_two_dmarc_records_are_critical(capsys, dns):
     dmarc = ["v=DMARC1; p=none; rua=mailto:a@two-dmarc.ch", "v=DMARC1; p=reject"]
     domain = Practice("two-dmarc.ch", dmarc=dmarc, org_dmarc=[]).publish(dns)

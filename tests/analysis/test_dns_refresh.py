@@ -1,0 +1,123 @@
+"""SPF expansion and reverse DNS against a real DNS server on loopback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from analysis import rdns
+from analysis.catalogue import load_catalogue, parse_catalogue
+from analysis.dnsclient import Budget, DnsSettings, make_resolver, parse_nameserver
+from analysis.load import load_rdns
+from analysis.refresh import expand, refresh_networks
+from dmarcwatch.cli import main
+from ingest.store import Store
+
+pytestmark = pytest.mark.dns
+
+
+@pytest.fixture
+def resolver(dns_server):
+    settings = DnsSettings(nameservers=(parse_nameserver(dns_server.nameserver),), timeout=2.0)
+    return make_resolver(settings)
+
+
+def test_spf_expansion_follows_includes_and_redirects(dns_server, resolver):
+    dns_server.add_txt(
+        "sg.refresh-a.test", "v=spf1 ip4:192.0.2.0/24 include:ab.refresh-a.test ~all"
+    )
+    dns_server.add_txt("ab.refresh-a.test", "v=spf1 ip6:2001:db8:a::/48 redirect=r.refresh-a.test")
+    dns_server.add_txt("r.refresh-a.test", "v=spf1 ip4:198.51.100.0/25 a -all")
+    dns_server.add("r.refresh-a.test. A 203.0.113.5")
+    found = expand(resolver, "sg.refresh-a.test", Budget(10))
+    assert sorted(found.cidrs) == sorted(
+        ["192.0.2.0/24", "2001:db8:a::/48", "198.51.100.0/25", "203.0.113.5/32"]
+    )
+    assert not found.problems
+
+
+def test_spf_loops_and_missing_records_are_problems_not_crashes(dns_server, resolver):
+    dns_server.add_txt("loop.refresh-b.test", "v=spf1 include:loop.refresh-b.test -all")
+    dns_server.add_txt("two.refresh-b.test", "v=spf1 -all", "v=spf1 +all")
+    assert expand(resolver, "loop.refresh-b.test", Budget(10)).problems
+    assert "no usable SPF record" in expand(resolver, "two.refresh-b.test", Budget(10)).problems[0]
+    dns_server.fail("broken.refresh-b.test")
+    assert "DNS failure" in expand(resolver, "broken.refresh-b.test", Budget(10)).problems[0]
+
+
+def test_refresh_keeps_senders_whose_expansion_failed_out_of_the_snapshot(dns_server, resolver):
+    dns_server.add_txt("spf.refresh-c.test", "v=spf1 ip4:192.0.2.128/25 -all")
+    catalogue = parse_catalogue(
+        {
+            "schema": 1,
+            "senders": [
+                {"id": "ok", "name": "OK", "kind": "esp", "spf": ["spf.refresh-c.test"]},
+                {"id": "gone", "name": "Gone", "kind": "esp", "spf": ["nothing.refresh-c.test"]},
+            ],
+        }
+    )
+    networks, problems = refresh_networks(catalogue, resolver, Budget(10))
+    assert networks == {"ok": ["192.0.2.128/25"]}
+    assert any(p.startswith("gone:") for p in problems)
+
+
+def test_senders_update_saves_a_snapshot_the_analysis_then_uses(
+    dns_server, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    # Serve SendGrid's SPF name with a made-up network: the snapshot must win over the bundle.
+    dns_server.add_txt("sendgrid.net", "v=spf1 ip4:192.0.2.0/24 ~all")
+    code = main(["senders", "update", "--nameserver", dns_server.nameserver, "--timeout", "1"])
+    out = capsys.readouterr().out
+    assert code == 0
+    snapshot = tmp_path / "data" / "dmarcwatch" / "sender-networks.json"
+    assert json.loads(snapshot.read_text())["networks"]["sendgrid"] == ["192.0.2.0/24"]
+    assert "saved" in out
+    catalogue = load_catalogue(snapshot=snapshot)
+    assert catalogue.ranges.lookup(["192.0.2.7", "167.89.1.1"]).tolist() == ["sendgrid", None]
+
+
+def test_reverse_dns_is_cached_in_the_store_with_its_age(dns_server, resolver, tmp_path):
+    dns_server.add("5.113.0.203.in-addr.arpa. PTR smtp-1a.mail.infomaniak.ch.")
+    names = rdns.lookup(resolver, ["203.0.113.5", "203.0.113.6", "not-an-ip"], Budget(10))
+    assert names == {"203.0.113.5": "smtp-1a.mail.infomaniak.ch", "203.0.113.6": None}
+    now = dt.datetime(2026, 11, 29, tzinfo=dt.UTC)
+    with Store.open(str(tmp_path / "s.db")) as store:
+        rdns.save(store.engine, names, now)
+        rdns.save(store.engine, {"203.0.113.5": "smtp-1a.mail.infomaniak.ch"}, now)
+        assert load_rdns(store.engine, ["203.0.113.5", "203.0.113.6"]) == {
+            "203.0.113.5": "smtp-1a.mail.infomaniak.ch"
+        }
+        assert rdns.fresh_ips(store.engine, ["203.0.113.5"], now) == {"203.0.113.5"}
+        later = now + rdns.MAX_AGE + dt.timedelta(days=1)
+        assert rdns.fresh_ips(store.engine, ["203.0.113.5"], later) == set()
+
+
+def test_lookups_stop_at_the_deadline(resolver):
+    names = rdns.lookup(resolver, ["203.0.113.9"] * 50, Budget(0))
+    assert names == {}
+
+
+def test_senders_rdns_names_a_source_by_its_reverse_dns(dns_server, tmp_path, monkeypatch, capsys):
+    from tests.ingest.reportxml import Report, Row
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    dns_server.add("77.100.51.198.in-addr.arpa. PTR asmtp-3.mail.hostpoint.ch.")
+    row = Row(
+        ip="198.51.100.77",
+        header_from="praxis-rdns.ch",
+        envelope_from="praxis-rdns.ch",
+        dkim_results=[],
+        spf_results=[("praxis-rdns.ch", "mfrom", "pass")],
+    )
+    db = str(tmp_path / "s.db")
+    with Store.open(db) as store:
+        from ingest.pipeline import import_input
+
+        import_input(store, "r.xml", Report(domain="praxis-rdns.ch", rows=[row]).xml().encode())
+    main(["senders", "--db", db, "--json"])
+    assert json.loads(capsys.readouterr().out)[0]["sender_id"] == "unknown"
+    main(["senders", "--db", db, "--json", "--rdns", "--nameserver", dns_server.nameserver])
+    assert json.loads(capsys.readouterr().out)[0]["sender_id"] == "hostpoint"

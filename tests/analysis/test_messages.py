@@ -1,0 +1,54 @@
+import re
+import string
+
+from analysis.findings import Evidence, Finding, Severity
+from analysis.messages import CATALOGUES, format_value, render
+
+_FIELD = string.Formatter()
+
+
+def _fields(template):
+    return {name for _, name, _, _ in _FIELD.parse(template) if name}
+
+
+def test_every_language_has_every_message_with_the_same_placeholders():
+    english = CATALOGUES["en"]
+    for lang, catalogue in CATALOGUES.items():
+        assert set(catalogue) == set(english), lang
+        for key, (summary, fix) in english.items():
+            assert _fields(catalogue[key][0]) == _fields(summary), (lang, key)
+            assert _fields(catalogue[key][1]) == _fields(fix), (lang, key)
+
+
+def test_numbers_follow_the_language():
+    assert format_value(12345, "en") == "12,345"
+    assert format_value(12345, "de") == "12\u2019345"
+    assert format_value(99.5, "fr") == "99,5"
+    assert format_value(100.0, "en") == "100"
+
+
+def test_variant_text_is_chosen_by_the_finding_params():
+    finding = Finding(
+        "policy-readiness",
+        Severity.OK,
+        "physio.ch",
+        None,
+        None,
+        Evidence(),
+        {"state": "ready", "policy": "none", "next": "quarantine", "days": 14},
+    )
+    assert "p=none to p=quarantine" in render(finding, "en").fix
+    assert "p=quarantine" in render(finding, "de").fix
+
+
+def test_an_unknown_language_falls_back_to_english():
+    finding = Finding(
+        "no-reports",
+        Severity.WARNING,
+        "physio.ch",
+        None,
+        None,
+        Evidence(),
+        {"state": "never", "days": 7},
+    )
+    assert re.search(r"No DMARC aggregate report", render(finding, "xx").summary)

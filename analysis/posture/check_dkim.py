@@ -104,7 +104,8 @@ def _params(probe: SelectorProbe, **extra: str | int) -> dict[str, str | int]:
 
 
 def _evidence(probe: SelectorProbe) -> list[str]:
-    lines = [describe(probe.cname), describe(probe.txt)]
+    plain_txt = probe.cname.status is not Status.ANSWER and probe.txt.status is Status.ANSWER
+    lines = [describe(probe.txt)] if plain_txt else [describe(probe.cname), describe(probe.txt)]
     if probe.doubled is not None and probe.doubled.status is Status.ANSWER:
         lines.append(describe(probe.doubled))
     return [_LONG_KEY.sub(_shorten_key, line) for line in lines]
@@ -230,8 +231,8 @@ def _check_key(probe: SelectorProbe, source: Source, sender: str | None) -> list
     if key.error or key.revoked:
         return found
     if not any(o.severity in (Severity.CRITICAL, Severity.WARNING) for o in found):
-        kind = f"RSA {key.bits} bits" if key.bits else key.key_type
-        via = f" (CNAME to {probe.cname_target})" if probe.cname_target else ""
+        kind = f"RSA-{key.bits}" if key.bits else key.key_type
+        via = f" (CNAME → {probe.cname_target})" if probe.cname_target else ""
         params = _params(probe, keyinfo=kind, via=via)
         found.append(_obs("dkim-ok", Severity.OK, evidence, params, sender))
     return found

@@ -161,9 +161,7 @@ class DnsClient:
 
     def _query(self, name: str, rdtype: str) -> Lookup:
         if self._consecutive_timeouts >= _GIVE_UP_AFTER:
-            return self._fail(
-                name, rdtype, "not sent: the DNS server did not answer earlier queries"
-            )
+            return self._fail(name, rdtype, "not sent: the DNS server stopped answering")
         if self.answered + self.failed >= _MAX_QUERIES:
             return self._fail(name, rdtype, f"not sent: over {_MAX_QUERIES} queries for one check")
         try:

@@ -22,11 +22,11 @@ from analysis.classify import classify
 from analysis.findings import Finding, worst_first
 from analysis.load import (
     SECONDS_PER_DAY,
-    DomainActivity,
     Selection,
     load_activity,
     load_rdns,
     load_rows,
+    policy_domains,
 )
 from analysis.orgdomain import OrgDomains
 from analysis.rules import Context, diagnose
@@ -119,9 +119,9 @@ def analyse(
     """Load, classify and align the selected rows, then run every rule per policy domain."""
     catalogue = catalogue or load_catalogue()
     now = now or dt.datetime.now(dt.UTC)
-    activity = {a.domain: a for a in load_activity(engine)}
     domains = tuple(d.lower().rstrip(".") for d in query.domains)
-    period, history_start = _period(query, activity, domains, now)
+    newest = policy_domains(engine)
+    period, history_start = _period(query, newest, domains, now)
     sel = Selection(
         domains=domains,
         since=int(history_start.timestamp()),
@@ -129,10 +129,11 @@ def analyse(
         receivers=query.receivers,
         ips=query.ips,
     )
-    history = prepare(engine, load_rows(engine, sel), catalogue, list(activity))
+    history = prepare(engine, load_rows(engine, sel), catalogue, list(newest))
     rows = history[history[c.DAY] >= pd.Timestamp(period.since.replace(tzinfo=None))]
-    store_last = max((a.last_end for a in activity.values()), default=None)
+    store_last = max(newest.values(), default=None)
     wanted = sorted(set(domains or rows[c.DOMAIN].unique()) | set(query.configured))
+    activity = {a.domain: a for a in load_activity(engine, wanted)} if wanted else {}
     summaries = []
     for domain in wanted:
         ctx = Context(
@@ -141,7 +142,8 @@ def analyse(
             history=history[history[c.DOMAIN] == domain],
             catalogue=catalogue,
             activity=activity.get(domain),
-            store_last_end=store_last,
+            store_last_begin=store_last,
+            last_begin=newest.get(domain),
             now=now,
             no_reports_days=query.no_reports_days,
         )
@@ -173,13 +175,17 @@ def summary(
 
 
 def _period(
-    query: Query, activity: dict[str, DomainActivity], domains: tuple[str, ...], now: dt.datetime
+    query: Query, newest: dict[str, int], domains: tuple[str, ...], now: dt.datetime
 ) -> tuple[Period, dt.datetime]:
     """The period (whole UTC days) and the start of the readiness history."""
     until = query.until
     if until is None:
-        ends = [a.last_end for d, a in activity.items() if not domains or d in domains]
-        until = dt.datetime.fromtimestamp(max(ends), dt.UTC) if ends else now
+        begins = [b for d, b in newest.items() if not domains or d in domains]
+        until = (
+            _day(dt.datetime.fromtimestamp(max(begins), dt.UTC)) + dt.timedelta(days=1)
+            if begins
+            else now
+        )
     last_day = _day(until - dt.timedelta(seconds=1))
     if query.since is not None:
         since = _day(query.since)

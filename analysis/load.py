@@ -196,13 +196,16 @@ class DomainActivity:
     last_ingested: dt.datetime | None
 
 
-def load_activity(engine: Engine) -> list[DomainActivity]:
-    """Per policy domain: report count, latest report end and latest ingestion time."""
+def load_activity(engine: Engine, domains: Iterable[str] = ()) -> list[DomainActivity]:
+    """Per policy domain (all, or *domains*): report count, latest end and latest ingestion."""
     r = schema.reports
     domain = r.c.policy_domain
     stmt = sa.select(
         domain, sa.func.count(), sa.func.max(r.c.end_ts), sa.func.max(r.c.ingested_at)
     ).group_by(domain)
+    wanted = [d.lower() for d in domains]
+    if wanted:
+        stmt = stmt.where(domain.in_(wanted))
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     return [
@@ -218,6 +221,14 @@ def _aware(value: object) -> dt.datetime | None:
     if not isinstance(value, dt.datetime):
         return None
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def policy_domains(engine: Engine) -> dict[str, int]:
+    """Every policy domain with the begin of its newest report (read from the index only)."""
+    r = schema.reports
+    stmt = sa.select(r.c.policy_domain, sa.func.max(r.c.begin_ts)).group_by(r.c.policy_domain)
+    with engine.connect() as conn:
+        return {str(d): int(b) for d, b in conn.execute(stmt)}
 
 
 def latest_end(engine: Engine, sel: Selection) -> int | None:

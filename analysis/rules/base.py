@@ -31,7 +31,8 @@ class Context:
     history: pd.DataFrame
     catalogue: Catalogue
     activity: DomainActivity | None
-    store_last_end: int | None
+    store_last_begin: int | None  # begin of the newest report of any domain
+    last_begin: int | None  # begin of this domain's newest report
     now: dt.datetime
     no_reports_days: int = 7
 

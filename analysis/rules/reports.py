@@ -28,7 +28,8 @@ def no_reports(ctx: Context) -> list[Finding]:
     idle_received = (
         (ctx.now - activity.last_ingested).days if activity.last_ingested is not None else 0
     )
-    behind = ((ctx.store_last_end or activity.last_end) - activity.last_end) // DAY
+    mine = ctx.last_begin if ctx.last_begin is not None else activity.last_end
+    behind = ((ctx.store_last_begin or mine) - mine) // DAY
     if idle_received <= limit and behind <= limit:
         return []
     days = max(idle_received, int(behind))

@@ -28,6 +28,7 @@ import pandas as pd
 
 from analysis import columns as c
 from analysis.catalogue import Catalogue, Sender
+from analysis.orgdomain import psl_org_domain
 from analysis.signatures import map_unique, parse_dkim, parse_spf
 
 UNKNOWN = "unknown"
@@ -111,11 +112,19 @@ def classify(
         by_envelope=_only_where(spf_pass, by_envelope),
         signers=signers,
         spf_pass=spf_pass,
+        spf_own=spf_pass & _same_org(out[c.SPF_DOMAIN], out[c.HEADER_FROM]),
     )
     return out
 
 
 Labels = npt.NDArray[np.object_]
+
+
+def _same_org(left: pd.Series, right: pd.Series) -> npt.NDArray[np.bool_]:
+    """Whether the two domains share the PSL organisational domain (RFC 7489 §3.2)."""
+    pairs = left.astype(str) + " " + right.astype(str)
+    same = map_unique(pairs, lambda p: len({psl_org_domain(d) for d in p.split(" ")}) == 1)
+    return same.astype(bool)
 
 
 def _only_where(mask: npt.NDArray[np.bool_], labels: Labels) -> Labels:
@@ -144,6 +153,7 @@ def _decide(
     by_envelope: Labels,
     signers: Labels,
     spf_pass: npt.NDArray[np.bool_],
+    spf_own: npt.NDArray[np.bool_],
 ) -> None:
     strong = np.array([s.strong for s in signers], dtype=object)
     signer = np.array([s.strong or s.weak for s in signers], dtype=object)
@@ -154,7 +164,11 @@ def _decide(
     forward_reason = np.array([bool(FORWARD_REASONS & set(r)) for r in reasons], dtype=bool)
     vouched = _known(signer) | _known(failed) | pass_any
     differs = ~_known(path) | (_known(signer) & (signer != path))
-    forwarded = forward_reason | (vouched & differs & ~spf_pass)
+    # A catalogue signer other than the delivering host vouches for it (forwarder, SRS or not);
+    # otherwise any passing signature counts only while SPF failed (reference §2.4).
+    forwarded = (
+        forward_reason | (_known(signer) & differs & ~spf_own) | (vouched & differs & ~spf_pass)
+    )
     sender = np.where(
         forwarded,
         _first_known(signer, failed, default=UNKNOWN),

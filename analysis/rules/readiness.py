@@ -47,7 +47,7 @@ def readiness(ctx: Context) -> list[Finding]:
         severity = Severity.WARNING
         state = "enforced-blocked" if policy == "reject" else "blocked"
     elif covered < READINESS_DAYS:
-        severity, state = Severity.INFO, "not-enough-data"
+        severity, state = Severity.OK, "not-enough-data"  # nothing wrong: advice to wait
     elif policy == "reject":
         severity, state = Severity.OK, "enforced"
     else:

@@ -23,13 +23,23 @@ def _provider_only(ctx: Context, rows: pd.DataFrame) -> pd.Series:
     return rows[c.DKIM_PASS_DOMAINS].map(lambda ds: all(sender.provider_domain(d) for d in ds))
 
 
+def _sendgrid_return_path(rows: pd.DataFrame) -> pd.Series:
+    """SendGrid's own return path (``…@sendgrid.net``), or none reported at all."""
+    spf = rows[c.SPF_DOMAIN].astype(str)
+    envelope = rows[c.ENVELOPE_FROM].astype(str)
+    return (
+        spf.str.contains(_SENDGRID_NET, regex=True)
+        | envelope.str.contains(_SENDGRID_NET, regex=True)
+        | (spf == "")
+    )
+
+
 def not_authenticated(ctx: Context) -> list[Finding]:
     """Case (a): signed only by sendgrid.net/sendgrid.info, return path sendgrid.net."""
     rows = direct(ctx.rows, SENDGRID)
     if rows.empty or SENDGRID not in ctx.catalogue.by_id:
         return []
-    spf_sendgrid = rows[c.SPF_DOMAIN].astype(str).str.contains(_SENDGRID_NET, regex=True)
-    hit = rows[_provider_only(ctx, rows) & spf_sendgrid & ~rows[c.DMARC_PASS]]
+    hit = rows[_provider_only(ctx, rows) & _sendgrid_return_path(rows) & ~rows[c.DMARC_PASS]]
     if hit.empty:
         return []
     params: dict[str, Param] = {
@@ -50,11 +60,15 @@ def other_domain(ctx: Context) -> list[Finding]:
     if rows.empty:
         return []
     own = ~_provider_only(ctx, rows)
-    unaligned = own & ~rows[c.DKIM_ALIGNED]
-    tree_only = own & rows[c.DKIM_ALIGNED] & ~rows[c.DKIM_ALIGNED_TREE]
+    other_path = ~_sendgrid_return_path(rows)
+    unaligned = (own & ~rows[c.DKIM_ALIGNED]) | (~own & other_path & ~rows[c.SPF_ALIGNED])
+    tree_only = (own & rows[c.DKIM_ALIGNED] & ~rows[c.DKIM_ALIGNED_TREE]) | (
+        other_path & rows[c.SPF_ALIGNED] & ~rows[c.SPF_ALIGNED_TREE]
+    )
     findings = []
     for mask, failing in ((unaligned, True), (tree_only, False)):
-        hit = rows[mask & (~rows[c.DMARC_PASS] if failing else ~rows[c.DMARC_PASS_TREE])]
+        outcome = ~rows[c.DMARC_PASS] if failing else rows[c.DMARC_PASS] & ~rows[c.DMARC_PASS_TREE]
+        hit = rows[mask & outcome]
         if hit.empty:
             continue
         sender = ctx.catalogue.by_id[SENDGRID]
@@ -62,7 +76,7 @@ def other_domain(ctx: Context) -> list[Finding]:
         signing = signing[~signing.map(sender.provider_domain)]
         params: dict[str, Param] = {
             "messages": messages(hit),
-            "signing_domains": joined(signing),
+            "signing_domains": joined(signing) or joined(hit[c.SPF_DOMAIN]),
             "envelope_domains": joined(hit[c.SPF_DOMAIN]),
             "header_from": joined(hit[c.HEADER_FROM]),
             "variant": "fails" if failing else "tree-walk",

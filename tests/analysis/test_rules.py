@@ -1,0 +1,158 @@
+"""Rules on hand-built rows: the edge cases the scenario files do not cover."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from analysis import columns as c
+from analysis.api import prepare
+from analysis.catalogue import load_catalogue
+from analysis.findings import Severity
+from analysis.rules import Context, diagnose
+from tests.analysis.frames import row, rows
+
+D = "email.physio.ch"
+SIGNED = f"{D}|s1|pass sendgrid.info|smtpapi|pass"
+NOW = dt.datetime(2026, 11, 29, tzinfo=dt.UTC)
+
+
+def _findings(*items, records=(D,)):
+    catalogue = load_catalogue()
+    frame = prepare(None, rows(*items), catalogue, list(records))
+    ctx = Context(
+        domain=D,
+        rows=frame,
+        history=frame,
+        catalogue=catalogue,
+        activity=None,
+        store_last_begin=None,
+        last_begin=None,
+        now=NOW,
+    )
+    return [f for f in diagnose(ctx) if f.code != "no-reports"], frame
+
+
+def _codes(findings):
+    return {(f.code, str(f.severity)) for f in findings}
+
+
+def test_srs_forwarder_with_unaligned_spf_pass_is_forwarding_not_an_unknown_sender():
+    findings, frame = _findings(
+        row("149.72.1.1", D, dkim=SIGNED, spf=f"em1234.{D}|mfrom|pass"),
+        row("198.51.100.20", D, dkim=SIGNED, spf="srs.forwarder.example|mfrom|pass"),
+    )
+    assert list(frame[c.FORWARDED]) == [False, True]
+    codes = {f.code for f in findings}
+    assert "forwarding" in codes and "unknown-sender-passing" not in codes
+
+
+def test_sendgrid_return_path_on_another_domain_without_own_signature_is_other_domain():
+    findings, _ = _findings(
+        row(
+            "149.72.1.1",
+            D,
+            dkim="sendgrid.info|smtpapi|pass",
+            spf="em5678.vendor-mailer.ch|mfrom|pass",
+            pe=("fail", "fail"),
+        )
+    )
+    assert ("sendgrid-authenticated-other-domain", "critical") in _codes(findings)
+    assert "sendgrid-domain-not-authenticated" not in {f.code for f in findings}
+
+
+def test_unauthenticated_sendgrid_without_spf_result_is_still_recognised():
+    findings, _ = _findings(
+        row("149.72.1.1", D, dkim="sendgrid.net|smtpapi|pass", pe=("fail", "fail"))
+    )
+    assert ("sendgrid-domain-not-authenticated", "critical") in _codes(findings)
+
+
+def test_strict_dkim_with_parent_signature_and_strict_spf_fails_critically():
+    findings, _ = _findings(
+        row(
+            "149.72.1.1",
+            D,
+            adkim="s",
+            aspf="s",
+            dkim="physio.ch|s1|pass",
+            spf=f"em1234.{D}|mfrom|pass",
+            pe=("fail", "fail"),
+        )
+    )
+    assert ("sendgrid-strict-spf", "critical") in _codes(findings)
+
+
+def test_spoofing_blocked_by_receivers_is_information_only():
+    findings, _ = _findings(
+        row("149.72.1.1", D, dkim=SIGNED, spf=f"em1234.{D}|mfrom|pass", p="reject"),
+        row(
+            "185.220.101.9",
+            D,
+            spf=f"{D}|mfrom|fail",
+            pe=("fail", "fail"),
+            p="reject",
+            disposition="reject",
+        ),
+    )
+    assert ("spoofing", "info") in _codes(findings)
+    assert ("receiver-rejected", "info") in _codes(findings)
+    assert not [f for f in findings if f.severity is Severity.CRITICAL]
+
+
+def test_legitimate_mail_rejected_is_critical_and_names_the_sender():
+    findings, _ = _findings(
+        row(
+            "40.107.1.1",
+            D,
+            dkim="t.onmicrosoft.com|selector1|pass",
+            spf=f"{D}|mfrom|permerror",
+            pe=("fail", "fail"),
+            p="reject",
+            disposition="reject",
+        )
+    )
+    (rejected,) = [f for f in findings if f.code == "receiver-rejected"]
+    assert rejected.severity is Severity.CRITICAL
+    assert rejected.sender == "microsoft365"
+    assert rejected.params["kind"] == "legitimate"
+
+
+def test_readiness_needs_fourteen_days_and_names_blockers():
+    days = [
+        row("149.72.1.1", D, dkim=SIGNED, spf=f"em1234.{D}|mfrom|pass", day=20_000 + i)
+        for i in range(14)
+    ]
+    (ready,) = [f for f in _findings(*days)[0] if f.code == "policy-readiness"]
+    assert (ready.severity, ready.params["state"], ready.params["next"]) == (
+        Severity.OK,
+        "ready",
+        "quarantine",
+    )
+    (short,) = [f for f in _findings(*days[:5])[0] if f.code == "policy-readiness"]
+    assert short.params["state"] == "not-enough-data"
+    bad = row(
+        "40.107.1.1",
+        D,
+        dkim="t.onmicrosoft.com|selector1|pass",
+        spf=f"{D}|mfrom|fail",
+        pe=("fail", "fail"),
+        day=20_010,
+    )
+    (blocked,) = [f for f in _findings(*days, bad)[0] if f.code == "policy-readiness"]
+    assert blocked.severity is Severity.WARNING
+    assert "Microsoft 365" in str(blocked.params["blockers"])
+
+
+def test_clean_sendgrid_and_m365_with_dkim_give_only_ok():
+    findings, _ = _findings(
+        *[
+            row("149.72.1.1", D, dkim=SIGNED, spf=f"em1234.{D}|mfrom|pass", day=20_000 + i)
+            for i in range(14)
+        ],
+        row("40.107.1.1", D, dkim=f"{D}|selector1|pass", spf=f"{D}|mfrom|pass"),
+    )
+    assert {str(f.severity) for f in findings} == {"ok"}
+    assert {f.sender for f in findings if f.code == "sender-aligned"} == {
+        "sendgrid",
+        "microsoft365",
+    }

@@ -114,3 +114,26 @@ def test_summary_gives_tables_for_one_domain(all_scenarios):
     assert s.messages == 138 and 0.9 < s.dmarc_pass_share < 1
     assert len(s.daily()) == 3
     assert set(s.failing_sources()["source_ip"]) == {"193.5.80.12"}  # the list broke DKIM
+
+
+@pytest.mark.postgres
+def test_postgresql_store_gives_the_same_findings_as_sqlite(fresh_pg_url, all_scenarios):
+    names = ["forwarding", "sendgrid-authenticated-other-domain", "receiver-quarantined"]
+    with Store.open(fresh_pg_url) as store:
+        add_files(store, scenario_files(*names))
+        on_pg = analyse(store.engine, MONTH)
+    domains = {d for name in names for d in EXPECTED[name]}
+    on_sqlite = analyse(
+        all_scenarios.engine, Query(domains=tuple(sorted(domains)), span=dt.timedelta(days=30))
+    )
+
+    def key(findings):
+        return sorted(
+            (f.domain, f.code, str(f.severity), f.evidence.messages)
+            for f in findings
+            if f.code != "no-reports"
+        )
+
+    assert key(on_pg.findings) == key(on_sqlite.findings)
+    for name in names:
+        _check(on_pg.findings, EXPECTED[name])

@@ -11,9 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
@@ -33,13 +35,19 @@ _WRITE = "dmarcwatch_write"
 
 
 def parse_url(url: str) -> URL:
-    """Parse a store URL; a bare filesystem path means an SQLite file."""
+    """Parse a store URL; a bare filesystem path means an SQLite file (``:memory:`` in memory)."""
+    if url == ":memory:":
+        return URL.create("sqlite")
     if "://" not in url:
         return URL.create("sqlite", database=str(Path(url).expanduser()))
     try:
         parsed = make_url(url)
-    except exc.ArgumentError:
+    except (exc.ArgumentError, ValueError):
         raise StoreUnavailable(f"not a database URL: {mask_text(url)}") from None
+    if "@" in (parsed.host or ""):
+        raise StoreUnavailable(
+            f"not a database URL: {mask_text(url)} (write @ in a password as %40)"
+        )
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
@@ -64,13 +72,25 @@ def mask_text(text: str) -> str:
 
 
 def sqlite_path(url: URL) -> Path | None:
-    """The database file of an SQLite URL, or ``None`` for an in-memory database."""
+    """The database file of an SQLite URL, or ``None`` for an in-memory database.
+
+    Understands SQLite URI filenames (``sqlite:///file:PATH?mode=ro&uri=true``).
+    """
     if url.get_backend_name() != "sqlite":
         return None
     database = url.database or ""
-    if database in ("", ":memory:") or database.startswith("file::memory:"):
+    if database.startswith("file:"):
+        database = urlsplit(database).path
+        if url.query.get("mode") == "memory":
+            return None
+    if database in ("", ":memory:"):
         return None
     return Path(database)
+
+
+def sqlite_read_only(url: URL) -> bool:
+    """Whether an SQLite URL asks for a read-only connection (``?mode=ro&uri=true``)."""
+    return url.query.get("mode") == "ro"
 
 
 def create(url: URL) -> Engine:
@@ -85,7 +105,8 @@ def _sqlite_engine(url: URL) -> Engine:
     if path is None:
         engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
-        _prepare_directory(path)
+        if not sqlite_read_only(url):
+            _prepare_directory(path)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
@@ -114,10 +135,28 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")  # durable enough in WAL mode
     finally:
         cursor.close()
+
+
+def _enable_wal(cursor: Any) -> None:
+    """Switch to WAL (persistent, so only a new database changes), retrying while busy.
+
+    Changing the journal mode answers SQLITE_BUSY at once, without the busy handler, while
+    another process is opening the same new database.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            busy = getattr(err, "sqlite_errorname", "") == "SQLITE_BUSY"
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _sqlite_on_begin(conn: Connection) -> None:
@@ -193,10 +232,7 @@ def _translate_sqlite(orig: sqlite3.Error, where: str) -> StoreError | None:
         why = _SQLITE_NOT_WRITABLE_WHY[base]
         return StoreNotWritable(f"cannot write to the store {where}: {why}")
     if base in ("SQLITE_BUSY", "SQLITE_LOCKED"):
-        return StoreUnavailable(
-            f"the store {where} stayed locked by another process for "
-            f"{SQLITE_BUSY_TIMEOUT_S} s; try again later"
-        )
+        return StoreUnavailable(f"the store {where} is locked by another process; try again later")
     if base in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
         return StoreUnavailable(f"the store {where} is not a usable SQLite database ({orig})")
     return None

@@ -223,7 +223,7 @@ class Store:
         while True:
             page = query.where(sha_column > after).order_by(sha_column).limit(_PAGE)
             with self._errors(), self.engine.connect() as conn:
-                rows = [row.tuple() for row in conn.execute(page)]
+                rows = [(sha, source) for sha, source in conn.execute(page)]
             yield from rows
             if len(rows) < _PAGE:
                 return

@@ -1,0 +1,200 @@
+"""Schema versions: new stores get the latest, old ones are migrated, newer ones refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Engine, create_engine, inspect, text, update
+from sqlalchemy.engine import Inspector
+
+from ingest import migrations, schema
+from ingest.errors import SchemaError, StoreUnavailable
+from ingest.migrations import Migration
+from ingest.store import Store
+from tests.store.factories import add, header, records
+
+FIRST_RELEASE = Path(__file__).with_name("schema_v1")
+
+
+def _version(store: Store) -> int | None:
+    with store.engine.connect() as conn:
+        return migrations.current_version(conn)
+
+
+def _set_version(store: Store, version: str) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(update(schema.meta).values(value=version))
+
+
+def _plain_engine(url: str) -> Engine:
+    return create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+
+
+def test_new_store_has_every_table_at_the_latest_version(store: Store) -> None:
+    assert _version(store) == migrations.latest() == 1
+    assert set(schema.metadata.tables) <= set(inspect(store.engine).get_table_names())
+
+
+def test_reopening_a_store_keeps_its_data(store_url: str) -> None:
+    with Store.open(store_url) as store:
+        add(store, header(), records(2))
+    with Store.open(store_url, create=False) as again:
+        assert again.totals().records == 2
+
+
+def _load_first_release(url: str, dialect: str) -> None:
+    script = (FIRST_RELEASE / f"{dialect}.sql").read_text()
+    lines = [line for line in script.splitlines() if not line.startswith("--")]
+    engine = _plain_engine(url)
+    with engine.begin() as conn:
+        for statement in "\n".join(lines).split(";\n"):
+            if statement.strip():
+                conn.exec_driver_sql(statement)
+    engine.dispose()
+
+
+def _shape(inspector: Inspector, dialect: Any) -> dict[str, Any]:
+    """What a reader of the store relies on: columns, keys, constraints and indexes."""
+    shape = {}
+    for name in sorted(inspector.get_table_names()):
+        pk = inspector.get_pk_constraint(name)["constrained_columns"]
+        shape[name] = {
+            "columns": [
+                (c["name"], c["type"].compile(dialect), c["nullable"] and c["name"] not in pk)
+                for c in inspector.get_columns(name)
+            ],
+            "pk": pk,
+            "unique": sorted(
+                tuple(u["column_names"]) for u in inspector.get_unique_constraints(name)
+            ),
+            "indexes": sorted(
+                (i["name"], tuple(i["column_names"]))
+                for i in inspector.get_indexes(name)
+                if not i.get("duplicates_constraint")
+            ),
+            "fks": sorted(
+                (
+                    tuple(f["constrained_columns"]),
+                    f["referred_table"],
+                    (f.get("options") or {}).get("ondelete"),
+                )
+                for f in inspector.get_foreign_keys(name)
+            ),
+        }
+    return shape
+
+
+def _expected_shape(url: str, tmp_path: Path) -> dict[str, Any]:
+    """The shape of a store created new, in a scratch database of the same kind."""
+    if url.startswith("sqlite"):
+        with Store.open(str(tmp_path / "new.db")) as new:
+            return _shape(inspect(new.engine), new.engine.dialect)
+    engine = _plain_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE SCHEMA fresh")
+        conn.exec_driver_sql("SET LOCAL search_path TO fresh")
+        schema.metadata.create_all(conn)
+        shape = _shape(inspect(conn), engine.dialect)
+        conn.rollback()
+    engine.dispose()
+    return shape
+
+
+def test_first_release_store_is_migrated_to_the_shape_of_a_new_store(
+    store_url: str, tmp_path: Path
+) -> None:
+    dialect = "sqlite" if store_url.startswith("sqlite") else "postgresql"
+    if dialect == "sqlite":
+        Path(store_url.removeprefix("sqlite:///")).parent.mkdir(parents=True)
+    _load_first_release(store_url, dialect)
+    with Store.open(store_url) as store:
+        assert _version(store) == migrations.latest()
+        migrated = _shape(inspect(store.engine), store.engine.dialect)
+        assert add(store, header(), records(3)).records == 3
+    assert migrated == _expected_shape(store_url, tmp_path)
+
+
+def test_store_newer_than_this_program_is_refused_in_one_line(store_url: str) -> None:
+    with Store.open(store_url) as store:
+        _set_version(store, str(migrations.latest() + 1))
+    with pytest.raises(SchemaError) as refused:
+        Store.open(store_url)
+    message = str(refused.value)
+    assert "newer than this dmarcwatch knows" in message
+    assert "upgrade dmarcwatch" in message
+    assert "\n" not in message
+
+
+def test_unreadable_schema_version_is_a_schema_error(store: Store) -> None:
+    _set_version(store, "one")
+    with pytest.raises(SchemaError, match="unreadable"):
+        migrations.migrate(store.engine)
+
+
+class _Step:
+    """A fake migration: adds a column, counting how often it runs."""
+
+    def __init__(self, version: int, table: str) -> None:
+        self.calls = 0
+        self.migration = Migration(version, f"add {table}", self)
+        self.table = table
+
+    def __call__(self, conn: Connection) -> None:
+        self.calls += 1
+        conn.execute(text(f"CREATE TABLE {self.table} (x INTEGER)"))
+
+
+def test_extra_migration_step_runs_once_and_records_its_version(store: Store) -> None:
+    step = _Step(2, "extra_v2")
+    assert migrations.migrate(store.engine, steps=[step.migration]) == 2
+    assert migrations.migrate(store.engine, steps=[step.migration]) == 2
+    assert step.calls == 1
+    assert _version(store) == 2
+    assert "extra_v2" in inspect(store.engine).get_table_names()
+    with pytest.raises(SchemaError, match="schema version 2"):
+        migrations.migrate(store.engine)
+
+
+class _Broken(_Step):
+    def __call__(self, conn: Connection) -> None:
+        super().__call__(conn)
+        raise RuntimeError("step 3 fails half-way")
+
+
+def test_failing_step_rolls_back_and_keeps_the_steps_before_it(store: Store) -> None:
+    good, bad = _Step(2, "extra_v2"), _Broken(3, "extra_v3")
+    with pytest.raises(RuntimeError, match="half-way"):
+        migrations.migrate(store.engine, steps=[good.migration, bad.migration])
+    assert _version(store) == 2
+    tables = inspect(store.engine).get_table_names()
+    assert "extra_v2" in tables
+    assert "extra_v3" not in tables
+
+
+def test_steps_must_be_numbered_from_two_without_gaps(store: Store) -> None:
+    with pytest.raises(ValueError, match="consecutively"):
+        migrations.migrate(store.engine, steps=[_Step(3, "t").migration])
+
+
+def test_open_without_create_refuses_a_missing_sqlite_file(tmp_path: Path) -> None:
+    with pytest.raises(StoreUnavailable, match="no store at"):
+        Store.open(str(tmp_path / "missing.db"), create=False)
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_open_without_create_refuses_an_empty_database(fresh_pg_url: str) -> None:
+    with pytest.raises(SchemaError, match="no dmarcwatch store"):
+        Store.open(fresh_pg_url, create=False)
+
+
+def test_database_with_foreign_tables_of_our_names_is_refused(store_url: str) -> None:
+    if store_url.startswith("sqlite"):
+        Path(store_url.removeprefix("sqlite:///")).parent.mkdir(parents=True)
+    engine = _plain_engine(store_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE reports (x INTEGER)")
+    engine.dispose()
+    with pytest.raises(SchemaError, match="tables named like dmarcwatch's"):
+        Store.open(store_url)

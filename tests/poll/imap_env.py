@@ -126,7 +126,8 @@ class PollEnv:
     # CLI -------------------------------------------------------------------------------------
 
     def argv(self, *args: str, command: str = "poll") -> list[str]:
-        return [sys.executable, "-m", "dmarcwatch", command, "--config", str(self.config), *args]
+        words = command.split()  # "poll", or "config check"
+        return [sys.executable, "-m", "dmarcwatch", *words, "--config", str(self.config), *args]
 
     def environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("DMARCWATCH_")}

@@ -210,3 +210,31 @@ def broken_mail(kind: str, report_id: str) -> bytes:
         raise ValueError(kind)
     msg.add_attachment(data, maintype=mt, subtype=st, filename=name)
     return bytes(msg)
+
+
+def quick_report_mail(report_id: str) -> bytes:
+    """A small rua mail with a plain XML attachment, built as text: fast for big backlogs."""
+    xml = report_xml(report_id).decode()
+    name = _filename(report_id, "xml")
+    text = f"""From: noreply-dmarc-support@google.com
+To: dmarc@{POLICY_DOMAIN}
+Subject: Report domain: {POLICY_DOMAIN} Submitter: google.com Report-ID: {report_id}
+Date: Fri, 02 Jan 2026 06:00:00 +0000
+Message-ID: <{report_id}@google.com>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="=-{report_id}"
+
+--=-{report_id}
+Content-Type: text/plain
+
+This is an aggregate report from google.com.
+
+--=-{report_id}
+Content-Type: text/xml; name="{name}"
+Content-Disposition: attachment; filename="{name}"
+Content-Transfer-Encoding: 7bit
+
+{xml}
+--=-{report_id}--
+"""
+    return text.replace("\n", "\r\n").encode()

@@ -11,7 +11,7 @@ import pytest
 
 from tests.poll import mails
 from tests.poll.imap_env import PollEnv, report_mails
-from tests.servers.dovecot import DovecotServer
+from tests.servers.dovecot import HOST, DovecotServer
 
 pytestmark = pytest.mark.dovecot
 
@@ -170,14 +170,14 @@ def test_oauth_token_that_is_not_active_exits_77(poll_env: PollEnv) -> None:
 
 
 def test_two_polls_at_once_one_works_the_other_exits_75(poll_env: PollEnv) -> None:
-    poll_env.seed(report_mails(300))
+    poll_env.seed(report_mails(200))
     first = poll_env.start()
     second = poll_env.start()
     results = sorted([poll_env.finish(first), poll_env.finish(second)], key=lambda r: r.code)
 
     assert [r.code for r in results] == [0, 75]
     assert len(results[1].stderr_lines) == 1 and "lock" in results[1].stderr
-    assert poll_env.counts()[PROCESSED] == 300 and poll_env.count("reports") == 300
+    assert poll_env.counts()[PROCESSED] == 200 and poll_env.count("reports") == 200
 
 
 def test_store_not_writable_exits_73_and_moves_nothing(poll_env: PollEnv) -> None:
@@ -253,7 +253,7 @@ def test_server_killed_mid_batch_then_rerun_loses_and_duplicates_nothing(
 ) -> None:
     server: DovecotServer = dovecot_factory()  # type: ignore[operator]
     env = PollEnv(server, server.add_user(), tmp_path)
-    env.seed(report_mails(300))
+    env.seed(report_mails(200))
     proc = env.start("--retries", "0")
     wait_for(lambda: env.count("mailbox_messages") >= 60, what="60 handled messages")
     server.kill()
@@ -268,8 +268,8 @@ def test_server_killed_mid_batch_then_rerun_loses_and_duplicates_nothing(
     again = env.run()
 
     assert again.code == 0, again.stderr
-    assert env.counts()["INBOX"] == 0 and env.counts()[PROCESSED] == 300
-    assert env.report_ids() == [f"r{i:05d}" for i in range(300)]
+    assert env.counts()["INBOX"] == 0 and env.counts()[PROCESSED] == 200
+    assert env.report_ids() == [f"r{i:05d}" for i in range(200)]
 
 
 def test_watch_processes_new_mail_on_idle_and_stops_on_sigterm(poll_env: PollEnv) -> None:
@@ -281,3 +281,78 @@ def test_watch_processes_new_mail_on_idle_and_stops_on_sigterm(poll_env: PollEnv
     result = poll_env.finish(proc, timeout=15)
     assert result.code == 0, result.stderr
     assert poll_env.count("reports") == 2
+
+
+MiB = 1024  # ru_maxrss is in KiB
+
+
+def test_a_30_mb_message_is_handled_in_bounded_memory(poll_env: PollEnv) -> None:
+    poll_env.seed(report_mails(20))
+    baseline = poll_env.run()
+    assert baseline.code == 0
+    big = mails.report_mail("big", "xml", records=46_000)
+    assert len(big) > 29 * 1024 * 1024
+    poll_env.seed([big])
+
+    result = poll_env.run("--json")
+
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["mailboxes"][0]["records"] == 46_000
+    assert poll_env.counts()[PROCESSED] == 21
+    # The message is held once as fetched; parsing it costs the pipeline about 4x its size.
+    growth = result.max_rss_kib - baseline.max_rss_kib
+    assert growth < 6 * len(big) // 1024, f"peak RSS grew by {growth // MiB} MiB"
+
+
+@pytest.mark.slow
+def test_a_5000_message_backlog_is_polled_in_bounded_memory(poll_env: PollEnv) -> None:
+    poll_env.seed(mails.quick_report_mail(f"a{i:05d}") for i in range(200))
+    small = poll_env.run()
+    assert small.code == 0
+    poll_env.seed(mails.quick_report_mail(f"b{i:05d}") for i in range(5000))
+
+    result = poll_env.run(timeout=600)
+
+    assert result.code == 0, result.stderr
+    assert poll_env.counts()[PROCESSED] == 5200 and poll_env.count("reports") == 5200
+    growth = result.max_rss_kib - small.max_rss_kib
+    assert growth < 32 * MiB, f"peak RSS grew by {growth // MiB} MiB for 25 times the messages"
+
+
+def test_config_check_connect_reports_folders_and_counts(poll_env: PollEnv) -> None:
+    poll_env.seed(report_mails(4))
+    result = poll_env.run("--connect", command="config check")
+    assert result.code == 0, result.stdout + result.stderr
+    assert "mailbox 'praxis': logged in" in result.stdout
+    assert "  INBOX: 4 messages" in result.stdout
+    assert "  DMARC/Processed: missing (created when first needed)" in result.stdout
+    assert poll_env.counts() == {"INBOX": 4}  # looking changes nothing
+
+
+def test_config_check_connect_with_a_wrong_password_exits_77(poll_env: PollEnv) -> None:
+    poll_env.password_file.write_text("wrong\n")
+    result = poll_env.run("--connect", command="config check")
+    assert result.code == 77
+    assert "mailbox 'praxis'" in result.stdout and "login refused" in result.stdout
+
+
+def test_microsoft_client_credentials_token_logs_in_with_xoauth2(
+    poll_env: PollEnv, dovecot: DovecotServer
+) -> None:
+    from ingest.mailbox import Endpoint, TokenAuth, connect
+    from ingest.oauth import MicrosoftTokenSource
+    from tests.poll.test_oauth import FakeEntra
+
+    token = dovecot.issue_token(poll_env.user)
+    entra = FakeEntra({"access_token": token, "token_type": "Bearer", "expires_in": 3600})
+    source = MicrosoftTokenSource(
+        "tenant", "client", "secret", poll_env.root / "msal.json", http_client=entra
+    )
+    endpoint = Endpoint(HOST, dovecot.imaps_port, "tls", dovecot.cert, 10)
+    mailbox = connect(endpoint, TokenAuth(poll_env.user.name, source, "xoauth2"))
+    try:
+        assert mailbox.select("INBOX") > 0
+    finally:
+        mailbox.close()
+    assert len(entra.token_requests) == 1
+    assert "method=XOAUTH2" in dovecot.log.read_text()

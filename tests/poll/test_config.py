@@ -1,0 +1,227 @@
+"""The configuration file: what is accepted, and the one-line errors (exit 78) for the rest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dmarcwatch.cli import main
+from dmarcwatch.config import MicrosoftOAuth, TokenCommand, load_config
+from dmarcwatch.errors import CommandError
+from dmarcwatch.exitcodes import Exit
+
+FULL = """
+[database]
+url = "sqlite:////var/lib/dmarcwatch/dmarc.db"
+
+[[mailbox]]
+name = "praxis"
+host = "imap.example.ch"
+port = 993
+security = "tls"
+ca_file = "ca.pem"
+username = "dmarc@example.ch"
+password_file = "praxis.pass"
+folder = "INBOX"
+processed_folder = "DMARC/Processed"
+invalid_folder = "DMARC/Invalid"
+other_folder = ""
+delete = true
+timeout = 30
+
+[[mailbox]]
+name = "m365"
+host = "outlook.office365.com"
+security = "starttls"
+username = "dmarc@praxis.ch"
+[mailbox.oauth2]
+provider = "microsoft"
+tenant_id = "tenant"
+client_id = "client"
+client_secret_file = "client.secret"
+
+[[mailbox]]
+name = "gmail"
+host = "imap.gmail.com"
+username = "dmarc@gmail.example"
+[mailbox.oauth2]
+token_command = "oauth2-helper --user 'dmarc@gmail.example'"
+mechanism = "oauthbearer"
+
+[smtp]
+host = "smtp.example.ch"
+security = "starttls"
+username = "dmarc@example.ch"
+password_env = "TEST_SMTP_PASSWORD"
+from = "dmarcwatch <dmarc@example.ch>"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    for name, content in (("praxis.pass", "s3cret\n"), ("client.secret", "xyz\n"), ("ca.pem", "")):
+        (tmp_path / name).write_text(content)
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    return path
+
+
+def error_of(tmp_path: Path, text: str) -> str:
+    path = write(tmp_path, text)
+    with pytest.raises(CommandError) as caught:
+        load_config(path)
+    assert caught.value.code == Exit.CONFIG
+    message = str(caught.value)
+    assert str(path) in message and "\n" not in message
+    return message
+
+
+MINIMAL = """
+[[mailbox]]
+name = "praxis"
+host = "imap.example.ch"
+username = "dmarc@example.ch"
+password_file = "praxis.pass"
+"""
+
+
+def test_full_example_is_read_with_defaults_filled_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", "smtp-pass")
+    config = load_config(write(tmp_path, FULL))
+    praxis, m365, gmail = config.mailboxes
+    assert config.database_url == "sqlite:////var/lib/dmarcwatch/dmarc.db"
+    assert praxis.password is not None and praxis.password.value == "s3cret"
+    assert praxis.ca_file == tmp_path / "ca.pem"
+    assert (praxis.other_folder, praxis.delete, praxis.timeout) == ("", True, 30.0)
+    assert m365.port == 143 and isinstance(m365.oauth2, MicrosoftOAuth)
+    assert m365.oauth2.mechanism == "xoauth2"
+    assert isinstance(gmail.oauth2, TokenCommand) and gmail.oauth2.mechanism == "oauthbearer"
+    assert config.smtp is not None and config.smtp.port == 587
+    assert config.smtp.sender == "dmarcwatch <dmarc@example.ch>"
+    assert config.smtp.password is not None and config.smtp.password.value == "smtp-pass"
+
+
+def test_secrets_never_show_in_a_repr(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, MINIMAL))
+    assert "s3cret" not in repr(config)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ('colour = "blue"', "key 'colour' is unknown"),
+        ("port = '993'", "key 'port' must be an integer, not a string"),
+        ("port = true", "key 'port' must be an integer, not true or false"),
+        ("port = 70000", "key 'port' must be 1-65535"),
+        ('security = "ssl"', "key 'security' must be one of tls, starttls, plain"),
+        ('security = "plain"', "allow_insecure = true"),
+        ('folder = "DMARC/Processed"', "key 'processed_folder' must differ from folder"),
+        ('password_env = "X"', "give only one of password_file or password_env"),
+        ('ca_file = "missing.pem"', "key 'ca_file' names"),
+        ("timeout = 0", "key 'timeout' must be between"),
+    ],
+)
+def test_bad_mailbox_keys_are_named(tmp_path: Path, extra: str, expected: str) -> None:
+    message = error_of(tmp_path, MINIMAL + extra + "\n")
+    assert expected in message
+    assert "[[mailbox]] 'praxis'" in message
+
+
+def test_missing_password_source_is_an_error(tmp_path: Path) -> None:
+    text = MINIMAL.replace('password_file = "praxis.pass"\n', "")
+    assert "give exactly one of password_file, password_env, [oauth2]" in error_of(tmp_path, text)
+
+
+def test_unreadable_password_file_names_key_and_file(tmp_path: Path) -> None:
+    text = MINIMAL.replace("praxis.pass", "nowhere.pass")
+    message = error_of(tmp_path, text)
+    assert "key 'password_file'" in message and str(tmp_path / "nowhere.pass") in message
+
+
+def test_a_directory_is_not_a_password_file(tmp_path: Path) -> None:
+    (tmp_path / "dir.pass").mkdir()
+    message = error_of(tmp_path, MINIMAL.replace("praxis.pass", "dir.pass"))
+    assert "not a readable file" in message
+
+
+def test_empty_password_file_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "empty.pass").write_text("\n")
+    assert "is empty" in error_of(tmp_path, MINIMAL.replace("praxis.pass", "empty.pass"))
+
+
+def test_unset_password_env_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_SUCH_DMARC_VAR", raising=False)
+    text = MINIMAL.replace('password_file = "praxis.pass"', 'password_env = "NO_SUCH_DMARC_VAR"')
+    assert "NO_SUCH_DMARC_VAR is not set" in error_of(tmp_path, text)
+
+
+def test_two_mailboxes_with_one_name_are_an_error(tmp_path: Path) -> None:
+    assert "two [[mailbox]] tables are named 'praxis'" in error_of(tmp_path, MINIMAL + MINIMAL)
+
+
+def test_unknown_top_level_table_is_an_error(tmp_path: Path) -> None:
+    assert "key 'mailboxes' is unknown" in error_of(tmp_path, "[mailboxes]\nx = 1\n")
+
+
+def test_oauth_table_needs_exactly_one_source(tmp_path: Path) -> None:
+    text = MINIMAL.replace('password_file = "praxis.pass"\n', "[mailbox.oauth2]\n")
+    assert "exactly one of token_command or provider" in error_of(tmp_path, text)
+
+
+def test_microsoft_needs_a_secret_or_certificate(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        'password_file = "praxis.pass"\n',
+        '[mailbox.oauth2]\nprovider = "microsoft"\ntenant_id = "t"\nclient_id = "c"\n',
+    )
+    assert "client_secret_file or certificate_file" in error_of(tmp_path, text)
+
+
+def test_smtp_password_needs_a_username(tmp_path: Path) -> None:
+    text = '[smtp]\nhost = "smtp.example.ch"\nfrom = "a@b.ch"\npassword_file = "praxis.pass"\n'
+    assert "[smtp] key 'username' is required" in error_of(tmp_path, text)
+
+
+def test_malformed_toml_is_a_config_error(tmp_path: Path) -> None:
+    assert "config file" in error_of(tmp_path, "[[mailbox]\n")
+
+
+def test_config_check_prints_a_summary_and_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, MINIMAL)
+    assert main(["config", "check", "--config", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "valid" in out and "mailbox 'praxis': dmarc@example.ch at imap.example.ch:993" in out
+    assert "s3cret" not in out
+
+
+def test_config_check_of_a_bad_file_exits_78_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, MINIMAL + "colour = 1\n")
+    assert main(["config", "check", "--config", str(path)]) == 78
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "colour" in err[0]
+
+
+def test_init_writes_a_commented_config_that_checks_once_the_password_exists(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "etc" / "config.toml"
+    assert main(["init", "--config", str(path)]) == 0
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert main(["config", "check", "--config", str(path)]) == 78  # no praxis.pass yet
+    (path.parent / "praxis.pass").write_text("secret\n")
+    capsys.readouterr()
+    assert main(["config", "check", "--config", str(path)]) == 0
+    assert "mailbox 'praxis'" in capsys.readouterr().out
+
+
+def test_init_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("# mine\n")
+    assert main(["init", "--config", str(path)]) == Exit.CANTCREAT
+    assert path.read_text() == "# mine\n"
+    assert "not overwriting" in capsys.readouterr().err

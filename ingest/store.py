@@ -285,6 +285,12 @@ class Store:
         with self._errors(), database.write_transaction(self.engine) as conn:
             conn.execute(statement)
 
+    def clear_rejects(self, blob_sha256: str) -> int:
+        """Forget every reject of a blob (before it is parsed again); return how many."""
+        statement = delete(schema.rejects).where(schema.rejects.c.blob_sha256 == blob_sha256)
+        with self._errors(), database.write_transaction(self.engine) as conn:
+            return conn.execute(statement).rowcount
+
     # Totals and locks -----------------------------------------------------------------------
 
     def totals(self) -> StoreTotals:

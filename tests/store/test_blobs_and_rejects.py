@@ -75,6 +75,15 @@ def test_clear_reject_forgets_only_that_location(store: Store) -> None:
     assert _reject(store, blob, "a.xml") is True
 
 
+def test_clear_rejects_forgets_every_location_of_that_blob_only(store: Store) -> None:
+    blob, other = store.put_blob(b"zip"), store.put_blob(b"other")
+    for location in ("a.xml", "b.xml"):
+        _reject(store, blob, location)
+    _reject(store, other, "message")
+    assert store.clear_rejects(blob) == 2
+    assert _reject_locations(store) == [(other, "message")]
+
+
 def _reject_locations(store: Store) -> list[tuple[str, str]]:
     query = select(schema.rejects.c.blob_sha256, schema.rejects.c.location)
     with store.engine.connect() as conn:

@@ -14,12 +14,15 @@ authoritative server for every name it holds:
 - any other name: NXDOMAIN with SOA;
 - names registered with :meth:`DnsTestServer.fail` answer SERVFAIL.
 
-Fixture ``dns_server`` (session): a :class:`DnsTestServer`; tests add records under domains of
-their own (every test uses distinct names, so the session can share one server).
+Fixture ``dns_server`` (session): a :class:`DnsTestServer` shared by every test of the session;
+each test adds records under names of its own. Records are never removed, so a test that
+serves names other tests may serve too (``sendgrid.net``, ``_spf.google.com``) starts its own
+server with :func:`start_dns_server` (it starts in milliseconds).
 """
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
@@ -182,9 +185,9 @@ def _start(resolver: AuthoritativeResolver) -> tuple[list[DNSServer], int]:
     raise RuntimeError(f"could not bind a DNS test server: {last}")
 
 
-@pytest.fixture(scope="session")
-def dns_server() -> Iterator[DnsTestServer]:
-    """An authoritative DNS server on 127.0.0.1 (UDP and TCP) for the whole session."""
+@contextlib.contextmanager
+def start_dns_server() -> Iterator[DnsTestServer]:
+    """Run a server of one's own: for tests that serve shared names such as ``sendgrid.net``."""
     data = ZoneData()
     servers, port = _start(AuthoritativeResolver(data))
     try:
@@ -193,3 +196,10 @@ def dns_server() -> Iterator[DnsTestServer]:
         for server in servers:
             server.stop()
             server.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def dns_server() -> Iterator[DnsTestServer]:
+    """An authoritative DNS server on 127.0.0.1 (UDP and TCP) shared by the whole session."""
+    with start_dns_server() as server:
+        yield server

@@ -162,6 +162,8 @@ def poll_with_retries(
                 return _failed(summary, "unavailable", exc)
             log.info("mailbox %s: %s; retrying in %g s", quote(job.name), exc, delay)
             stop.sleep(delay)
+            if stop.requested():
+                return _failed(summary, "unavailable", exc)
             delay *= 2
             continue
         except LoginRefused as exc:

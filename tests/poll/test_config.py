@@ -225,3 +225,24 @@ def test_init_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["init", "--config", str(path)]) == Exit.CANTCREAT
     assert path.read_text() == "# mine\n"
     assert "not overwriting" in capsys.readouterr().err
+
+
+def test_mailbox_option_picks_configured_mailboxes_and_rejects_unknown_names(
+    tmp_path: Path,
+) -> None:
+    from dmarcwatch.commands._mailboxes import chosen
+
+    config = load_config(write(tmp_path, MINIMAL + MINIMAL.replace('"praxis"', '"zweite"')))
+    assert [b.name for b in chosen(config, None)] == ["praxis", "zweite"]
+    assert [b.name for b in chosen(config, ["zweite", "zweite"])] == ["zweite"]
+    with pytest.raises(CommandError) as caught:
+        chosen(config, ["dritte"])
+    assert caught.value.code == Exit.USAGE and "known: praxis, zweite" in str(caught.value)
+
+
+def test_poll_without_any_mailbox_is_a_config_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, '[database]\nurl = "sqlite:///x.db"\n')
+    assert main(["poll", "--config", str(path)]) == Exit.CONFIG
+    assert "no [[mailbox]]" in capsys.readouterr().err

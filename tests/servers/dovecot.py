@@ -177,6 +177,7 @@ ssl = yes
 auth_mechanisms = plain login xoauth2 oauthbearer
 auth_failure_delay = 0
 first_valid_uid = 1
+mail_fsync = never
 namespace inbox {{
   inbox = yes
   separator = /

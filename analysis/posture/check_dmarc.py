@@ -21,7 +21,7 @@ from analysis.posture.dmarc import (
 )
 from analysis.posture.dns import DnsClient, Lookup
 from analysis.posture.model import Observation, Severity
-from analysis.posture.names import org_domain_psl
+from analysis.posture.names import is_public_suffix, org_domain_psl
 from analysis.posture.textual import describe, dns_error
 
 
@@ -32,10 +32,11 @@ def check_dmarc(client: DnsClient, domain: str, apex: Lookup) -> list[Observatio
     if not at_domain.lookup.ok:
         return [dns_error(at_domain.lookup)]
     found = _record_set_problems(discovery) + _misplaced(apex)
-    found += [dns_error(s.lookup) for s in discovery.walk.sets[1:] if not s.lookup.ok]
+    failed = _failed_parents(discovery)
+    found += [dns_error(lookup) for lookup in failed]
     applied = discovery.walk.applied or discovery.psl_applied
     if applied is None:
-        if not at_domain.candidates and not _near_misses(at_domain.lookup):
+        if not (at_domain.candidates or failed or _near_misses(at_domain.lookup)):
             found.append(_missing(discovery))
         return found
     found += _discovery_differs(discovery)
@@ -45,6 +46,19 @@ def check_dmarc(client: DnsClient, domain: str, apex: Lookup) -> list[Observatio
 
 def _obs(key: str, severity: Severity, evidence: Sequence[str], **params: str | int) -> Observation:
     return Observation(key.split(".", 1)[0], severity, key, params, tuple(evidence))
+
+
+def _failed_parents(discovery: Discovery) -> list[Lookup]:
+    """Failed ``_dmarc`` lookups above the domain that could hide the record that applies.
+
+    A failure at a public suffix (``_dmarc.ch``) is ignored: records there are rare, and a
+    server authoritative only for the practice's zone refuses such names.
+    """
+    return [
+        s.lookup
+        for s in discovery.walk.sets[1:]
+        if not s.lookup.ok and not is_public_suffix(s.domain)
+    ]
 
 
 def _near_misses(lookup: Lookup) -> list[str]:

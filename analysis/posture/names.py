@@ -53,6 +53,11 @@ def org_domain_psl(domain: str) -> str:
     return str(_psl().privatesuffix(domain) or domain)
 
 
+def is_public_suffix(domain: str) -> bool:
+    """True for a name that is itself a public suffix (``ch``, ``co.uk``, ``github.io``)."""
+    return bool(_psl().is_public(domain))
+
+
 def walk_names(domain: str) -> list[str]:
     """The names whose ``_dmarc`` record the RFC 9989 tree walk queries, in order (§4.10).
 

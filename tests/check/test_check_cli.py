@@ -13,8 +13,8 @@ import pytest
 
 from dmarcwatch.cli import main
 from tests.check.keys import dkim_record
-from tests.check.zones import Practice
-from tests.servers.dns import DnsTestServer
+from tests.check.zones import Practice, add_providers
+from tests.servers.dns import DnsTestServer, start_dns_server
 
 pytestmark = pytest.mark.dns
 
@@ -490,3 +490,24 @@ def test_bad_arguments_exit_64_with_one_line(capsys, args):
     err = capsys.readouterr().err
     assert code == 64
     assert err.count("\n") == 1
+
+
+def test_refused_public_suffix_lookups_do_not_spoil_a_clean_domain(capsys):
+    """An authoritative-only server fails ``_dmarc.ch``; a real resolver would say NXDOMAIN."""
+    with start_dns_server() as own:
+        add_providers(own)
+        domain = Practice("only-zone.ch").publish(own)
+        for name in ("_dmarc.ch", "_dmarc.net", "_dmarc.sendgrid.net"):
+            own.fail(name)
+        _, findings = check(capsys, own, domain, "--sender", "sendgrid")
+    assert {f["severity"] for f in findings} <= {"ok", "info"}
+
+
+def test_failed_lookup_at_the_parent_is_not_reported_as_missing_dmarc(capsys, dns):
+    domain = Practice("parent-fails.ch", dmarc=[]).publish(dns)
+    dns.fail("_dmarc.parent-fails.ch")
+    _, findings = check(capsys, dns, domain, "--sender", "sendgrid")
+    assert "dmarc-missing" not in codes(findings)
+    assert any(
+        "_dmarc.parent-fails.ch" in f["summary"] for f in findings if f["code"] == "dns-error"
+    )

@@ -42,17 +42,23 @@ class Signers:
     strong: str | None  # a passing signature by a sender's own domain
     weak: str | None  # a passing signature with a sender's customer-domain selector
     failed_provider: str | None  # a failing signature by a sender's own domain
+    failed_any: str | None  # a failing signature by a sender's domain or selector
     pass_domains: tuple[str, ...]
+    fail_domains: tuple[str, ...]
 
 
 def dkim_signers(catalogue: Catalogue, text: str) -> Signers:
     sigs = parse_dkim(text)
     passing = [s for s in sigs if s.result == "pass"]
+    failing = [s for s in sigs if s.result != "pass"]
+    failed_provider = _first(catalogue, failing, provider=True)
     return Signers(
         strong=_first(catalogue, passing, provider=True),
         weak=_first(catalogue, passing, provider=False),
-        failed_provider=_first(catalogue, [s for s in sigs if s.result != "pass"], provider=True),
+        failed_provider=failed_provider,
+        failed_any=failed_provider or _first(catalogue, failing, provider=False),
         pass_domains=tuple(s.domain for s in passing),
+        fail_domains=tuple(s.domain for s in failing),
     )
 
 
@@ -96,9 +102,9 @@ def classify(
     spf = map_unique(out[c.SPF_SIG], parse_spf)
     out[c.SPF_DOMAIN] = [d for d, _ in spf]
     out[c.SPF_RESULT] = [r for _, r in spf]
-    signers = map_unique(out[c.DKIM_SIG], lambda t: dkim_signers(catalogue, t))
-    out[c.DKIM_PASS_DOMAINS] = [s.pass_domains for s in signers]
-    ip_sender = map_unique(out[c.SOURCE_IP], lambda ip: catalogue.ranges.lookup([ip])[0])
+    signers = _SignerColumns(out[c.DKIM_SIG], catalogue)
+    out[c.DKIM_PASS_DOMAINS] = signers.column("pass_domains")
+    ip_sender = _by_ip(out[c.SOURCE_IP], catalogue)
     known = rdns or {}
     out[c.RDNS] = map_unique(out[c.SOURCE_IP], lambda ip: known.get(ip, ""))
     by_rdns = map_unique(out[c.RDNS], lambda n: rdns_sender(catalogue, n) if n else None)
@@ -118,6 +124,30 @@ def classify(
 
 
 Labels = npt.NDArray[np.object_]
+
+
+class _SignerColumns:
+    """:class:`Signers` fields as row-aligned arrays, computed once per distinct DKIM text."""
+
+    def __init__(self, sigs: pd.Series, catalogue: Catalogue) -> None:
+        self._sigs = sigs
+        self._cache: dict[str, Signers] = {}
+        self._catalogue = catalogue
+
+    def of(self, text: str) -> Signers:
+        if text not in self._cache:
+            self._cache[text] = dkim_signers(self._catalogue, text)
+        return self._cache[text]
+
+    def column(self, name: str) -> Labels:
+        return map_unique(self._sigs, lambda t: getattr(self.of(t), name))
+
+
+def _by_ip(ips: pd.Series, catalogue: Catalogue) -> Labels:
+    """One :func:`numpy.searchsorted` over the distinct addresses, mapped back to the rows."""
+    codes, uniques = pd.factorize(ips.fillna("").astype(str), use_na_sentinel=False)
+    labels = catalogue.ranges.lookup([str(u) for u in uniques])
+    return labels[codes] if len(codes) else np.empty(0, dtype=object)
 
 
 def _same_org(left: pd.Series, right: pd.Series) -> npt.NDArray[np.bool_]:
@@ -151,19 +181,21 @@ def _decide(
     by_ip: Labels,
     by_rdns: Labels,
     by_envelope: Labels,
-    signers: Labels,
+    signers: _SignerColumns,
     spf_pass: npt.NDArray[np.bool_],
     spf_own: npt.NDArray[np.bool_],
 ) -> None:
-    strong = np.array([s.strong for s in signers], dtype=object)
-    signer = np.array([s.strong or s.weak for s in signers], dtype=object)
-    failed = np.array([s.failed_provider for s in signers], dtype=object)
-    pass_any = np.array([bool(s.pass_domains) for s in signers], dtype=bool)
+    strong = signers.column("strong")
+    signer = _first_known(strong, signers.column("weak"))
+    failed = signers.column("failed_provider")
+    pass_any = signers.column("pass_domains").astype(bool)
     path = _first_known(by_ip, by_rdns, by_envelope)
-    reasons = out[c.REASONS].astype(str).str.split(" ")
-    forward_reason = np.array([bool(FORWARD_REASONS & set(r)) for r in reasons], dtype=bool)
+    forward_reason = map_unique(
+        out[c.REASONS], lambda r: bool(FORWARD_REASONS & set(r.split(" ")))
+    ).astype(bool)
     vouched = _known(signer) | _known(failed) | pass_any
-    differs = ~_known(path) | (_known(signer) & (signer != path))
+    vouching = _first_known(signer, failed)
+    differs = ~_known(path) | (_known(vouching) & (vouching != path))
     # A catalogue signer other than the delivering host vouches for it (forwarder, SRS or not);
     # otherwise any passing signature counts only while SPF failed (reference §2.4).
     forwarded = (
@@ -184,6 +216,32 @@ def _decide(
     out[c.FORWARDED] = forwarded
     out[c.SENDER] = sender
     out[c.SENDER_BY] = np.where(sender == UNKNOWN, "", by)
+    _mark_damaged_copies(out, signers)
+
+
+def _mark_damaged_copies(out: pd.DataFrame, signers: _SignerColumns) -> None:
+    """Copies whose DKIM signature failed although the same ``d=`` verifies on the domain's
+    other mail, from a known host and without SPF pass: altered on the way (a forward or a
+    list), not a broken setup. Unknown hosts are left alone: a forger may copy a signature.
+    """
+    passing = pd.DataFrame({"domain": out[c.DOMAIN], "d": out[c.DKIM_PASS_DOMAINS]}).explode("d")
+    verified = set(zip(passing["domain"], passing["d"], strict=True))
+    key = out[c.DOMAIN].astype(str) + "\t" + out[c.DKIM_SIG].astype(str)
+
+    def broken_on_the_way(text: str) -> bool:
+        domain, sig = text.split("\t", 1)
+        s = signers.of(sig)
+        return not s.pass_domains and any((domain, d) in verified for d in s.fail_domains)
+
+    damaged = map_unique(key, broken_on_the_way).astype(bool)
+    damaged &= (out[c.PATH_SENDER] != "").to_numpy()
+    damaged &= (out[c.SPF_RESULT] != "pass").to_numpy() & ~out[c.FORWARDED].to_numpy()
+    if not damaged.any():
+        return
+    origin = signers.column("failed_any")
+    out.loc[damaged, c.FORWARDED] = True
+    out.loc[damaged, c.SENDER] = _first_known(origin, default=UNKNOWN)[damaged]
+    out.loc[damaged, c.SENDER_BY] = "dkim"
 
 
 def sender_kind(catalogue: Catalogue, sender_id: str) -> str | None:

@@ -154,7 +154,8 @@ def load_rows(engine: Engine, sel: Selection) -> pd.DataFrame:
     """Aggregated records for *sel* (see the module docstring); empty frame if none."""
     with engine.connect() as conn:
         result = conn.execute(rows_statement(sel))
-        frame = pd.DataFrame(result.fetchall(), columns=ROW_COLUMNS)
+        data = [tuple(row) for row in result]  # plain tuples: pandas reads them much faster
+    frame = pd.DataFrame.from_records(data, columns=ROW_COLUMNS, nrows=len(data))
     return normalise_rows(frame)
 
 

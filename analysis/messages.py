@@ -22,6 +22,7 @@ Catalogue = Mapping[str, tuple[str, str]]
 CATALOGUES: dict[str, Catalogue] = {"en": EN, "fr": FR, "de": DE}
 LANGUAGES = tuple(CATALOGUES)
 _VARIANT_KEYS = ("variant", "state", "kind")
+RESOLVED = "_resolved"  # prefix for a problem not seen lately (param ``resolved``: last day)
 _THOUSANDS = {"en": ",", "fr": "\u202f", "de": "\u2019"}
 _DECIMAL = {"en": ".", "fr": ",", "de": "."}
 _NAMES = {
@@ -57,6 +58,8 @@ def render(finding: Finding, lang: str = "en", sender_name: str | None = None) -
     name = sender_name or finding.params.get("sender_name") or finding.sender or ""
     values.setdefault("sender_name", str(_NAMES.get(str(name), {}).get(lang, name)))
     values |= {"domain": finding.domain, "code": finding.code}
+    if "resolved" in finding.params:
+        summary = catalogue.get(RESOLVED, EN[RESOLVED])[0] + " " + summary
     return Text(summary.format_map(_Missing(values)), fix.format_map(_Missing(values)))
 
 

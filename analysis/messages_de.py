@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "_resolved": ("Seit {resolved} nicht mehr beobachtet, vermutlich behoben:", ""),
     "sendgrid-domain-not-authenticated": (
         "{messages} Nachrichten ({share} % der SendGrid-Mails), die über SendGrid als "
         "{header_from} verschickt wurden, bestehen DMARC nicht: SendGrid signiert sie mit dem "
@@ -113,34 +114,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Eintrag aus dem SPF-Eintrag entfernen und seinen DKIM-Schlüssel widerrufen.",
     ),
     "receiver-rejected/legitimate": (
-        "{receiver} hat {messages} Nachrichten von {domain} abgewiesen: {legitimate} von "
-        "{senders}, davon {dmarc_failed} mit nicht bestandenem DMARC bei p={policy}. Diese "
+        "{receiver} hat {messages} Nachrichten von {domain} (gesendet über {senders}) "
+        "abgewiesen; {dmarc_failed} davon bestanden DMARC bei p={policy} nicht. Diese "
         "Nachrichten kamen nicht an.",
         "Die Ausrichtung von {senders} korrigieren (siehe die anderen Befunde); bis dahin p=none "
         "erwägen.",
     ),
     "receiver-rejected/forwarded": (
-        "{receiver} hat {forwarded} weitergeleitete Kopien von Mails von {domain} abgewiesen, "
+        "{receiver} hat {messages} weitergeleitete Kopien von Mails von {domain} abgewiesen, "
         "deren Signatur die Weiterleitung nicht überstand ({senders}).",
         "Meist nichts zu tun: die ursprünglichen Nachrichten wurden zugestellt.",
     ),
     "receiver-rejected/spoofed": (
-        "{receiver} hat {spoofed} gefälschte Nachrichten mit {domain} abgewiesen.",
+        "{receiver} hat {messages} gefälschte Nachrichten mit {domain} abgewiesen.",
         "Nichts zu tun: die DMARC-Richtlinie wirkt.",
     ),
     "receiver-quarantined/legitimate": (
-        "{receiver} hat {messages} Nachrichten von {domain} in den Spam-Ordner gelegt: "
-        "{legitimate} von {senders}, davon {dmarc_failed} mit nicht bestandenem DMARC bei "
-        "p={policy}.",
+        "{receiver} hat {messages} Nachrichten von {domain} (gesendet über {senders}) in "
+        "den Spam-Ordner gelegt; {dmarc_failed} davon bestanden DMARC bei p={policy} nicht.",
         "Die Ausrichtung von {senders} korrigieren (siehe die anderen Befunde).",
     ),
     "receiver-quarantined/forwarded": (
-        "{receiver} hat {forwarded} weitergeleitete Kopien von Mails von {domain} in den "
+        "{receiver} hat {messages} weitergeleitete Kopien von Mails von {domain} in den "
         "Spam-Ordner gelegt ({senders}).",
         "Meist nichts zu tun: die ursprünglichen Nachrichten wurden zugestellt.",
     ),
     "receiver-quarantined/spoofed": (
-        "{receiver} hat {spoofed} gefälschte Nachrichten mit {domain} in den Spam-Ordner gelegt.",
+        "{receiver} hat {messages} gefälschte Nachrichten mit {domain} in den Spam-Ordner gelegt.",
         "Nichts zu tun: die DMARC-Richtlinie wirkt.",
     ),
     "reporter-disagrees": (

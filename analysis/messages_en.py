@@ -4,6 +4,7 @@ assistant; technical names only where the person fixing it needs them."""
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "_resolved": ("Not seen since {resolved}, probably fixed:", ""),
     "sendgrid-domain-not-authenticated": (
         "{messages} messages ({share} % of the SendGrid mail) sent as {header_from} through "
         "SendGrid fail DMARC: SendGrid signs them with its own name (sendgrid.net) and uses its "
@@ -109,31 +110,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "entry from the SPF record and revoke its DKIM key.",
     ),
     "receiver-rejected/legitimate": (
-        "{receiver} rejected {messages} messages of {domain}: {legitimate} from {senders}, "
-        "{dmarc_failed} of them failing DMARC under p={policy}. These messages did not arrive.",
+        "{receiver} rejected {messages} messages of {domain} sent by {senders}; "
+        "{dmarc_failed} of them failed DMARC under p={policy}. These messages did not arrive.",
         "Fix the alignment of {senders} (see the other findings); until then consider p=none.",
     ),
     "receiver-rejected/forwarded": (
-        "{receiver} rejected {forwarded} forwarded copies of mail from {domain} whose signature "
+        "{receiver} rejected {messages} forwarded copies of mail from {domain} whose signature "
         "did not survive forwarding ({senders}).",
         "Usually nothing to do: the original messages were delivered.",
     ),
     "receiver-rejected/spoofed": (
-        "{receiver} rejected {spoofed} spoofed messages that used {domain}.",
+        "{receiver} rejected {messages} spoofed messages that used {domain}.",
         "Nothing to do: the DMARC policy works.",
     ),
     "receiver-quarantined/legitimate": (
-        "{receiver} put {messages} messages of {domain} in the spam folder: {legitimate} from "
-        "{senders}, {dmarc_failed} of them failing DMARC under p={policy}.",
+        "{receiver} put {messages} messages of {domain} sent by {senders} in the spam "
+        "folder; {dmarc_failed} of them failed DMARC under p={policy}.",
         "Fix the alignment of {senders} (see the other findings).",
     ),
     "receiver-quarantined/forwarded": (
-        "{receiver} put {forwarded} forwarded copies of mail from {domain} in the spam folder "
+        "{receiver} put {messages} forwarded copies of mail from {domain} in the spam folder "
         "({senders}).",
         "Usually nothing to do: the original messages were delivered.",
     ),
     "receiver-quarantined/spoofed": (
-        "{receiver} put {spoofed} spoofed messages that used {domain} in the spam folder.",
+        "{receiver} put {messages} spoofed messages that used {domain} in the spam folder.",
         "Nothing to do: the DMARC policy works.",
     ),
     "reporter-disagrees": (

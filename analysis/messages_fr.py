@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "_resolved": ("Plus observé depuis le {resolved}, probablement corrigé :", ""),
     "sendgrid-domain-not-authenticated": (
         "{messages} messages ({share} % du courrier SendGrid) envoyés au nom de {header_from} "
         "via SendGrid échouent à DMARC : SendGrid les signe à son propre nom (sendgrid.net) et "
@@ -110,32 +111,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "l'enregistrement SPF et révoquer sa clé DKIM.",
     ),
     "receiver-rejected/legitimate": (
-        "{receiver} a refusé {messages} messages de {domain} : {legitimate} de {senders}, dont "
-        "{dmarc_failed} échouent à DMARC avec p={policy}. Ces messages ne sont pas arrivés.",
+        "{receiver} a refusé {messages} messages de {domain} envoyés par {senders} ; "
+        "{dmarc_failed} d'entre eux échouent à DMARC avec p={policy}. Ces messages ne sont pas "
+        "arrivés.",
         "Corriger l'alignement de {senders} (voir les autres constats) ; d'ici là, envisager "
         "p=none.",
     ),
     "receiver-rejected/forwarded": (
-        "{receiver} a refusé {forwarded} copies transférées de courrier de {domain} dont la "
+        "{receiver} a refusé {messages} copies transférées de courrier de {domain} dont la "
         "signature n'a pas survécu au transfert ({senders}).",
         "En général rien à faire : les messages d'origine ont été distribués.",
     ),
     "receiver-rejected/spoofed": (
-        "{receiver} a refusé {spoofed} messages usurpant {domain}.",
+        "{receiver} a refusé {messages} messages usurpant {domain}.",
         "Rien à faire : la politique DMARC fonctionne.",
     ),
     "receiver-quarantined/legitimate": (
-        "{receiver} a placé {messages} messages de {domain} dans les indésirables : "
-        "{legitimate} de {senders}, dont {dmarc_failed} échouent à DMARC avec p={policy}.",
+        "{receiver} a placé dans les indésirables {messages} messages de {domain} envoyés par "
+        "{senders} ; {dmarc_failed} d'entre eux échouent à DMARC avec p={policy}.",
         "Corriger l'alignement de {senders} (voir les autres constats).",
     ),
     "receiver-quarantined/forwarded": (
-        "{receiver} a placé {forwarded} copies transférées de courrier de {domain} dans les "
+        "{receiver} a placé {messages} copies transférées de courrier de {domain} dans les "
         "indésirables ({senders}).",
         "En général rien à faire : les messages d'origine ont été distribués.",
     ),
     "receiver-quarantined/spoofed": (
-        "{receiver} a placé {spoofed} messages usurpant {domain} dans les indésirables.",
+        "{receiver} a placé {messages} messages usurpant {domain} dans les indésirables.",
         "Rien à faire : la politique DMARC fonctionne.",
     ),
     "reporter-disagrees": (

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pandas as pd
+
+from analysis import columns as c
 from analysis.findings import Finding, Severity, worst_first
 from analysis.rules import methods, providers, readiness, receivers, reports, sendgrid, sources
 from analysis.rules.base import Context, Rule
@@ -23,7 +28,42 @@ def diagnose(ctx: Context) -> list[Finding]:
     if not ctx.rows.empty or not ctx.history.empty:
         for rule in DATA_RULES:
             findings.extend(rule(ctx))
-    return worst_first(_without_contradictions(findings))
+    return worst_first(_resolved(ctx, _without_contradictions(findings)))
+
+
+RESOLVABLE = frozenset(
+    {
+        "sendgrid-domain-not-authenticated",
+        "sendgrid-authenticated-other-domain",
+        "sendgrid-strict-spf",
+        "m365-dkim-not-enabled",
+        "google-dkim-not-enabled",
+        "sender-not-aligned",
+        "receiver-rejected",
+        "receiver-quarantined",
+    }
+)
+RESOLVED_AFTER_DAYS = 2
+
+
+def _resolved(ctx: Context, findings: list[Finding]) -> list[Finding]:
+    """A sender problem not seen in the last days of data was probably fixed: say so, as info."""
+    if ctx.rows.empty:
+        return findings
+    last_day = pd.Timestamp(ctx.rows[c.DAY].max()).date()
+    out = []
+    for finding in findings:
+        seen = finding.evidence.last_seen
+        stale = seen is not None and (last_day - seen).days > RESOLVED_AFTER_DAYS
+        if finding.code in RESOLVABLE and finding.severity in _SERIOUS and stale:
+            params = {**finding.params, "resolved": str(seen)}
+            out.append(replace(finding, severity=Severity.INFO, params=params))
+        else:
+            out.append(finding)
+    return out
+
+
+_SERIOUS = (Severity.CRITICAL, Severity.WARNING)
 
 
 def _without_contradictions(findings: list[Finding]) -> list[Finding]:

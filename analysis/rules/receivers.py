@@ -1,4 +1,9 @@
-"""What receivers did with the domain's mail: rejected or quarantined it, and why."""
+"""What receivers did with the domain's mail: rejected or quarantined it, and why.
+
+Legitimate mail (a known sender delivering directly) gets one finding per receiver, since
+"why did Gmail reject our mail?" is asked per receiver; forwarded copies and spoofed mail
+get one finding per domain, naming every receiver: for them the policy works as meant.
+"""
 
 from __future__ import annotations
 
@@ -10,53 +15,57 @@ from analysis.findings import Actor, Finding, Param, Severity, evidence_of
 from analysis.rules.base import Context, joined, messages
 
 
-def _by_receiver(ctx: Context, disposition: str) -> list[Finding]:
+def _kinds(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    known = rows[c.SENDER] != UNKNOWN
+    forwarded = rows[c.FORWARDED]
+    return [
+        ("legitimate", rows[known & ~forwarded]),
+        ("forwarded", rows[forwarded]),
+        ("spoofed", rows[~known & ~forwarded]),
+    ]
+
+
+def _by_disposition(ctx: Context, disposition: str) -> list[Finding]:
     rows = ctx.rows[ctx.rows[c.DISPOSITION].astype(str).str.lower() == disposition]
     code = f"receiver-{'rejected' if disposition == 'reject' else 'quarantined'}"
-    return [_finding(ctx, code, str(rx), group) for rx, group in rows.groupby(c.RECEIVER)]
+    findings = []
+    for kind, part in _kinds(rows):
+        if part.empty:
+            continue
+        if kind == "legitimate":
+            findings += [_finding(ctx, code, kind, g) for _, g in part.groupby(c.RECEIVER)]
+        else:
+            findings.append(_finding(ctx, code, kind, part))
+    return findings
 
 
-def _finding(ctx: Context, code: str, receiver: str, rows: pd.DataFrame) -> Finding:
-    """One receiver's rejected/quarantined mail: legitimate mail is the problem to solve."""
-    known = rows[c.SENDER] != UNKNOWN
-    legit = rows[known & ~rows[c.FORWARDED]]
-    forwarded = rows[rows[c.FORWARDED]]
-    spoofed = rows[~known & ~rows[c.FORWARDED]]
-    if not legit.empty:
-        kind, focus = "legitimate", legit
+def _finding(ctx: Context, code: str, kind: str, rows: pd.DataFrame) -> Finding:
+    if kind == "legitimate":
         severity = Severity.CRITICAL if code == "receiver-rejected" else Severity.WARNING
-    elif not forwarded.empty:
-        kind, focus, severity = "forwarded", forwarded, Severity.INFO
     else:
-        kind, focus, severity = "spoofed", spoofed, Severity.INFO
-    failing = focus[~focus[c.DMARC_PASS]]
+        severity = Severity.INFO
     params: dict[str, Param] = {
-        "receiver": receiver,
+        "receiver": joined(rows[c.RECEIVER], limit=8),
         "messages": messages(rows),
         "kind": kind,
-        "legitimate": messages(legit),
-        "forwarded": messages(forwarded),
-        "spoofed": messages(spoofed),
-        "dmarc_failed": messages(failing),
-        "senders": joined(focus[c.SENDER].map(ctx.sender_name)),
-        "reasons": joined(focus[c.REASONS].str.split(" ").explode()),
+        "dmarc_failed": messages(rows[~rows[c.DMARC_PASS]]),
+        "senders": joined(rows[c.SENDER].map(ctx.sender_name)),
+        "reasons": joined(rows[c.REASONS].str.split(" ").explode()),
         "policy": ctx.policy,
     }
-    sender = str(focus[c.SENDER].mode().iloc[0])
-    actor = (
-        Actor.VENDOR
-        if kind == "legitimate" and sender == "sendgrid"
-        else (Actor.PRACTICE if kind == "legitimate" else None)
-    )
-    return Finding(code, severity, ctx.domain, sender, actor, evidence_of(focus), params)
+    sender = str(rows[c.SENDER].mode().iloc[0])
+    actor = None
+    if kind == "legitimate":
+        actor = Actor.VENDOR if sender == "sendgrid" else Actor.PRACTICE
+    return Finding(code, severity, ctx.domain, sender, actor, evidence_of(rows), params)
 
 
 def rejected(ctx: Context) -> list[Finding]:
-    return _by_receiver(ctx, "reject")
+    return _by_disposition(ctx, "reject")
 
 
 def quarantined(ctx: Context) -> list[Finding]:
-    return _by_receiver(ctx, "quarantine")
+    return _by_disposition(ctx, "quarantine")
 
 
 RULES = [rejected, quarantined]

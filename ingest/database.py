@@ -23,8 +23,11 @@ from sqlalchemy.pool import StaticPool
 
 from ingest.errors import StoreError, StoreNotWritable, StoreUnavailable
 
-SQLITE_BUSY_TIMEOUT_S = 30
-"""How long an SQLite writer waits for another process's write transaction to finish."""
+SQLITE_BUSY_TIMEOUT_S = 120
+"""How long an SQLite writer waits for another process's write transaction to finish.
+
+A report is written in one transaction while it is parsed, so the wait must cover the
+largest report (2,000,000 records by default, tens of seconds) with room to spare."""
 
 POSTGRES_CONNECT_TIMEOUT_S = 10
 

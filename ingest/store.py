@@ -1,9 +1,9 @@
 """The store: original inputs (blobs), parsed reports, rejects and named locks, over SQL.
 
 A report is stored whole or not at all: :meth:`Store.add_report` writes its row, records and
-results in one transaction. The natural key (org, report id, policy domain, period; RFC 7489
-section 7.2.1.1 makes report ids unique per reporter) is a unique constraint, so a report
-imported twice, even by two processes at once, is stored once.
+results in one transaction. The natural key (org, report id, policy domain, period; RFC 9990
+requires a Report-ID unique per destination and reused by a resend) is a unique constraint,
+so a report imported twice, even by two processes at once, is stored once.
 """
 
 from __future__ import annotations
@@ -142,7 +142,8 @@ class Store:
         The blob must have been stored (:meth:`put_blob`). A duplicate is detected before any
         record is consumed. Any exception while the records are consumed (the parser's
         included) rolls everything back and is re-raised: no half report is ever stored.
-        ``end`` and ``content_sha256`` are called after the last record.
+        ``end`` and ``content_sha256`` are called after the last record; the stored record and
+        message counts are those written (the same records the parser's ReportEnd counts).
         """
         insert = self._insert(schema.reports).values(
             _report_values(header, source, location, blob_sha256)
@@ -154,14 +155,12 @@ class Store:
                 conn.rollback()
                 return AddResult("duplicate", None, 0, 0)
             written = write_records(conn, pk, records)
-            finished = end()
-            warnings = [*header.warnings, *finished.warnings]
+            warnings = [*header.warnings, *end().warnings]
+            totals = {"record_count": written.records, "message_count": written.messages}
+            finish = update(schema.reports).where(schema.reports.c.id == pk)
             conn.execute(
-                update(schema.reports)
-                .where(schema.reports.c.id == pk)
-                .values(
-                    record_count=written.records,
-                    message_count=written.messages,
+                finish.values(
+                    **totals,
                     warnings=json.dumps(warnings, ensure_ascii=False),
                     content_sha256=content_sha256(),
                 )

@@ -128,10 +128,14 @@ def test_unreachable_mailbox_exits_69_after_polling_the_others(
     assert poll_env.counts()[PROCESSED] == 2  # the reachable mailbox was still polled
 
 
-def test_starttls_on_the_plain_port_works(poll_env: PollEnv, dovecot: DovecotServer) -> None:
+def test_starttls_on_the_plain_port_works_and_debug_never_logs_the_password(
+    poll_env: PollEnv, dovecot: DovecotServer
+) -> None:
     poll_env.seed(report_mails(3))
     poll_env.write_config(security="starttls", port=dovecot.imap_port)
-    assert poll_env.run().code == 0
+    result = poll_env.run("--debug")  # debug logs the IMAP conversation, never the password
+    assert result.code == 0, result.stderr
+    assert "STARTTLS" in result.stderr and poll_env.user.password not in result.stderr
     assert poll_env.counts()[PROCESSED] == 3
 
 
@@ -172,8 +176,9 @@ def test_oauth_token_that_is_not_active_exits_77(poll_env: PollEnv) -> None:
 def test_two_polls_at_once_one_works_the_other_exits_75(poll_env: PollEnv) -> None:
     poll_env.seed(report_mails(200))
     first = poll_env.start()
-    second = poll_env.start()
-    results = sorted([poll_env.finish(first), poll_env.finish(second)], key=lambda r: r.code)
+    wait_for(lambda: poll_env.count("mailbox_messages") >= 1, what="the first poll at work")
+    second = poll_env.start()  # while the first is polling, as an overlapping cron run would
+    results = [poll_env.finish(first), poll_env.finish(second)]
 
     assert [r.code for r in results] == [0, 75]
     assert len(results[1].stderr_lines) == 1 and "lock" in results[1].stderr
@@ -287,35 +292,38 @@ MiB = 1024  # ru_maxrss is in KiB
 
 
 def test_a_30_mb_message_is_handled_in_bounded_memory(poll_env: PollEnv) -> None:
-    poll_env.seed(report_mails(20))
-    baseline = poll_env.run()
-    assert baseline.code == 0
     big = mails.report_mail("big", "xml", records=46_000)
     assert len(big) > 29 * 1024 * 1024
+    poll_env.seed(report_mails(20))
+    before = poll_env.run()
     poll_env.seed([big])
 
     result = poll_env.run("--json")
 
     assert result.code == 0, result.stderr
     assert json.loads(result.stdout)["mailboxes"][0]["records"] == 46_000
-    assert poll_env.counts()[PROCESSED] == 21
-    # The message is held once as fetched; parsing it costs the pipeline about 4x its size.
-    growth = result.max_rss_kib - baseline.max_rss_kib
-    assert growth < 6 * len(big) // 1024, f"peak RSS grew by {growth // MiB} MiB"
+    poll_env.seed(report_mails(20, prefix="s"))
+    after = poll_env.run()
+    assert poll_env.counts()[PROCESSED] == 41
+    # Peak RSS over a small poll (taken before and after, as start-up imports dominate it):
+    # the message is held once as fetched and parsing it costs the pipeline about 4x its size.
+    growth = result.max_rss_kib - max(before.max_rss_kib, after.max_rss_kib)
+    assert growth < 8 * len(big) // 1024, f"peak RSS grew by {growth // MiB} MiB"
 
 
 @pytest.mark.slow
 def test_a_5000_message_backlog_is_polled_in_bounded_memory(poll_env: PollEnv) -> None:
     poll_env.seed(mails.quick_report_mail(f"a{i:05d}") for i in range(200))
-    small = poll_env.run()
-    assert small.code == 0
+    before = poll_env.run()
     poll_env.seed(mails.quick_report_mail(f"b{i:05d}") for i in range(5000))
 
     result = poll_env.run(timeout=600)
 
     assert result.code == 0, result.stderr
-    assert poll_env.counts()[PROCESSED] == 5200 and poll_env.count("reports") == 5200
-    growth = result.max_rss_kib - small.max_rss_kib
+    poll_env.seed(mails.quick_report_mail(f"c{i:05d}") for i in range(200))
+    after = poll_env.run()
+    assert poll_env.counts()[PROCESSED] == 5400 and poll_env.count("reports") == 5400
+    growth = result.max_rss_kib - max(before.max_rss_kib, after.max_rss_kib)
     assert growth < 32 * MiB, f"peak RSS grew by {growth // MiB} MiB for 25 times the messages"
 
 

@@ -24,7 +24,7 @@ from datetime import date
 from types import FrameType
 from urllib.parse import quote as url_quote
 
-from ingest.errors import RejectedInput, quote
+from ingest.errors import RejectedInput, StoreError, quote
 from ingest.ledger import Ledger
 from ingest.limits import DEFAULT_LIMITS, Limits, MiB
 from ingest.mailbox import (
@@ -86,6 +86,7 @@ class MailboxSummary:
     moved: int = 0
     deleted: int = 0
     resumed: int = 0  # handled by an earlier run but not moved then
+    failed: int = 0  # an internal error; left in place for the next run
     reports_stored: int = 0
     reports_duplicate: int = 0
     records: int = 0
@@ -101,6 +102,8 @@ class MailboxSummary:
             counts += f", {self.deleted} deleted"
         if self.resumed:
             counts += f", {self.resumed} left by an earlier run"
+        if self.failed:
+            counts += f", {self.failed} failed (internal error)"
         state = "" if self.status == "ok" else f" [{self.status}]"
         return f"mailbox {quote(self.mailbox)}{state}: {counts}"
 
@@ -292,6 +295,17 @@ class FolderPoll:
         except RejectedInput as exc:  # the pipeline records rejects itself; belt and braces
             log.warning("%s: invalid: %s", source, exc)
             self._done(uid, INVALID, None)
+            return
+        except StoreError:
+            raise
+        except Exception as exc:  # a bug: keep it from blocking every later report
+            self.summary.failed += 1
+            log.error(
+                "%s: internal error %s; message left in place; rerun with --debug and report it",
+                source,
+                quote(f"{type(exc).__name__}: {exc}", 200),
+                exc_info=log.isEnabledFor(logging.DEBUG),
+            )
             return
         self._count(outcome)
         if outcome.kind == INVALID:

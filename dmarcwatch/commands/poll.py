@@ -4,8 +4,9 @@ Quiet on success. A message that held a broken report is moved to the invalid fo
 with its reason, and makes the run exit 65. Exit codes: 0 ok (also after SIGTERM, which
 finishes the message in hand first); 65 a message was invalid; 69 a mailbox stayed
 unreachable or its TLS certificate is not trusted (the others were still polled); 73 the store
-is not writable (nothing moved); 75 another poll holds the lock; 77 a login was refused;
-78 configuration error.
+is not writable (nothing moved); 70 an internal error on a message (left in place, the
+others were handled); 75 another poll holds the lock; 77 a login was refused; 78
+configuration error.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ Fetch the messages of each [[mailbox]] not handled before, store their DMARC agg
 reports, then move each message: to processed_folder, invalid_folder (a report that could not
 be read; the reason is logged and the original kept) or other_folder (anything that is not an
 aggregate report). Messages are tracked by UID, so reading the mailbox changes nothing.
-Exit codes: 0 ok, 65 a message was invalid, 69 a mailbox unreachable, 73 store not writable,
-75 another poll is running, 77 login refused, 78 configuration error."""
+Exit codes: 0 ok, 65 a message was invalid, 69 a mailbox unreachable, 70 internal error on a
+message, 73 store not writable, 75 another poll is running, 77 login refused, 78 configuration
+error."""
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:

@@ -241,3 +241,22 @@ def test_source_names_the_message_as_an_imap_url(store: Store) -> None:
     with store.engine.connect() as conn:
         sources = [row.source for row in conn.execute(select(rejects.c.source))]
     assert sources == ["imap://praxis/INBOX;UIDVALIDITY=1/;UID=1"]
+
+
+def test_an_internal_error_on_one_message_leaves_it_in_place_and_the_rest_go_on(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = pipeline.import_input
+
+    def fail_on_second(*args: Any, **kwargs: Any) -> pipeline.InputOutcome:
+        if args[1].endswith(";UID=2"):
+            raise RuntimeError("bug in a parser")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(poll, "import_input", fail_on_second)
+    box = MemoryMailbox()
+    fill(box, n_reports=4, n_other=0, n_broken=0)
+    summary = run(store, box)
+    assert summary.failed == 1 and summary.processed == 3
+    assert box.count("INBOX") == 1 and box.count("DMARC/Processed") == 3
+    assert len(Ledger(store).handled("praxis", "INBOX", 1)) == 3

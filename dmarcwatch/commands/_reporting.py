@@ -1,0 +1,88 @@
+"""Options shared by ``report`` and ``export``: domains and the period (stdlib only, fast)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from dmarcwatch.errors import CommandError
+from dmarcwatch.exitcodes import Exit
+
+_SPAN = re.compile(r"^\s*(\d{1,5})\s*([dw]?)\s*$")
+_UNITS = {"d": dt.timedelta(days=1), "w": dt.timedelta(weeks=1)}
+
+
+@dataclass(frozen=True)
+class PeriodArgs:
+    """A span ending with the newest report, or explicit days (``until`` is exclusive)."""
+
+    span: dt.timedelta | None
+    since: dt.datetime | None
+    until: dt.datetime | None
+
+
+def add_domains(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--domain",
+        action="append",
+        default=[],
+        metavar="D",
+        help="policy domain (repeatable; default: every domain in the store)",
+    )
+
+
+def add_period(parser: argparse.ArgumentParser, default_since: str | None) -> None:
+    group = parser.add_argument_group("period (whole UTC days)")
+    default = f" (default {default_since})" if default_since else " (default: everything)"
+    group.add_argument(
+        "--since",
+        metavar="SPAN|DATE",
+        help=f"the last 30d or 4w of reports, or from a date YYYY-MM-DD{default}",
+    )
+    group.add_argument("--from", dest="date_from", metavar="DATE", help="first day, YYYY-MM-DD")
+    group.add_argument("--to", dest="date_to", metavar="DATE", help="last day, YYYY-MM-DD")
+    parser.set_defaults(default_since=default_since)
+
+
+def domains_from(args: argparse.Namespace) -> tuple[str, ...]:
+    domains = []
+    for value in args.domain:
+        for part in value.split(","):
+            name = part.strip().lower().rstrip(".")
+            if name:
+                domains.append(name)
+    return tuple(dict.fromkeys(domains))
+
+
+def period_from(args: argparse.Namespace) -> PeriodArgs:
+    """The period the options describe; a usage error for contradictions and bad dates."""
+    if args.since and args.date_from:
+        raise CommandError("give --since or --from, not both", Exit.USAGE)
+    until = _date(args.date_to, "--to") + dt.timedelta(days=1) if args.date_to else None
+    if args.date_from:
+        since = _date(args.date_from, "--from")
+        if until is not None and until <= since:
+            raise CommandError("--to is before --from", Exit.USAGE)
+        return PeriodArgs(None, since, until)
+    text = args.since or args.default_since
+    if text is None:
+        return PeriodArgs(None, None, until)
+    match = _SPAN.match(text)
+    if match is None:
+        return PeriodArgs(None, _date(text, "--since"), until)
+    span = int(match.group(1)) * _UNITS[match.group(2) or "d"]
+    if span <= dt.timedelta(0):
+        raise CommandError("--since: the span must be at least one day", Exit.USAGE)
+    return PeriodArgs(span, None, until)
+
+
+def _date(text: str, option: str) -> dt.datetime:
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(
+            f"{option}: expected YYYY-MM-DD, got {text[:40]!r}", Exit.USAGE
+        ) from None
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)

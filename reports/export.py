@@ -1,0 +1,164 @@
+"""Export one row per record as CSV, JSON or Parquet, written chunk by chunk.
+
+CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return; OWASP "CSV injection") get a leading apostrophe: a reporter name
+or domain is attacker-controlled. JSON is one array of objects; Parquet (pyarrow, the
+``parquet`` extra) keeps the column types. The file appears complete or not at all: it is
+written under a temporary name and renamed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, Literal
+
+import pandas as pd
+
+from reports.records import BOOLEAN_COLUMNS, COLUMNS, INTEGER_COLUMNS
+
+Format = Literal["csv", "json", "parquet"]
+FORMATS: tuple[Format, ...] = ("csv", "json", "parquet")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportError(Exception):
+    """The export cannot be written (missing extra, unwritable destination)."""
+
+
+def neutralise(value: object) -> object:
+    """A text cell that starts like a formula, prefixed with ``'`` so it stays text."""
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS)
+    ):
+        return "'" + value
+    return value
+
+
+def export_records(frames: Iterable[pd.DataFrame], fmt: Format, target: Path | None) -> int:
+    """Write *frames* (of :data:`reports.records.COLUMNS`) to *target* (stdout when None).
+
+    Returns the number of rows written.
+    """
+    if fmt == "parquet":
+        if target is None:
+            raise ExportError("Parquet is binary: give a file with -o")
+        return _atomic(target, "wb", lambda out: _write_parquet(frames, out))
+    writer = _write_csv if fmt == "csv" else _write_json
+    if target is None:
+        import sys  # noqa: PLC0415 - stdout only for this case
+
+        return writer(frames, sys.stdout)
+    return _atomic(target, "w", lambda out: writer(frames, out))
+
+
+def _atomic(target: Path, mode: Literal["w", "wb"], write: Callable[[Any], int]) -> int:
+    directory = target.parent
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    except OSError as exc:
+        raise ExportError(f"cannot write in {directory}: {exc.strerror}") from exc
+    try:
+        out: IO[Any]
+        if mode == "wb":
+            out = os.fdopen(handle, "wb")
+        else:
+            out = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        with out:
+            rows = write(out)
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return rows
+
+
+def _write_csv(frames: Iterable[pd.DataFrame], out: IO[str]) -> int:
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180 line ends
+    writer.writerow(COLUMNS)
+    rows = 0
+    for frame in frames:
+        for record in _records(frame):
+            writer.writerow([_csv_cell(record[col]) for col in COLUMNS])
+            rows += 1
+    return rows
+
+
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise(value)
+
+
+def _write_json(frames: Iterable[pd.DataFrame], out: IO[str]) -> int:
+    """A JSON array, one object per line, streamed (never the whole export in memory)."""
+    rows = 0
+    out.write("[")
+    for frame in frames:
+        for record in _records(frame):
+            out.write(",\n" if rows else "\n")
+            out.write(json.dumps(record, ensure_ascii=False, allow_nan=False))
+            rows += 1
+    out.write("\n]\n" if rows else "]\n")
+    return rows
+
+
+def _records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """Rows as plain Python values (no numpy or pandas scalars, missing as None)."""
+    for record in frame.to_dict("records"):
+        yield {col: _plain(col, record[col]) for col in COLUMNS}
+
+
+def _plain(column: str, value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if column in BOOLEAN_COLUMNS:
+        return bool(value)
+    if column in INTEGER_COLUMNS:
+        return int(value)
+    return str(value)
+
+
+def _write_parquet(frames: Iterable[pd.DataFrame], out: IO[bytes]) -> int:
+    try:
+        import pyarrow as pa  # noqa: PLC0415 - optional extra
+        import pyarrow.parquet as pq  # noqa: PLC0415
+    except ImportError as exc:
+        raise ExportError("Parquet needs pyarrow: pip install 'dmarcwatch[parquet]'") from exc
+    fields = [
+        pa.field(col, pa.bool_() if col in BOOLEAN_COLUMNS else
+                 pa.int64() if col in INTEGER_COLUMNS else pa.string())
+        for col in COLUMNS
+    ]  # fmt: skip
+    schema = pa.schema(fields)
+    rows = 0
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
+        for frame in frames:
+            table = pa.Table.from_pandas(_typed(frame), schema=schema, preserve_index=False)
+            writer.write_table(table)
+            rows += table.num_rows
+        if not rows:
+            writer.write_table(schema.empty_table())
+    return rows
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame[list(COLUMNS)].copy()
+    for col in COLUMNS:
+        if col in BOOLEAN_COLUMNS:
+            out[col] = out[col].astype(bool)
+        elif col in INTEGER_COLUMNS:
+            out[col] = out[col].astype("Int64")
+        else:
+            out[col] = out[col].astype(object).where(out[col].notna(), None)
+    return out

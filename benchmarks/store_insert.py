@@ -2,7 +2,7 @@
 
 Run by hand::
 
-    .venv/bin/python -m benchmarks.store_insert [--records 200000] [--postgres URL]
+    .venv/bin/python -m benchmarks store-insert [--records 200000] [--runs 3] [--postgres URL]
 
 Without ``--postgres`` only SQLite is measured (a file in a temp dir). Records are built in
 memory from :mod:`ingest.model` ahead of time; the figure is the store's share of an import

@@ -17,6 +17,7 @@ from analysis.catalogue import Catalogue
 from analysis.dnsclient import Budget, query_texts
 
 MAX_LOOKUPS = 20
+GIVE_UP_AFTER = 3  # names in a row without any answer before the first success: offline
 
 
 @dataclass
@@ -100,10 +101,14 @@ def refresh_networks(
     """Networks per sender id from its ``spf`` names; and the problems met on the way."""
     networks: dict[str, list[str]] = {}
     problems: list[str] = []
+    failures = 0
     for sender in catalogue.senders:
         cidrs: list[str] = []
         for name in sender.spf:
+            if failures >= GIVE_UP_AFTER and not networks:
+                return networks, [*problems, "no DNS answer at all: stopped (offline?)"]
             found = expand(resolver, name, budget)
+            failures += not found.cidrs
             cidrs += found.cidrs
             problems += [f"{sender.id}: {p}" for p in found.problems]
         if cidrs:

@@ -7,14 +7,19 @@ import datetime as dt
 import ipaddress
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
-from analysis.api import Query
-from analysis.catalogue import Catalogue, CatalogueError, load_catalogue
 from dmarcwatch.config import APP
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
+
+if TYPE_CHECKING:  # the analysis (pandas, numpy) is imported when a command runs
+    from analysis.api import Query
+    from analysis.catalogue import Catalogue
+
+LANGUAGES = ("en", "fr", "de")  # analysis.messages.LANGUAGES, kept light for the parser
 
 SNAPSHOT_NAME = "sender-networks.json"
 _SPAN = re.compile(r"^\s*(\d+)\s*([hdw]?)\s*$")
@@ -78,6 +83,8 @@ def _date(text: str, option: str) -> dt.datetime:
 
 def query_from(args: argparse.Namespace) -> Query:
     """The analysis query the selection options describe."""
+    from analysis.api import Query
+
     until = _date(args.until, "--until") + dt.timedelta(days=1) if args.until else None
     match = _SPAN.match(args.since)
     since: dt.datetime | None = None
@@ -111,6 +118,8 @@ def snapshot_path() -> Path:
 
 def catalogue() -> Catalogue:
     """The bundled catalogue with the user's refreshed networks, if any."""
+    from analysis.catalogue import CatalogueError, load_catalogue
+
     try:
         return load_catalogue(snapshot=snapshot_path())
     except CatalogueError as exc:

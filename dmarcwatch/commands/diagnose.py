@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from analysis.api import analyse
-from analysis.catalogue import Catalogue
-from analysis.findings import Finding, Severity
-from analysis.messages import LANGUAGES, render
 from dmarcwatch.commands import add_command
-from dmarcwatch.commands._analysis import add_selection, catalogue, query_from, safe
+from dmarcwatch.commands._analysis import LANGUAGES, add_selection, catalogue, query_from, safe
 from dmarcwatch.context import open_store
 from dmarcwatch.exitcodes import Exit
+
+if TYPE_CHECKING:
+    from analysis.catalogue import Catalogue
+    from analysis.findings import Finding
 
 _LABELS = {
     "en": {
@@ -69,6 +69,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from analysis.api import analyse
+
     query = query_from(args)
     senders = catalogue()
     with open_store(args) as store:
@@ -83,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def as_json(finding: Finding, lang: str, senders: Catalogue) -> dict[str, Any]:
+    from analysis.messages import render
+
     text = render(finding, lang, _sender_name(finding, senders))
     data = finding.as_dict()
     data["sender_name"] = _sender_name(finding, senders)
@@ -105,12 +109,14 @@ def as_text(findings: list[Finding], lang: str, senders: Catalogue) -> str:
 
 
 def _block(finding: Finding, lang: str, senders: Catalogue, labels: dict[str, str]) -> str:
+    from analysis.messages import render
+
     text = render(finding, lang, _sender_name(finding, senders))
     name = _sender_name(finding, senders)
     head = f"{finding.severity.upper():8} {finding.domain}" + (f" · {name}" if name else "")
     lines = [safe(head) + f"  [{finding.code}]"]
     lines += _wrap(text.summary)
-    if finding.severity not in (Severity.OK,) and text.fix:
+    if finding.severity != "ok" and text.fix:
         actor = (
             _ACTORS.get(lang, _ACTORS["en"]).get(str(finding.actor), "") if finding.actor else ""
         )

@@ -6,18 +6,10 @@ import argparse
 import datetime as dt
 import json
 import os
+import sys
 import tempfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from analysis import columns as c
-from analysis import rdns, tables
-from analysis.api import analyse
-from analysis.catalogue import Catalogue, load_catalogue, snapshot_json
-from analysis.dnsclient import Budget, DnsSettings, make_resolver, parse_nameserver
-from analysis.load import Selection, load_rows
-from analysis.refresh import refresh_networks
 from dmarcwatch.commands import add_command
 from dmarcwatch.commands._analysis import (
     add_selection,
@@ -29,9 +21,23 @@ from dmarcwatch.commands._analysis import (
 from dmarcwatch.context import open_store
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
-from ingest.store import Store
+
+if TYPE_CHECKING:  # the analysis (pandas, numpy, dnspython) is imported when the command runs
+    import pandas as pd
+
+    from analysis.dnsclient import DnsSettings
+    from ingest.store import Store
 
 RDNS_DEADLINE_S = 60.0
+COLUMNS = [
+    ("domain", "domain"),
+    ("sender", "sender_name"),
+    ("sources", "sources"),
+    ("messages", "messages"),
+    ("dmarc_pass_pct", "dmarc_pass_pct"),
+    ("dkim_aligned_pct", "dkim_aligned_pct"),
+    ("spf_aligned_pct", "spf_aligned_pct"),
+]
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -72,6 +78,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def _dns(args: argparse.Namespace, deadline: float) -> DnsSettings:
+    from analysis.dnsclient import DnsSettings, parse_nameserver
+
     try:
         servers = tuple(parse_nameserver(s) for s in args.nameserver)
     except ValueError:
@@ -80,6 +88,9 @@ def _dns(args: argparse.Namespace, deadline: float) -> DnsSettings:
 
 
 def run(args: argparse.Namespace) -> int:
+    from analysis import tables
+    from analysis.api import analyse
+
     if args.action == "update":
         return update(args)
     query = query_from(args)
@@ -98,9 +109,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _resolve_rdns(store: Store, args: argparse.Namespace) -> None:
     """Look up the PTR of every source IP of the selection not cached recently."""
+    from analysis import rdns
+    from analysis.dnsclient import Budget, make_resolver
+    from analysis.load import Selection, load_rows
+
     query = query_from(args)
     sel = Selection(domains=query.domains, receivers=query.receivers, ips=query.ips)
-    ips = load_rows(store.engine, sel)[c.SOURCE_IP].unique()
+    ips = load_rows(store.engine, sel)["source_ip"].unique()
     now = dt.datetime.now(dt.UTC)
     todo = sorted(set(map(str, ips)) - rdns.fresh_ips(store.engine, ips, now))
     settings = _dns(args, RDNS_DEADLINE_S)
@@ -108,75 +123,64 @@ def _resolve_rdns(store: Store, args: argparse.Namespace) -> None:
     rdns.save(store.engine, names, now)
 
 
-_COLUMNS = [
-    ("domain", c.DOMAIN),
-    ("sender", tables.SENDER_NAME),
-    ("sources", tables.SOURCES),
-    ("messages", c.MESSAGES),
-    ("dmarc_pass_pct", tables.DMARC_PCT),
-    ("dkim_aligned_pct", tables.DKIM_PCT),
-    ("spf_aligned_pct", tables.SPF_PCT),
-]
-
-
 def as_json(table: pd.DataFrame) -> list[dict[str, Any]]:
     rows = []
     for record in table.to_dict("records"):
-        row = {key: _plain(record[col]) for key, col in _COLUMNS}
-        row["sender_id"] = record[c.SENDER]
-        row["forwarded"] = bool(record[c.FORWARDED])
+        row = {key: _plain(record[col]) for key, col in COLUMNS}
+        row["sender_id"] = record["sender"]
+        row["forwarded"] = bool(record["forwarded"])
         rows.append(row)
     return rows
 
 
 def _plain(value: object) -> object:
-    if hasattr(value, "item"):
-        return value.item()  # numpy scalar → Python
-    return value
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value  # numpy scalar → Python
 
 
 def as_text(table: pd.DataFrame) -> str:
     if table.empty:
         return "No reports in this period."
     header = ["DOMAIN", "SENDER", "SOURCES", "MESSAGES", "DMARC %", "DKIM %", "SPF %"]
+    ordered = table.sort_values(["domain", "messages"], ascending=[True, False], kind="stable")
     body = [
         [
-            safe(r[c.DOMAIN]),
-            safe(r[tables.SENDER_NAME]),
-            str(r[tables.SOURCES]),
-            str(r[c.MESSAGES]),
-            f"{r[tables.DMARC_PCT]:.1f}",
-            f"{r[tables.DKIM_PCT]:.1f}",
-            f"{r[tables.SPF_PCT]:.1f}",
+            safe(r["domain"]),
+            safe(r["sender_name"]),
+            str(r["sources"]),
+            str(r["messages"]),
+            f"{r['dmarc_pass_pct']:.1f}",
+            f"{r['dkim_aligned_pct']:.1f}",
+            f"{r['spf_aligned_pct']:.1f}",
         ]
-        for r in _ordered(table).to_dict("records")
+        for r in ordered.to_dict("records")
     ]
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
     lines = []
     for row in [header, *body]:
         cells = [
-            cell.ljust(w) if i < 2 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            cell.ljust(width) if i < 2 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
 
-def _ordered(table: pd.DataFrame) -> pd.DataFrame:
-    return table.sort_values([c.DOMAIN, c.MESSAGES], ascending=[True, False], kind="stable")
-
-
 def update(args: argparse.Namespace) -> int:
     """Expand every sender's SPF names and save the networks as the user's snapshot."""
+    from analysis.catalogue import load_catalogue, snapshot_json
+    from analysis.dnsclient import Budget, make_resolver
+    from analysis.refresh import refresh_networks
+
     settings = _dns(args, 60.0)
-    bundled: Catalogue = load_catalogue()
+    bundled = load_catalogue()
     networks, problems = refresh_networks(bundled, make_resolver(settings), Budget(60.0))
     for problem in problems:
-        print(f"dmarcwatch: senders update: {safe(problem)}")
+        print(f"dmarcwatch: senders update: {safe(problem)}", file=sys.stderr)
     if not networks:
         raise CommandError(
-            "senders update: no SPF record could be read (offline?); the "
-            "bundled networks stay in use",
+            "senders update: no SPF record could be read (offline?); the bundled networks "
+            "stay in use",
             Exit.TEMPFAIL,
         )
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()

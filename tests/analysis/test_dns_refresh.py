@@ -121,3 +121,12 @@ def test_senders_rdns_names_a_source_by_its_reverse_dns(dns_server, tmp_path, mo
     assert json.loads(capsys.readouterr().out)[0]["sender_id"] == "unknown"
     main(["senders", "--db", db, "--json", "--rdns", "--nameserver", dns_server.nameserver])
     assert json.loads(capsys.readouterr().out)[0]["sender_id"] == "hostpoint"
+
+
+def test_senders_update_offline_keeps_the_bundle_and_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    code = main(["senders", "update", "--nameserver", "127.0.0.1:9", "--timeout", "0.3"])
+    err = capsys.readouterr().err
+    assert code == 75
+    assert "bundled networks stay in use" in err
+    assert not (tmp_path / "data" / "dmarcwatch" / "sender-networks.json").exists()

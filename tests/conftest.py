@@ -1,3 +1,8 @@
 """Root test configuration: server fixtures are pytest plugins in tests/servers/."""
 
-pytest_plugins = ["tests.servers.postgres", "tests.servers.dovecot", "tests.servers.dns"]
+pytest_plugins = [
+    "tests.servers.postgres",
+    "tests.servers.dovecot",
+    "tests.servers.dns",
+    "tests.servers.chromium",
+]

@@ -116,21 +116,27 @@ def analyse(
     catalogue: Catalogue | None = None,
     now: dt.datetime | None = None,
 ) -> Analysis:
-    """Load, classify and align the selected rows, then run every rule per policy domain."""
+    """Load, classify and align the selected rows, then run every rule per policy domain.
+
+    Without an explicit ``since``/``until`` each domain's period ends with its own newest
+    report (domains whose reports stopped are still analysed over their last days of data;
+    ``no-reports`` says they stopped). Domains sharing an end are read with one query.
+    """
     catalogue = catalogue or load_catalogue()
     now = now or dt.datetime.now(dt.UTC)
     domains = tuple(d.lower().rstrip(".") for d in query.domains)
     newest = policy_domains(engine)
-    period, history_start = _period(query, newest, domains, now)
-    sel = Selection(
-        domains=domains,
-        since=int(history_start.timestamp()),
-        until=int(period.until.timestamp()),
-        receivers=query.receivers,
-        ips=query.ips,
-    )
-    history = prepare(engine, load_rows(engine, sel), catalogue, list(newest))
-    rows = history[history[c.DAY] >= pd.Timestamp(period.since.replace(tzinfo=None))]
+    periods = _periods(query, newest, domains, now)
+    frames = [
+        load_rows(engine, _selection(query, group, period)) for period, group in periods.items()
+    ]
+    filled = [f for f in frames if not f.empty] or frames[:1]
+    raw = pd.concat(filled, ignore_index=True) if len(filled) > 1 else filled[0]
+    history = prepare(engine, raw, catalogue, list(newest))
+    period_of = {d: p for p, group in periods.items() for d in group}
+    overall = _overall(periods, now)
+    starts = history[c.DOMAIN].map(lambda d: _naive(period_of.get(d, overall).since))
+    rows = history[history[c.DAY] >= starts]
     store_last = max(newest.values(), default=None)
     wanted = sorted(set(domains or rows[c.DOMAIN].unique()) | set(query.configured))
     activity = {a.domain: a for a in load_activity(engine, wanted)} if wanted else {}
@@ -147,8 +153,56 @@ def analyse(
             now=now,
             no_reports_days=query.no_reports_days,
         )
-        summaries.append(_summarise(ctx, period))
-    return Analysis(period=period, domains=summaries, rows=rows)
+        summaries.append(_summarise(ctx, period_of.get(domain, overall)))
+    return Analysis(period=overall, domains=summaries, rows=rows)
+
+
+def _naive(moment: dt.datetime) -> pd.Timestamp:
+    return pd.Timestamp(moment.replace(tzinfo=None))
+
+
+def _selection(query: Query, group: tuple[str, ...], period: Period) -> Selection:
+    history = min(period.since, period.until - dt.timedelta(days=READINESS_DAYS))
+    return Selection(
+        domains=group,
+        since=int(history.timestamp()),
+        until=int(period.until.timestamp()),
+        receivers=query.receivers,
+        ips=query.ips,
+    )
+
+
+def _periods(
+    query: Query, newest: dict[str, int], domains: tuple[str, ...], now: dt.datetime
+) -> dict[Period, tuple[str, ...]]:
+    """The period of each group of domains (``()`` as a group means every domain)."""
+    if query.until is not None or query.since is not None or not newest:
+        return {_period(query, query.until or now): domains}
+    ends: dict[dt.datetime, list[str]] = {}
+    for domain, begin in newest.items():
+        if not domains or domain in domains:
+            end = _day(dt.datetime.fromtimestamp(begin, dt.UTC)) + dt.timedelta(days=1)
+            ends.setdefault(end, []).append(domain)
+    if not ends:
+        return {_period(query, now): domains}
+    return {_period(query, end): tuple(sorted(group)) for end, group in ends.items()}
+
+
+def _period(query: Query, until: dt.datetime) -> Period:
+    """Whole UTC days ending with the day before *until* (exclusive end)."""
+    last_day = _day(until - dt.timedelta(seconds=1))
+    if query.since is not None:
+        since = _day(query.since)
+    else:
+        days = max(1, round(query.span / dt.timedelta(days=1)))
+        since = last_day - dt.timedelta(days=days - 1)
+    return Period(since=since, until=last_day + dt.timedelta(days=1))
+
+
+def _overall(periods: dict[Period, tuple[str, ...]], now: dt.datetime) -> Period:
+    if not periods:
+        return Period(now, now)
+    return Period(min(p.since for p in periods), max(p.until for p in periods))
 
 
 def prepare(
@@ -172,29 +226,6 @@ def summary(
     """One domain over an explicit period (what the HTML report calls per domain)."""
     query = Query(domains=(domain,), since=since, until=until)
     return analyse(engine, query, catalogue=catalogue, now=now).domains[0]
-
-
-def _period(
-    query: Query, newest: dict[str, int], domains: tuple[str, ...], now: dt.datetime
-) -> tuple[Period, dt.datetime]:
-    """The period (whole UTC days) and the start of the readiness history."""
-    until = query.until
-    if until is None:
-        begins = [b for d, b in newest.items() if not domains or d in domains]
-        until = (
-            _day(dt.datetime.fromtimestamp(max(begins), dt.UTC)) + dt.timedelta(days=1)
-            if begins
-            else now
-        )
-    last_day = _day(until - dt.timedelta(seconds=1))
-    if query.since is not None:
-        since = _day(query.since)
-    else:
-        days = max(1, round(query.span / dt.timedelta(days=1)))
-        since = last_day - dt.timedelta(days=days - 1)
-    end = last_day + dt.timedelta(days=1)
-    history = min(since, end - dt.timedelta(days=READINESS_DAYS))
-    return Period(since=since, until=end), history
 
 
 def _day(moment: dt.datetime) -> dt.datetime:

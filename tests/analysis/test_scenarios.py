@@ -92,11 +92,25 @@ def test_a_domain_asked_for_without_any_report_gets_no_reports(all_scenarios):
     assert [(f.code, f.params["state"]) for f in result.findings] == [("no-reports", "never")]
 
 
-def test_period_ends_with_the_newest_report_and_spans_whole_days(all_scenarios):
+def test_each_domain_period_ends_with_its_newest_report_in_whole_days(all_scenarios):
     result = analyse(all_scenarios.engine, Query(span=dt.timedelta(days=7)))
-    assert result.period.until == dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
-    assert result.period.since == dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
-    assert result.rows["day"].min() >= dt.datetime(2026, 11, 21)
+    periods = {d.domain: d.period for d in result.domains}
+    fresh, stale = periods["physio-xi.ch"], periods["physio-nu.ch"]
+    assert fresh.until == dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
+    assert fresh.since == dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
+    assert stale.until == dt.datetime(2026, 11, 3, tzinfo=dt.UTC)
+    stale_rows = result.rows[result.rows["domain"] == "physio-nu.ch"]
+    assert stale_rows["day"].min() >= dt.datetime(2026, 10, 27)
+    codes = {f.code for f in result.findings if f.domain == "physio-nu.ch"}
+    assert {"no-reports", "sender-aligned"} <= codes
+
+
+def test_an_explicit_period_is_the_same_for_every_domain(all_scenarios):
+    since = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+    until = dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
+    result = analyse(all_scenarios.engine, Query(since=since, until=until))
+    assert {d.period for d in result.domains} == {result.period}
+    assert "physio-nu.ch" not in set(result.rows["domain"])
 
 
 def test_summary_gives_tables_for_one_domain(all_scenarios):

@@ -111,14 +111,19 @@ def classify(
     envelope_text = out[c.ENVELOPE_FROM].astype(str) + " " + out[c.SPF_DOMAIN].astype(str)
     by_envelope = map_unique(envelope_text, lambda t: envelope_sender(catalogue, t))
     spf_pass = out[c.SPF_RESULT].to_numpy() == "pass"
+    by_envelope = _only_where(spf_pass, by_envelope)
+    path = _first_known(ip_sender, by_rdns, by_envelope)
     _decide(
         out,
         by_ip=ip_sender,
         by_rdns=by_rdns,
-        by_envelope=_only_where(spf_pass, by_envelope),
+        by_envelope=by_envelope,
         signers=signers,
         spf_pass=spf_pass,
         spf_own=spf_pass & _same_org(out[c.SPF_DOMAIN], out[c.HEADER_FROM]),
+        mailbox_path=map_unique(
+            pd.Series(path, dtype=object), lambda p: sender_kind(catalogue, p) == "mailbox"
+        ).astype(bool),
     )
     return out
 
@@ -184,6 +189,7 @@ def _decide(
     signers: _SignerColumns,
     spf_pass: npt.NDArray[np.bool_],
     spf_own: npt.NDArray[np.bool_],
+    mailbox_path: npt.NDArray[np.bool_],
 ) -> None:
     strong = signers.column("strong")
     signer = _first_known(strong, signers.column("weak"))
@@ -196,6 +202,9 @@ def _decide(
     vouched = _known(signer) | _known(failed) | pass_any
     vouching = _first_known(signer, failed)
     differs = ~_known(path) | (_known(vouching) & (vouching != path))
+    # A mailbox provider (Google, Microsoft) signs its customers' mail with its own domain or
+    # selector; a signature from neither, with SPF failing, is someone else's mail it forwards.
+    differs |= mailbox_path & ~_known(vouching) & pass_any & ~spf_pass
     # A catalogue signer other than the delivering host vouches for it (forwarder, SRS or not);
     # otherwise any passing signature counts only while SPF failed (reference §2.4).
     forwarded = (

@@ -137,3 +137,20 @@ def test_a_forwarding_reason_marks_a_row_forwarded(catalogue):
 def test_spf_domain_comes_from_the_mfrom_result(catalogue):
     frame = classify(rows(row(spf="helo.example|helo|pass mail.example|mfrom|fail")), catalogue)
     assert (frame[c.SPF_DOMAIN].iloc[0], frame[c.SPF_RESULT].iloc[0]) == ("mail.example", "fail")
+
+
+def test_a_mailbox_provider_relaying_someone_elses_signature_with_spf_failing_is_forwarding(
+    catalogue,
+):
+    frame = classify(
+        rows(
+            row("209.85.220.41", dkim="physio.ch|dkim1|pass", spf="physio.ch|mfrom|softfail"),
+            row(
+                "209.85.220.41",
+                dkim="physio-ch.20230601.gappssmtp.com|20230601|pass",
+                spf="physio.ch|mfrom|pass",
+            ),
+        ),
+        catalogue,
+    )
+    assert _senders(frame) == [("unknown", "", True), ("google", "ip", False)]

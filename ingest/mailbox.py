@@ -94,7 +94,8 @@ class Mailbox(Protocol):
         ...
 
     def uids(self, since: date | None = None) -> list[int]:
-        """UIDs of the selected folder in ascending order (internal date >= *since*)."""
+        """UIDs of the selected folder in ascending order (internal date >= *since*), leaving
+        out messages flagged \\Deleted."""
         ...
 
     def sizes(self, uids: Sequence[int]) -> dict[int, int]:
@@ -239,7 +240,9 @@ class ImapMailbox:
         return int(info[b"UIDVALIDITY"])
 
     def uids(self, since: date | None = None) -> list[int]:
-        criteria: list[Any] = ["SINCE", since] if since else ["ALL"]
+        """UID SEARCH; messages flagged \\Deleted (by us without UIDPLUS, or a person) are
+        left out, so they are never copied twice."""
+        criteria: list[Any] = ["NOT", "DELETED"] + (["SINCE", since] if since else [])
         return sorted(int(u) for u in self._call("searching", self.client.search, criteria))
 
     def sizes(self, uids: Sequence[int]) -> dict[int, int]:
@@ -309,6 +312,7 @@ class MemoryFolder:
     uidvalidity: int
     messages: dict[int, bytes] = field(default_factory=dict)
     dates: dict[int, date] = field(default_factory=dict)
+    flagged: set[int] = field(default_factory=set)  # \\Deleted, not expunged
     next_uid: int = 1
 
 
@@ -372,7 +376,8 @@ class MemoryMailbox:
     def uids(self, since: date | None = None) -> list[int]:
         self._step("uids")
         box = self._current()
-        return sorted(u for u in box.messages if since is None or box.dates[u] >= since)
+        wanted = (u for u in box.messages if since is None or box.dates[u] >= since)
+        return sorted(u for u in wanted if u not in box.flagged)
 
     def sizes(self, uids: Sequence[int]) -> dict[int, int]:
         self._step("sizes", uids)
@@ -385,19 +390,30 @@ class MemoryMailbox:
         return {u: box.messages[u] for u in uids if u in box.messages}
 
     def move(self, uids: Sequence[int], folder: str) -> None:
-        self._step("move", uids)
+        """MOVE, or without that capability COPY then :meth:`delete`, as the server would."""
+        self._step("move" if "MOVE" in self.caps else "copy", uids)
         if folder not in self.store:
             raise MailboxError(f"memory: moving to {quote(folder)} refused: no such folder")
         box = self._current()
         for uid in uids:
             if uid in box.messages:
-                self.add(folder, box.messages.pop(uid), box.dates.pop(uid))
+                self.add(folder, box.messages[uid], box.dates[uid])
+        if "MOVE" in self.caps:
+            for uid in uids:
+                box.messages.pop(uid, None)
+        else:
+            self.delete(uids)
 
     def delete(self, uids: Sequence[int]) -> None:
+        """Flag and expunge exactly *uids* (UIDPLUS); without it they stay, only flagged."""
         self._step("delete", uids)
         box = self._current()
         for uid in uids:
-            box.messages.pop(uid, None)
+            if "UIDPLUS" in self.caps:
+                box.messages.pop(uid, None)
+                box.dates.pop(uid, None)
+            elif uid in box.messages:
+                box.flagged.add(uid)
 
     def ensure_folder(self, folder: str) -> None:
         self._step("ensure_folder")

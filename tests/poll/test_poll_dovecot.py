@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -252,9 +253,9 @@ def test_poller_killed_between_commit_and_move_then_rerun_moves_without_duplicat
 
 
 def test_server_killed_mid_batch_then_rerun_loses_and_duplicates_nothing(
-    dovecot_factory: object, tmp_path: Path
+    dovecot_factory: Callable[..., DovecotServer], tmp_path: Path
 ) -> None:
-    server: DovecotServer = dovecot_factory()  # type: ignore[operator]
+    server = dovecot_factory()
     env = PollEnv(server, server.add_user(), tmp_path)
     env.seed(report_mails(200))
     proc = env.start("--retries", "0")
@@ -362,3 +363,29 @@ def test_microsoft_client_credentials_token_logs_in_with_xoauth2(
         mailbox.close()
     assert len(entra.token_requests) == 1
     assert "method=XOAUTH2" in dovecot.log.read_text()
+
+
+def test_messages_a_person_flagged_deleted_are_left_alone(poll_env: PollEnv) -> None:
+    poll_env.seed(report_mails(3))
+    with poll_env.dovecot.session(poll_env.user) as client:
+        client.select_folder("INBOX")
+        client.add_flags([client.search("ALL")[0]], [b"\\Deleted"])
+    assert poll_env.run().code == 0
+    assert poll_env.counts() == {"INBOX": 1, PROCESSED: 2}
+
+
+def test_without_move_copy_and_uid_expunge_remove_exactly_the_handled_messages(
+    dovecot_factory: Callable[..., DovecotServer], tmp_path: Path
+) -> None:
+    server = dovecot_factory(extra_config="imap_capability = IMAP4rev1 LITERAL+ IDLE UIDPLUS MULTIAPPEND")
+    env = PollEnv(server, server.add_user(), tmp_path)
+    env.seed(report_mails(3) + [mails.other_mail("plain")])
+    with server.session(env.user) as client:
+        assert b"MOVE" not in client.capabilities()
+    env.write_config(other_folder="")
+
+    result = env.run()
+
+    assert result.code == 0, result.stderr
+    assert env.counts() == {"INBOX": 1, PROCESSED: 3}
+    assert b"Termin am Montag" in env.messages("INBOX")[0]

@@ -169,8 +169,24 @@ def test_delete_removes_processed_messages_but_keeps_the_rest(store: Store) -> N
 def test_without_move_capability_copy_and_expunge_touch_only_those_uids(store: Store) -> None:
     box = MemoryMailbox(capabilities=("UIDPLUS",))
     fill(box, n_reports=2, n_other=0, n_broken=0)
-    summary = run(store, box)
+    kept = box.add("INBOX", b"From: x@example.org\r\n\r\nflagged by a person\r\n")
+    summary = run(store, box, folders=Folders(other=""))
     assert summary.moved == 2 and box.count("DMARC/Processed") == 2
+    assert [(op, uids) for op, uids in box.calls if op in ("copy", "delete")] == [
+        ("copy", (1, 2)),
+        ("delete", (1, 2)),
+    ]
+    assert list(box.store["INBOX"].messages) == [kept]
+
+
+def test_without_uidplus_messages_are_only_flagged_never_expunged(store: Store) -> None:
+    box = MemoryMailbox(capabilities=())
+    fill(box, n_reports=2, n_other=0, n_broken=0)
+    run(store, box)
+    assert box.count("DMARC/Processed") == 2
+    assert box.store["INBOX"].flagged == {1, 2} and box.count("INBOX") == 2
+    again = run(store, box)  # flagged messages are not copied a second time
+    assert again.seen == 0 and box.count("DMARC/Processed") == 2
 
 
 def test_a_message_over_the_size_limit_is_not_fetched_and_goes_to_invalid(store: Store) -> None:

@@ -132,8 +132,9 @@ class IntrospectionStub:
 class DovecotServer:
     """One Dovecot instance in *root*; :meth:`start`, :meth:`stop`, :meth:`kill` it."""
 
-    def __init__(self, binary: str, root: Path | None = None) -> None:
+    def __init__(self, binary: str, root: Path | None = None, extra_config: str = "") -> None:
         root = root or server_directory()
+        self.extra_config = extra_config
         self.binary = binary
         self.root = root
         self.version = dovecot_version(binary)
@@ -192,9 +193,10 @@ service imap-login {{
   }}
 }}
 """
+        extra = self.extra_config + "\n" if self.extra_config else ""
         if self.version >= (2, 4):
-            return self._config_24() + common
-        return self._config_23() + common
+            return self._config_24() + common + extra
+        return self._config_23() + common + extra
 
     def _config_23(self) -> str:
         r = self.root
@@ -407,11 +409,12 @@ def dovecot() -> Iterator[DovecotServer]:
 
 
 @pytest.fixture
-def dovecot_factory() -> Iterator[Callable[[], DovecotServer]]:
+def dovecot_factory() -> Iterator[Callable[..., DovecotServer]]:
+    """``dovecot_factory(extra_config="...")`` starts a private server with extra settings."""
     started: list[DovecotServer] = []
 
-    def make() -> DovecotServer:
-        server = DovecotServer(_binary())
+    def make(extra_config: str = "") -> DovecotServer:
+        server = DovecotServer(_binary(), extra_config=extra_config)
         started.append(server)
         server.start()
         return server

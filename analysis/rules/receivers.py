@@ -39,11 +39,26 @@ def _by_disposition(ctx: Context, disposition: str) -> list[Finding]:
     return findings
 
 
+VOUCHED = frozenset({"sendgrid", "microsoft365", "google"})
+"""Senders whose failures other rules explain; others count as the domain's own only when
+some of their mail for the domain passes DMARC (else it may be abuse of a shared platform)."""
+
+
+def _verified(ctx: Context, sender: str) -> bool:
+    if sender in VOUCHED:
+        return True
+    mine = ctx.rows[(ctx.rows[c.SENDER] == sender) & ~ctx.rows[c.FORWARDED]]
+    return bool(mine[c.DMARC_PASS].any())
+
+
 def _finding(ctx: Context, code: str, kind: str, rows: pd.DataFrame) -> Finding:
-    if kind == "legitimate":
-        severity = Severity.CRITICAL if code == "receiver-rejected" else Severity.WARNING
-    else:
+    sender = str(rows[c.SENDER].mode().iloc[0])
+    if kind != "legitimate":
         severity = Severity.INFO
+    elif code == "receiver-rejected" and _verified(ctx, sender):
+        severity = Severity.CRITICAL
+    else:
+        severity = Severity.WARNING
     params: dict[str, Param] = {
         "receiver": joined(rows[c.RECEIVER], limit=8),
         "messages": messages(rows),
@@ -53,7 +68,6 @@ def _finding(ctx: Context, code: str, kind: str, rows: pd.DataFrame) -> Finding:
         "reasons": joined(rows[c.REASONS].str.split(" ").explode()),
         "policy": ctx.policy,
     }
-    sender = str(rows[c.SENDER].mode().iloc[0])
     actor = None
     if kind == "legitimate":
         actor = Actor.VENDOR if sender == "sendgrid" else Actor.PRACTICE

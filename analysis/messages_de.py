@@ -151,6 +151,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Meist nichts zu tun: Empfänger wenden eigene Regeln an. Wenn es anhält, mit den anderen "
         "Befunden vergleichen.",
     ),
+    "tree-walk-differs": (
+        "{messages} Nachrichten, die {senders} als {header_from} verschickt, bestehen DMARC nur, "
+        "weil die Empfänger noch die Public Suffix List verwenden: die authentifizierten Domains "
+        "({identities}) gehören nach dem neuen DMARC-Standard (RFC 9989), der DMARC-Einträge im "
+        "DNS sucht, zu einer anderen Organisationsdomain.",
+        "Auch bei der übergeordneten Domain einen DMARC-Eintrag veröffentlichen oder mit "
+        "{header_from} selbst signieren und senden.",
+    ),
     "policy-readiness/ready": (
         "{domain} ist bereit für eine strengere Richtlinie: jeder bekannte Absender hat in den "
         "letzten {days} Tagen für mindestens 99 % seiner Mails DMARC bestanden.",

@@ -145,6 +145,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Usually nothing to do: receivers apply local rules. If it persists, compare with the "
         "other findings.",
     ),
+    "tree-walk-differs": (
+        "{messages} messages sent as {header_from} by {senders} pass DMARC only because "
+        "receivers still use the Public Suffix List: the authenticated domains ({identities}) "
+        "belong to another organisational domain under the new DMARC standard (RFC 9989), which "
+        "looks up DMARC records in DNS instead.",
+        "Publish a DMARC record at the parent domain as well, or sign and send with "
+        "{header_from} itself.",
+    ),
     "policy-readiness/ready": (
         "{domain} is ready for a stricter policy: every known sender passed DMARC for at least "
         "99 % of its mail over the last {days} days.",

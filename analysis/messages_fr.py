@@ -148,6 +148,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "En général rien à faire : les destinataires appliquent leurs propres règles. Si cela "
         "dure, comparer avec les autres constats.",
     ),
+    "tree-walk-differs": (
+        "{messages} messages envoyés au nom de {header_from} par {senders} ne passent DMARC que "
+        "parce que les destinataires utilisent encore la Public Suffix List : les domaines "
+        "authentifiés ({identities}) appartiennent à un autre domaine organisationnel selon la "
+        "nouvelle norme DMARC (RFC 9989), qui cherche les enregistrements DMARC dans le DNS.",
+        "Publier aussi un enregistrement DMARC sur le domaine parent, ou signer et envoyer avec "
+        "{header_from} lui-même.",
+    ),
     "policy-readiness/ready": (
         "{domain} est prêt pour une politique plus stricte : chaque expéditeur connu a passé "
         "DMARC pour au moins 99 % de son courrier pendant les {days} derniers jours.",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from analysis import columns as c
-from analysis.findings import Finding, Param, Severity, evidence_of
+from analysis.findings import Actor, Finding, Param, Severity, evidence_of
 from analysis.rules.base import Context, joined, messages
 
 
@@ -31,4 +33,37 @@ def reporter_disagrees(ctx: Context) -> list[Finding]:
     ]
 
 
-RULES = [reporter_disagrees]
+def tree_walk_differs(ctx: Context) -> list[Finding]:
+    """Mail that passes with PSL organisational domains (RFC 7489) but would fail under the
+    RFC 9989 tree walk (reference 2.3); SendGrid's case has its own finding."""
+    rows = ctx.rows
+    hit = rows[
+        rows[c.DMARC_PASS]
+        & ~rows[c.DMARC_PASS_TREE]
+        & ~rows[c.FORWARDED]
+        & (rows[c.SENDER] != "sendgrid")
+    ]
+    if hit.empty:
+        return []
+    identities = hit[c.DKIM_PASS_DOMAINS].explode().dropna()
+    params: dict[str, Param] = {
+        "messages": messages(hit),
+        "senders": joined(hit[c.SENDER].map(ctx.sender_name)),
+        "identities": joined(pd.concat([identities, hit[c.SPF_DOMAIN]], ignore_index=True)),
+        "header_from": joined(hit[c.HEADER_FROM]),
+    }
+    sender = str(hit[c.SENDER].mode().iloc[0])
+    return [
+        Finding(
+            "tree-walk-differs",
+            Severity.WARNING,
+            ctx.domain,
+            sender,
+            Actor.PRACTICE,
+            evidence_of(hit),
+            params,
+        )
+    ]
+
+
+RULES = [reporter_disagrees, tree_walk_differs]

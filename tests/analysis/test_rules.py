@@ -156,3 +156,18 @@ def test_clean_sendgrid_and_m365_with_dkim_give_only_ok():
         "sendgrid",
         "microsoft365",
     }
+
+
+def test_microsoft_signing_with_the_parent_domain_warns_about_the_tree_walk():
+    findings, _ = _findings(
+        row(
+            "40.107.1.1",
+            D,
+            dkim="physio.ch|selector1|pass",
+            spf="physio.ch|mfrom|fail",
+            pe=("pass", "fail"),
+        )
+    )
+    (differs,) = [f for f in findings if f.code == "tree-walk-differs"]
+    assert differs.severity is Severity.WARNING
+    assert differs.params["identities"].startswith("physio.ch")

@@ -144,4 +144,11 @@ def _evidence(finding: Finding, labels: dict[str, str]) -> str:
 
 
 def _wrap(text: str) -> list[str]:
-    return textwrap.wrap(safe(text), width=96, initial_indent="  ", subsequent_indent="  ")
+    return textwrap.wrap(
+        safe(text),
+        width=96,
+        initial_indent="  ",
+        subsequent_indent="  ",
+        break_on_hyphens=False,  # keep domain names whole, for copy and paste
+        break_long_words=False,
+    )

@@ -25,7 +25,7 @@ XML is read, so a report of 200,000 records never holds more than a slice of the
 
 from __future__ import annotations
 
-import ipaddress
+import datetime as dt
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -48,6 +48,7 @@ from ingest.model import (
     Schema,
     SpfAuthResult,
 )
+from ingest.records import MAX_COUNT, RecordReader, domain
 from ingest.xmltext import Utf8Stream
 
 __all__ = ["ReportStream", "open_report", "parse_report"]
@@ -58,22 +59,11 @@ NS_DRAFT = "http://dmarc.org/dmarc-xml/0.1"
 _FEED = 256 * 1024
 _NO_ELEMENTS = expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS]
 _MAX_TEXT = 1024 * 1024
-_MAX_COUNT = 2**63 - 1
 _WEEK = 7 * 86400
-_SIGNED = re.compile(r"[+-]?[0-9]+")
+# Characters XML forbids that valid UTF-8 can hold and a plain record's text would let through.
+_FORBIDDEN_CHARS = re.compile(b"\xef\xbf[\xbe\xbf]")
 _SCHEMA_TAG = re.compile(rb"</?[A-Za-z_][A-Za-z0-9_.-]*:schema\b[^<>]*>")
 
-_DISPOSITIONS = frozenset({"none", "quarantine", "reject", "pass"})
-_VERDICTS = frozenset({"pass", "fail"})
-_DKIM_RESULTS = frozenset({"none", "pass", "fail", "policy", "neutral", "temperror", "permerror"})
-_SPF_RESULTS = frozenset(
-    {"none", "neutral", "pass", "fail", "softfail", "temperror", "permerror", "policy"}
-    | {"unknown", "error"}  # the RFC 7489 XSD's names for temperror and permerror
-)
-_REASONS = frozenset(
-    {"forwarded", "sampled_out", "trusted_forwarder", "mailing_list", "local_policy", "other"}
-    | {"policy_test_mode"}
-)
 _POLICIES = frozenset({"none", "quarantine", "reject"})
 
 # The element tree we read. A node is (children, kind, key): ``children`` maps a child's
@@ -131,9 +121,16 @@ _RFC9990_ONLY = frozenset({"testing", "discovery_method", "generator", "extensio
 _TRANSPARENT = "schema"
 
 
-def parse_report(data: bytes | Iterable[bytes], limits: Limits = DEFAULT_LIMITS) -> AggregateReport:
-    """Parse a whole report held in memory (or given as chunks) into an :class:`AggregateReport`."""
-    stream = open_report([data] if isinstance(data, bytes | bytearray) else data, limits)
+def parse_report(
+    data: bytes | Iterable[bytes], limits: Limits = DEFAULT_LIMITS, *, exact: bool = False
+) -> AggregateReport:
+    """Parse a whole report held in memory (or given as chunks) into an :class:`AggregateReport`.
+
+    ``exact=True`` reads every record with the expat callbacks, never the fast path; the
+    result is the same (the tests check it), only slower.
+    """
+    chunks = [data] if isinstance(data, bytes | bytearray) else data
+    stream = open_report(chunks, limits, exact=exact)
     records = tuple(stream.records())
     end = stream.end
     return AggregateReport(
@@ -141,19 +138,39 @@ def parse_report(data: bytes | Iterable[bytes], limits: Limits = DEFAULT_LIMITS)
     )
 
 
-def open_report(chunks: Iterable[bytes], limits: Limits = DEFAULT_LIMITS) -> ReportStream:
+def open_report(
+    chunks: Iterable[bytes], limits: Limits = DEFAULT_LIMITS, *, exact: bool = False
+) -> ReportStream:
     """Start parsing; the header is read before this returns, the records when iterated."""
-    return ReportStream(chunks, limits)
+    return ReportStream(chunks, limits, exact=exact)
 
 
 class ReportStream:
-    """A report being parsed: ``header`` now, ``records()`` as they are read, ``end`` last."""
+    """A report being parsed: ``header`` now, ``records()`` as they are read, ``end`` last.
 
-    def __init__(self, chunks: Iterable[bytes], limits: Limits) -> None:
+    Every byte goes through one expat parser, in order, which checks well-formedness and
+    refuses DTDs and entities. Everything outside plain records (see :mod:`ingest.records`)
+    is read by the builder's callbacks. A run of plain records is read by
+    :meth:`RecordReader.read_run <ingest.records.RecordReader.read_run>` instead, and expat
+    parses its bytes with no callbacks at all, which is several times faster. A run starts
+    only where the builder itself has just opened a ``record`` element at the very byte where
+    the run starts, so a ``<record>`` inside a comment, a CDATA section or an extension is
+    never taken for one; the run's records are well-formed by the grammar they match, so the
+    builder resumes after them exactly where it would have been.
+    """
+
+    def __init__(self, chunks: Iterable[bytes], limits: Limits, *, exact: bool = False) -> None:
         self._text = Utf8Stream(chunks)
         self._source = iter(_without_schema_tags(self._text))
         self._builder = _Builder(limits)
         self._parser = _new_parser(self._builder)
+        self._handlers = (
+            self._parser.StartElementHandler,
+            self._parser.EndElementHandler,
+            self._parser.CharacterDataHandler,
+        )
+        self._fast = not exact
+        self._fed = 0  # bytes given to expat so far
         self._done = False
         self._end: ReportEnd | None = None
         self._feed_until_header()
@@ -189,13 +206,64 @@ class ReportStream:
             self._parse(b"", final=True)
             self._done = True
             return
-        for start in range(0, len(chunk), _FEED):
-            self._parse(chunk[start : start + _FEED], final=False)
+        if self._fast and b"<record>" in chunk and not _FORBIDDEN_CHARS.search(chunk):
+            self._feed_fast(chunk)
+        else:
+            self._feed_exact(chunk, 0, len(chunk))
+
+    def _feed_exact(self, chunk: bytes, start: int, stop: int) -> None:
+        """Parse ``chunk[start:stop]`` with the callbacks.
+
+        The text-size check runs at the same places as when the chunk is parsed whole: every
+        :data:`_FEED` bytes and at the end of the chunk.
+        """
+        while start < stop:
+            checkpoint = min((start // _FEED + 1) * _FEED, len(chunk))
+            end = min(checkpoint, stop)
+            self._parse(chunk[start:end], final=False)
             if self._done:
                 return
-            self._builder.check_text_size()
+            if end == checkpoint:
+                self._builder.check_text_size()
+            start = end
+
+    def _feed_fast(self, chunk: bytes) -> None:
+        """Parse a chunk, reading its runs of plain records on the fast path."""
+        builder = self._builder
+        base = self._fed
+        position = 0
+        while (start := chunk.find(b"<record>", position)) != -1:
+            self._feed_exact(chunk, position, start + 8)
+            if self._done:
+                return
+            position = start + 8
+            if builder.record_at != base + start:
+                continue  # not a record element where it seems to be (a comment, an extension)
+            end = builder.reader.read_run(chunk, start, builder.pending.append)
+            if end == start:
+                continue  # not plain: the callbacks read it
+            builder.read_elsewhere = True
+            self._feed_quiet(chunk, position, end - 9)
+            self._feed_exact(chunk, end - 9, end)  # </record>: the builder leaves the record
+            position = end
+        self._feed_exact(chunk, position, len(chunk))
+
+    def _feed_quiet(self, chunk: bytes, start: int, stop: int) -> None:
+        """Parse ``chunk[start:stop]`` with no callbacks: records already read, checked by expat."""
+        parser = self._parser
+        parser.StartElementHandler = parser.EndElementHandler = None
+        parser.CharacterDataHandler = None
+        try:
+            self._parse(chunk[start:stop], final=False)
+        finally:
+            (
+                parser.StartElementHandler,
+                parser.EndElementHandler,
+                parser.CharacterDataHandler,
+            ) = self._handlers
 
     def _parse(self, data: bytes, *, final: bool) -> None:
+        self._fed += len(data)
         try:
             self._parser.Parse(data, final)
         except expat.ExpatError as exc:
@@ -242,6 +310,7 @@ def _new_parser(builder: _Builder) -> expat.XMLParserType:
     parser.ExternalEntityRefHandler = _forbid_external
     parser.StartElementHandler, parser.EndElementHandler = builder.handlers()
     parser.CharacterDataHandler = builder.texts.append
+    builder.parser = parser
     return parser
 
 
@@ -331,25 +400,23 @@ class _Builder:
         self._kids: dict[str, _Node] = _DOCUMENT[0] or {}
         self._stack: list[_Node] = []
         self._warnings: dict[str, int] = {}
+        self.reader = RecordReader(limits, self._warnings)
+        self.parser: expat.XMLParserType | None = None
+        self.read_elsewhere = False  # the record being closed was read by the fast path
+        self.record_at = -1
         self._namespace: str | None = None
-        self._seen_9990 = False
-        self._seen_scope = False
-        self._seen_envelope_from = False
         self._top: dict[str, str] = {}
         self._meta: dict[str, str] = {}
         self._errors: list[str] = []
         self._policy: dict[str, str] = {}
         self._seen_metadata = False
         self._seen_policy = False
-        self._record_no = 0
-        self._messages = 0
         self._row: dict[str, str] = {}
         self._reasons: list[PolicyOverrideReason] = []
         self._dkims: list[DkimAuthResult] = []
         self._spfs: list[SpfAuthResult] = []
         self._auth: dict[str, str] = {}
         self.target: dict[str, str] = self._top
-        self._ip_cache: dict[str, str] = {}
         self._header: ReportHeader | None = None
 
     # -- expat callbacks -------------------------------------------------------------
@@ -460,127 +527,42 @@ class _Builder:
                 RejectClass.NOT_DMARC,
             )
         if name in _RFC9990_ONLY:
-            self._seen_9990 = True
+            self.reader.seen_9990 = True
 
     def _start_root(self, attrs: dict[str, str]) -> None:
         self._namespace = attrs.get("xmlns") or _prefixed_namespace(attrs)
         self.started = True
 
     def _start_record(self) -> None:
-        self._record_no += 1
-        if self._record_no > self.limits.max_records:
-            raise LimitExceeded(f"more than {self.limits.max_records} records in one report")
+        self.reader.start_record()
+        self.record_at = self.parser.CurrentByteIndex if self.parser is not None else -1
         self._row = {}
         self._reasons = []
         self._dkims = []
         self._spfs = []
 
     def _end_auth(self, kind: int) -> None:
-        auth = self._auth
-        if len(self._dkims) + len(self._spfs) >= self.limits.max_auth_results:
-            raise LimitExceeded(
-                f"record {self._record_no} has more than {self.limits.max_auth_results} "
-                "authentication results"
-            )
-        if "human_result" in auth:
-            self._seen_9990 = self._seen_9990 or kind == K_AUTH_SPF
-        domain = _domain(auth.get("domain", ""))
-        if kind == K_AUTH_DKIM:
-            result = self._word(auth.get("result", ""), _DKIM_RESULTS, "DKIM result")
-            self._dkims.append(
-                DkimAuthResult(domain, auth.get("selector"), result, auth.get("human_result"))
-            )
-            return
-        result = self._word(auth.get("result", ""), _SPF_RESULTS, "SPF result")
-        scope = auth.get("scope")
-        if scope is not None:
-            self._seen_scope = True
-            scope = self._word(scope, frozenset({"mfrom", "helo"}), "SPF scope")
-        self._spfs.append(SpfAuthResult(domain, scope or "mfrom", result, auth.get("human_result")))
+        result = self.reader.auth(
+            kind == K_AUTH_SPF, self._auth, len(self._dkims) + len(self._spfs)
+        )
+        if isinstance(result, DkimAuthResult):
+            self._dkims.append(result)
+        else:
+            self._spfs.append(result)
 
     def _end_reason(self) -> None:
-        auth = self._auth
-        kind = self._word(auth.get("type", ""), _REASONS, "override reason")
-        if not kind and not auth.get("comment"):
-            return  # an empty <reason/>: some reporters send one with every record
-        self._reasons.append(PolicyOverrideReason(kind, auth.get("comment")))
+        reason = self.reader.reason(self._auth)
+        if reason is not None:
+            self._reasons.append(reason)
 
     def _end_record(self) -> None:
-        row = self._row
-        no = self._record_no
-        count = self._count(row.get("count"), no)
-        self._messages += count
-        envelope_from = row.get("envelope_from")
-        if envelope_from is not None:
-            self._seen_envelope_from = True
-            envelope_from = _domain(envelope_from)
-        envelope_to = row.get("envelope_to")
-        header_from = _domain(row.get("header_from", ""))
-        if not header_from:
-            self._warn_once("a record without header_from")
-        if "disposition" not in row:
-            self._warn_once("a record without policy_evaluated")
-        self.pending.append(
-            Record(
-                source_ip=self._ip(row.get("source_ip", "")),
-                count=count,
-                disposition=self._word(row.get("disposition", ""), _DISPOSITIONS, "disposition"),
-                dkim=self._word(row.get("dkim", ""), _VERDICTS, "policy-evaluated DKIM"),
-                spf=self._word(row.get("spf", ""), _VERDICTS, "policy-evaluated SPF"),
-                reasons=tuple(self._reasons),
-                header_from=header_from,
-                envelope_from=envelope_from,
-                envelope_to=_domain(envelope_to) if envelope_to is not None else None,
-                dkim_results=tuple(self._dkims),
-                spf_results=tuple(self._spfs),
-            )
-        )
-
-    def _count(self, text: str | None, no: int) -> int:
-        if text is None:
-            raise ReportParseError(f"record {no} has no <count>", RejectClass.INVALID_REPORT)
-        if not (text.isdigit() and text.isascii()):
-            what = "out of range" if _SIGNED.fullmatch(text) else "not a number"
-            raise ReportParseError(
-                f"record {no} has a count that is {what}: {quote(text, 30)}",
-                RejectClass.INVALID_REPORT,
-            )
-        count = int(text)
-        if count > _MAX_COUNT:
-            raise ReportParseError(
-                f"record {no} has a count out of range: {quote(text, 30)}",
-                RejectClass.INVALID_REPORT,
-            )
-        return count
-
-    def _ip(self, text: str) -> str:
-        cached = self._ip_cache.get(text)
-        if cached is not None:
-            return cached
-        try:
-            address = ipaddress.ip_address(text)
-        except ValueError:
-            self._warn_once(f"invalid source IP {quote(text, 45)} kept as written")
-            value = text
-        else:
-            mapped = getattr(address, "ipv4_mapped", None)
-            if mapped is not None:
-                self._warn_once(f"IPv4-mapped source IP {text} stored as {mapped}")
-                address = mapped
-            value = str(address)
-        if len(self._ip_cache) < 65536:
-            self._ip_cache[text] = value
-        return value
+        if self.read_elsewhere:
+            self.read_elsewhere = False
+            return
+        self.pending.append(self.reader.record(self._row, self._reasons, self._dkims, self._spfs))
 
     def _word(self, text: str, allowed: frozenset[str], what: str) -> str:
-        if text in allowed:
-            return text
-        lowered = text.lower()
-        if lowered in allowed:
-            self._warn_once(f"mixed-case {what} {quote(text, 20)} read as {lowered!r}")
-        elif text:
-            self._warn_once(f"unknown {what} {quote(text, 30)} kept as written")
-        return lowered
+        return self.reader.word(text, allowed, what)
 
     # -- header and end ----------------------------------------------------------------
 
@@ -594,7 +576,7 @@ class _Builder:
         self._warn_once(message)
 
     def _warn_once(self, message: str) -> None:
-        self._warnings[message] = self._warnings.get(message, 0) + 1
+        self.reader.warn(message)
 
     @property
     def header_ready(self) -> bool:
@@ -624,11 +606,11 @@ class _Builder:
         )
 
     def finish(self, encoding_warnings: list[str]) -> ReportEnd:
-        if self._record_no == 0:
+        if self.reader.record_no == 0:
             self._warn_once("the report holds no records")
         return ReportEnd(
-            records=self._record_no,
-            messages=self._messages,
+            records=self.reader.record_no,
+            messages=self.reader.messages,
             warnings=tuple(encoding_warnings) + self._render_warnings(),
         )
 
@@ -661,30 +643,39 @@ class _Builder:
         )
 
     def _timestamp(self, text: str | None, which: str) -> int:
+        """Epoch seconds (RFC 7489 App. C); a decimal or ISO 8601 date is read with a warning."""
         if not text:
             self._fail(f"no date_range/{which} in report_metadata")
+        plain = text.isdigit() and text.isascii()
+        value = int(text) if plain else self._odd_timestamp(text, which)
+        if not 0 <= value <= MAX_COUNT:
+            self._fail(f"date_range/{which} is out of range: {quote(text, 30)}")
+        return value
+
+    def _odd_timestamp(self, text: str, which: str) -> int:
         try:
-            value = int(text)
-        except ValueError:
+            value = int(float(text))
+        except (ValueError, OverflowError):
             try:
-                value = int(float(text))
+                moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
             except ValueError:
                 self._fail(f"date_range/{which} is not a number: {quote(text, 30)}")
-            self._warn_once(f"date_range/{which} {quote(text, 30)} read as {value}")
-        if not 0 <= value <= _MAX_COUNT:
-            self._fail(f"date_range/{which} is out of range: {quote(text, 30)}")
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=dt.UTC)
+            value = int(moment.timestamp())
+        self._warn_once(f"date_range/{which} {quote(text, 30)} read as {value}")
         return value
 
     def _published(self) -> PolicyPublished:
         pol = self._policy
-        domain = _domain(pol.get("domain", ""))
-        if not domain:
+        name = domain(pol.get("domain", ""))
+        if not name:
             self._fail("no policy_published/domain")
         p = self._policy_word(pol.get("p"), "p", "none")
         sp = self._policy_word(pol.get("sp"), "sp", p)
         np = self._policy_word(pol.get("np"), "np", sp if pol.get("sp") else p)
         return PolicyPublished(
-            domain=domain,
+            domain=name,
             adkim=self._alignment(pol.get("adkim"), "adkim"),
             aspf=self._alignment(pol.get("aspf"), "aspf"),
             p=p,
@@ -735,18 +726,19 @@ class _Builder:
     def _optional_word(self, text: str | None, allowed: frozenset[str], what: str) -> str | None:
         if text is None:
             return None
-        self._seen_9990 = True
+        self.reader.seen_9990 = True
         return self._word(text, allowed, what)
 
     def _is_9990(self) -> bool:
-        return self._namespace == NS_RFC9990 or self._seen_9990
+        return self._namespace == NS_RFC9990 or self.reader.seen_9990
 
     def _schema(self) -> Schema:
         if self._is_9990():
             return "rfc9990"
         if self._namespace == NS_DRAFT:
             return "draft"
-        if "version" in self._top or self._seen_scope or self._seen_envelope_from:
+        reader = self.reader
+        if "version" in self._top or reader.seen_scope or reader.seen_envelope_from:
             return "rfc7489"
         if "fo" in self._policy or "np" in self._policy:
             return "rfc7489"
@@ -761,8 +753,3 @@ def _prefixed_namespace(attrs: dict[str, str]) -> str | None:
         if key.startswith("xmlns:") and value in (NS_RFC9990, NS_DRAFT):
             return value
     return None
-
-
-def _domain(text: str) -> str:
-    """Domains compare case-insensitively (RFC 1035 2.3.3); a trailing root dot is dropped."""
-    return text.lower().rstrip(".") if text else text

@@ -306,6 +306,12 @@ def test_bad_count_rejects_the_report(count: str) -> None:
     assert "record 2" in str(info.value)
 
 
+def test_decimal_and_iso_dates_are_read_with_a_warning() -> None:
+    report = parse_report(Report(begin="1759276800.0", end="2025-10-01T23:59:59Z").bytes())
+    assert (report.metadata.begin, report.metadata.end) == (1759276800, 1759363199)
+    assert sum("read as" in w for w in report.warnings) == 2
+
+
 def test_missing_date_range_or_domain_rejects_the_report() -> None:
     with pytest.raises(ReportParseError, match="date_range/begin"):
         parse_report(Report(begin="").bytes())

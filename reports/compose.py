@@ -25,10 +25,16 @@ SEVERITIES = ("critical", "warning", "info", "ok")
 
 @dataclass(frozen=True)
 class Totals:
-    """Messages and the share passing DMARC, for the period before (the change)."""
+    """Messages and the share passing DMARC in the period before (for the change).
+
+    ``days`` is how many days of that period had reports, out of ``length``: a change
+    against a period only partly covered is said to be so.
+    """
 
     messages: int
     pass_share: float
+    days: int
+    length: int
 
 
 def severity_label(severity: str, t: Translator) -> str:
@@ -123,13 +129,9 @@ def metrics(summary: DomainSummary, before: Totals | None, t: Translator) -> tup
     if before is None or not before.messages:
         change_messages = change_share = t.gettext("no reports in the previous period")
     else:
-        change_messages = t.gettext(
-            "%(change)s against the previous period",
-            change=t.signed_number(messages - before.messages),
-        )
-        change_share = t.gettext(
-            "%(change)s against the previous period",
-            change=t.points(share - before.pass_share) if messages else "\u2013",
+        change_messages = _change(t.signed_number(messages - before.messages), before, t)
+        change_share = _change(
+            t.points(share - before.pass_share) if messages else "\u2013", before, t
         )
     policy = summary.policy
     return (
@@ -146,6 +148,17 @@ def metrics(summary: DomainSummary, before: Totals | None, t: Translator) -> tup
             _policy_detail(policy),
             _policy_tone(policy),
         ),
+    )
+
+
+def _change(change: str, before: Totals, t: Translator) -> str:
+    if before.days >= before.length:
+        return t.gettext("%(change)s against the previous period", change=change)
+    return t.gettext(
+        "%(change)s against the previous period (reports on %(days)s of its %(length)s days)",
+        change=change,
+        days=t.number(before.days),
+        length=t.number(before.length),
     )
 
 

@@ -207,8 +207,15 @@ def previous_totals(
     rows = prepare(engine, rows, catalogue, policy_domains)
     totals = rows.groupby(c.DOMAIN)[c.MESSAGES].sum()
     passing = rows[rows[c.DMARC_PASS]].groupby(c.DOMAIN)[c.MESSAGES].sum()
+    days = rows.groupby(c.DOMAIN)[c.DAY].nunique()
+    span = int(length / ONE_DAY)
     return {
-        str(domain): compose.Totals(int(total), float(passing.get(domain, 0)) / int(total))
+        str(domain): compose.Totals(
+            messages=int(total),
+            pass_share=float(passing.get(domain, 0)) / int(total),
+            days=int(days.get(domain, 0)),
+            length=span,
+        )
         for domain, total in totals.items()
         if int(total)
     }

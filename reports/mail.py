@@ -7,6 +7,7 @@ used for AUTH and nowhere else: it never reaches a log line or an error message.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import smtplib
 import ssl
@@ -85,9 +86,9 @@ def build_message(
     message["Date"] = format_datetime(now.astimezone(dt.UTC))
     message["Message-ID"] = make_msgid("dmarcwatch", domain=sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = report.view.lang
     message.set_content(report.text, subtype="plain", charset="utf-8")
     message.add_alternative(report.html, subtype="html", charset="utf-8")
+    message["Content-Language"] = report.view.lang  # after set_content, which clears Content-*
     return message
 
 
@@ -97,7 +98,7 @@ def send_message(message: EmailMessage, settings: MailSettings, recipients: Sequ
     try:
         with _connect(settings, context) as smtp:
             if settings.username is not None:
-                smtp.login(settings.username, settings.password or "")
+                login(smtp, settings.username, settings.password or "")
             refused = smtp.send_message(message, settings.sender, list(recipients))
     except smtplib.SMTPAuthenticationError as exc:
         raise MailError(
@@ -127,6 +128,29 @@ def send_message(message: EmailMessage, settings: MailSettings, recipients: Sequ
     if refused:
         raise MailError(f"{settings.host} refused some recipients: {_codes(refused)}",
                         kind="refused")  # fmt: skip
+
+
+def login(smtp: smtplib.SMTP, username: str, password: str) -> None:
+    """AUTH PLAIN (RFC 4616) or LOGIN with UTF-8 credentials.
+
+    smtplib's own ``login`` encodes them as ASCII, so a password with an umlaut would fail
+    before reaching the server.
+    """
+    smtp.ehlo_or_helo_if_needed()
+    offered = smtp.esmtp_features.get("auth", "").upper().split()
+    if "PLAIN" in offered or "LOGIN" not in offered:
+        token = b"\0" + username.encode() + b"\0" + password.encode()
+        code, reply = smtp.docmd("AUTH", "PLAIN " + base64.b64encode(token).decode("ascii"))
+    else:
+        code, reply = smtp.docmd("AUTH", "LOGIN " + _b64(username))
+        if code == 334:
+            code, reply = smtp.docmd(_b64(password))
+    if code not in (235, 503):  # 503: already authenticated
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode("ascii")
 
 
 def _connect(settings: MailSettings, context: ssl.SSLContext) -> smtplib.SMTP:

@@ -1,6 +1,6 @@
 """A real Dovecot IMAP server for the tests, run from a temporary directory.
 
-Everything lives in one directory (in the system temp dir, removed afterwards): a
+Everything lives in one directory (in /dev/shm or the temp dir, removed afterwards): a
 self-signed certificate for 127.0.0.1/localhost, a passwd-file with a pool of users (one per
 test), Maildirs owned by ``nobody``, and a config for the installed Dovecot (2.3 and 2.4 differ in
 syntax; ``dovecot --version`` decides). Listeners: STARTTLS and implicit TLS on free ports.
@@ -78,12 +78,15 @@ def make_certificate(directory: Path) -> None:
 
 
 def server_directory() -> Path:
-    """A fresh directory that Dovecot's users (dovecot, nobody) can traverse.
+    """A fresh directory that Dovecot's users (dovecot, nobody) can traverse, in /dev/shm if
+    there is one.
 
     Not under pytest's base temp: pytest resets ``/tmp/pytest-of-<user>`` to mode 0700 when any
     session starts, which would lock Dovecot out of a running server's files.
     """
-    path = Path(tempfile.mkdtemp(prefix="dmarcwatch-dovecot-"))
+    shm = Path("/dev/shm")  # memory-backed: thousands of Maildir files come and go quickly
+    where = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+    path = Path(tempfile.mkdtemp(prefix="dmarcwatch-dovecot-", dir=where))
     path.chmod(0o701)
     return path
 

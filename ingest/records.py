@@ -19,6 +19,7 @@ a template keeps the warnings its tail gave and they are given again for each re
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import re
 from collections.abc import Callable, Iterable
@@ -150,6 +151,34 @@ class _Template:
     quiet: bool  # none of the above: the record needs only its head read
 
 
+# Record(...) of a frozen dataclass sets each field through object.__setattr__; on the fast
+# path that is a third of the time spent per record. These set the slots directly (the
+# unpacking fails at import if Record's fields change, so this cannot silently drift).
+_NEW = object.__new__
+(
+    _SET_SOURCE_IP, _SET_COUNT, _SET_DISPOSITION, _SET_DKIM, _SET_SPF, _SET_REASONS,
+    _SET_HEADER_FROM, _SET_ENVELOPE_FROM, _SET_ENVELOPE_TO, _SET_DKIM_RESULTS, _SET_SPF_RESULTS,
+) = (getattr(Record, field.name).__set__ for field in dataclasses.fields(Record))  # fmt: skip
+
+
+def _new_record(source_ip: str, count: int, fields: _Fields) -> Record:
+    """The same as ``Record(source_ip, count, *fields)``, twice as fast."""
+    record: Record = _NEW(Record)
+    disposition, dkim, spf, reasons, header_from, envelope_from, envelope_to, dkims, spfs = fields
+    _SET_SOURCE_IP(record, source_ip)
+    _SET_COUNT(record, count)
+    _SET_DISPOSITION(record, disposition)
+    _SET_DKIM(record, dkim)
+    _SET_SPF(record, spf)
+    _SET_REASONS(record, reasons)
+    _SET_HEADER_FROM(record, header_from)
+    _SET_ENVELOPE_FROM(record, envelope_from)
+    _SET_ENVELOPE_TO(record, envelope_to)
+    _SET_DKIM_RESULTS(record, dkims)
+    _SET_SPF_RESULTS(record, spfs)
+    return record
+
+
 class RecordReader:
     """The rules for records, with the per-report state they need (counts, flags, warnings).
 
@@ -168,6 +197,7 @@ class RecordReader:
         self._ip_cache: dict[str, str] = {}
         self._raw_ips: dict[bytes, str] = {}
         self._templates: dict[bytes, _Template] = {}
+        self._quiet: dict[bytes, _Fields] = {}  # the templates that give no warnings
 
     # -- the rules ---------------------------------------------------------------------------
 
@@ -310,30 +340,40 @@ class RecordReader:
         """
         head = HEAD.match
         find = data.find
-        templates = self._templates
+        quiet = self._quiet
         raw_ips = self._raw_ips
-        limit = self.limits.max_records
+        canonical = _CANONICAL_IPV4_BYTES.fullmatch
         end = start
         while (found := head(data, end)) is not None:
-            close = find(_END, found.end()) + 9
+            stop = found.end()
+            close = find(_END, stop) + 9
             if close == 8 or close - end > RECORD_LIMIT:
                 break
-            tail = data[found.end() : close]
-            template = templates.get(tail) or self._template(tail)
-            if template is None:
-                break
-            if end != start:
-                self.record_no += 1
-                if self.record_no > limit:
-                    self.start_record()  # raises
+            tail = data[stop:close]
             ip, count = found.group(1, 2)
-            if template.quiet and count is not None and count.isdigit() and len(count) < 19:
-                number = int(count)
-                self.messages += number
-                address = raw_ips.get(ip) if ip is not None else None
-                out(Record(address or self._read_ip(ip), number, *template.fields))
-            else:
+            fields = quiet.get(tail)
+            # A count of ASCII digits below 10**18 needs no more checks.
+            if (
+                fields is None
+                or ip is None
+                or count is None
+                or not count.isdigit()
+                or len(count) > 18
+            ):
+                template = self._templates.get(tail) or self._template(tail)
+                if template is None:
+                    break
+                if end != start:
+                    self.start_record()
                 out(self._noisy(template, ip, count))
+                end = close
+                continue
+            if end != start:
+                self.start_record()
+            number = int(count)
+            self.messages += number
+            address = raw_ips.get(ip) or (ip.decode() if canonical(ip) else self._read_ip(ip))
+            out(_new_record(address, number, fields))
             end = close
         return end
 
@@ -349,7 +389,7 @@ class RecordReader:
         self._replay(template.middle)
         address = self.ip(row["source_ip"]) if "source_ip" in row else self._read_ip(ip)
         self._replay(template.late)
-        return Record(address, number, *template.fields)
+        return _new_record(address, number, template.fields)
 
     def _replay(self, messages: tuple[str, ...]) -> None:
         for message in messages:
@@ -397,6 +437,8 @@ class RecordReader:
         )  # fmt: skip
         if not row and len(tail) <= _CACHED_TAIL and len(self._templates) < _CACHE_SIZE:
             self._templates[tail] = template
+            if template.quiet:
+                self._quiet[tail] = template.fields
         return template
 
     def _reasons(self, evaluated: bytes) -> tuple[PolicyOverrideReason, ...]:

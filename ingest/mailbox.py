@@ -93,6 +93,10 @@ class Mailbox(Protocol):
         """Select *folder* read-write and return its UIDVALIDITY."""
         ...
 
+    def uidnext(self) -> int:
+        """UIDNEXT of the folder when it was selected: any later message has a UID >= it."""
+        ...
+
     def uids(self, since: date | None = None) -> list[int]:
         """UIDs of the selected folder in ascending order (internal date >= *since*), leaving
         out messages flagged \\Deleted."""
@@ -201,6 +205,7 @@ class ImapMailbox:
     def __init__(self, client: IMAPClient, endpoint: Endpoint) -> None:
         self.client = client
         self.endpoint = endpoint
+        self._uidnext = 0
 
     def _call(self, doing: str, func: Callable[..., Any], *args: Any) -> Any:
         with translated(self.endpoint, doing):
@@ -237,7 +242,11 @@ class ImapMailbox:
 
     def select(self, folder: str) -> int:
         info = self._call(f"selecting {quote(folder)}", self.client.select_folder, folder)
+        self._uidnext = int(info.get(b"UIDNEXT", 0))
         return int(info[b"UIDVALIDITY"])
+
+    def uidnext(self) -> int:
+        return self._uidnext
 
     def uids(self, since: date | None = None) -> list[int]:
         """UID SEARCH; messages flagged \\Deleted (by us without UIDPLUS, or a person) are
@@ -372,6 +381,9 @@ class MemoryMailbox:
             raise MailboxError(f"memory: selecting {quote(folder)} refused: no such folder")
         self.selected = folder
         return self.store[folder].uidvalidity
+
+    def uidnext(self) -> int:
+        return self._current().next_uid
 
     def uids(self, since: date | None = None) -> list[int]:
         self._step("uids")

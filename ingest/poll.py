@@ -91,6 +91,7 @@ class MailboxSummary:
     reports_duplicate: int = 0
     records: int = 0
     attempts: int = 0
+    uidnext: int = 0  # when the folder was selected: later mail has UIDs from here on
 
     def line(self) -> str:
         counts = (
@@ -223,6 +224,7 @@ class FolderPoll:
 
     def run(self) -> None:
         self.uidvalidity = self.mailbox.select(self.folders.source)
+        self.summary.uidnext = self.mailbox.uidnext()
         uids = self.mailbox.uids(self.options.since)
         self.summary.seen = len(uids)
         if not uids:

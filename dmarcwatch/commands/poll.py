@@ -163,14 +163,18 @@ def _watch(
         if stop.requested():
             break
         if len(boxes) == 1 and summaries and summaries[0].status == "ok":
-            _idle(boxes[0], args.interval, stop)
+            _idle(boxes[0], args.interval, stop, summaries[0].uidnext)
         else:
             stop.sleep(args.interval)
     return Exit.OK
 
 
-def _idle(box: MailboxConfig, interval: float, stop: StopFlag) -> None:
-    """Wait on IMAP IDLE until mail arrives or *interval* passes; errors just end the wait."""
+def _idle(box: MailboxConfig, interval: float, stop: StopFlag, uidnext: int) -> None:
+    """Wait on IMAP IDLE until mail arrives or *interval* passes; errors just end the wait.
+
+    Mail that arrived after the last poll selected the folder (UIDNEXT grew) ends the wait
+    at once: IDLE only reports what arrives after it starts.
+    """
     try:
         mailbox = job(box).connect()
     except MailboxError as exc:
@@ -179,7 +183,8 @@ def _idle(box: MailboxConfig, interval: float, stop: StopFlag) -> None:
         return
     try:
         mailbox.select(box.folder)
-        mailbox.wait_for_change(interval, stop.requested)
+        if mailbox.uidnext() <= uidnext:
+            mailbox.wait_for_change(interval, stop.requested)
     except MailboxError as exc:
         log.info("mailbox %s: IDLE ended: %s", box.name, exc)
     finally:

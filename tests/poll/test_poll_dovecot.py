@@ -277,14 +277,15 @@ def test_server_killed_mid_batch_then_rerun_loses_and_duplicates_nothing(
 
 
 def test_watch_processes_new_mail_on_idle_and_stops_on_sigterm(poll_env: PollEnv) -> None:
+    poll_env.seed(report_mails(1))
     proc = poll_env.start("--watch", "--interval", "600")
-    time.sleep(1.5)  # first round done, now in IDLE
-    poll_env.seed(report_mails(2))
-    wait_for(lambda: poll_env.counts().get(PROCESSED, 0) == 2, timeout=30, what="IDLE wake-up")
+    wait_for(lambda: poll_env.counts().get(PROCESSED, 0) == 1, timeout=30, what="first round")
+    poll_env.seed(report_mails(2, prefix="s"))  # arrives during IDLE, or just before it
+    wait_for(lambda: poll_env.counts().get(PROCESSED, 0) == 3, timeout=30, what="IDLE wake-up")
     proc.send_signal(signal.SIGTERM)
     result = poll_env.finish(proc, timeout=15)
     assert result.code == 0, result.stderr
-    assert poll_env.count("reports") == 2
+    assert poll_env.count("reports") == 3
 
 
 MiB = 1024  # ru_maxrss is in KiB
@@ -377,7 +378,9 @@ def test_messages_a_person_flagged_deleted_are_left_alone(poll_env: PollEnv) -> 
 def test_without_move_copy_and_uid_expunge_remove_exactly_the_handled_messages(
     dovecot_factory: Callable[..., DovecotServer], tmp_path: Path
 ) -> None:
-    server = dovecot_factory(extra_config="imap_capability = IMAP4rev1 LITERAL+ IDLE UIDPLUS MULTIAPPEND")
+    server = dovecot_factory(
+        extra_config="imap_capability = IMAP4rev1 LITERAL+ IDLE UIDPLUS MULTIAPPEND"
+    )
     env = PollEnv(server, server.add_user(), tmp_path)
     env.seed(report_mails(3) + [mails.other_mail("plain")])
     with server.session(env.user) as client:
@@ -389,3 +392,22 @@ def test_without_move_copy_and_uid_expunge_remove_exactly_the_handled_messages(
     assert result.code == 0, result.stderr
     assert env.counts() == {"INBOX": 1, PROCESSED: 3}
     assert b"Termin am Montag" in env.messages("INBOX")[0]
+
+
+def test_watch_does_not_idle_when_mail_arrived_since_the_last_round(poll_env: PollEnv) -> None:
+    from dmarcwatch.commands.poll import _idle
+    from dmarcwatch.config import load_config
+    from ingest.poll import StopFlag
+
+    box = load_config(poll_env.config).mailboxes[0]
+    with poll_env.dovecot.session(poll_env.user) as client:
+        uidnext = int(client.select_folder("INBOX")[b"UIDNEXT"])  # "the last round" saw this
+    poll_env.seed(report_mails(1))  # arrives after that round, before any IDLE
+
+    started = time.monotonic()
+    _idle(box, 20.0, StopFlag(), uidnext)
+    assert time.monotonic() - started < 5  # no IDLE: the next round starts at once
+
+    started = time.monotonic()
+    _idle(box, 1.5, StopFlag(), uidnext + 1)  # nothing new: IDLE until the interval ends
+    assert time.monotonic() - started >= 1.4

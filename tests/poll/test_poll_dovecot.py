@@ -411,3 +411,26 @@ def test_watch_does_not_idle_when_mail_arrived_since_the_last_round(poll_env: Po
     started = time.monotonic()
     _idle(box, 1.5, StopFlag(), uidnext + 1)  # nothing new: IDLE until the interval ends
     assert time.monotonic() - started >= 1.4
+
+
+@pytest.mark.postgres
+def test_polling_into_postgresql_with_its_advisory_lock(
+    poll_env: PollEnv, fresh_pg_url: str
+) -> None:
+    from sqlalchemy import create_engine, text
+
+    poll_env.seed(mails.quick_report_mail(f"p{i:05d}") for i in range(400))
+    poll_env.seed([mails.broken_mail("malformed-xml", "pg-broken")])
+    first = poll_env.start("--db", fresh_pg_url)
+    second = poll_env.start("--db", fresh_pg_url)
+    results = sorted([first.finish(), second.finish()], key=lambda r: r.code)
+
+    assert [r.code for r in results] == [65, 75], results[0].stderr + results[1].stderr
+    assert poll_env.counts() == {"INBOX": 0, PROCESSED: 400, INVALID: 1}
+    engine = create_engine(fresh_pg_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM reports")).scalar_one() == 400
+            assert conn.execute(text("SELECT count(*) FROM mailbox_messages")).scalar_one() == 401
+    finally:
+        engine.dispose()

@@ -3,7 +3,9 @@
 ``parse_report(..., exact=True)`` reads every record with expat callbacks; the default reads
 plain records with regular expressions. Both are run over the same chunks and must agree on
 everything: the header (with its warnings), each record, the end (with its warnings), or the
-very same error.
+very same error, down to the line and column of a well-formedness error. The fast path is
+checked both with expat parsing the plain records' bytes and with it parsing a stand-in
+(``ingest.parse.EXPAT_READS_PLAIN_RECORDS``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ingest import parse
 from ingest.errors import RejectedInput
 from ingest.limits import Limits
 from ingest.model import Record, ReportEnd, ReportHeader
@@ -42,10 +45,16 @@ def outcome(chunks: Iterable[bytes], *, exact: bool, limits: Limits | None = Non
 
 
 def assert_same(chunks: list[bytes], limits: Limits | None = None) -> Outcome:
-    fast = outcome(chunks, exact=False, limits=limits)
+    """Both ways of the fast path give what the exact parser gives; return that."""
     exact = outcome(chunks, exact=True, limits=limits)
-    assert fast == exact
-    return fast
+    saved = parse.EXPAT_READS_PLAIN_RECORDS
+    try:
+        for expat_reads in (True, False):
+            parse.EXPAT_READS_PLAIN_RECORDS = expat_reads
+            assert outcome(chunks, exact=False, limits=limits) == exact, f"{expat_reads=}"
+    finally:
+        parse.EXPAT_READS_PLAIN_RECORDS = saved
+    return exact
 
 
 def _split(data: bytes, cuts: Iterable[int]) -> list[bytes]:
@@ -138,6 +147,29 @@ def test_tricky_records_read_the_same_both_ways(body: str, copies: int) -> None:
     data = xml.encode()
     assert_same([data])
     assert_same(_split(data, range(0, len(data), 101)))
+
+
+@pytest.mark.parametrize("newline", ["", "\n", "\r\n", "\r"])
+def test_errors_after_plain_records_are_placed_at_the_same_line_and_column(newline: str) -> None:
+    rows = [Row(header_from="zürich-physio.ch", count=str(i)) for i in range(1, 30)]
+    xml = Report(rows=rows).xml().replace("\n", "")
+    xml = xml.replace("><", ">" + newline + "<").replace("</feedback>", "</x></feedback>")
+    got = assert_same([xml.encode()])
+    assert got[0] == "ReportParseError"
+    assert "mismatched tag" in got[1]
+    assert ("at line 1," in got[1]) == (newline == "")
+
+
+def test_plain_records_read_fast_still_warn_about_text_after_them() -> None:
+    xml = (
+        Report(rows=[Row(), Row(), Row()])
+        .xml()
+        .replace("</record>\n<record>", "</record>x<record>", 1)
+    )
+    got = assert_same([xml.encode()])
+    header, _, end = got
+    assert isinstance(header, ReportHeader) and isinstance(end, ReportEnd)
+    assert any("stray text" in w for w in header.warnings + end.warnings)
 
 
 def test_limits_are_hit_at_the_same_record_both_ways() -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dmarcwatch.exitcodes import Exit
 from ingest.errors import (
     IngestError,
+    LockBusy,
     RejectedInput,
     SchemaError,
     StoreNotWritable,
     StoreUnavailable,
 )
+from ingest.mailbox import LoginRefused, MailboxError
 
 
 class CommandError(Exception):
@@ -20,12 +22,20 @@ class CommandError(Exception):
         self.code = code
 
 
+# Most specific first: the first class an error is an instance of decides its code.
+_CODES: tuple[tuple[type[IngestError] | tuple[type[IngestError], ...], Exit], ...] = (
+    (LockBusy, Exit.TEMPFAIL),
+    (LoginRefused, Exit.NOPERM),
+    (MailboxError, Exit.UNAVAILABLE),
+    (StoreNotWritable, Exit.CANTCREAT),
+    ((StoreUnavailable, SchemaError), Exit.UNAVAILABLE),
+    (RejectedInput, Exit.DATAERR),
+)
+
+
 def exit_code_for(exc: IngestError) -> Exit:
     """The exit code for a library error that reached the command line."""
-    if isinstance(exc, StoreNotWritable):
-        return Exit.CANTCREAT
-    if isinstance(exc, StoreUnavailable | SchemaError):
-        return Exit.UNAVAILABLE
-    if isinstance(exc, RejectedInput):
-        return Exit.DATAERR
+    for kind, code in _CODES:
+        if isinstance(exc, kind):
+            return code
     return Exit.SOFTWARE

@@ -16,8 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import msal
-
 from ingest.errors import quote
 from ingest.mailbox import LoginRefused
 
@@ -77,6 +75,8 @@ class MicrosoftTokenSource:
         authority: str = MICROSOFT_LOGIN,
         http_client: Any = None,
     ) -> None:
+        import msal  # noqa: PLC0415 - only Microsoft 365 mailboxes need it; keeps startup light
+
         self.cache_file = cache_file
         self.cache = msal.SerializableTokenCache()
         if cache_file.exists():

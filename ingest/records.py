@@ -69,9 +69,19 @@ _S = rb"[ \t\r\n]*+"
 _T = rb"[^<&\]\r\x00-\x08\x0b\x0c\x0e-\x1f]*+"
 
 
-def _leaf(name: bytes, capture: bool = False) -> bytes:
+# One attribute (``<human_result lang="en">``, as some RFC 9990 reporters write it), which the
+# exact parser ignores on a leaf: only one, as two could repeat a name, which XML forbids; no
+# '>' in its value, so that the leaf's text starts at the first '>'.
+_ATTRIBUTE = (
+    rb"(?:[ \t\r\n]++[A-Za-z_][A-Za-z0-9_.:-]*+[ \t\r\n]*+=[ \t\r\n]*+"
+    rb"""(?:"[^<>&"\x00-\x08\x0b\x0c\x0e-\x1f]*+"|'[^<>&'\x00-\x08\x0b\x0c\x0e-\x1f]*+')"""
+    rb"[ \t\r\n]*+)?"
+)
+
+
+def _leaf(name: bytes, capture: bool = False, attribute: bool = False) -> bytes:
     text = b"(" + _T + b")" if capture else _T
-    return name + b">" + text + b"</" + name + b">"
+    return name + (_ATTRIBUTE if attribute else b"") + b">" + text + b"</" + name + b">"
 
 
 def _any(*branches: bytes) -> bytes:
@@ -85,7 +95,11 @@ _REASON = b"reason>" + _S + b"(?:" + _any(_leaf(b"type"), _leaf(b"comment")) + b
 _EVALUATED = _any(_leaf(b"disposition"), _leaf(b"dkim"), _leaf(b"spf"), _REASON)
 _IDENTIFIER = _any(_leaf(b"header_from"), _leaf(b"envelope_from"), _leaf(b"envelope_to"))
 _AUTH_LEAF = _any(
-    _leaf(b"domain"), _leaf(b"selector"), _leaf(b"scope"), _leaf(b"result"), _leaf(b"human_result")
+    _leaf(b"domain"),
+    _leaf(b"selector"),
+    _leaf(b"scope"),
+    _leaf(b"result"),
+    _leaf(b"human_result", attribute=True),
 )
 _AUTH = _any(
     b"dkim>" + _S + b"(?:" + _AUTH_LEAF + b")*+</dkim>",
@@ -107,7 +121,7 @@ _END = b"</record>"
 #: Bytes a plain record may span; a longer one is read the exact way.
 RECORD_LIMIT: Final = 64 * 1024
 
-_LEAF = re.compile(rb"<([a-z_]+)>([^<]*)</\1>")
+_LEAF = re.compile(rb"<([a-z_]+)(?:[ \t\r\n][^>]*)?>([^<]*)</\1>")
 _REASON_TEXT = re.compile(rb"<reason>(.*?)</reason>", re.DOTALL)
 _AUTH_TEXT = re.compile(rb"<(dkim|spf)>(.*?)</\1>", re.DOTALL)
 

@@ -108,6 +108,19 @@ _CASES = {
     "record inside an extension": "<extension>" + _RECORD + "</extension>" + _RECORD,
     "record inside a processing instruction": "<?pi " + _RECORD + "?>" + _RECORD,
     "attribute on record": _RECORD.replace("<record>", '<record id="1">'),
+    "attribute on human_result": _RECORD.replace(
+        "<result>pass</result></spf>",
+        "<result>pass</result><human_result lang='en'>ok</human_result></spf>",
+    ),
+    "two attributes on human_result": _RECORD.replace(
+        "<result>pass</result></spf>",
+        '<result>pass</result><human_result a="1" a="2">ok</human_result></spf>',
+    ),
+    "'>' in an attribute": _RECORD.replace(
+        "<result>pass</result></spf>",
+        '<result>pass</result><human_result a="x>y">ok</human_result></spf>',
+    ),
+    "attribute on a leaf": _RECORD.replace("<count>", '<count n="1">'),
     "record tag in an attribute": _RECORD.replace("<row>", '<row a="x><record>">'),
     "entity in a value": _RECORD.replace("s1</selector>", "s&amp;1</selector>"),
     "CDATA in a value": _RECORD.replace("<count>3", "<count><![CDATA[3]]>"),
@@ -273,6 +286,8 @@ def _record(draw: st.DrawFn) -> str:
     for kind in draw(st.lists(st.sampled_from(["dkim", "spf"]), max_size=3)):
         extra = leaf("selector" if kind == "dkim" else "scope", _TEXTS)
         human = leaf("human_result", _TEXTS) if draw(st.booleans()) else ""
+        if human and draw(st.booleans()):
+            human = human.replace("<human_result>", "<human_result lang='en' >", 1)
         inner = [leaf("domain", _DOMAINS), leaf("result", _WORDS), extra, human]
         auths.append(f"<{kind}>{ws}{''.join(draw(st.permutations(inner)))}</{kind}>{ws}")
     if draw(st.booleans()):

@@ -10,7 +10,8 @@ checked both with expat parsing the plain records' bytes and with it parsing a s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import tracemalloc
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,6 +195,25 @@ def test_limits_are_hit_at_the_same_record_both_ways() -> None:
     data = Report(rows=[Row(), many]).bytes()
     got = assert_same([data], Limits(max_auth_results=10))
     assert "record 2" in got[1]
+
+
+def test_fast_path_streams_a_large_report_in_bounded_memory() -> None:
+    rows = [Row(ip=f"10.0.{i // 256}.{i % 256}", count=str(i + 1)) for i in range(30_000)]
+    data = Report(rows=rows).bytes()  # 20 MB; all its records held at once take over 10 MB
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(data), 1 << 20):
+            yield data[start : start + (1 << 20)]
+
+    tracemalloc.start()
+    try:
+        stream = open_report(chunks())
+        total = sum(record.count for record in stream.records())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert total == 30_000 * 30_001 // 2
+    assert peak < 8 * 1024 * 1024
 
 
 def test_plain_records_are_read_on_the_fast_path() -> None:

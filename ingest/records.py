@@ -386,7 +386,7 @@ class RecordReader:
                 self.start_record()
             number = int(count)
             self.messages += number
-            address = raw_ips.get(ip) or (ip.decode() if canonical(ip) else self._read_ip(ip))
+            address = ip.decode() if canonical(ip) else raw_ips.get(ip) or self._read_ip(ip)
             out(_new_record(address, number, fields))
             end = close
         return end

@@ -105,6 +105,9 @@ def draw(
     """Build a figure with the report style and write it as inline SVG (and PNG)."""
     with _drawing(element_id):
         figure = build()
+        # lay out once, then freeze: the SVG is the same with or without the PNG
+        figure.get_layout_engine().execute(figure)  # type: ignore[union-attr]
+        figure.set_layout_engine("none")
         svg = figure_svg(figure, element_id, f"{element_id}-title")
         image = figure_png(figure) if png else None
     return RenderedChart(key, element_id, title, description, svg, image)

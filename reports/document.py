@@ -8,23 +8,28 @@ on the order rows come back from the database.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
 from analysis import columns as c
-from analysis.api import Analysis, DomainSummary, Period, Query, analyse, prepare
+from analysis.api import DomainSummary, Period, Query, analyse, prepare
 from analysis.catalogue import Catalogue, load_catalogue
 from analysis.findings import Severity
-from analysis.load import Selection, load_activity, load_rows
+from analysis.load import SECONDS_PER_DAY, Selection, latest_end, load_activity, load_rows
 from analysis.posture import PostureFinding, ResolverConfig, assess_domain, seen_in_reports
 from reports import compose
 from reports.charts import RenderedChart
 from reports.gallery import domain_gallery
 from reports.html import render_html
 from reports.i18n import Translator
+from reports.records import domains_with_reports
 from reports.text import digest_subject, digest_text
-from reports.view import DomainView, ReportView, TableView
+from reports.view import DomainView, ReportView, RollupRow, TableView
 
 DEFAULT_SPAN = dt.timedelta(days=30)
 ONE_DAY = dt.timedelta(days=1)
@@ -42,6 +47,7 @@ class ReportOptions:
     png: bool = False  # also draw each chart as PNG (for --charts-dir)
     dns: ResolverConfig | None = None  # check each domain's DNS records (report --dns)
     generator: str = "dmarcwatch"  # named in the footer, e.g. "dmarcwatch 0.1.0"
+    workers: int | None = None  # processes drawing domains; None: one per CPU from 4 domains
 
 
 @dataclass(frozen=True)
@@ -63,55 +69,145 @@ def build_report(
     catalogue: Catalogue | None = None,
     now: dt.datetime | None = None,
 ) -> Report:
-    """Analyse the store and write the report; *now* is the generation time (default: now)."""
+    """Analyse the store and write the report; *now* is the generation time (default: now).
+
+    Domains are analysed one at a time and only their views are kept, so memory follows the
+    largest domain, not the store. Every domain gets the same period: a span ends with the
+    newest report of the selected domains, as in :mod:`analysis.api`.
+    """
     t = Translator.for_language(options.lang)
     now = now or dt.datetime.now(dt.UTC)
     catalogue = catalogue or load_catalogue()
-    query = Query(
-        domains=options.domains, span=options.span, since=options.since, until=options.until
-    )
-    result = analyse(engine, query, catalogue=catalogue, now=now)
-    before = previous_totals(engine, result, catalogue)
-    view = compose_report(engine, result, before, options, t=t, now=now)
+    period = report_period(engine, options, now)
+    domains = options.domains or domains_with_reports(engine, period)
+    job = _Job(engine, period, options, catalogue, [a.domain for a in load_activity(engine)], t,
+               now)  # fmt: skip
+    done = _run(job, sorted(set(domains)))
+    view = _report_view([d for _, d in sorted(done, key=lambda x: x[0])], period, options, t, now)
     return Report(view, render_html(view, t), digest_text(view, t), digest_subject(view, t))
 
 
-def compose_report(
-    engine: Engine,
-    result: Analysis,
-    before: dict[str, compose.Totals],
-    options: ReportOptions,
-    *,
-    t: Translator,
-    now: dt.datetime,
-) -> ReportView:
-    first, last = _days(result.period)
-    ordered = sorted(result.domains, key=_order)
-    domains = []
-    rollup = []
-    for index, summary in enumerate(ordered, start=1):
-        anchor = f"domain-{index}"
-        previous = before.get(summary.domain)
-        names = summary.catalogue.name
-        rollup.append(compose.rollup_row(anchor, summary, previous, names, t))
-        posture = _posture(engine, summary, options, t)
+def report_period(engine: Engine, options: ReportOptions, now: dt.datetime) -> Period:
+    """Whole UTC days; without ``until`` they end with the newest report of the domains."""
+    until = options.until
+    if until is None:
+        newest = latest_end(engine, Selection(domains=options.domains))
+        until = dt.datetime.fromtimestamp(newest, dt.UTC) if newest is not None else now
+    last_day = _day(until - dt.timedelta(seconds=1))
+    if options.since is not None:
+        since = _day(options.since)
+    else:
+        since = last_day - dt.timedelta(days=max(1, round(options.span / ONE_DAY)) - 1)
+    return Period(since=since, until=last_day + ONE_DAY)
+
+
+def _day(moment: dt.datetime) -> dt.datetime:
+    stamp = int(moment.timestamp()) // SECONDS_PER_DAY * SECONDS_PER_DAY
+    return dt.datetime.fromtimestamp(stamp, dt.UTC)
+
+
+@dataclass(frozen=True)
+class _Done:
+    """What is kept of a domain once its rows are dropped: its section and overview line."""
+
+    view: DomainView
+    row: RollupRow
+    messages: int
+    passing: float
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every domain of one report shares."""
+
+    engine: Engine
+    period: Period
+    options: ReportOptions
+    catalogue: Catalogue
+    policy_domains: list[str]
+    t: Translator
+    now: dt.datetime
+
+    def domain(self, domain: str, index: int) -> tuple[tuple[int, str], _Done]:
+        """Analyse, draw and put into words one domain; its rows are dropped on return."""
+        query = Query(domains=(domain,), since=self.period.since, until=self.period.until)
+        summary = analyse(self.engine, query, catalogue=self.catalogue, now=self.now).domains[0]
+        previous = previous_totals(
+            self.engine, domain, self.period, self.catalogue, self.policy_domains
+        )
+        posture = _posture(self.engine, summary, self.options, self.t)
         view = _domain_view(
-            summary, index, previous=previous, days=(first, last), posture=posture, t=t,
-            png=options.png,
+            summary, index, previous=previous, days=_days(self.period), posture=posture,
+            t=self.t, png=self.options.png,
         )  # fmt: skip
-        domains.append(view)
-    messages = sum(d.messages for d in result.domains)
-    passing = sum(d.messages * d.dmarc_pass_share for d in result.domains)
+        row = compose.rollup_row(view.anchor, summary, previous, summary.catalogue.name, self.t)
+        messages = summary.messages
+        done = _Done(view, row, messages, messages * summary.dmarc_pass_share)
+        return _order(summary), done
+
+
+def _run(job: _Job, domains: list[str]) -> list[tuple[tuple[int, str], _Done]]:
+    """Every domain, in worker processes when that pays (see :func:`worker_count`)."""
+    items = list(enumerate(domains, start=1))
+    workers = worker_count(job.options.workers, len(items))
+    if workers <= 1:
+        return [job.domain(domain, index) for index, domain in items]
+    global _FORKED_JOB  # noqa: PLW0603 - handed to the forked workers, then cleared
+    _FORKED_JOB = job
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_forked) as pool:
+            return list(pool.map(_forked_domain, items))
+    finally:
+        _FORKED_JOB = None
+
+
+def worker_count(asked: int | None, domains: int) -> int:
+    """Processes for *domains*: as asked, else one per CPU (at most 4) from 4 domains on.
+
+    Workers are forked (the parent's modules and catalogue come along for free), so only
+    where ``fork`` exists and no other thread runs; otherwise the report is drawn in-process.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return 1
+    if asked is not None:
+        return max(1, min(asked, domains))
+    if domains < 4:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4, domains))
+
+
+_FORKED_JOB: _Job | None = None
+
+
+def _forked() -> None:
+    """In a new worker: forget the parent's database connections (never close them)."""
+    if _FORKED_JOB is not None:
+        _FORKED_JOB.engine.dispose(close=False)
+
+
+def _forked_domain(item: tuple[int, str]) -> tuple[tuple[int, str], _Done]:
+    assert _FORKED_JOB is not None
+    index, domain = item
+    return _FORKED_JOB.domain(domain, index)
+
+
+def _report_view(
+    done: list[_Done], period: Period, options: ReportOptions, t: Translator, now: dt.datetime
+) -> ReportView:
+    first, last = _days(period)
+    messages = sum(d.messages for d in done)
+    passing = sum(d.passing for d in done)
     return ReportView(
         lang=t.lang,
         title=t.gettext("DMARC report"),
         period=t.date_range(first, last),
         generated=t.moment(now),
         generated_iso=now.astimezone(dt.UTC).replace(microsecond=0).isoformat(),
-        domains=tuple(domains),
-        rollup=tuple(rollup) if len(domains) > 1 else (),
+        domains=tuple(d.view for d in done),
+        rollup=tuple(d.row for d in done) if len(done) > 1 else (),
         generator=options.generator,
-        summary=_summary_line(len(domains), messages, passing, t),
+        summary=_summary_line(len(done), messages, passing, t),
     )
 
 
@@ -187,35 +283,30 @@ def _posture(
 
 
 def previous_totals(
-    engine: Engine, result: Analysis, catalogue: Catalogue
-) -> dict[str, compose.Totals]:
-    """Messages and DMARC pass share per domain in the period of the same length just before."""
-    domains = tuple(d.domain for d in result.domains)
-    if not domains:
-        return {}
-    length = result.period.until - result.period.since
-    start = result.period.since - length
+    engine: Engine,
+    domain: str,
+    period: Period,
+    catalogue: Catalogue,
+    policy_domains: list[str],
+) -> compose.Totals | None:
+    """Messages and DMARC pass share of *domain* in the period of the same length just before."""
+    length = period.until - period.since
     selection = Selection(
-        domains=domains,
-        since=int(start.timestamp()),
-        until=int(result.period.since.timestamp()),
+        domains=(domain,),
+        since=int((period.since - length).timestamp()),
+        until=int(period.since.timestamp()),
     )
     rows = load_rows(engine, selection)
     if rows.empty:
-        return {}
-    policy_domains = [a.domain for a in load_activity(engine)]
+        return None
     rows = prepare(engine, rows, catalogue, policy_domains)
-    totals = rows.groupby(c.DOMAIN)[c.MESSAGES].sum()
-    passing = rows[rows[c.DMARC_PASS]].groupby(c.DOMAIN)[c.MESSAGES].sum()
-    days = rows.groupby(c.DOMAIN)[c.DAY].nunique()
-    span = int(length / ONE_DAY)
-    return {
-        str(domain): compose.Totals(
-            messages=int(total),
-            pass_share=float(passing.get(domain, 0)) / int(total),
-            days=int(days.get(domain, 0)),
-            length=span,
-        )
-        for domain, total in totals.items()
-        if int(total)
-    }
+    total = int(rows[c.MESSAGES].sum())
+    if not total:
+        return None
+    passing = int(rows.loc[rows[c.DMARC_PASS], c.MESSAGES].sum())
+    return compose.Totals(
+        messages=total,
+        pass_share=passing / total,
+        days=int(rows[c.DAY].nunique()),
+        length=int(length / ONE_DAY),
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -97,6 +98,24 @@ def selection_for(
         start = last_day - (days - 1) * SECONDS_PER_DAY
         end = end or last_day + SECONDS_PER_DAY
     return RecordSelection(domains, start, end)
+
+
+def domains_with_reports(engine: Engine, period: Any) -> list[str]:
+    """Policy domains with at least one record in reports beginning in *period*."""
+    r, rec = schema.reports, schema.records
+    has_records = sa.exists().where(rec.c.report_pk == r.c.id)
+    stmt = (
+        sa.select(r.c.policy_domain)
+        .where(
+            r.c.begin_ts >= int(period.since.timestamp()),
+            r.c.begin_ts < int(period.until.timestamp()),
+            has_records,
+        )
+        .distinct()
+        .order_by(r.c.policy_domain)
+    )
+    with engine.connect() as conn:
+        return [str(domain) for domain in conn.scalars(stmt)]
 
 
 def iter_records(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,30 @@ def test_without_dns_there_is_no_dns_section(demo_db: str, tmp_path: Path) -> No
     out = tmp_path / "r.html"
     assert main(["report", "--db", demo_db, "--domain", "physio-muster.ch", "-o", str(out)]) == 0
     assert "DNS records (SPF, DKIM, DMARC)" not in out.read_text(encoding="utf-8")
+
+
+def test_parallel_workers_write_the_same_page(demo_db: str, tmp_path: Path) -> None:
+    """Domains drawn by forked workers (a fresh process: no threads) equal the serial page."""
+    serial, parallel = tmp_path / "serial.html", tmp_path / "parallel.html"
+    assert main(["report", "--db", demo_db, "--jobs", "1", "-o", str(serial)]) == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "dmarcwatch", "report", "--db", demo_db, "--jobs", "3", "-v",
+         "-o", str(parallel)],
+        capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    a = GENERATED.sub("", serial.read_text(encoding="utf-8"))
+    b = GENERATED.sub("", parallel.read_text(encoding="utf-8"))
+    assert a == b
+
+
+def test_worker_count_follows_the_domains() -> None:
+    from reports.document import worker_count
+
+    assert worker_count(1, 20) == 1
+    assert worker_count(None, 3) == 1  # forking costs more than three domains
+    if threading.active_count() == 1:
+        assert worker_count(None, 20) == min(os.cpu_count() or 1, 4)
+        assert worker_count(8, 2) == 2
+    else:  # a server fixture's thread runs: forking is not safe, everything is in-process
+        assert worker_count(8, 20) == 1

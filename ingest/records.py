@@ -357,6 +357,7 @@ class RecordReader:
         quiet = self._quiet
         raw_ips = self._raw_ips
         canonical = _CANONICAL_IPV4_BYTES.fullmatch
+        limit = self.limits.max_records
         end = start
         while (found := head(data, end)) is not None:
             stop = found.end()
@@ -382,8 +383,11 @@ class RecordReader:
                 out(self._noisy(template, ip, count))
                 end = close
                 continue
-            if end != start:
-                self.start_record()
+            if end != start:  # start_record(), inline: this runs for every record
+                self.record_no += 1
+                if self.record_no > limit:
+                    self.record_no -= 1
+                    self.start_record()  # raises
             number = int(count)
             self.messages += number
             address = ip.decode() if canonical(ip) else raw_ips.get(ip) or self._read_ip(ip)

@@ -12,7 +12,9 @@ from analysis import columns as c
 from analysis import tables
 from analysis.api import DomainSummary
 from analysis.findings import Finding, worst_first
+from analysis.messages import LANGUAGES as FINDING_LANGUAGES
 from analysis.messages import render
+from analysis.posture import LANGUAGES as POSTURE_LANGUAGES
 from analysis.posture import PostureFinding
 from reports.i18n import Translator
 from reports.view import Cell, FindingView, Metric, RollupRow, TableView
@@ -76,6 +78,7 @@ def finding_view(finding: Finding, names: Callable[[str], str], t: Translator) -
         fix=text.fix if severity != "ok" else "",
         actor=actor_label(str(finding.actor) if finding.actor else None, t),
         evidence=evidence_line(finding, t),
+        text_lang="" if t.lang in FINDING_LANGUAGES else "en",
     )
 
 
@@ -91,6 +94,7 @@ def posture_view(finding: PostureFinding, t: Translator) -> FindingView:
         fix=finding.fix if severity != "ok" else "",
         actor=actor_label(str(finding.actor), t) if severity != "ok" else "",
         evidence="; ".join(finding.evidence[:3]),
+        text_lang="" if t.lang in POSTURE_LANGUAGES else "en",
     )
 
 
@@ -213,9 +217,15 @@ def rollup_row(
     t: Translator,
 ) -> RollupRow:
     messages, share = summary.messages, summary.dmarc_pass_share
-    change = "\u2013"
+    change, note = "\u2013", ""
     if before is not None and before.messages and messages:
         change = t.points(share - before.pass_share)
+        if before.days < before.length:
+            note = t.gettext(
+                "reports on %(days)s of %(length)s days",
+                days=t.number(before.days),
+                length=t.number(before.length),
+            )
     top = worst(summary.findings)
     return RollupRow(
         anchor=anchor,
@@ -224,6 +234,7 @@ def rollup_row(
         pass_share=t.percent(share) if messages else "\u2013",
         pass_tone=share_tone(share, messages),
         change=change,
+        change_note=note,
         policy=f"p={summary.policy['p']}" if summary.policy else "\u2013",
         worst=finding_view(top, names, t) if top else None,
     )

@@ -34,6 +34,7 @@ class FindingView:
     fix: str
     actor: str
     evidence: str
+    text_lang: str = ""  # the language of summary and fix when it is not the page's
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class RollupRow:
     pass_share: str
     pass_tone: str
     change: str
+    change_note: str  # when the previous period had reports on only some of its days
     policy: str
     worst: FindingView | None
 

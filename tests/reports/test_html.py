@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
+from analysis.messages import LANGUAGES as FINDING_LANGUAGES
 from ingest import schema
 from ingest.store import Store
 from reports.document import Report, ReportOptions, build_report
@@ -163,3 +164,15 @@ def test_a_domain_without_reports_says_so(store: Store) -> None:
     assert [d.domain for d in page.view.domains] == ["nothing.example"]
     assert "No reports for this domain in this period." in page.html
     assert "<svg" not in page.html
+
+
+def test_finding_text_without_a_translation_is_marked_english(store: Store) -> None:
+    page = build_report(
+        store.engine, ReportOptions(domains=("physio-muster.ch",), lang="it"), now=NOW
+    ).html
+    marked = page.count('<p lang="en">')
+    if "it" in FINDING_LANGUAGES:
+        assert marked == 0
+    else:  # analysis has no Italian texts yet: the English ones say so to screen readers
+        assert marked > 0
+    assert '<html lang="it">' in page

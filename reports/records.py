@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from analysis import columns as c
-from analysis.api import prepare
+from analysis.api import Period, prepare
 from analysis.catalogue import Catalogue
 from analysis.load import SECONDS_PER_DAY, Selection, latest_end, load_activity
 from ingest import schema
@@ -100,7 +99,7 @@ def selection_for(
     return RecordSelection(domains, start, end)
 
 
-def domains_with_reports(engine: Engine, period: Any) -> list[str]:
+def domains_with_reports(engine: Engine, period: Period) -> list[str]:
     """Policy domains with at least one record in reports beginning in *period*."""
     r, rec = schema.reports, schema.records
     has_records = sa.exists().where(rec.c.report_pk == r.c.id)

@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import gzip
 import io
+import sys
 import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from ingest import parse
 from ingest.errors import LimitExceeded, RejectClass, ReportParseError, UnsafeXML
 from ingest.limits import Limits
 from ingest.parse import open_report, parse_report
 from tests.ingest.reportxml import Report, Row
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "real-samples"
+
+
+@pytest.fixture(autouse=True, params=["fast", "exact"])
+def _both_paths(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test here runs twice: on the fast path (the default) and with exact=True."""
+    if request.param == "exact":
+        module = sys.modules[__name__]
+        monkeypatch.setattr(
+            module, "parse_report", functools.partial(parse.parse_report, exact=True)
+        )
+        monkeypatch.setattr(module, "open_report", functools.partial(parse.open_report, exact=True))
 
 
 def _chunks(data: bytes, size: int) -> list[bytes]:

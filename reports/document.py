@@ -20,7 +20,7 @@ from analysis import columns as c
 from analysis.api import DomainSummary, Period, Query, analyse, prepare
 from analysis.catalogue import Catalogue, load_catalogue
 from analysis.findings import Severity
-from analysis.load import SECONDS_PER_DAY, Selection, latest_end, load_activity, load_rows
+from analysis.load import SECONDS_PER_DAY, Selection, latest_end, load_rows, policy_domains
 from analysis.posture import PostureFinding, ResolverConfig, assess_domain, seen_in_reports
 from reports import compose
 from reports.charts import RenderedChart
@@ -79,12 +79,27 @@ def build_report(
     now = now or dt.datetime.now(dt.UTC)
     catalogue = catalogue or load_catalogue()
     period = report_period(engine, options, now)
-    domains = options.domains or domains_with_reports(engine, period)
-    job = _Job(engine, period, options, catalogue, [a.domain for a in load_activity(engine)], t,
-               now)  # fmt: skip
+    newest = policy_domains(engine)
+    domains = options.domains or (
+        *domains_with_reports(engine, period),
+        *recently_silent(newest, period),
+    )
+    job = _Job(engine, period, options, catalogue, list(newest), t, now)
     done = _run(job, sorted(set(domains)))
     view = _report_view([d for _, d in sorted(done, key=lambda x: x[0])], period, options, t, now)
     return Report(view, render_html(view, t), digest_text(view, t), digest_subject(view, t))
+
+
+def recently_silent(newest: dict[str, int], period: Period) -> list[str]:
+    """Domains whose last report began in the period of the same length before this one.
+
+    They sent reports until recently and then stopped: the overview must show them (with
+    the ``no-reports`` finding), not drop them. Domains silent for longer are left out.
+    """
+    length = period.until - period.since
+    start = int((period.since - length).timestamp())
+    end = int(period.since.timestamp())
+    return sorted(d for d, begin in newest.items() if start <= begin < end)
 
 
 def report_period(engine: Engine, options: ReportOptions, now: dt.datetime) -> Period:

@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     output = args.output or (None if recipients else DEFAULT_OUTPUT)
     if output:
         _write_html(report.html, output)
-        _say(args, f"report written to {output} ({len(report.view.domains)} domains)")
+        _say(args, f"report written to {output} ({report.view.summary})")
     if args.charts_dir:
         written = write_charts(report, Path(args.charts_dir))
         _say(args, f"{written} chart files written to {args.charts_dir}")

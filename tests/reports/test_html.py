@@ -6,15 +6,19 @@ import datetime as dt
 import html
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from analysis.messages import LANGUAGES as FINDING_LANGUAGES
+from dmarcwatch.cli import main
 from ingest import schema
 from ingest.store import Store
 from reports.document import Report, ReportOptions, build_report
 from reports.gallery import CHART_KEYS
+from tests.ingest.reportxml import Report as Report_
+from tests.ingest.reportxml import Row
 from tests.reports.conftest import NOW
 
 SEVERITY_ORDER = ["critical", "warning", "info", "ok"]
@@ -176,3 +180,35 @@ def test_finding_text_without_a_translation_is_marked_english(store: Store) -> N
     else:  # analysis has no Italian texts yet: the English ones say so to screen readers
         assert marked > 0
     assert '<html lang="it">' in page
+
+
+def test_a_domain_that_stopped_reporting_stays_in_the_overview(tmp_path: Path) -> None:
+    """quiet.example reported on days 1-5 only; a report on days 11-20 still lists it."""
+    day = 86400
+    start = int(dt.datetime(2026, 9, 1, tzinfo=dt.UTC).timestamp())
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for domain, days in (("busy.example", range(20)), ("quiet.example", range(5))):
+        for n in days:
+            begin = start + n * day
+            xml = Report_(report_id=f"{domain}-{n}", domain=domain, begin=str(begin),
+                         end=str(begin + day - 1), rows=[Row(header_from=domain)])  # fmt: skip
+            (folder / f"{domain}-{n}.xml").write_bytes(xml.bytes())
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    assert main(["import", "--quiet", "--db", url, str(folder)]) == 0
+    with Store.open(url) as store:
+        options = ReportOptions(
+            since=dt.datetime(2026, 9, 11, tzinfo=dt.UTC),
+            until=dt.datetime(2026, 9, 21, tzinfo=dt.UTC),
+        )
+        page = build_report(store.engine, options, now=NOW)
+        older = ReportOptions(
+            since=dt.datetime(2026, 9, 21, tzinfo=dt.UTC),
+            until=dt.datetime(2026, 10, 1, tzinfo=dt.UTC),
+        )
+        later = build_report(store.engine, older, now=NOW)
+    quiet = next(d for d in page.view.domains if d.domain == "quiet.example")
+    assert not quiet.has_data
+    assert [f.code for f in quiet.findings if f.severity != "ok"] == ["no-reports"]
+    assert {r.domain for r in page.view.rollup} == {"busy.example", "quiet.example"}
+    assert "quiet.example" not in {d.domain for d in later.view.domains}  # silent too long

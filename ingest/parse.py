@@ -406,12 +406,6 @@ def _chain_first(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
-def _has_stray_text(parts: list[str]) -> bool:
-    if len(parts) == 1:
-        return not parts[0].isspace()
-    return bool("".join(parts).strip())
-
-
 def _local(name: str) -> str:
     return name.rpartition(":")[2] if ":" in name else name
 
@@ -642,6 +636,8 @@ class _Builder:
     def finish(self, encoding_warnings: list[str]) -> ReportEnd:
         if self.reader.record_no == 0:
             self._warn_once("the report holds no records")
+        if self.reader.messages > MAX_COUNT:  # the store's message_count is a BIGINT
+            self._fail("the records' counts add up to more than 2**63-1 messages")
         return ReportEnd(
             records=self.reader.record_no,
             messages=self.reader.messages,
@@ -680,7 +676,7 @@ class _Builder:
         """Epoch seconds (RFC 7489 App. C); a decimal or ISO 8601 date is read with a warning."""
         if not text:
             self._fail(f"no date_range/{which} in report_metadata")
-        plain = text.isdigit() and text.isascii()
+        plain = text.isdigit() and text.isascii() and len(text) <= 19  # int() stops at 4,300
         value = int(text) if plain else self._odd_timestamp(text, which)
         if not 0 <= value <= MAX_COUNT:
             self._fail(f"date_range/{which} is out of range: {quote(text, 30)}")

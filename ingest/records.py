@@ -268,7 +268,8 @@ class RecordReader:
                 f"record {no} has a count that is {what}: {quote(text, 30)}",
                 RejectClass.INVALID_REPORT,
             )
-        count = int(text)
+        digits = text.lstrip("0")  # int() refuses over 4,300 digits; 2**63-1 has 19
+        count = int(digits or "0") if len(digits) <= 19 else MAX_COUNT + 1
         if count > MAX_COUNT:
             raise ReportParseError(
                 f"record {no} has a count out of range: {quote(text, 30)}",

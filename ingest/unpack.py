@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import io
+import itertools
 import lzma
 import re
 import struct
@@ -428,6 +429,18 @@ def _member_steps(infos: list[zipfile.ZipInfo]) -> list[str]:
     return steps
 
 
+def check_no_overlap(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse members whose data overlap: a zip bomb that points many entries at one member.
+
+    Each member's data takes at least its compressed size after its local header (APPNOTE
+    4.3.6), so sorted by offset, no member may start before the previous one's data ends.
+    """
+    spans = sorted((info.header_offset, info.header_offset + info.compress_size) for info in infos)
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        if start < end:
+            raise ContainerError("damaged zip: members overlap (a zip bomb)")
+
+
 # --- expansion -------------------------------------------------------------------------------
 
 Steps = tuple[str, ...]
@@ -495,11 +508,51 @@ class _Content:
     data: bytes | None = None
 
 
+@dataclass(slots=True)
+class _Budget:
+    """What one input may open in all, nested containers included (a zip of zips is one input).
+
+    Without it, limits per zip multiply with every layer: a 1 MB zip of zips could list a
+    million members, or keep hundreds of decompressed inner zips in memory at once.
+    """
+
+    limits: Limits
+    members: int = 0
+    held: int = 0
+    spent: str | None = None
+
+    def take_members(self, count: int) -> None:
+        self.members += count
+        limit = self.limits.max_zip_members
+        if self.members > limit:
+            self._spend(
+                f"zips in this input hold more than {limit} members in all (max_zip_members)"
+            )
+
+    def hold(self, size: int) -> None:
+        """Count the bytes of a nested container kept in memory while the input is read."""
+        self.held += size
+        limit = self.limits.max_report_bytes
+        if self.held > limit:
+            self._spend(
+                f"nested zips in this input hold more than {limit} bytes (max_report_bytes)"
+            )
+
+    def check(self) -> None:
+        if self.spent is not None:
+            raise LimitExceeded(self.spent)
+
+    def _spend(self, reason: str) -> None:
+        self.spent = reason
+        raise LimitExceeded(reason)
+
+
 @dataclass(frozen=True, slots=True)
 class _Expander:
     """Opens nested containers; *depth* counts the containers around the current bytes."""
 
     limits: Limits
+    budget: _Budget
 
     def from_bytes(self, data: bytes, steps: Steps, depth: int) -> Iterator[Payload]:
         bounded = partial(_bounded_slices, data, self.limits.max_report_bytes)
@@ -526,7 +579,11 @@ class _Expander:
         if content.kind is Kind.GZIP:
             yield from self.from_stream(self._gunzipped(content), (*steps, "gzip"), depth + 1)
         else:
-            data = _materialize(content.stream) if content.data is None else content.data
+            if content.data is None:
+                data = _materialize(content.stream)
+                self.budget.hold(len(data))
+            else:
+                data = content.data
             yield from self._zip(data, steps, depth + 1)
 
     def _gunzipped(self, content: _Content) -> Stream:
@@ -540,12 +597,16 @@ class _Expander:
         """Every report-like member (not only the first); other members are skipped."""
         check_zip_members(data, self.limits.max_zip_members)
         archive = _open_zip(data)
+        check_no_overlap(archive.infolist())
         infos = [info for info in archive.infolist() if not info.is_dir()]
+        self.budget.take_members(len(infos))
         found: list[Payload] = []
         for info, step in zip(infos, _member_steps(infos), strict=True):
+            self.budget.check()  # spent in a nested zip: the whole input is refused
             member_steps = (*steps, step)
             find = partial(self._member, archive, info, member_steps, depth)
             found += _guarded(member_steps, find)
+        self.budget.check()
         if not found:
             raise ContainerError("zip holds no XML member")
         return found
@@ -591,7 +652,7 @@ def _is_report_like(kind: Kind, head: bytes, leaf: mime.Leaf) -> bool:
 def _message_payloads(data: bytes, limits: Limits) -> list[Payload]:
     """Report payloads of an RFC 5322 message, or why it holds none (reference 3.1, 3.2)."""
     scan = mime.scan_message(data, limits)
-    expander = _Expander(limits)
+    expander = _Expander(limits, _Budget(limits))
     found: list[Payload] = []
     tls = scan.tls_report
     for leaf in scan.leaves:
@@ -622,4 +683,4 @@ def unpack(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Iterator[Payload]:
         raise RejectedInput("empty input", RejectClass.EMPTY)
     if sniff(data) is Kind.MESSAGE:
         return iter(_message_payloads(data, limits))
-    return iter(list(_Expander(limits).from_bytes(data, (), 0)))
+    return iter(list(_Expander(limits, _Budget(limits)).from_bytes(data, (), 0)))

@@ -1,0 +1,99 @@
+"""Bugs the hostile corpus found, each pinned at the function where it was fixed."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ingest.errors import ContainerError, LimitExceeded, RejectClass, ReportParseError
+from ingest.limits import Limits
+from ingest.parse import parse_report
+from ingest.pipeline import import_input
+from ingest.store import Store
+from ingest.unpack import unpack
+from tests.hostile.generate import make_zip, overlapping_zip, recursive_zip, report
+from tests.ingest.reportxml import Report, Row
+
+BIG = 2**63 - 1
+
+
+@pytest.mark.parametrize("exact", [False, True], ids=["fast", "exact"])
+@pytest.mark.parametrize("digits", ["9" * 5000, "0" * 5000 + "3" + "0" * 19])
+def test_a_count_of_thousands_of_digits_is_out_of_range_not_a_crash(
+    digits: str, exact: bool
+) -> None:
+    """int() refuses strings over 4,300 digits with a ValueError, which crashed the import."""
+    with pytest.raises(ReportParseError, match="out of range") as info:
+        parse_report(Report(rows=[Row(count=digits)]).bytes(), exact=exact)
+    assert info.value.reject_class is RejectClass.INVALID_REPORT
+
+
+def test_a_count_padded_with_thousands_of_zeros_is_read() -> None:
+    parsed = parse_report(Report(rows=[Row(count="0" * 5000 + "3")]).bytes())
+    assert parsed.records[0].count == 3
+
+
+def test_a_begin_of_thousands_of_digits_is_rejected_not_a_crash() -> None:
+    with pytest.raises(ReportParseError) as info:
+        parse_report(Report(begin="9" * 5000).bytes())
+    assert info.value.reject_class is RejectClass.INVALID_REPORT
+
+
+def test_counts_adding_up_beyond_64_bits_are_rejected_and_nothing_is_stored(
+    tmp_path: Path,
+) -> None:
+    """Each count fits a BIGINT, their sum did not: SQLite raised OverflowError (exit 70)."""
+    data = Report(rows=[Row(count=str(BIG)), Row(count=str(BIG))]).bytes()
+    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        outcome = import_input(store, "sum.xml", data)
+        assert outcome.kind == "invalid"
+        assert [r.reject_class for r in outcome.rejected] == ["invalid-report"]
+        totals = store.totals()
+    assert (totals.reports, totals.records, totals.rejects) == (0, 0, 1)
+
+
+def test_a_single_count_of_2_63_minus_1_is_still_stored(tmp_path: Path) -> None:
+    data = Report(rows=[Row(count=str(BIG))]).bytes()
+    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        assert import_input(store, "max.xml", data).stored == 1
+        assert store.totals().messages == BIG
+
+
+def test_zip_entries_that_share_one_member_are_refused() -> None:
+    """An overlap bomb: 1,000 directory entries, one compressed member (Python 3.11.7's
+    zipfile does not check this itself)."""
+    with pytest.raises(ContainerError, match="overlap"):
+        list(unpack(overlapping_zip(1000)))
+
+
+def test_a_zip_of_zips_is_bounded_by_its_members_in_all() -> None:
+    """10 x 10 x 10 x 10 members: each zip is under the limit, together they are not."""
+    data = recursive_zip(10, 5)
+    with pytest.raises(LimitExceeded, match="members in all"):
+        list(unpack(data))
+    assert len(list(unpack(recursive_zip(10, 3)))) == 100  # 10 x 10 is fine
+
+
+def _stored_zip(size: int) -> bytes:
+    """A zip that stores (does not compress) one member of *size* bytes of XML-ish text."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("r.xml", b"<feedback>" + b" " * size)
+    return buffer.getvalue()
+
+
+def test_nested_zips_kept_in_memory_are_bounded_per_input() -> None:
+    """Inner zips are decompressed into memory: 8 of 90 MiB from a 700 kB input took 830 MB."""
+    limits = Limits(max_report_bytes=1 << 20)
+    outer = make_zip([(f"z{i}.zip", _stored_zip(400_000)) for i in range(3)])
+    with pytest.raises(LimitExceeded, match="nested zips"):
+        list(unpack(outer, limits))
+    assert len(list(unpack(make_zip([("z.zip", _stored_zip(400_000))]), limits))) == 1
+
+
+def test_a_zip_of_reports_still_yields_every_member() -> None:
+    data = make_zip([(f"r{i}.xml", report(f"m{i}")) for i in range(20)])
+    assert len(list(unpack(data))) == 20

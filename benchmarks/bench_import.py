@@ -423,6 +423,18 @@ def _cpu(run: Run) -> str:
     return f"CPU {run.cpu:.2f} s{server}"
 
 
+def _per_cpu(totals: dict[str, Any], figures: list[Figure]) -> str:
+    """Records per CPU second of the importer (plus the PostgreSQL server's): one core's rate."""
+    cpu = min(f.first.cpu + f.first.server_cpu for f in figures)
+    return f"{totals['records'] / cpu:,.0f} records/s"
+
+
+def _cpu_ratio(figures: list[Figure]) -> str:
+    first = min(f.first.cpu + f.first.server_cpu for f in figures)
+    again = min(f.again.cpu + f.again.server_cpu for f in figures)
+    return f"{first / again:.1f}x"
+
+
 def _spread(values: list[float]) -> str:
     if len(values) < 2:
         return "1 run"
@@ -443,14 +455,16 @@ def print_figures(label: str, manifest: dict[str, Any], figures: list[Figure]) -
         f"({_cpu(best.first)}) = {_rate(t['reports'] / best.first.wall)} reports/s, "
         f"{t['records'] / best.first.wall:,.0f} records/s, "
         f"{t['xml_bytes'] / 1e6 / best.first.wall:.1f} MB/s XML, "
-        f"peak RSS {max(peaks):.0f} MiB{tree} [records/s {_spread(rates)}]"
+        f"peak RSS {max(peaks):.0f} MiB{tree}; per CPU second {_per_cpu(t, figures)} "
+        f"[records/s {_spread(rates)}]"
     )
     again = min(figures, key=lambda f: f.again.wall)
     ratios = [f.first.wall / f.again.wall for f in figures]
     print(
         f"re-import {label} (all duplicates): {again.again.wall:.2f} s "
         f"({_cpu(again.again)}), {best.first.wall / again.again.wall:.1f}x faster "
-        f"than the first import; peak RSS {again.again.peak_mib:.0f} MiB "
+        f"than the first import ({_cpu_ratio(figures)} in CPU seconds); "
+        f"peak RSS {again.again.peak_mib:.0f} MiB "
         f"[speed-up per run {', '.join(f'{r:.1f}x' for r in ratios)}]"
     )
 

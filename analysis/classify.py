@@ -121,6 +121,7 @@ def classify(
         signers=signers,
         spf_pass=spf_pass,
         spf_own=spf_pass & _same_org(out[c.SPF_DOMAIN], out[c.HEADER_FROM]),
+        aligned_pass=_aligned_pass(out[c.DKIM_PASS_DOMAINS], out[c.HEADER_FROM]),
         mailbox_path=map_unique(
             pd.Series(path, dtype=object), lambda p: sender_kind(catalogue, p) == "mailbox"
         ).astype(bool),
@@ -162,6 +163,22 @@ def _same_org(left: pd.Series, right: pd.Series) -> npt.NDArray[np.bool_]:
     return same.astype(bool)
 
 
+def _aligned_pass(pass_domains: pd.Series, header_from: pd.Series) -> npt.NDArray[np.bool_]:
+    """Whether a passing DKIM signature shares the From's organisational domain.
+
+    Only such a signature vouches for a copy as forwarded (reference 2.4): a forger's mail
+    signed with the forger's own unrelated domain is not a forwarded copy of anyone's.
+    """
+    pairs = pass_domains.map(" ".join) + "\t" + header_from.astype(str)
+
+    def aligned(pair: str) -> bool:
+        domains, _, author = pair.partition("\t")
+        org = psl_org_domain(author)
+        return any(psl_org_domain(d) == org for d in domains.split())
+
+    return map_unique(pairs, aligned).astype(bool)
+
+
 def _only_where(mask: npt.NDArray[np.bool_], labels: Labels) -> Labels:
     result = np.full(len(labels), None, dtype=object)
     result[mask] = labels[mask]
@@ -189,24 +206,24 @@ def _decide(
     signers: _SignerColumns,
     spf_pass: npt.NDArray[np.bool_],
     spf_own: npt.NDArray[np.bool_],
+    aligned_pass: npt.NDArray[np.bool_],
     mailbox_path: npt.NDArray[np.bool_],
 ) -> None:
     strong = signers.column("strong")
     signer = _first_known(strong, signers.column("weak"))
     failed = signers.column("failed_provider")
-    pass_any = signers.column("pass_domains").astype(bool)
     path = _first_known(by_ip, by_rdns, by_envelope)
     forward_reason = map_unique(
         out[c.REASONS], lambda r: bool(FORWARD_REASONS & set(r.split(" ")))
     ).astype(bool)
-    vouched = _known(signer) | _known(failed) | pass_any
+    vouched = _known(signer) | _known(failed) | aligned_pass
     vouching = _first_known(signer, failed)
     differs = ~_known(path) | (_known(vouching) & (vouching != path))
     # A mailbox provider (Google, Microsoft) signs its customers' mail with its own domain or
     # selector; a signature from neither, with SPF failing, is someone else's mail it forwards.
-    differs |= mailbox_path & ~_known(vouching) & pass_any & ~spf_pass
+    differs |= mailbox_path & ~_known(vouching) & aligned_pass & ~spf_pass
     # A catalogue signer other than the delivering host vouches for it (forwarder, SRS or not);
-    # otherwise any passing signature counts only while SPF failed (reference §2.4).
+    # otherwise an aligned passing signature counts only while SPF failed (reference §2.4).
     forwarded = (
         forward_reason | (_known(signer) & differs & ~spf_own) | (vouched & differs & ~spf_pass)
     )

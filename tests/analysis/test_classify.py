@@ -154,3 +154,19 @@ def test_a_mailbox_provider_relaying_someone_elses_signature_with_spf_failing_is
         catalogue,
     )
     assert _senders(frame) == [("unknown", "", True), ("google", "ip", False)]
+
+
+def test_a_forger_signing_with_its_own_unrelated_domain_is_not_a_forwarded_copy(catalogue):
+    frame = classify(
+        rows(
+            row(
+                "192.0.2.14",
+                dkim="bulk.example.org|default|pass",
+                spf="bulk.example.org|mfrom|softfail",
+            ),
+            row("192.0.2.15", dkim="physio.ch|x2026|pass", spf="physio.ch|mfrom|softfail"),
+        ),
+        catalogue,
+    )
+    assert list(frame[c.FORWARDED]) == [False, True]
+    assert list(frame[c.SENDER]) == ["unknown", "unknown"]

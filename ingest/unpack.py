@@ -598,7 +598,7 @@ class _Expander:
         check_zip_members(data, self.limits.max_zip_members)
         archive = _open_zip(data)
         check_no_overlap(archive.infolist())
-        infos = [info for info in archive.infolist() if not info.is_dir()]
+        infos = [info for info in archive.infolist() if not info.filename.endswith("/")]
         self.budget.take_members(len(infos))
         found: list[Payload] = []
         for info, step in zip(infos, _member_steps(infos), strict=True):

@@ -425,6 +425,20 @@ def recursive_zip(width: int, depth: int) -> bytes:
     return data
 
 
+def zip_with_empty_name(data: bytes) -> bytes:
+    """A stored zip whose only member's name is empty (zipfile will not write one)."""
+    archive = bytearray(make_zip([("x", data)], zipfile.ZIP_STORED))
+    central = archive.find(b"PK\x01\x02")
+    del archive[central + 46]  # the name "x" in the central directory
+    archive[central + 28 : central + 30] = b"\0\0"
+    del archive[30]  # the name "x" in the local header
+    archive[26:28] = b"\0\0"
+    eocd = archive.rfind(b"PK\x05\x06")
+    size, offset = struct.unpack_from("<II", archive, eocd + 12)
+    struct.pack_into("<II", archive, eocd + 12, size - 1, offset - 1)
+    return bytes(archive)
+
+
 def truncated_zip() -> bytes:
     data = make_zip([("r.xml", report("tz"))])
     return data[: len(data) // 2]
@@ -958,6 +972,12 @@ def _container_cases() -> Iterator[Case]:
         "members named ../../tmp/…, /etc/cron.d/… and ..\\..\\…",
         traversal_zip,
         parsed(3, 3, 9),
+    )
+    yield Case(
+        "zip-empty-name.zip",
+        "a zip member whose name is empty",
+        lambda: zip_with_empty_name(report("noname")),
+        parsed(1, 1, 3),
     )
     yield Case("gzip-nested-50.gz", "50 gzip layers", lambda: nested_gzip(50), limit)
     yield Case(

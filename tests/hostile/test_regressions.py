@@ -14,7 +14,13 @@ from ingest.parse import parse_report
 from ingest.pipeline import import_input
 from ingest.store import Store
 from ingest.unpack import unpack
-from tests.hostile.generate import make_zip, overlapping_zip, recursive_zip, report
+from tests.hostile.generate import (
+    make_zip,
+    overlapping_zip,
+    recursive_zip,
+    report,
+    zip_with_empty_name,
+)
 from tests.ingest.reportxml import Report, Row
 
 BIG = 2**63 - 1
@@ -97,3 +103,10 @@ def test_nested_zips_kept_in_memory_are_bounded_per_input() -> None:
 def test_a_zip_of_reports_still_yields_every_member() -> None:
     data = make_zip([(f"r{i}.xml", report(f"m{i}")) for i in range(20)])
     assert len(list(unpack(data))) == 20
+
+
+def test_a_zip_member_without_a_name_is_read() -> None:
+    """ZipInfo.is_dir() raises IndexError on an empty name (found by atheris): exit 70."""
+    payloads = list(unpack(zip_with_empty_name(report("noname"))))
+    assert [p.location for p in payloads] == ["zip member ''"]
+    assert parse_report(payloads[0].chunks()).header.metadata.report_id == "noname"

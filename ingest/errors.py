@@ -112,7 +112,10 @@ class LockBusy(StoreError):
 
 _CONTROL = {c: f"\\x{c:02x}" for c in range(32)} | {0x7F: "\\x7f"}
 _CONTROL |= {c: f"\\x{c:02x}" for c in range(0x80, 0xA0)}
-_CONTROL |= {0x2028: "\\u2028", 0x2029: "\\u2029"}
+# Line and paragraph separators, and bidi embeddings, overrides and isolates (Unicode UAX #9),
+# which could show 'report.xml' as 'lmx.troper' or reorder a whole line.
+_BIDI = (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_CONTROL |= {c: f"\\u{c:04x}" for c in _BIDI}
 
 
 def quote(text: str, limit: int = 80) -> str:

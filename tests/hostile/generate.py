@@ -597,6 +597,11 @@ def raw_mail(subject: str, body: str) -> bytes:
     return (head + body).encode()
 
 
+def bidi_member_name() -> bytes:
+    """A junk member named with a right-to-left override: 'report.xml' shown as 'lmx.troper'."""
+    return make_zip([("\u202ereport\u2066.xml", b"<html>not a report</html>")])
+
+
 def escape_mime_filename() -> bytes:
     """An attachment named (RFC 2231) with ESC, a newline and a forged line."""
     name = urllib.parse.quote(f"\x1b[31mred\n{FORGED}: r.xml.gz")
@@ -1132,6 +1137,12 @@ def _injection_cases() -> Iterator[Case]:
         "a zip member named with escape sequences and a newline",
         escape_member_names,
         rejected(C.NOT_DMARC, reports=1, records=1, messages=3),
+    )
+    yield Case(
+        "bidi-member-name.zip",
+        "a zip member named with bidi overrides",
+        bidi_member_name,
+        rejected(C.NOT_DMARC),
     )
     yield Case(
         "escape-filename.eml",

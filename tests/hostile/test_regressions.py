@@ -110,3 +110,10 @@ def test_a_zip_member_without_a_name_is_read() -> None:
     payloads = list(unpack(zip_with_empty_name(report("noname"))))
     assert [p.location for p in payloads] == ["zip member ''"]
     assert parse_report(payloads[0].chunks()).header.metadata.report_id == "noname"
+
+
+def test_one_line_messages_escape_bidi_overrides_and_isolates() -> None:
+    """A zip member named '\\u202ereport.xml' showed reversed in the reject line."""
+    from ingest.errors import quote
+
+    assert quote("\u202ereport\u2066.xml\u2069\u202a") == "'\\u202ereport\\u2066.xml\\u2069\\u202a'"

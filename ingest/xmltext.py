@@ -15,6 +15,8 @@ import codecs
 import re
 from collections.abc import Iterable, Iterator
 
+from ingest.errors import ReportParseError
+
 _HEAD = 1024
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -103,6 +105,10 @@ class Utf8Stream:
         except LookupError:
             self.warnings.append(f"unknown declared encoding {name!r}; read as UTF-8")
             return "utf-8"
+        if not codec._is_text_encoding or codec.name.startswith(_WIDE_NAMES):  # noqa: SLF001
+            # rot13, zlib, base64 (bytes in, bytes out: a decompression bomb), utf_16 spelt so
+            self.warnings.append(f"declared encoding {name!r} is not usable here; read as UTF-8")
+            return "utf-8"
         return "utf-8" if codec.name == "utf-8" else codec.name
 
     def _checked_utf8(self, head: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
@@ -132,17 +138,29 @@ class Utf8Stream:
         replaced = False
         started = False
         for chunk in _chain(head, rest):
-            text = decoder.decode(chunk)
+            text = _decode(decoder, chunk, encoding)
             if not started and text:
                 text = text.lstrip()
                 started = bool(text)
             replaced = replaced or "\ufffd" in text
             yield text.encode("utf-8")
-        text = decoder.decode(b"", True)
+        text = _decode(decoder, b"", encoding, final=True)
         replaced = replaced or "\ufffd" in text
         yield text.encode("utf-8")
         if replaced:
             self.warnings.append(f"bytes invalid in {encoding} replaced with U+FFFD")
+
+
+def _decode(
+    decoder: codecs.IncrementalDecoder, data: bytes, encoding: str, *, final: bool = False
+) -> str:
+    """Decode with a codec that may refuse the ``replace`` handler (idna) or any input."""
+    try:
+        return decoder.decode(data, final)
+    except UnicodeError:
+        raise ReportParseError(
+            f"the report cannot be read in its declared encoding {encoding!r}"
+        ) from None
 
 
 def _chain(head: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:

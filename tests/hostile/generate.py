@@ -25,6 +25,7 @@ import struct
 import sys
 import urllib.parse
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -315,6 +316,12 @@ def encoded(encoding: str, bom: bytes = b"") -> bytes:
         declaration=f'<?xml version="1.0" encoding="{encoding[:6]}"?>\n',
     )
     return bom + xml.xml().encode(encoding)
+
+
+def declared(encoding: str, body: bytes | None = None) -> bytes:
+    """A report whose XML declaration names *encoding* (and whose bytes are *body*)."""
+    xml = Report(report_id=f"declared-{encoding}", declaration="").bytes()
+    return f'<?xml version="1.0" encoding="{encoding}"?>'.encode() + (body or xml)
 
 
 def invalid_utf8() -> bytes:
@@ -814,6 +821,30 @@ def _encoding_cases() -> Iterator[Case]:
         "a UTF-8 BOM in front of UTF-16 text",
         lambda: b"\xef\xbb\xbf" + encoded("utf-16-le", b"\xff\xfe"),
         skipped(C.NOT_A_REPORT),
+    )
+    yield Case(
+        "encoding-zlib.xml",
+        "declared encoding zlib_codec around a compressed body (a bomb through a codec)",
+        lambda: declared("zlib_codec", zlib.compress(b"<feedback>" + b" " * (512 * MiB), 9)),
+        rejected(C.MALFORMED_XML),
+    )
+    yield Case(
+        "encoding-rot13.xml",
+        "declared encoding rot13 (str to str: not a character encoding)",
+        lambda: declared("rot13"),
+        parsed(1, 1, 3, warning="not usable"),
+    )
+    yield Case(
+        "encoding-idna.xml",
+        "declared encoding idna (refuses the replace handler)",
+        lambda: declared("idna"),
+        rejected(C.MALFORMED_XML),
+    )
+    yield Case(
+        "encoding-utf_16.xml",
+        "declared utf_16 over ASCII bytes",
+        lambda: declared("utf_16"),
+        parsed(1, 1, 3, warning="not usable"),
     )
     yield Case(
         "invalid-utf8.xml",

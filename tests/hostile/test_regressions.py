@@ -117,3 +117,20 @@ def test_one_line_messages_escape_bidi_overrides_and_isolates() -> None:
     from ingest.errors import quote
 
     assert quote("\u202ereport\u2066.xml\u2069\u202a") == "'\\u202ereport\\u2066.xml\\u2069\\u202a'"
+
+
+@pytest.mark.parametrize(
+    "encoding", ["rot13", "zlib_codec", "base64", "hex", "uu", "idna", "undefined", "utf_16"]
+)
+def test_a_declared_encoding_that_is_not_a_character_encoding_is_no_crash(encoding: str) -> None:
+    """codecs.lookup() also finds bytes-to-bytes codecs (zlib: a bomb with no limit) and
+    codecs that refuse 'replace'; each crashed the parser with TypeError, AssertionError or
+    UnicodeError (exit 70)."""
+    data = f'<?xml version="1.0" encoding="{encoding}"?>'.encode()
+    data += Report(declaration="").bytes()
+    try:
+        report_or_none = parse_report(data)
+    except ReportParseError as exc:
+        assert exc.reject_class is RejectClass.MALFORMED_XML
+        return
+    assert any("not usable" in warning for warning in report_or_none.warnings)

@@ -153,7 +153,7 @@ def _chunk_text(chunk: bytes | str, charset: str | None) -> str:
         return chunk.decode("utf-8", errors="replace")
     try:
         return chunk.decode(charset, errors="replace")
-    except LookupError:
+    except (LookupError, UnicodeError):  # unknown, or a codec that refuses 'replace' (idna)
         return chunk.decode("utf-8", errors="replace")
 
 

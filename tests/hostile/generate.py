@@ -622,6 +622,18 @@ def escape_mime_filename() -> bytes:
     return raw_mail("Report domain: email.physio-muster.ch Submitter: example.net", body)
 
 
+def odd_charset_mail(charset: str) -> bytes:
+    """A report mail whose subject is an encoded word (RFC 2047) in *charset*."""
+    data = base64.encodebytes(gz(report(f"charset-{charset}"))).decode()
+    body = (
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+        "Content-Type: application/gzip\r\n"
+        'Content-Disposition: attachment; filename="r.xml.gz"\r\n'
+        f"Content-Transfer-Encoding: base64\r\n\r\n{data}--b--\r\n"
+    )
+    return raw_mail(f"=?{charset}?q?Report_domain=3A_x?=", body)
+
+
 def escape_subject() -> bytes:
     """A subject whose encoded word (RFC 2047) decodes to ESC, CR LF and a forged line."""
     word = f"Hello\x1b[2J\r\n{FORGED}: 1 reports stored".encode()
@@ -1082,6 +1094,13 @@ def _mail_cases() -> Iterator[Case]:
     yield Case(
         "forwarded-5.eml", "a report forwarded 5 times", lambda: nested_forwards(5), parsed(1, 1, 3)
     )
+    for charset in ("idna", "undefined"):
+        yield Case(
+            f"subject-charset-{charset}.eml",
+            f"a report mail whose subject is encoded in {charset}",
+            lambda charset=charset: odd_charset_mail(charset),  # type: ignore[misc]
+            parsed(1, 1, 3),
+        )
     yield Case(
         "header-1mb.eml", "a 1 MB header and a report", lambda: big_header(True), parsed(1, 1, 3)
     )

@@ -134,3 +134,11 @@ def test_a_declared_encoding_that_is_not_a_character_encoding_is_no_crash(encodi
         assert exc.reject_class is RejectClass.MALFORMED_XML
         return
     assert any("not usable" in warning for warning in report_or_none.warnings)
+
+
+@pytest.mark.parametrize("charset", ["idna", "undefined"])
+def test_an_encoded_word_in_a_charset_that_refuses_replace_is_no_crash(charset: str) -> None:
+    """The subject's decoding raised UnicodeError, a crash for the whole message."""
+    from tests.hostile.generate import odd_charset_mail
+
+    assert len(list(unpack(odd_charset_mail(charset)))) == 1

@@ -67,6 +67,11 @@ NS_DRAFT = "http://dmarc.org/dmarc-xml/0.1"
 _FEED = 256 * 1024
 _NO_ELEMENTS = expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS]
 _MAX_TEXT = 1024 * 1024
+# expat buffers an unfinished token (a tag with its attributes, a comment) and scans it again
+# on every feed: a 50 MB token costs quadratic time and hundreds of MB. No real report has a
+# token, or text, anywhere near this long.
+_MAX_TOKEN = 4 * 1024 * 1024
+_SLICE = 1024 * 1024
 _WEEK = 7 * 86400
 # Whether expat parses the bytes of plain records too (with no callbacks), checking again what
 # the grammar of ingest.records has checked, or a stand-in of white space (twice as fast).
@@ -177,7 +182,7 @@ class ReportStream:
 
     def __init__(self, chunks: Iterable[bytes], limits: Limits, *, exact: bool = False) -> None:
         self._text = Utf8Stream(chunks)
-        self._source = iter(_without_schema_tags(self._text))
+        self._source = _guarded(_without_schema_tags(self._text))
         self._builder = _Builder(limits)
         self._parser = _new_parser(self._builder)
         self._handlers = (
@@ -374,6 +379,32 @@ def _forbid_external(
     context: str, base: str | None, sysid: str | None, pubid: str | None
 ) -> NoReturn:
     raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+
+def _guarded(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Slices of at most 1 MiB, refusing more than :data:`_MAX_TOKEN` bytes without markup.
+
+    A run without ``<`` is text or one token; a run without ``>`` is one tag, comment or
+    attribute. Slicing keeps every run inside one slice shorter than the limit, so only runs
+    across slices need counting.
+    """
+    since_open = since_close = 0
+    for chunk in chunks:
+        for start in range(0, len(chunk), _SLICE):
+            piece = chunk[start : start + _SLICE] if len(chunk) > _SLICE else chunk
+            since_open = _run(piece, b"<", since_open)
+            since_close = _run(piece, b">", since_close)
+            yield piece
+
+
+def _run(piece: bytes, mark: bytes, before: int) -> int:
+    """The bytes since the last *mark* after *piece*, checking the run that crosses into it."""
+    first = piece.find(mark)
+    crossing = before + (len(piece) if first == -1 else first)
+    if crossing > _MAX_TOKEN:
+        what = "a tag" if mark == b"<" else "the end of a tag, comment or attribute"
+        raise LimitExceeded(f"more than {_MAX_TOKEN // (1024 * 1024)} MiB without {what}")
+    return crossing if first == -1 else len(piece) - 1 - piece.rfind(mark)
 
 
 def _without_schema_tags(chunks: Iterable[bytes]) -> Iterator[bytes]:

@@ -7,6 +7,7 @@ import functools
 import gzip
 import io
 import sys
+import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -375,6 +376,23 @@ def test_a_huge_text_node_is_refused() -> None:
     xml = Report(org="A" * (2 * 1024 * 1024)).bytes()
     with pytest.raises(LimitExceeded, match="org_name"):
         parse_report(xml)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        b"<" + b"a" * (8 << 20) + b"/>",
+        b'<x a="' + b"a" * (8 << 20) + b'"/>',
+        b"<!--" + b"a" * (8 << 20) + b"-->",
+    ],
+    ids=["name", "attribute", "comment"],
+)
+def test_a_huge_token_is_refused_quickly(token: bytes) -> None:
+    data = Report().bytes().replace(b"<report_metadata>", token + b"<report_metadata>", 1)
+    started = time.monotonic()
+    with pytest.raises(LimitExceeded, match="MiB without"):
+        parse_report(_chunks(data, 1 << 20))
+    assert time.monotonic() - started < 5
 
 
 def test_record_and_auth_result_limits_are_enforced() -> None:

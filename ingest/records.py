@@ -30,9 +30,13 @@ from ingest.errors import LimitExceeded, RejectClass, ReportParseError, quote
 from ingest.limits import Limits
 from ingest.model import DkimAuthResult, PolicyOverrideReason, Record, SpfAuthResult
 
-__all__ = ["HEAD", "MAX_COUNT", "RECORD_LIMIT", "TAIL", "RecordReader", "domain"]
+__all__ = ["HEAD", "MAX_COUNT", "MAX_MESSAGES", "RECORD_LIMIT", "TAIL", "RecordReader", "domain"]
 
 MAX_COUNT: Final = 2**63 - 1
+MAX_MESSAGES: Final = 2**32 - 1
+"""A record's count at most. RFC 7489 App. C says only xs:integer, but sums over a whole
+store must fit 64-bit integers: two records of 2**63-1 made SQLite's SUM raise in every
+analysis command. Four billion messages from one address in one report is no real count."""
 _SIGNED = re.compile(r"[+-]?[0-9]+")
 _CACHE_SIZE = 2048  # templates per report, of tails up to _CACHED_TAIL bytes: a few MB at most
 _CACHED_TAIL = 2048
@@ -258,7 +262,7 @@ class RecordReader:
         return str(address)
 
     def count(self, text: str | None) -> int:
-        """A record's message count: an integer from 0 to 2**63-1, else the report is refused."""
+        """A record's message count: an integer from 0 to 2**32-1, else the report is refused."""
         no = self.record_no
         if text is None:
             raise ReportParseError(f"record {no} has no <count>", RejectClass.INVALID_REPORT)
@@ -270,7 +274,7 @@ class RecordReader:
             )
         digits = text.lstrip("0")  # int() refuses over 4,300 digits; 2**63-1 has 19
         count = int(digits or "0") if len(digits) <= 19 else MAX_COUNT + 1
-        if count > MAX_COUNT:
+        if count > MAX_MESSAGES:
             raise ReportParseError(
                 f"record {no} has a count out of range: {quote(text, 30)}",
                 RejectClass.INVALID_REPORT,
@@ -368,13 +372,13 @@ class RecordReader:
             tail = data[stop:close]
             ip, count = found.group(1, 2)
             fields = quiet.get(tail)
-            # A count of ASCII digits below 10**18 needs no more checks.
+            # A count of ASCII digits below 10**9 needs no more checks.
             if (
                 fields is None
                 or ip is None
                 or count is None
                 or not count.isdigit()
-                or len(count) > 18
+                or len(count) > 9
             ):
                 template = self._templates.get(tail) or self._template(tail)
                 if template is None:

@@ -917,15 +917,31 @@ def _value_cases() -> Iterator[Case]:
         lambda: count_report(" \n 3 \t", "cs"),
         parsed(1, 1, 3),
     )
-    big = 2**63 - 1
+    big, top = 2**63 - 1, 2**32 - 1
     yield Case(
-        "count-max.xml", "count 2^63-1", lambda: count_report(str(big), "cmax"), parsed(1, 1, big)
+        "count-max.xml",
+        "count 2^32-1 (the largest)",
+        lambda: count_report(str(top), "cmax"),
+        parsed(1, 1, top),
+    )
+    yield Case("count-2p32.xml", "count 2^32", lambda: count_report(str(2**32), "c32"), invalid)
+    yield Case(
+        "count-2p32-exact.xml",
+        "count 2^32 in a record the fast path does not read",
+        lambda: report("c32x", rows=[Row(count=str(2**32), extra="<!-- -->")]),
+        invalid,
     )
     yield Case(
-        "count-sum-overflow.xml",
-        "two records of 2^63-1: the sum exceeds 64 bits",
+        "count-2p63-twice.xml",
+        "two records of 2^63-1: their sum exceeds 64 bits",
         lambda: report("csum", rows=[Row(count=str(big)), Row(count=str(big))]),
         invalid,
+    )
+    yield Case(
+        "max-counts.d",
+        "three reports whose records all count 2^32-1 (their sum must fit the store's SUM)",
+        lambda: {f"m{i}.xml": report(f"maxc{i}", rows=[Row(count=str(top))] * 2) for i in range(3)},
+        parsed(3, 6, 6 * top),
     )
     yield Case(
         "begin-5000-digits.xml",

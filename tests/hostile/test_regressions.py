@@ -48,10 +48,8 @@ def test_a_begin_of_thousands_of_digits_is_rejected_not_a_crash() -> None:
     assert info.value.reject_class is RejectClass.INVALID_REPORT
 
 
-def test_counts_adding_up_beyond_64_bits_are_rejected_and_nothing_is_stored(
-    tmp_path: Path,
-) -> None:
-    """Each count fits a BIGINT, their sum did not: SQLite raised OverflowError (exit 70)."""
+def test_counts_of_2_63_minus_1_are_rejected_and_nothing_is_stored(tmp_path: Path) -> None:
+    """Each fitted a BIGINT but their sum did not: SQLite raised OverflowError (exit 70)."""
     data = Report(rows=[Row(count=str(BIG)), Row(count=str(BIG))]).bytes()
     with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
         outcome = import_input(store, "sum.xml", data)
@@ -61,11 +59,23 @@ def test_counts_adding_up_beyond_64_bits_are_rejected_and_nothing_is_stored(
     assert (totals.reports, totals.records, totals.rejects) == (0, 0, 1)
 
 
-def test_a_single_count_of_2_63_minus_1_is_still_stored(tmp_path: Path) -> None:
-    data = Report(rows=[Row(count=str(BIG))]).bytes()
+@pytest.mark.parametrize("exact", [False, True], ids=["fast", "exact"])
+def test_a_count_is_at_most_2_32_minus_1(exact: bool) -> None:
+    """Larger counts, summed over a store, overflowed SQLite's SUM in every analysis command."""
+    top = 2**32 - 1
+    rows = [Row(count=str(top)), Row(count=str(top))]
+    assert parse_report(Report(rows=rows).bytes(), exact=exact).records[1].count == top
+    with pytest.raises(ReportParseError, match="out of range"):
+        parse_report(Report(rows=[Row(count=str(top + 1))]).bytes(), exact=exact)
+
+
+def test_the_store_sums_the_largest_counts(tmp_path: Path) -> None:
+    top = 2**32 - 1
     with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
-        assert import_input(store, "max.xml", data).stored == 1
-        assert store.totals().messages == BIG
+        for i in range(3):
+            data = Report(report_id=f"max{i}", rows=[Row(count=str(top))] * 2).bytes()
+            assert import_input(store, f"max{i}.xml", data).stored == 1
+        assert store.totals().messages == 6 * top
 
 
 def test_zip_entries_that_share_one_member_are_refused() -> None:

@@ -36,6 +36,7 @@ _WIDE_PREFIXES: tuple[tuple[bytes, str], ...] = (
 )
 
 _DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _UTF8_NAMES = {"utf-8", "utf8", "us-ascii", "ascii"}
 _WIDE_NAMES = ("utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2", "ucs-4", "ucs4")
 
@@ -154,13 +155,15 @@ class Utf8Stream:
 def _decode(
     decoder: codecs.IncrementalDecoder, data: bytes, encoding: str, *, final: bool = False
 ) -> str:
-    """Decode with a codec that may refuse the ``replace`` handler (idna) or any input."""
+    """Decode with a codec that may refuse the ``replace`` handler (idna) or any input, or
+    give lone surrogates (UTF-7 can encode them), which are replaced with U+FFFD."""
     try:
-        return decoder.decode(data, final)
+        text = decoder.decode(data, final)
     except UnicodeError:
         raise ReportParseError(
             f"the report cannot be read in its declared encoding {encoding!r}"
         ) from None
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _chain(head: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:

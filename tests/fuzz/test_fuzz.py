@@ -8,6 +8,8 @@ inputs; ``benchmarks/fuzz.py`` runs the same properties with many more examples.
 from __future__ import annotations
 
 import os
+import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -25,6 +27,7 @@ from tests.fuzz.strategies import any_input, mutated_reports, split
 EXAMPLES = int(os.environ.get("DMARCWATCH_FUZZ_EXAMPLES", "250"))
 # Small limits so that limit paths are reached by small inputs, and each example is cheap.
 LIMITS = Limits(max_report_bytes=1 << 20, max_zip_members=20, max_depth=4, max_mime_parts=50)
+TIMES = re.compile(r"(.*) \((\d+) times\)", re.DOTALL)
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=3000,  # ms per example, generous for a loaded two-core machine
@@ -52,14 +55,27 @@ def read_everything(data: bytes, *, exact: bool = False) -> int:
 def outcome(chunks: Iterable[bytes], *, exact: bool) -> object:
     """The parsed report, or the rejection's class and reason.
 
-    Which warnings are the header's and which come after it depends on how much was read when
-    the header was ready (on the chunking); the report's warnings, all of them, do not.
+    Which warnings are the header's, which come after it, and so their order and how a
+    repeated one is counted in each part, depend on how much was read when the header was
+    ready (on the chunking); each warning and how often it was given in all do not.
     """
     try:
         report = parse_report(chunks, LIMITS, exact=exact)
     except RejectedInput as exc:
         return (exc.reject_class, exc.reason)
-    return (replace(report.header, warnings=()), report.records, report.warnings)
+    return (replace(report.header, warnings=()), report.records, tally(report.warnings))
+
+
+def tally(warnings: Iterable[str]) -> Counter[str]:
+    """Each warning with the times it was given ("… (3 times)" is the same warning 3 times)."""
+    counts: Counter[str] = Counter()
+    for warning in warnings:
+        found = TIMES.fullmatch(warning)
+        if found:
+            counts[found.group(1)] += int(found.group(2))
+        else:
+            counts[warning] += 1
+    return counts
 
 
 @FUZZ

@@ -853,6 +853,12 @@ def _encoding_cases() -> Iterator[Case]:
         rejected(C.MALFORMED_XML),
     )
     yield Case(
+        "encoding-utf7-surrogate.xml",
+        "UTF-7 encoding a lone surrogate",
+        lambda: declared("utf-7", Report(report_id="u7", org="a+2ib-b", declaration="").bytes()),
+        parsed(1, 1, 3, warning="replaced with U+FFFD"),
+    )
+    yield Case(
         "encoding-utf_16.xml",
         "declared utf_16 over ASCII bytes",
         lambda: declared("utf_16"),

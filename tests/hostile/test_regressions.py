@@ -152,3 +152,13 @@ def test_an_encoded_word_in_a_charset_that_refuses_replace_is_no_crash(charset: 
     from tests.hostile.generate import odd_charset_mail
 
     assert len(list(unpack(odd_charset_mail(charset)))) == 1
+
+
+def test_a_lone_surrogate_from_utf_7_is_replaced_not_a_crash() -> None:
+    """UTF-7 can encode lone surrogates, which UTF-8 cannot hold: UnicodeEncodeError (found by
+    atheris)."""
+    data = b'<?xml version="1.0" encoding="UTF-7"?>'
+    data += Report(declaration="", org="a+2ib-b").bytes()
+    report_read = parse_report(data)
+    assert report_read.header.metadata.org_name == "a\ufffdb"
+    assert "bytes invalid in utf-7 replaced with U+FFFD" in report_read.warnings

@@ -189,7 +189,7 @@ def check_output(case: Case, run: Run) -> None:
     assert all(PROBLEM_LINE.match(line) for line in lines), run.stderr
     expected = len(case.expected.rejected) + (case.expected.skipped is not None)
     assert len(lines) == expected, run.stderr
-    assert not any(FORGED in line.split(":", 1)[0] for line in lines)
+    assert not any(line.startswith(FORGED) for line in run.stdout.splitlines() + lines)
     assert len(run.stdout.splitlines()) == 1
 
 

@@ -9,7 +9,8 @@ What is fatal and what is a warning:
 - fatal (:class:`ReportParseError` or a subclass): not well-formed XML; a DTD, entity
   declaration or external reference (:class:`UnsafeXML`, refused before anything is expanded);
   a root that is not ``feedback``; no policy domain; no or unreadable ``date_range``; a record
-  whose ``count`` is not an integer from 0 to 2**63-1; a limit from :class:`Limits` reached.
+  whose ``count`` is not an integer from 0 to 2**32-1 (so that sums over a whole store stay
+  within 64 bits); a limit from :class:`Limits` reached; more than 4 MiB without markup.
 - a warning on the report, the value kept as well as it could be read: mixed-case words
   (``Pass``), unknown enumeration values, an invalid source IP, a missing org name or report
   id, a period that runs backwards or spans more than a week, invalid UTF-8 (replaced), stray

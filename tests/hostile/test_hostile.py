@@ -159,16 +159,8 @@ def test_the_corpus_has_at_least_60_inputs_each_with_an_expected_outcome() -> No
     assert all(count >= 5 for count in kinds.values()), kinds
 
 
-def _params() -> list[object]:
-    params: list[object] = []
-    for name, case in CASES.items():
-        marks = [pytest.mark.xfail(reason=case.known_bug, strict=False)] if case.known_bug else []
-        params.append(pytest.param(name, marks=marks, id=ascii(name).strip("'")))
-    return params
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("name", _params())
+@pytest.mark.parametrize("name", list(CASES), ids=[ascii(n).strip("'") for n in CASES])
 def test_hostile_input_has_its_expected_outcome(name: str, runs: dict[str, Run]) -> None:
     case, run = CASES[name], runs[name]
     context = f"{case.what}\nstdout: {run.stdout[-2000:]}\nstderr: {run.stderr[-2000:]}"

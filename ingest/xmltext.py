@@ -36,6 +36,9 @@ _WIDE_PREFIXES: tuple[tuple[bytes, str], ...] = (
 )
 
 _DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+# Codecs for domain labels: their "incremental" decoders decode each chunk on its own, so
+# what a report says would depend on where the stream was cut.
+_LABEL_CODECS = frozenset({"idna", "punycode"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _UTF8_NAMES = {"utf-8", "utf8", "us-ascii", "ascii"}
 _WIDE_NAMES = ("utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2", "ucs-4", "ucs4")
@@ -106,7 +109,8 @@ class Utf8Stream:
         except LookupError:
             self.warnings.append(f"unknown declared encoding {name!r}; read as UTF-8")
             return "utf-8"
-        if not codec._is_text_encoding or codec.name.startswith(_WIDE_NAMES):  # noqa: SLF001
+        unusable = codec.name.startswith(_WIDE_NAMES) or codec.name in _LABEL_CODECS
+        if unusable or not codec._is_text_encoding:  # noqa: SLF001
             # rot13, zlib, base64 (bytes in, bytes out: a decompression bomb), utf_16 spelt so
             self.warnings.append(f"declared encoding {name!r} is not usable here; read as UTF-8")
             return "utf-8"

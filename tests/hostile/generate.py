@@ -157,6 +157,20 @@ def deflated_zip(name: str, head: bytes, filler: bytes, size: int) -> bytes:
     return buffer.getvalue()
 
 
+def compressed_zip(method: int, head: bytes, filler: bytes, size: int) -> bytes:
+    """A zip with one member of *size* bytes compressed with *method*, written as it streams."""
+    buffer = io.BytesIO()
+    block = filler * (MiB // len(filler))
+    with zipfile.ZipFile(buffer, "w") as archive:
+        info = zipfile.ZipInfo("r.xml", (2026, 1, 1, 0, 0, 0))
+        info.compress_type = method
+        with archive.open(info, "w", force_zip64=True) as member:
+            member.write(head)
+            for _ in range(size // len(block)):
+                member.write(block)
+    return buffer.getvalue()
+
+
 def gzip_bomb(total: int) -> bytes:
     """*total* bytes of zeros as concatenated gzip members (RFC 1952 §2.2) of 64 MiB each."""
     block = 64 * MiB
@@ -1014,6 +1028,24 @@ def _container_cases() -> Iterator[Case]:
         "3 stored inner zips of 40 MiB each, 120 kB deflated",
         lambda: held_zips(3, 40 * MiB),
         limit,
+    )
+    yield Case(
+        "zip-bzip2-bomb.zip",
+        "a bzip2 member of 256 MiB in about 300 bytes",
+        lambda: compressed_zip(zipfile.ZIP_BZIP2, b"<feedback>", b" ", 256 * MiB),
+        limit,
+    )
+    yield Case(
+        "zip-lzma-bomb.zip",
+        "an LZMA member of 256 MiB",
+        lambda: compressed_zip(zipfile.ZIP_LZMA, b"<feedback>", b" ", 256 * MiB),
+        limit,
+    )
+    yield Case(
+        "zip-bzip2.zip",
+        "a report in a bzip2 member",
+        lambda: make_zip([("r.xml", report("bz2"))], zipfile.ZIP_BZIP2),
+        parsed(1, 1, 3),
     )
     yield Case("zip-100k-members.zip", "100,000 members", lambda: many_members(100_000), limit)
     yield Case(

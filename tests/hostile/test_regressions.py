@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import io
+import struct
+import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from ingest.errors import ContainerError, LimitExceeded, RejectClass, ReportParseError
+from ingest.errors import (
+    ContainerError,
+    LimitExceeded,
+    RejectClass,
+    RejectedInput,
+    ReportParseError,
+)
 from ingest.limits import Limits
 from ingest.parse import parse_report
 from ingest.pipeline import import_input
@@ -162,3 +170,44 @@ def test_a_lone_surrogate_from_utf_7_is_replaced_not_a_crash() -> None:
     report_read = parse_report(data)
     assert report_read.header.metadata.org_name == "a\ufffdb"
     assert "bytes invalid in utf-7 replaced with U+FFFD" in report_read.warnings
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA], ids=["bzip2", "lzma"])
+def test_bzip2_and_lzma_members_inflate_in_bounded_memory(method: int) -> None:
+    """zipfile inflates these without an output bound: a 935-byte bzip2 member peaked at 2 GB."""
+    from tests.hostile.generate import compressed_zip
+
+    data = compressed_zip(method, b"<feedback>", b" ", 64 * (1 << 20))
+    tracemalloc.start()
+    try:
+        with pytest.raises(RejectedInput):
+            for payload in unpack(data):
+                parse_report(payload.chunks())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * (1 << 20), f"peak {peak // (1 << 20)} MiB"
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA], ids=["bzip2", "lzma"])
+def test_bzip2_and_lzma_members_are_checked_against_their_crc(method: int) -> None:
+    archive = bytearray(make_zip([("r.xml", report("crc"))], method))
+    central = archive.find(b"PK\x01\x02")
+    archive[central + 16] ^= 0xFF  # the CRC-32 the central directory declares
+    local = 14
+    archive[local] ^= 0xFF  # and the local header's
+    (payload,) = unpack(bytes(archive))
+    with pytest.raises(ContainerError, match="CRC"):
+        b"".join(payload.chunks())
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA], ids=["bzip2", "lzma"])
+def test_a_truncated_bzip2_or_lzma_member_is_a_container_error(method: int) -> None:
+    big = report("trunc", rows=[Row(ip=f"192.0.2.{i}") for i in range(1, 200)])
+    archive = bytearray(make_zip([("r.xml", big)], method))
+    central = archive.find(b"PK\x01\x02")
+    (size,) = struct.unpack_from("<I", archive, central + 20)
+    struct.pack_into("<I", archive, central + 20, size // 2)  # the member seems to end early
+    (payload,) = unpack(bytes(archive))
+    with pytest.raises(ContainerError):
+        b"".join(payload.chunks())

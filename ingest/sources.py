@@ -120,7 +120,7 @@ class _Walker:
                 if size is not None and size > self.file_cap:
                     yield _too_large(source, size, self.file_cap)
                     return
-                data = head + stream.read(self.file_cap + 1 - len(head))
+                data = _read_rest(stream, head, size, self.file_cap)
         except OSError as exc:
             yield InputError(source, _reason("cannot read", exc))
             return
@@ -145,6 +145,14 @@ def _is_real_dir(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir(follow_symlinks=False)
     except OSError:
         return False
+
+
+def _read_rest(stream: BinaryIO, head: bytes, size: int | None, cap: int) -> bytes:
+    """The whole file, read once: ``head + rest`` would briefly hold it twice."""
+    if size is not None and stream.seekable():
+        stream.seek(0)
+        return stream.read(min(size, cap) + 1)
+    return head + stream.read(cap + 1 - len(head))
 
 
 def _known_size(stream: BinaryIO) -> int | None:

@@ -73,6 +73,7 @@ _MAX_TEXT = 1024 * 1024
 # token, or text, anywhere near this long.
 _MAX_TOKEN = 4 * 1024 * 1024
 _SLICE = 1024 * 1024
+_FIRST_SLICE = 16 * 1024
 _WEEK = 7 * 86400
 # Whether expat parses the bytes of plain records too (with no callbacks), checking again what
 # the grammar of ingest.records has checked, or a stand-in of white space (twice as fast).
@@ -390,9 +391,15 @@ def _guarded(chunks: Iterable[bytes]) -> Iterator[bytes]:
     across slices need counting.
     """
     since_open = since_close = 0
+    # Small slices first: the header (and whether the report is a duplicate) is known after
+    # a few KiB, so a duplicate is not parsed further than that.
+    size = _FIRST_SLICE
     for chunk in chunks:
-        for start in range(0, len(chunk), _SLICE):
-            piece = chunk[start : start + _SLICE] if len(chunk) > _SLICE else chunk
+        start = 0
+        while start < len(chunk):
+            piece = chunk if start == 0 and len(chunk) <= size else chunk[start : start + size]
+            start += len(piece)
+            size = min(size * 2, _SLICE)
             since_open = _run(piece, b"<", since_open)
             since_close = _run(piece, b">", since_close)
             yield piece
@@ -630,7 +637,7 @@ class _Builder:
         """Bound text that has not reached an element's end yet (a 50 MB text node)."""
         texts = self.texts
         if len(texts) > 8 and sum(map(len, texts)) > _MAX_TEXT:
-            raise LimitExceeded(f"text longer than {_MAX_TEXT // 1024} KiB between elements")
+            raise LimitExceeded(f"text longer than {_MAX_TEXT // 1024} KiB in one element")
 
     def warn(self, message: str) -> None:
         self._warn_once(message)

@@ -7,7 +7,6 @@ and filled with ``params``, so the same finding reads in English, French or Germ
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,28 +14,10 @@ from typing import Any
 import pandas as pd
 
 from analysis import columns as c
+from analysis.severity import Actor as Actor
+from analysis.severity import Severity as Severity
 
 MAX_SOURCES = 20
-
-
-class Severity(enum.StrEnum):
-    CRITICAL = "critical"
-    WARNING = "warning"
-    INFO = "info"
-    OK = "ok"
-
-    @property
-    def rank(self) -> int:
-        """0 for the worst: sort findings by it."""
-        return list(Severity).index(self)
-
-
-class Actor(enum.StrEnum):
-    """Who has to act on a finding."""
-
-    PRACTICE = "practice"
-    VENDOR = "vendor"
-    MAIL_PROVIDER = "mail-provider"
 
 
 Param = str | int | float

@@ -8,31 +8,11 @@ renders it into a :class:`PostureFinding`, the same shape as the findings of ``d
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-
-class Severity(enum.StrEnum):
-    """How bad a finding is; the order of the members is worst first."""
-
-    CRITICAL = "critical"
-    WARNING = "warning"
-    INFO = "info"
-    OK = "ok"
-
-    @property
-    def rank(self) -> int:
-        return list(Severity).index(self)
-
-
-class Actor(enum.StrEnum):
-    """Who has to act on a finding."""
-
-    PRACTICE = "practice"
-    VENDOR = "vendor"
-    MAIL_PROVIDER = "mail-provider"
-
+from analysis.severity import Actor as Actor
+from analysis.severity import Severity as Severity
 
 Params = Mapping[str, str | int]
 

@@ -22,12 +22,12 @@ from analysis.catalogue import Catalogue, load_catalogue
 from analysis.findings import Severity
 from analysis.load import SECONDS_PER_DAY, Selection, latest_end, load_rows, policy_domains
 from analysis.posture import PostureFinding, ResolverConfig, assess_domain, seen_in_reports
+from analysis.records import domains_with_reports
 from reports import compose
 from reports.charts import RenderedChart
 from reports.gallery import domain_gallery
 from reports.html import render_html
 from reports.i18n import Translator
-from reports.records import domains_with_reports
 from reports.text import digest_subject, digest_text
 from reports.view import DomainView, ReportView, RollupRow, TableView
 

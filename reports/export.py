@@ -21,7 +21,7 @@ from typing import IO, Any, Literal
 
 import pandas as pd
 
-from reports.records import BOOLEAN_COLUMNS, COLUMNS, INTEGER_COLUMNS
+from analysis.records import BOOLEAN_COLUMNS, COLUMNS, INTEGER_COLUMNS
 
 Format = Literal["csv", "json", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "json", "parquet")
@@ -42,7 +42,7 @@ def neutralise(value: object) -> object:
 
 
 def export_records(frames: Iterable[pd.DataFrame], fmt: Format, target: Path | None) -> int:
-    """Write *frames* (of :data:`reports.records.COLUMNS`) to *target* (stdout when None).
+    """Write *frames* (of :data:`analysis.records.COLUMNS`) to *target* (stdout when None).
 
     Returns the number of rows written.
     """

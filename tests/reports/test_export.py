@@ -10,11 +10,11 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
+from analysis.records import COLUMNS
 from dmarcwatch.cli import main
 from ingest import schema
 from ingest.store import Store
 from reports.export import neutralise
-from reports.records import COLUMNS
 
 
 def _store_totals(url: str, domain: str | None = None) -> tuple[int, int]:

@@ -1,4 +1,4 @@
-"""One row per stored record, with its report's metadata, classified and aligned by analysis.
+"""One row per stored record, with its report's metadata, classified and aligned (for exports).
 
 The analysis tables group identical records; an export wants each record as the receiver
 reported it. This module reads the records a few hundred reports at a time (so memory stays
@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from analysis import columns as c
 from analysis.api import Period, prepare
 from analysis.catalogue import Catalogue
-from analysis.load import SECONDS_PER_DAY, Selection, latest_end, load_activity
+from analysis.load import SECONDS_PER_DAY, Selection, latest_end, policy_domains
 from ingest import schema
 
 REPORTS_PER_CHUNK = 500
@@ -125,7 +125,7 @@ def iter_records(
     chunk: int = REPORTS_PER_CHUNK,
 ) -> Iterator[pd.DataFrame]:
     """Frames of :data:`COLUMNS`, in store order (report, then record), *chunk* reports each."""
-    policy_domains = [a.domain for a in load_activity(engine)]
+    domains = list(policy_domains(engine))  # from the index only
     last = 0
     while True:
         with engine.connect() as conn:
@@ -135,7 +135,7 @@ def iter_records(
             last = int(reports["id"].max())
             rows = _records(conn, reports)
         if not rows.empty:
-            yield export_frame(prepare(engine, rows, catalogue, policy_domains), catalogue)
+            yield export_frame(prepare(engine, rows, catalogue, domains), catalogue)
 
 
 def _report_filter(selection: RecordSelection) -> list[sa.ColumnElement[bool]]:

@@ -118,8 +118,13 @@ _BIDI = (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 _CONTROL |= {c: f"\\u{c:04x}" for c in _BIDI}
 
 
+def escape_controls(text: str) -> str:
+    """*text* with every control, separator and bidi character escaped, for a terminal or log."""
+    return text.translate(_CONTROL)
+
+
 def quote(text: str, limit: int = 80) -> str:
     """Return *text* safe for a one-line message: control characters escaped, shortened."""
     if len(text) > limit:
         text = text[:limit] + "…"
-    return "'" + text.translate(_CONTROL).replace("'", "\\'") + "'"
+    return "'" + escape_controls(text).replace("'", "\\'") + "'"

@@ -81,9 +81,9 @@ def import_input(
     Raises :class:`ingest.errors.StoreError` when the store itself fails: then nothing about
     this input may be taken as done (the poller leaves the message where it is).
     """
-    job = _Job(store, source, hashlib.sha256(data).hexdigest(), len(data), limits, dry_run)
-    if not dry_run:
-        store.put_blob(data)
+    # put_blob keeps the bytes and returns their SHA-256: the input is hashed once.
+    sha = hashlib.sha256(data).hexdigest() if dry_run else store.put_blob(data)
+    job = _Job(store, source, sha, len(data), limits, dry_run)
     try:
         payloads = list(unpack(data, limits))
     except RejectedInput as exc:

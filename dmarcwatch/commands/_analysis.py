@@ -14,6 +14,7 @@ import platformdirs
 from dmarcwatch.config import APP
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
+from ingest.errors import escape_controls
 
 if TYPE_CHECKING:  # the analysis (pandas, numpy) is imported when a command runs
     from analysis.api import Query
@@ -25,17 +26,10 @@ SNAPSHOT_NAME = "sender-networks.json"
 _SPAN = re.compile(r"^\s*(\d+)\s*([hdw]?)\s*$")
 _UNITS = {"h": dt.timedelta(hours=1), "d": dt.timedelta(days=1), "w": dt.timedelta(weeks=1)}
 
-# C0/C1 controls, DEL, line/paragraph separators and bidirectional overrides: escaped so
-# that attacker text from reports cannot move the cursor, clear the screen or reorder text.
-_UNSAFE = {c: f"\\x{c:02x}" for c in (*range(32), 0x7F, *range(0x80, 0xA0))}
-_UNSAFE |= {
-    c: f"\\u{c:04x}" for c in (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
-}
-
 
 def safe(text: object) -> str:
     """*text* with every control or bidi character escaped, for a terminal."""
-    return str(text).translate(_UNSAFE)
+    return escape_controls(str(text))
 
 
 def add_selection(parser: argparse.ArgumentParser, default_since: str) -> None:

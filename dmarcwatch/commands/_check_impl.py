@@ -26,7 +26,7 @@ from analysis.posture.names import normalise_domain
 from dmarcwatch.context import DB_ENV, config_for, database_url
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
-from ingest.errors import StoreError, StoreUnavailable
+from ingest.errors import StoreError, StoreUnavailable, escape_controls
 from ingest.store import Store
 
 DESCRIPTION = """\
@@ -45,10 +45,6 @@ _LABELS = {
 _SELECTOR = re.compile(r"^[A-Za-z0-9_-]{1,63}(\.[A-Za-z0-9_-]{1,63})*$")
 # Controls, line separators and bidirectional overrides: DNS text cannot move the cursor or
 # reorder what the terminal shows.
-_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
-_CONTROL |= {
-    c: f"\\u{c:04x}" for c in (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
-}
 _ACTORS = {
     "en": {"practice": "practice", "vendor": "software vendor", "mail-provider": "mail provider"},
     "fr": {"practice": "cabinet", "vendor": "éditeur du logiciel",
@@ -122,7 +118,7 @@ def _seen(args: argparse.Namespace, domain: str) -> Seen:
 
 def _safe(text: str) -> str:
     """DNS and report text can hold anything: escape control characters before printing."""
-    return text.translate(_CONTROL)
+    return escape_controls(text)
 
 
 def _print(report: PostureReport, args: argparse.Namespace) -> None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import dns.exception
 import dns.resolver
 
+from analysis.posture import dns as posture_dns
+
 
 @dataclass(frozen=True, slots=True)
 class DnsSettings:
@@ -22,15 +24,12 @@ class DnsSettings:
 
 
 def parse_nameserver(text: str) -> tuple[str, int]:
-    """``HOST``, ``HOST:PORT`` or ``[V6]:PORT`` → (host, port)."""
-    text = text.strip()
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        return host, int(rest.lstrip(":") or 53)
-    if text.count(":") == 1:
-        host, port = text.split(":")
-        return host, int(port)
-    return text, 53
+    """``HOST``, ``HOST:PORT`` or ``[V6]:PORT`` → (address, port); the check's own parser.
+
+    Raises :class:`analysis.posture.dns.NameserverError` (a :class:`ValueError`).
+    """
+    server = posture_dns.parse_nameserver(text)
+    return server.address, server.port
 
 
 def make_resolver(settings: DnsSettings) -> dns.resolver.Resolver:

@@ -87,11 +87,26 @@ def filing(env: PollEnv) -> dict[str, Counter[str]]:
     return found
 
 
-def check_nothing_lost_or_duplicated(env: PollEnv, mailbox: Mailbox) -> None:
-    """Every report sent is stored once; every message is in its folder, once."""
+def check_nothing_lost_or_duplicated(
+    env: PollEnv, mailbox: Mailbox, *, server_killed: bool = False
+) -> None:
+    """Every report sent is stored once; every message is in its folder, once.
+
+    With *server_killed*, the IMAP server itself was SIGKILLed: Dovecot carries out a MOVE
+    as copy then expunge, so a kill between the two can leave a second copy of a message in
+    its destination (the poller moves the one still in the source on the rerun). Such a
+    copy is the server's doing and harmless; a message missing from its folder, or found in
+    another folder, is still a failure.
+    """
     assert env.report_ids() == list(mailbox.report_ids), "stored reports differ from those sent"
     assert env.count("reports") == len(mailbox.report_ids)
-    assert filing(env) == mailbox.expected_filing()
+    found, expected = filing(env), mailbox.expected_filing()
+    if server_killed:
+        assert set(found) == set(expected), (found, expected)
+        for folder, subjects in expected.items():
+            assert set(found[folder]) == set(subjects), (folder, found[folder], subjects)
+    else:
+        assert found == expected
     rows = env.query("SELECT r.record_count, (SELECT count(*) FROM records WHERE report_pk = r.id)"
                      " FROM reports r")  # fmt: skip
     assert all(declared == written for declared, written in rows), "a half-stored report"

@@ -97,7 +97,7 @@ def test_dovecot_killed_during_poll_then_rerun_loses_and_duplicates_nothing(
     again = env.run("--retries", "3", timeout=300)
     assert again.code in (0, 65), again.stderr
     assert "Traceback" not in again.stderr
-    check_nothing_lost_or_duplicated(env, mailbox)
+    check_nothing_lost_or_duplicated(env, mailbox, server_killed=True)
 
 
 @pytest.mark.parametrize("run", range(RUNS))

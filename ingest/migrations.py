@@ -44,7 +44,14 @@ class Migration:
     apply: Callable[[Connection], None]
 
 
-MIGRATIONS: tuple[Migration, ...] = ()
+def _complete_inputs(conn: Connection) -> None:
+    """Version 2: ``blobs.report_count``, so a re-imported input already stored is skipped."""
+    conn.exec_driver_sql("ALTER TABLE blobs ADD COLUMN report_count INTEGER")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(2, "blobs.report_count: skip re-imports of inputs stored whole", _complete_inputs),
+)
 """Steps after the baseline, in order (version 2, 3, …)."""
 
 

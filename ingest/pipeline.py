@@ -1,13 +1,14 @@
 """One input through the whole ingest stage: keep its bytes, unpack, parse, store.
 
-An input is the original bytes of one file or one e-mail message. Its bytes are stored first
-(compressed, deduplicated by hash), so that whatever happens next nothing is lost and any
-input can be parsed again after a parser fix (``dmarcwatch reparse``). Each report inside is
-stored in its own transaction; a report that fails is recorded as a reject with a one-line
-reason, and the others in the same input are still stored.
+An input is the original bytes of one file or one e-mail message. Its bytes are stored
+(compressed, deduplicated by hash) with its reports, so nothing is lost and any input can be
+parsed again after a parser fix (``dmarcwatch reparse``). The whole input commits in one
+transaction; each report inside it is written under a savepoint, so a report that fails is
+recorded as a reject with a one-line reason and the others in the same input are still stored.
 
-Duplicates are cheap: once a report's header is read, a report already in the store is not
-parsed further; its remaining bytes are only hashed, to tell a true duplicate from a
+Duplicates are cheap. An input stored whole before (every report in it stored) is skipped on
+its hash alone. Otherwise, once a report's header is read, a report already in the store is
+not parsed further; its remaining bytes are only hashed, to tell a true duplicate from a
 different report that reuses the same id (a conflict, kept as a reject).
 """
 
@@ -23,6 +24,7 @@ from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.parse import open_report
 from ingest.store import Store
 from ingest.unpack import Payload, unpack
+from ingest.writer import Writer
 
 Kind = Literal["processed", "invalid", "other"]
 
@@ -75,69 +77,81 @@ def import_input(
     limits: Limits = DEFAULT_LIMITS,
     *,
     dry_run: bool = False,
+    again: bool = False,
 ) -> InputOutcome:
     """Store every report in *data*; commits before returning.
 
-    Raises :class:`ingest.errors.StoreError` when the store itself fails: then nothing about
-    this input may be taken as done (the poller leaves the message where it is).
+    An input already stored whole counts its reports as duplicates without being read again,
+    unless *again* (``dmarcwatch reparse``). Raises :class:`ingest.errors.StoreError` when the
+    store itself fails: then nothing about this input is stored (the poller leaves the
+    message where it is).
     """
-    # put_blob keeps the bytes and returns their SHA-256: the input is hashed once.
-    sha = hashlib.sha256(data).hexdigest() if dry_run else store.put_blob(data)
-    job = _Job(store, source, sha, len(data), limits, dry_run)
-    try:
-        payloads = list(unpack(data, limits))
-    except RejectedInput as exc:
-        rejection = job.reject("", exc)
-        kind: Kind = "other" if exc.reject_class in _NOT_REPORT_CLASSES else "invalid"
-        return InputOutcome(source, job.blob_sha256, 0, 0, 0, 0, (rejection,), kind)
-    tally = _Tally()
-    rejected: list[Rejection] = []
-    for payload in payloads:
-        try:
-            job.import_payload(payload, tally)
-        except RejectedInput as exc:
-            rejected.append(job.reject(payload.location, exc))
-    return InputOutcome(
-        source=source,
-        blob_sha256=job.blob_sha256,
-        stored=tally.stored,
-        duplicates=tally.duplicates,
-        records=tally.records,
-        messages=tally.messages,
-        rejected=tuple(rejected),
-        kind="invalid" if rejected else "processed",
-    )
+    sha = hashlib.sha256(data).hexdigest()
+    if dry_run:
+        return _Job(None, source, sha, len(data), limits).run(data)
+    with store.writing() as writer:
+        if not again and (known := writer.complete_input(sha)) is not None:
+            return InputOutcome(source, sha, 0, known, 0, 0, (), "processed")
+        writer.put_blob(sha, data)
+        outcome = _Job(writer, source, sha, len(data), limits).run(data)
+        if outcome.kind == "processed":
+            writer.mark_complete(sha, outcome.stored + outcome.duplicates)
+    return outcome
 
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    """One input being imported: where it goes and what it is."""
+    """One input being imported: where it goes (no writer: a dry run) and what it is."""
 
-    store: Store
+    writer: Writer | None
     source: str
     blob_sha256: str
     size: int
     limits: Limits
-    dry_run: bool
+
+    def run(self, data: bytes) -> InputOutcome:
+        try:
+            payloads = list(unpack(data, self.limits))
+        except RejectedInput as exc:
+            rejection = self.reject("", exc)
+            kind: Kind = "other" if exc.reject_class in _NOT_REPORT_CLASSES else "invalid"
+            return InputOutcome(self.source, self.blob_sha256, 0, 0, 0, 0, (rejection,), kind)
+        tally = _Tally()
+        rejected: list[Rejection] = []
+        for payload in payloads:
+            try:
+                self.import_payload(payload, tally)
+            except RejectedInput as exc:
+                rejected.append(self.reject(payload.location, exc))
+        return InputOutcome(
+            source=self.source,
+            blob_sha256=self.blob_sha256,
+            stored=tally.stored,
+            duplicates=tally.duplicates,
+            records=tally.records,
+            messages=tally.messages,
+            rejected=tuple(rejected),
+            kind="invalid" if rejected else "processed",
+        )
 
     def import_payload(self, payload: Payload, tally: _Tally) -> None:
         hasher = hashlib.sha256()
         chunks = _hashed(payload.chunks(), hasher)
         stream = open_report(chunks, self.limits)
-        if self.dry_run:
+        if self.writer is None:
             for record in stream.records():
                 tally.records += 1
                 tally.messages += record.count
             tally.stored += 1
             return
-        stored_hash = self.store.has_report(stream.header.key)
+        stored_hash = self.writer.has_report(stream.header.key)
         if stored_hash is not None:
             for _ in chunks:  # hash the rest without parsing it
                 pass
             _check_same(stored_hash, hasher.hexdigest())
             tally.duplicates += 1
             return
-        result = self.store.add_report(
+        result = self.writer.add_report(
             stream.header,
             stream.records(),
             lambda: stream.end,
@@ -156,8 +170,8 @@ class _Job:
     def reject(self, location: str, exc: RejectedInput) -> Rejection:
         """Record a rejection (once per input and location, however often it is seen)."""
         rejection = Rejection(location, exc.reason, str(exc.reject_class))
-        if not self.dry_run:
-            self.store.record_reject(
+        if self.writer is not None:
+            self.writer.record_reject(
                 blob_sha256=self.blob_sha256,
                 location=location,
                 source=self.source,

@@ -83,6 +83,9 @@ blobs = Table(
     Column("compression", Text, nullable=False),
     Column("data", LargeBinary, nullable=False),
     Column("first_seen", UtcDateTime, nullable=False),
+    # How many reports the input held, once every one of them is stored (or already was);
+    # NULL until then. A re-import of a complete input skips it whole.
+    Column("report_count", Integer),
 )
 
 reports = Table(

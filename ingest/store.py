@@ -1,7 +1,8 @@
 """The store: original inputs (blobs), parsed reports, rejects and named locks, over SQL.
 
-A report is stored whole or not at all: :meth:`Store.add_report` writes its row, records and
-results in one transaction. The natural key (org, report id, policy domain, period; RFC 9990
+A report is stored whole or not at all: its row, records and results are written under one
+savepoint (:mod:`ingest.writer`); an input's blob, reports and rejects commit together
+(:meth:`Store.writing`). The natural key (org, report id, policy domain, period; RFC 9990
 requires a Report-ID unique per destination and reused by a resend) is a unique constraint,
 so a report imported twice, even by two processes at once, is stored once.
 """
@@ -9,46 +10,25 @@ so a report imported twice, even by two processes at once, is stored once.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
-import json
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Self
 
 from sqlalchemy import Engine, Select, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 
 from ingest import database, locks, migrations, schema
-from ingest.bulk import write_records
 from ingest.errors import StoreUnavailable
 from ingest.model import Record, ReportEnd, ReportHeader
-
-ReportKey = tuple[str, str, str, int, int]
-
-_KEY_COLUMNS = (
-    schema.reports.c.org_name,
-    schema.reports.c.report_id,
-    schema.reports.c.policy_domain,
-    schema.reports.c.begin_ts,
-    schema.reports.c.end_ts,
-)
+from ingest.writer import AddResult, ReportKey, Writer
 
 _PAGE = 500
 
-
-@dataclass(frozen=True, slots=True)
-class AddResult:
-    """What :meth:`Store.add_report` did; ``report_pk`` is ``None`` for a duplicate."""
-
-    status: Literal["stored", "duplicate"]
-    report_pk: int | None
-    records: int
-    messages: int
+__all__ = ["AddResult", "ReportKey", "Store", "StoreTotals"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +39,6 @@ class StoreTotals:
     records: int
     messages: int
     rejects: int
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class Store:
@@ -118,13 +94,16 @@ class Store:
 
     # Reports --------------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Writer]:
+        """One write transaction: committed when the block ends, rolled back if it raises."""
+        with self._errors(), database.write_transaction(self.engine) as conn:
+            yield Writer(conn)
+
     def has_report(self, key: ReportKey) -> str | None:
         """The stored report's content hash for a natural key, or ``None`` if not stored."""
-        query = select(schema.reports.c.content_sha256).where(
-            *(column == value for column, value in zip(_KEY_COLUMNS, key, strict=True))
-        )
         with self._errors(), self.engine.connect() as conn:
-            return conn.execute(query).scalar_one_or_none()
+            return Writer(conn).has_report(key)
 
     def add_report(
         self,
@@ -137,66 +116,36 @@ class Store:
         blob_sha256: str,
         content_sha256: Callable[[], str],
     ) -> AddResult:
-        """Store one report in one transaction, or find it is a duplicate.
-
-        The blob must have been stored (:meth:`put_blob`). A duplicate is detected before any
-        record is consumed. Any exception while the records are consumed (the parser's
-        included) rolls everything back and is re-raised: no half report is ever stored.
-        ``end`` and ``content_sha256`` are called after the last record; the stored record and
-        message counts are those written (the same records the parser's ReportEnd counts).
-        """
-        insert = self._insert(schema.reports).values(
-            _report_values(header, source, location, blob_sha256)
-        )
-        insert = insert.on_conflict_do_nothing(index_elements=list(_KEY_COLUMNS))
-        with self._errors(), database.write_transaction(self.engine) as conn:
-            pk = conn.execute(insert.returning(schema.reports.c.id)).scalar_one_or_none()
-            if pk is None:
-                conn.rollback()
-                return AddResult("duplicate", None, 0, 0)
-            written = write_records(conn, pk, records)
-            warnings = [*header.warnings, *end().warnings]
-            totals = {"record_count": written.records, "message_count": written.messages}
-            finish = update(schema.reports).where(schema.reports.c.id == pk)
-            conn.execute(
-                finish.values(
-                    **totals,
-                    warnings=json.dumps(warnings, ensure_ascii=False),
-                    content_sha256=content_sha256(),
-                )
+        """Store one report in a transaction of its own (see :meth:`Writer.add_report`)."""
+        with self.writing() as writer:
+            return writer.add_report(
+                header,
+                records,
+                end,
+                source=source,
+                location=location,
+                blob_sha256=blob_sha256,
+                content_sha256=content_sha256,
             )
-        return AddResult("stored", pk, written.records, written.messages)
 
     def delete_reports_from_blob(self, sha256: str) -> int:
         """Delete every report parsed from a blob (with its records); return how many."""
         statement = delete(schema.reports).where(schema.reports.c.blob_sha256 == sha256)
+        incomplete = (
+            update(schema.blobs).where(schema.blobs.c.sha256 == sha256).values(report_count=None)
+        )
         with self._errors(), database.write_transaction(self.engine) as conn:
+            conn.execute(incomplete)
             return conn.execute(statement).rowcount
 
     # Blobs ----------------------------------------------------------------------------------
 
     def put_blob(self, data: bytes) -> str:
-        """Keep an input's original bytes (zlib level 6) once per SHA-256; return the hash."""
+        """Keep an input's original bytes once per SHA-256; return the hash."""
         sha256 = hashlib.sha256(data).hexdigest()
-        with self._errors():
-            if self._blob_exists(sha256):
-                return sha256  # a re-import: no compression, no write
-            row = {
-                "sha256": sha256,
-                "size": len(data),
-                "compression": "zlib",
-                "data": zlib.compress(data, 6),
-                "first_seen": _now(),
-            }
-            insert = self._insert(schema.blobs).values(row).on_conflict_do_nothing()
-            with database.write_transaction(self.engine) as conn:
-                conn.execute(insert)
+        with self.writing() as writer:
+            writer.put_blob(sha256, data)
         return sha256
-
-    def _blob_exists(self, sha256: str) -> bool:
-        query = select(schema.blobs.c.sha256).where(schema.blobs.c.sha256 == sha256)
-        with self.engine.connect() as conn:
-            return conn.execute(query).first() is not None
 
     def get_blob(self, sha256: str) -> bytes:
         """The original bytes of a stored blob; :class:`KeyError` if there is none."""
@@ -207,6 +156,8 @@ class Store:
             row = conn.execute(query).first()
         if row is None:
             raise KeyError(sha256)
+        if row.compression == "none":
+            return bytes(row.data)
         if row.compression != "zlib":
             raise ValueError(f"blob {sha256} has unknown compression {row.compression!r}")
         return zlib.decompress(row.data)
@@ -244,36 +195,15 @@ class Store:
 
         A repeat counts ``times_seen`` up and keeps the latest reason and class.
         """
-        now = _now()
-        row = {
-            "blob_sha256": blob_sha256,
-            "location": location,
-            "source": source,
-            "reason": reason,
-            "reject_class": reject_class,
-            "size": size,
-            "first_seen": now,
-            "last_seen": now,
-            "times_seen": 1,
-        }
-        insert = self._insert(schema.rejects).values(row).on_conflict_do_nothing()
-        rejects = schema.rejects.c
-        again = (
-            update(schema.rejects)
-            .where(rejects.blob_sha256 == blob_sha256, rejects.location == location)
-            .values(
-                times_seen=rejects.times_seen + 1,
-                last_seen=now,
+        with self.writing() as writer:
+            return writer.record_reject(
+                blob_sha256=blob_sha256,
+                location=location,
+                source=source,
                 reason=reason,
                 reject_class=reject_class,
                 size=size,
             )
-        )
-        with self._errors(), database.write_transaction(self.engine) as conn:
-            if conn.execute(insert.returning(rejects.id)).first() is not None:
-                return True
-            conn.execute(again)
-            return False
 
     def clear_reject(self, blob_sha256: str, location: str) -> None:
         """Forget a reject, after the input was parsed successfully."""
@@ -320,49 +250,6 @@ class Store:
             held = locks.thread_lock(memory, name, self.url)
         with self._errors(), held:
             yield
-
-    # Helpers --------------------------------------------------------------------------------
-
-    def _insert(self, table: Any) -> Any:
-        """The dialect's INSERT, which has ``on_conflict_do_nothing``."""
-        if self.dialect == "postgresql":
-            return postgresql.insert(table)
-        return sqlite.insert(table)
-
-
-def _report_values(
-    header: ReportHeader, source: str, location: str, blob_sha256: str
-) -> dict[str, Any]:
-    m, p = header.metadata, header.policy
-    return {
-        "org_name": m.org_name,
-        "email": m.email,
-        "report_id": m.report_id,
-        "policy_domain": p.domain,
-        "begin_ts": m.begin,
-        "end_ts": m.end,
-        "schema": header.schema,
-        "version": header.version,
-        "extra_contact_info": m.extra_contact_info,
-        "generator": m.generator,
-        "errors": json.dumps(list(m.errors), ensure_ascii=False),
-        "adkim": p.adkim,
-        "aspf": p.aspf,
-        "p": p.p,
-        "sp": p.sp,
-        "np": p.np,
-        "pct": p.pct,
-        "fo": p.fo,
-        "testing": p.testing,
-        "discovery_method": p.discovery_method,
-        "warnings": json.dumps(list(header.warnings), ensure_ascii=False),
-        "record_count": 0,
-        "message_count": 0,
-        "source": source,
-        "location": location,
-        "blob_sha256": blob_sha256,
-        "ingested_at": _now(),
-    }
 
 
 def _rejected_blobs() -> Select[str, str]:

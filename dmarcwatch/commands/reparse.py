@@ -51,7 +51,7 @@ def _reparse_one(
     if replace:
         store.delete_reports_from_blob(sha)
     store.clear_rejects(sha)
-    outcome = import_input(store, source, data)
+    outcome = import_input(store, source, data, again=True)
     summary.add(outcome)
     if outcome.kind == "other":
         return

@@ -8,11 +8,16 @@ from __future__ import annotations
 import gzip
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from email.message import EmailMessage
 
 import pytest
+from sqlalchemy import Connection, select
 
+from ingest import schema
+from ingest.bulk import Written, write_records
+from ingest.errors import StoreNotWritable
+from ingest.model import Record
 from ingest.pipeline import import_input
 from ingest.store import Store
 from tests.ingest.reportxml import Report, Row
@@ -122,3 +127,61 @@ def test_dry_run_counts_but_stores_nothing(store: Store) -> None:
     assert (outcome.stored, outcome.records, outcome.messages) == (1, 1, 3)
     totals = store.totals()
     assert (totals.reports, totals.rejects) == (0, 0)
+
+
+def _unpack_forbidden(*_args: object) -> Iterator[object]:
+    raise AssertionError("the input was read again")
+
+
+def test_an_input_stored_whole_is_skipped_on_its_hash(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    xml = [gzip.compress(Report(report_id=name).bytes()) for name in ("one", "two")]
+    data = _mail(("one.xml.gz", xml[0]), ("two.xml.gz", xml[1]))
+    assert import_input(store, "two.eml", data).stored == 2
+    monkeypatch.setattr("ingest.pipeline.unpack", _unpack_forbidden)
+    again = import_input(store, "two.eml", data)
+    assert (again.stored, again.duplicates, again.rejected, again.kind) == (0, 2, (), "processed")
+    assert store.totals().reports == 2
+
+
+def test_reparse_reads_a_complete_input_again(store: Store) -> None:
+    data = Report().bytes()
+    import_input(store, "a.xml", data)
+    store.delete_reports_from_blob(import_input(store, "a.xml", data).blob_sha256)
+    assert store.totals().reports == 0
+    assert import_input(store, "a.xml", data, again=True).stored == 1
+    assert import_input(store, "a.xml", data).duplicates == 1
+
+
+def test_an_input_with_a_reject_is_read_again_on_reimport(store: Store) -> None:
+    good = gzip.compress(Report(report_id="good").bytes())
+    bad = gzip.compress(Report(report_id="bad", rows=[Row(count="x")]).bytes())
+    data = _mail(("good.xml.gz", good), ("bad.xml.gz", bad))
+    import_input(store, "two.eml", data)
+    again = import_input(store, "two.eml", data)
+    assert (again.duplicates, len(again.rejected), again.kind) == (1, 1, "invalid")
+    with store.engine.connect() as conn:
+        assert conn.execute(select(schema.rejects.c.times_seen)).scalar_one() == 2
+
+
+def test_a_store_failure_mid_input_stores_nothing_of_it(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = []
+
+    def fail_second(conn: Connection, pk: int, records: Iterable[Record]) -> Written:
+        if written:
+            raise StoreNotWritable("cannot write to the store: the disk is full")
+        written.append(pk)
+        return write_records(conn, pk, records)
+
+    monkeypatch.setattr("ingest.writer.write_records", fail_second)
+    xml = [gzip.compress(Report(report_id=name).bytes()) for name in ("one", "two")]
+    with pytest.raises(StoreNotWritable):
+        import_input(store, "two.eml", _mail(("one.xml.gz", xml[0]), ("two.xml.gz", xml[1])))
+    assert written
+    totals = store.totals()
+    assert (totals.reports, totals.records, totals.rejects) == (0, 0, 0)
+    with store.engine.connect() as conn:
+        assert conn.execute(select(schema.blobs)).first() is None

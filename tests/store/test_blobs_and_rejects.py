@@ -112,3 +112,13 @@ def test_iter_blobs_reads_page_after_page(
         _reject(store, blob, "message")
     listed = [sha for sha, _ in store.iter_blobs(rejected_only=rejected_only)]
     assert listed == sorted(blobs)
+
+
+@pytest.mark.parametrize("magic", [b"\x1f\x8b\x08", b"PK\x03\x04"], ids=["gzip", "zip"])
+def test_compressed_inputs_are_kept_as_they_are(store: Store, magic: bytes) -> None:
+    data = magic + os.urandom(10_000)
+    sha = store.put_blob(data)
+    with store.engine.connect() as conn:
+        row = conn.execute(select(schema.blobs)).one()
+    assert (row.compression, bytes(row.data)) == ("none", data)
+    assert store.get_blob(sha) == data

@@ -33,7 +33,7 @@ def _plain_engine(url: str) -> Engine:
 
 
 def test_new_store_has_every_table_at_the_latest_version(store: Store) -> None:
-    assert _version(store) == migrations.latest() == 1
+    assert _version(store) == migrations.latest() == 2
     assert set(schema.metadata.tables) <= set(inspect(store.engine).get_table_names())
 
 
@@ -146,14 +146,17 @@ class _Step:
         conn.execute(text(f"CREATE TABLE {self.table} (x INTEGER)"))
 
 
+NEXT = migrations.latest() + 1
+
+
 def test_extra_migration_step_runs_once_and_records_its_version(store: Store) -> None:
-    step = _Step(2, "extra_v2")
-    assert migrations.migrate(store.engine, steps=[step.migration]) == 2
-    assert migrations.migrate(store.engine, steps=[step.migration]) == 2
+    steps = [*migrations.MIGRATIONS, (step := _Step(NEXT, "extra_next")).migration]
+    assert migrations.migrate(store.engine, steps=steps) == NEXT
+    assert migrations.migrate(store.engine, steps=steps) == NEXT
     assert step.calls == 1
-    assert _version(store) == 2
-    assert "extra_v2" in inspect(store.engine).get_table_names()
-    with pytest.raises(SchemaError, match="schema version 2"):
+    assert _version(store) == NEXT
+    assert "extra_next" in inspect(store.engine).get_table_names()
+    with pytest.raises(SchemaError, match=f"schema version {NEXT}"):
         migrations.migrate(store.engine)
 
 
@@ -164,13 +167,15 @@ class _Broken(_Step):
 
 
 def test_failing_step_rolls_back_and_keeps_the_steps_before_it(store: Store) -> None:
-    good, bad = _Step(2, "extra_v2"), _Broken(3, "extra_v3")
+    good, bad = _Step(NEXT, "extra_good"), _Broken(NEXT + 1, "extra_bad")
     with pytest.raises(RuntimeError, match="half-way"):
-        migrations.migrate(store.engine, steps=[good.migration, bad.migration])
-    assert _version(store) == 2
+        migrations.migrate(
+            store.engine, steps=[*migrations.MIGRATIONS, good.migration, bad.migration]
+        )
+    assert _version(store) == NEXT
     tables = inspect(store.engine).get_table_names()
-    assert "extra_v2" in tables
-    assert "extra_v3" not in tables
+    assert "extra_good" in tables
+    assert "extra_bad" not in tables
 
 
 def test_steps_must_be_numbered_from_two_without_gaps(store: Store) -> None:

@@ -1,0 +1,277 @@
+"""One input's writes, in one transaction: its bytes, its reports, its rejects, its completion.
+
+:meth:`ingest.store.Store.writing` opens the transaction and hands out a :class:`Writer`.
+Each report is written under a savepoint, so a report that fails half-way leaves nothing of
+itself and the input's other reports still commit with it. One commit per input (not one per
+report, blob and reject) matters on stores of many small reports.
+
+The statements are built once per dialect and reused with new parameters: SQLAlchemy then
+neither rebuilds nor recompiles them, which costs more than SQLite's own work for a small
+report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import json
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Executable, NestedTransaction, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+
+from ingest import schema
+from ingest.bulk import write_records
+from ingest.model import Record, ReportEnd, ReportHeader
+
+ReportKey = tuple[str, str, str, int, int]
+
+KEY_COLUMNS = (
+    schema.reports.c.org_name,
+    schema.reports.c.report_id,
+    schema.reports.c.policy_domain,
+    schema.reports.c.begin_ts,
+    schema.reports.c.end_ts,
+)
+
+_STORED_AS_IS = (b"\x1f\x8b", b"PK\x03\x04")
+"""gzip and zip inputs: already compressed, kept as they are (zlib would gain nothing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What :meth:`Writer.add_report` did; ``report_pk`` is ``None`` for a duplicate."""
+
+    status: Literal["stored", "duplicate"]
+    report_pk: int | None
+    records: int
+    messages: int
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Writer:
+    """Writes inside one open transaction; the caller commits or rolls back."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._sql = _statements(conn.dialect.name)
+
+    # Blobs ----------------------------------------------------------------------------------
+
+    def complete_input(self, sha256: str) -> int | None:
+        """How many reports a stored input held, if every one of them is in the store."""
+        return self.conn.execute(self._sql.complete, {"b_sha": sha256}).scalar_one_or_none()
+
+    def put_blob(self, sha256: str, data: bytes) -> None:
+        """Keep an input's original bytes once per SHA-256 (compressed unless they already are)."""
+        if self.conn.execute(self._sql.blob_exists, {"b_sha": sha256}).first() is not None:
+            return  # a re-import: no compression, no write
+        as_is = data.startswith(_STORED_AS_IS)
+        row = {
+            "sha256": sha256,
+            "size": len(data),
+            "compression": "none" if as_is else "zlib",
+            "data": data if as_is else zlib.compress(data, 6),
+            "first_seen": now(),
+            "report_count": None,
+        }
+        self.conn.execute(self._sql.insert_blob, row)
+
+    def mark_complete(self, sha256: str, reports: int) -> None:
+        """Note that every one of the input's *reports* is stored (or already was)."""
+        self.conn.execute(self._sql.mark_complete, {"b_sha": sha256, "report_count": reports})
+
+    # Reports --------------------------------------------------------------------------------
+
+    def has_report(self, key: ReportKey) -> str | None:
+        """The stored report's content hash for a natural key, or ``None`` if not stored."""
+        params = dict(zip(_KEY_PARAMS, key, strict=True))
+        return self.conn.execute(self._sql.has_report, params).scalar_one_or_none()
+
+    def add_report(
+        self,
+        header: ReportHeader,
+        records: Iterable[Record],
+        end: Callable[[], ReportEnd],
+        *,
+        source: str,
+        location: str,
+        blob_sha256: str,
+        content_sha256: Callable[[], str],
+    ) -> AddResult:
+        """Store one report under a savepoint, or find it is a duplicate.
+
+        The blob must have been stored. A duplicate is detected before any record is consumed.
+        Any exception while the records are consumed (the parser's included) rolls the report
+        back and is re-raised: no half report is ever stored. ``end`` and ``content_sha256``
+        are called after the last record.
+        """
+        row = report_values(header, source, location, blob_sha256)
+        with _savepoint(self.conn) as savepoint:
+            pk = self.conn.execute(self._sql.insert_report, row).scalar_one_or_none()
+            if pk is None:
+                savepoint.rollback()
+                return AddResult("duplicate", None, 0, 0)
+            written = write_records(self.conn, pk, records)
+            warnings = [*header.warnings, *end().warnings]
+            finish = {
+                "b_pk": pk,
+                "record_count": written.records,
+                "message_count": written.messages,
+                "warnings": json.dumps(warnings, ensure_ascii=False),
+                "content_sha256": content_sha256(),
+            }
+            self.conn.execute(self._sql.finish_report, finish)
+        return AddResult("stored", pk, written.records, written.messages)
+
+    # Rejects --------------------------------------------------------------------------------
+
+    def record_reject(
+        self,
+        *,
+        blob_sha256: str,
+        location: str,
+        source: str,
+        reason: str,
+        reject_class: str,
+        size: int,
+    ) -> bool:
+        """Note a rejected input; ``True`` the first time this (blob, location) is rejected.
+
+        A repeat counts ``times_seen`` up and keeps the latest reason and class.
+        """
+        seen = now()
+        row = {
+            "blob_sha256": blob_sha256,
+            "location": location,
+            "source": source,
+            "reason": reason,
+            "reject_class": reject_class,
+            "size": size,
+            "first_seen": seen,
+            "last_seen": seen,
+            "times_seen": 1,
+        }
+        if self.conn.execute(self._sql.insert_reject, row).first() is not None:
+            return True
+        again = {
+            "b_sha": blob_sha256,
+            "b_location": location,
+            "last_seen": seen,
+            "reason": reason,
+            "reject_class": reject_class,
+            "size": size,
+        }
+        self.conn.execute(self._sql.reject_again, again)
+        return False
+
+
+@contextlib.contextmanager
+def _savepoint(conn: Connection) -> Iterator[NestedTransaction]:
+    """A savepoint, released at the end of the block and rolled back if it raises.
+
+    SQLite ends the whole transaction itself on some errors (a full disk, an I/O error), and
+    the savepoint goes with it; then the database's own error is the one that is re-raised.
+    """
+    savepoint = conn.begin_nested()
+    try:
+        yield savepoint
+    except BaseException as failure:
+        if savepoint.is_active:
+            try:
+                savepoint.rollback()
+            except DBAPIError:
+                if isinstance(failure, DBAPIError):
+                    raise failure from None
+                raise
+        raise
+    if savepoint.is_active:
+        savepoint.commit()
+
+
+_KEY_PARAMS = ("b_org", "b_report_id", "b_domain", "b_begin", "b_end")
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    complete: Executable
+    blob_exists: Executable
+    insert_blob: Executable
+    mark_complete: Executable
+    has_report: Executable
+    insert_report: Executable
+    finish_report: Executable
+    insert_reject: Executable
+    reject_again: Executable
+
+
+@functools.cache
+def _statements(dialect: str) -> _Statements:
+    """The writer's statements for *dialect*, built once; parameters come at execution."""
+    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    blobs, reports, rejects = schema.blobs.c, schema.reports.c, schema.rejects.c
+    key = (column == bindparam(name) for column, name in zip(KEY_COLUMNS, _KEY_PARAMS, strict=True))
+    return _Statements(
+        complete=select(blobs.report_count).where(
+            blobs.sha256 == bindparam("b_sha"), blobs.report_count.is_not(None)
+        ),
+        blob_exists=select(blobs.sha256).where(blobs.sha256 == bindparam("b_sha")),
+        insert_blob=insert(schema.blobs).on_conflict_do_nothing(),
+        mark_complete=update(schema.blobs).where(blobs.sha256 == bindparam("b_sha")),
+        has_report=select(reports.content_sha256).where(*key),
+        insert_report=insert(schema.reports)
+        .on_conflict_do_nothing(index_elements=list(KEY_COLUMNS))
+        .returning(reports.id),
+        finish_report=update(schema.reports).where(reports.id == bindparam("b_pk")),
+        insert_reject=insert(schema.rejects).on_conflict_do_nothing().returning(rejects.id),
+        reject_again=update(schema.rejects)
+        .where(
+            rejects.blob_sha256 == bindparam("b_sha"),
+            rejects.location == bindparam("b_location"),
+        )
+        .values(times_seen=rejects.times_seen + 1),
+    )
+
+
+def report_values(
+    header: ReportHeader, source: str, location: str, blob_sha256: str
+) -> dict[str, Any]:
+    """The ``reports`` row of a report before its records are written."""
+    m, p = header.metadata, header.policy
+    return {
+        "org_name": m.org_name,
+        "email": m.email,
+        "report_id": m.report_id,
+        "policy_domain": p.domain,
+        "begin_ts": m.begin,
+        "end_ts": m.end,
+        "schema": header.schema,
+        "version": header.version,
+        "extra_contact_info": m.extra_contact_info,
+        "generator": m.generator,
+        "errors": json.dumps(list(m.errors), ensure_ascii=False),
+        "adkim": p.adkim,
+        "aspf": p.aspf,
+        "p": p.p,
+        "sp": p.sp,
+        "np": p.np,
+        "pct": p.pct,
+        "fo": p.fo,
+        "testing": p.testing,
+        "discovery_method": p.discovery_method,
+        "warnings": json.dumps(list(header.warnings), ensure_ascii=False),
+        "record_count": 0,
+        "message_count": 0,
+        "source": source,
+        "location": location,
+        "blob_sha256": blob_sha256,
+        "ingested_at": now(),
+    }

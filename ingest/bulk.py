@@ -54,24 +54,54 @@ def batches(
     seq = 0
     while chunk := list(islice(iterator, size)):
         batch = Batch()
+        rows = _ResultRows()
         for record in chunk:
-            _add(batch, report_pk, seq, record)
+            _add(batch, rows, report_pk, seq, record)
             seq += 1
         yield batch
 
 
-def _add(batch: Batch, pk: int, seq: int, r: Record) -> None:
+class _ResultRows:
+    """The rows of a record's results, less the report and record numbers.
+
+    Records read by the parser's fast path share one results tuple per distinct record
+    text; this turns each tuple into rows once. The cache keeps its keys alive, so an ``id``
+    is never reused while it is cached, and lives for one batch.
+    """
+
+    __slots__ = ("_cache",)
+
+    def __init__(self) -> None:
+        self._cache: dict[int, tuple[object, list[Row]]] = {}
+
+    def of(self, results: tuple[Any, ...], fields: tuple[str, ...]) -> list[Row]:
+        hit = self._cache.get(id(results))
+        if hit is not None:
+            return hit[1]
+        rows = [
+            (i, *(getattr(result, name) for name in fields)) for i, result in enumerate(results)
+        ]
+        self._cache[id(results)] = (results, rows)
+        return rows
+
+
+_DKIM = ("domain", "selector", "result", "human_result")
+_SPF = ("domain", "scope", "result", "human_result")
+_REASON = ("type", "comment")
+
+
+def _add(batch: Batch, rows: _ResultRows, pk: int, seq: int, r: Record) -> None:
     batch.records.append(
         (pk, seq, r.source_ip, r.count, r.disposition, r.dkim, r.spf, r.header_from,
          r.envelope_from, r.envelope_to)
     )  # fmt: skip
     batch.messages += r.count
-    for i, d in enumerate(r.dkim_results):
-        batch.dkim.append((pk, seq, i, d.domain, d.selector, d.result, d.human_result))
-    for i, s in enumerate(r.spf_results):
-        batch.spf.append((pk, seq, i, s.domain, s.scope, s.result, s.human_result))
-    for i, reason in enumerate(r.reasons):
-        batch.reasons.append((pk, seq, i, reason.type, reason.comment))
+    if r.dkim_results:
+        batch.dkim += [(pk, seq, *row) for row in rows.of(r.dkim_results, _DKIM)]
+    if r.spf_results:
+        batch.spf += [(pk, seq, *row) for row in rows.of(r.spf_results, _SPF)]
+    if r.reasons:
+        batch.reasons += [(pk, seq, *row) for row in rows.of(r.reasons, _REASON)]
 
 
 def write_records(conn: Connection, report_pk: int, records: Iterable[Record]) -> Written:

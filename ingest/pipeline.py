@@ -90,9 +90,11 @@ def import_input(
     if dry_run:
         return _Job(None, source, sha, len(data), limits).run(data)
     with store.writing() as writer:
-        if not again and (known := writer.complete_input(sha)) is not None:
-            return InputOutcome(source, sha, 0, known, 0, 0, (), "processed")
-        writer.put_blob(sha, data)
+        stored, complete = writer.input_state(sha)
+        if complete is not None and not again:
+            return InputOutcome(source, sha, 0, complete, 0, 0, (), "processed")
+        if not stored:
+            writer.put_blob(sha, data)
         outcome = _Job(writer, source, sha, len(data), limits).run(data)
         if outcome.kind == "processed":
             writer.mark_complete(sha, outcome.stored + outcome.duplicates)
@@ -144,13 +146,6 @@ class _Job:
                 tally.messages += record.count
             tally.stored += 1
             return
-        stored_hash = self.writer.has_report(stream.header.key)
-        if stored_hash is not None:
-            for _ in chunks:  # hash the rest without parsing it
-                pass
-            _check_same(stored_hash, hasher.hexdigest())
-            tally.duplicates += 1
-            return
         result = self.writer.add_report(
             stream.header,
             stream.records(),
@@ -160,7 +155,11 @@ class _Job:
             blob_sha256=self.blob_sha256,
             content_sha256=hasher.hexdigest,
         )
-        if result.status == "duplicate":
+        if result.status == "duplicate":  # no record was read: hash the rest, unparsed
+            stored_hash = self.writer.has_report(stream.header.key)
+            for _ in chunks:
+                pass
+            _check_same(stored_hash or "", hasher.hexdigest())
             tally.duplicates += 1
             return
         tally.stored += 1

@@ -144,7 +144,8 @@ class Store:
         """Keep an input's original bytes once per SHA-256; return the hash."""
         sha256 = hashlib.sha256(data).hexdigest()
         with self.writing() as writer:
-            writer.put_blob(sha256, data)
+            if not writer.input_state(sha256)[0]:
+                writer.put_blob(sha256, data)  # else a re-import: no compression, no write
         return sha256
 
     def get_blob(self, sha256: str) -> bytes:

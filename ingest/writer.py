@@ -66,14 +66,13 @@ class Writer:
 
     # Blobs ----------------------------------------------------------------------------------
 
-    def complete_input(self, sha256: str) -> int | None:
-        """How many reports a stored input held, if every one of them is in the store."""
-        return self.conn.execute(self._sql.complete, {"b_sha": sha256}).scalar_one_or_none()
+    def input_state(self, sha256: str) -> tuple[bool, int | None]:
+        """Whether an input's bytes are stored, and how many reports it held if all are."""
+        row = self.conn.execute(self._sql.input_state, {"b_sha": sha256}).first()
+        return (False, None) if row is None else (True, row.report_count)
 
     def put_blob(self, sha256: str, data: bytes) -> None:
         """Keep an input's original bytes once per SHA-256 (compressed unless they already are)."""
-        if self.conn.execute(self._sql.blob_exists, {"b_sha": sha256}).first() is not None:
-            return  # a re-import: no compression, no write
         as_is = data.startswith(_STORED_AS_IS)
         row = {
             "sha256": sha256,
@@ -202,8 +201,7 @@ _KEY_PARAMS = ("b_org", "b_report_id", "b_domain", "b_begin", "b_end")
 
 @dataclass(frozen=True, slots=True)
 class _Statements:
-    complete: Executable
-    blob_exists: Executable
+    input_state: Executable
     insert_blob: Executable
     mark_complete: Executable
     has_report: Executable
@@ -220,10 +218,7 @@ def _statements(dialect: str) -> _Statements:
     blobs, reports, rejects = schema.blobs.c, schema.reports.c, schema.rejects.c
     key = (column == bindparam(name) for column, name in zip(KEY_COLUMNS, _KEY_PARAMS, strict=True))
     return _Statements(
-        complete=select(blobs.report_count).where(
-            blobs.sha256 == bindparam("b_sha"), blobs.report_count.is_not(None)
-        ),
-        blob_exists=select(blobs.sha256).where(blobs.sha256 == bindparam("b_sha")),
+        input_state=select(blobs.report_count).where(blobs.sha256 == bindparam("b_sha")),
         insert_blob=insert(schema.blobs).on_conflict_do_nothing(),
         mark_complete=update(schema.blobs).where(blobs.sha256 == bindparam("b_sha")),
         has_report=select(reports.content_sha256).where(*key),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from ingest.mailbox import MailboxUnavailable, MemoryMailbox
 from ingest.poll import Folders, MailboxJob, PollOptions, StopFlag, poll_with_retries
 from ingest.schema import reports
 from ingest.store import Store
+from ingest.writer import Writer
 from tests.poll import mails
 
 FAST = PollOptions(retries=0, backoff=0.0, batch_messages=7)
@@ -201,10 +203,10 @@ def test_a_message_over_the_size_limit_is_not_fetched_and_goes_to_invalid(store:
 
 
 def test_store_failure_moves_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    def unwritable(data: bytes) -> str:
+    def unwritable() -> Iterator[Writer]:
         raise StoreNotWritable("cannot write to the store: it is read-only")
 
-    monkeypatch.setattr(store, "put_blob", unwritable)
+    monkeypatch.setattr(store, "writing", contextlib.contextmanager(unwritable))
     box = MemoryMailbox()
     fill(box, n_reports=3, n_other=0, n_broken=0)
     with pytest.raises(StoreNotWritable):

@@ -1,9 +1,11 @@
 """Writing a report's records fast: plain tuples in batches, no per-row ORM work.
 
-Records are consumed in batches of :data:`BATCH_RECORDS`, so memory stays bounded however
-large a report is. Each batch becomes rows for ``records``, ``dkim_results``, ``spf_results``
-and ``reasons``, written with one ``executemany`` per table on SQLite and one ``COPY … FROM
-STDIN`` per table on PostgreSQL, inside the caller's transaction.
+Records become rows in batches of :data:`BATCH_RECORDS`, so memory stays bounded however large
+a report is. A batch's rows leave out the report's key, which is only known once the report's
+own row is written (perhaps in another process, see :mod:`ingest.parallel`); each row starts
+with the record's ``seq``. :func:`write_batch` adds the key: on SQLite as a literal in the
+statement (one ``executemany`` per table), on PostgreSQL in front of each row of one
+``COPY … FROM STDIN`` per table, inside the caller's transaction.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ Row = tuple[Any, ...]
 
 @dataclass(slots=True)
 class Batch:
-    """The rows of up to BATCH_RECORDS records, one list per table."""
+    """The rows of up to BATCH_RECORDS records, one list per table, without the report key."""
 
     records: list[Row] = field(default_factory=list)
     dkim: list[Row] = field(default_factory=list)
@@ -46,9 +48,7 @@ class Written:
     messages: int
 
 
-def batches(
-    report_pk: int, records: Iterable[Record], size: int = BATCH_RECORDS
-) -> Iterator[Batch]:
+def batches(records: Iterable[Record], size: int = BATCH_RECORDS) -> Iterator[Batch]:
     """Turn records into table rows, *size* records at a time; ``seq`` counts from 0."""
     iterator = iter(records)
     seq = 0
@@ -56,7 +56,7 @@ def batches(
         batch = Batch()
         rows = _ResultRows()
         for record in chunk:
-            _add(batch, rows, report_pk, seq, record)
+            _add(batch, rows, seq, record)
             seq += 1
         yield batch
 
@@ -90,46 +90,53 @@ _SPF = ("domain", "scope", "result", "human_result")
 _REASON = ("type", "comment")
 
 
-def _add(batch: Batch, rows: _ResultRows, pk: int, seq: int, r: Record) -> None:
+def _add(batch: Batch, rows: _ResultRows, seq: int, r: Record) -> None:
     batch.records.append(
-        (pk, seq, r.source_ip, r.count, r.disposition, r.dkim, r.spf, r.header_from,
+        (seq, r.source_ip, r.count, r.disposition, r.dkim, r.spf, r.header_from,
          r.envelope_from, r.envelope_to)
     )  # fmt: skip
     batch.messages += r.count
     if r.dkim_results:
-        batch.dkim += [(pk, seq, *row) for row in rows.of(r.dkim_results, _DKIM)]
+        batch.dkim += [(seq, *row) for row in rows.of(r.dkim_results, _DKIM)]
     if r.spf_results:
-        batch.spf += [(pk, seq, *row) for row in rows.of(r.spf_results, _SPF)]
+        batch.spf += [(seq, *row) for row in rows.of(r.spf_results, _SPF)]
     if r.reasons:
-        batch.reasons += [(pk, seq, *row) for row in rows.of(r.reasons, _REASON)]
+        batch.reasons += [(seq, *row) for row in rows.of(r.reasons, _REASON)]
 
 
 def write_records(conn: Connection, report_pk: int, records: Iterable[Record]) -> Written:
     """Write every record of one report in the connection's open transaction."""
-    write = _copy if conn.dialect.name == "postgresql" else _executemany
     count = messages = 0
-    for batch in batches(report_pk, records):
-        for table, rows in batch.tables():
-            if rows:
-                write(conn, table, rows)
+    for batch in batches(records):
+        write_batch(conn, report_pk, batch)
         count += len(batch.records)
         messages += batch.messages
     return Written(count, messages)
+
+
+def write_batch(conn: Connection, report_pk: int, batch: Batch) -> None:
+    """Write one batch's rows under the report's key."""
+    write = _copy if conn.dialect.name == "postgresql" else _executemany
+    for table, rows in batch.tables():
+        if rows:
+            write(conn, table, int(report_pk), rows)
 
 
 def _columns(table: Table) -> str:
     return ", ".join(f'"{c.name}"' for c in table.columns)
 
 
-def _executemany(conn: Connection, table: Table, rows: list[Row]) -> None:
-    marks = ", ".join("?" for _ in table.columns)
-    sql = f'INSERT INTO "{table.name}" ({_columns(table)}) VALUES ({marks})'  # noqa: S608
+def _executemany(conn: Connection, table: Table, pk: int, rows: list[Row]) -> None:
+    # The key is an int from our own reports table, written as a literal: SQLite prepares the
+    # statement once per report and table, and no row has to be copied to carry it.
+    marks = ", ".join("?" for _ in table.columns[1:])
+    sql = f'INSERT INTO "{table.name}" ({_columns(table)}) VALUES ({pk:d}, {marks})'  # noqa: S608
     conn.exec_driver_sql(sql, rows)
 
 
-def _copy(conn: Connection, table: Table, rows: list[Row]) -> None:
+def _copy(conn: Connection, table: Table, pk: int, rows: list[Row]) -> None:
     raw: Any = conn.connection.driver_connection  # a psycopg.Connection, in our transaction
     sql = f'COPY "{table.name}" ({_columns(table)}) FROM STDIN'
     with raw.cursor() as cursor, cursor.copy(sql) as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row((pk, *row))

@@ -6,6 +6,9 @@ parsed again after a parser fix (``dmarcwatch reparse``). The whole input commit
 transaction; each report inside it is written under a savepoint, so a report that fails is
 recorded as a reject with a one-line reason and the others in the same input are still stored.
 
+Reading (:mod:`ingest.reading`) yields events; :class:`InputImport` writes them. The two
+meet here in-line, or across processes in :mod:`ingest.parallel`.
+
 Duplicates are cheap. An input stored whole before (every report in it stored) is skipped on
 its hash alone. Otherwise, once a report's header is read, a report already in the store is
 not parsed further; its remaining bytes are only hashed, to tell a true duplicate from a
@@ -15,15 +18,15 @@ different report that reuses the same id (a conflict, kept as a reject).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
-from ingest.errors import RejectClass, RejectedInput
+from ingest.bulk import Batch, Written
+from ingest.errors import RejectClass
 from ingest.limits import DEFAULT_LIMITS, Limits
-from ingest.parse import open_report
+from ingest.model import ReportHeader
+from ingest.reading import Event, Reading, Rejected, ReportEnded, ReportStarted, read_input
 from ingest.store import Store
-from ingest.unpack import Payload, unpack
 from ingest.writer import Writer
 
 Kind = Literal["processed", "invalid", "other"]
@@ -31,7 +34,10 @@ Kind = Literal["processed", "invalid", "other"]
 _NOT_REPORT_CLASSES = frozenset(
     {RejectClass.NOT_A_REPORT, RejectClass.FAILURE_REPORT, RejectClass.TLS_REPORT}
 )
-_WHITESPACE = b" \t\r\n"
+_CONFLICT = (
+    "a different report with the same reporter, report id, domain and period "
+    "is already stored; this one was kept as a reject"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +68,6 @@ class InputOutcome:
     kind: Kind
 
 
-@dataclass(slots=True)
-class _Tally:
-    stored: int = 0
-    duplicates: int = 0
-    records: int = 0
-    messages: int = 0
-
-
 def import_input(
     store: Store,
     source: str,
@@ -88,110 +86,155 @@ def import_input(
     """
     sha = hashlib.sha256(data).hexdigest()
     if dry_run:
-        return _Job(None, source, sha, len(data), limits).run(data)
+        return InputImport(None, source, sha, len(data)).run(read_input(data, limits))
     with store.writing() as writer:
-        stored, complete = writer.input_state(sha)
-        if complete is not None and not again:
-            return InputOutcome(source, sha, 0, complete, 0, 0, (), "processed")
-        if not stored:
-            writer.put_blob(sha, data)
-        outcome = _Job(writer, source, sha, len(data), limits).run(data)
-        if outcome.kind == "processed":
-            writer.mark_complete(sha, outcome.stored + outcome.duplicates)
-    return outcome
+        known = known_input(writer, source, sha, again=again)
+        if known is not None:
+            return known
+        writer.put_blob(sha, data)
+        return InputImport(writer, source, sha, len(data)).run(read_input(data, limits))
 
 
-@dataclass(frozen=True, slots=True)
-class _Job:
-    """One input being imported: where it goes (no writer: a dry run) and what it is."""
+def known_input(writer: Writer, source: str, sha: str, *, again: bool) -> InputOutcome | None:
+    """The outcome of an input stored whole before (unless *again*), else ``None``."""
+    stored, complete = writer.input_state(sha)
+    if complete is None or again:
+        return None
+    return InputOutcome(source, sha, 0, complete, 0, 0, (), "processed")
+
+
+@dataclass(slots=True)
+class _Report:
+    """The report being read: its key in the store (``None``: a duplicate, or a dry run)."""
+
+    location: str
+    header: ReportHeader
+    pk: int | None
+    duplicate: bool
+    records: int = 0
+    messages: int = 0
+
+
+@dataclass(slots=True)
+class InputImport:
+    """Writes one input's events (no writer: a dry run, which only counts).
+
+    The writer's transaction belongs to the caller; the blob must be stored first.
+    :meth:`finish` marks the input complete when every report in it was stored or already was.
+    """
 
     writer: Writer | None
     source: str
     blob_sha256: str
     size: int
-    limits: Limits
+    stored: int = 0
+    duplicates: int = 0
+    records: int = 0
+    messages: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    kind: Kind = "processed"
+    _report: _Report | None = None
 
-    def run(self, data: bytes) -> InputOutcome:
+    def run(self, events: Reading) -> InputOutcome:
+        """Write every event of an in-line reading, telling it to skip stored reports."""
+        reply = None
         try:
-            payloads = list(unpack(data, self.limits))
-        except RejectedInput as exc:
-            rejection = self.reject("", exc)
-            kind: Kind = "other" if exc.reject_class in _NOT_REPORT_CLASSES else "invalid"
-            return InputOutcome(self.source, self.blob_sha256, 0, 0, 0, 0, (rejection,), kind)
-        tally = _Tally()
-        rejected: list[Rejection] = []
-        for payload in payloads:
-            try:
-                self.import_payload(payload, tally)
-            except RejectedInput as exc:
-                rejected.append(self.reject(payload.location, exc))
+            while True:
+                reply = self.on(events.send(reply))
+        except StopIteration:
+            pass
+        return self.finish()
+
+    def on(self, event: Event) -> bool:
+        """Write one event; ``True`` after a report's header when the report is stored."""
+        match event:
+            case Batch():
+                self._rows(event)
+            case ReportStarted():
+                return self._started(event)
+            case ReportEnded():
+                self._ended(event)
+            case Rejected():
+                self._rejected(event)
+        return False
+
+    def finish(self) -> InputOutcome:
+        if self.writer is not None and self.kind == "processed":
+            self.writer.mark_complete(self.blob_sha256, self.stored + self.duplicates)
         return InputOutcome(
             source=self.source,
             blob_sha256=self.blob_sha256,
-            stored=tally.stored,
-            duplicates=tally.duplicates,
-            records=tally.records,
-            messages=tally.messages,
-            rejected=tuple(rejected),
-            kind="invalid" if rejected else "processed",
+            stored=self.stored,
+            duplicates=self.duplicates,
+            records=self.records,
+            messages=self.messages,
+            rejected=tuple(self.rejected),
+            kind=self.kind,
         )
 
-    def import_payload(self, payload: Payload, tally: _Tally) -> None:
-        hasher = hashlib.sha256()
-        chunks = _hashed(payload.chunks(), hasher)
-        stream = open_report(chunks, self.limits)
-        if self.writer is None:
-            for record in stream.records():
-                tally.records += 1
-                tally.messages += record.count
-            tally.stored += 1
-            return
-        result = self.writer.add_report(
-            stream.header,
-            stream.records(),
-            lambda: stream.end,
-            source=self.source,
-            location=payload.location,
-            blob_sha256=self.blob_sha256,
-            content_sha256=hasher.hexdigest,
-        )
-        if result.status == "duplicate":  # no record was read: hash the rest, unparsed
-            stored_hash = self.writer.has_report(stream.header.key)
-            for _ in chunks:
-                pass
-            _check_same(stored_hash or "", hasher.hexdigest())
-            tally.duplicates += 1
-            return
-        tally.stored += 1
-        tally.records += result.records
-        tally.messages += result.messages
+    def _started(self, event: ReportStarted) -> bool:
+        pk = None
+        if self.writer is not None:
+            pk = self.writer.start_report(
+                event.header,
+                source=self.source,
+                location=event.location,
+                blob_sha256=self.blob_sha256,
+            )
+        duplicate = self.writer is not None and pk is None
+        self._report = _Report(event.location, event.header, pk, duplicate)
+        return duplicate
 
-    def reject(self, location: str, exc: RejectedInput) -> Rejection:
-        """Record a rejection (once per input and location, however often it is seen)."""
-        rejection = Rejection(location, exc.reason, str(exc.reject_class))
+    def _rows(self, batch: Batch) -> None:
+        report = self._report
+        if report is None or report.duplicate:
+            return  # a worker reads a stored report whole; its rows are not needed
+        if self.writer is not None and report.pk is not None:
+            self.writer.write_rows(report.pk, batch)
+        report.records += len(batch.records)
+        report.messages += batch.messages
+
+    def _ended(self, event: ReportEnded) -> None:
+        report, self._report = self._report, None
+        if report is None:
+            raise RuntimeError("a report ended that had not started")
+        if report.duplicate:
+            self._duplicate(report, event.content_sha256)
+            return
+        if self.writer is not None and report.pk is not None and event.end is not None:
+            written = Written(report.records, report.messages)
+            self.writer.end_report(
+                report.pk, report.header, event.end, event.content_sha256, written
+            )
+        self.stored += 1
+        self.records += report.records
+        self.messages += report.messages
+
+    def _duplicate(self, report: _Report, content_sha256: str) -> None:
+        """A report already stored: the same one, or another reusing its id (a conflict)."""
+        stored = self.writer.has_report(report.header.key) if self.writer is not None else None
+        if stored and stored != content_sha256:
+            self._rejected(Rejected(report.location, _CONFLICT, RejectClass.CONFLICT))
+            return
+        self.duplicates += 1
+
+    def _rejected(self, event: Rejected) -> None:
+        if self._report is not None:
+            self._report = None
+            if self.writer is not None:
+                self.writer.abandon_report()
+        rejection = Rejection(event.location, event.reason, str(event.reject_class))
+        self.rejected.append(rejection)
+        if event.whole_input and event.reject_class in _NOT_REPORT_CLASSES:
+            self.kind = "other"
+        else:
+            self.kind = "invalid"
         if self.writer is not None:
             self.writer.record_reject(
                 blob_sha256=self.blob_sha256,
-                location=location,
+                location=event.location,
                 source=self.source,
                 reason=rejection.reason,
                 reject_class=rejection.reject_class,
                 size=self.size,
             )
-        return rejection
-
-
-def _hashed(chunks: Iterator[bytes], hasher: hashlib._Hash) -> Iterator[bytes]:
-    """Pass chunks through, hashing them without white space (line endings change in mail)."""
-    for chunk in chunks:
-        hasher.update(chunk.translate(None, _WHITESPACE))
-        yield chunk
-
-
-def _check_same(stored: str, seen: str) -> None:
-    if stored and stored != seen:
-        raise RejectedInput(
-            "a different report with the same reporter, report id, domain and period "
-            "is already stored; this one was kept as a reject",
-            RejectClass.CONFLICT,
-        )

@@ -1,8 +1,9 @@
 """One input's writes, in one transaction: its bytes, its reports, its rejects, its completion.
 
 :meth:`ingest.store.Store.writing` opens the transaction and hands out a :class:`Writer`.
-Each report is written under a savepoint, so a report that fails half-way leaves nothing of
-itself and the input's other reports still commit with it. One commit per input (not one per
+Each report is written under a savepoint (:meth:`Writer.start_report` to
+:meth:`Writer.end_report`), so a report that fails half-way leaves nothing of itself and the
+input's other reports still commit with it. One commit per input (not one per
 report, blob and reject) matters on stores of many small reports.
 
 The statements are built once per dialect and reused with new parameters: SQLAlchemy then
@@ -12,12 +13,11 @@ report.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import json
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -26,7 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from ingest import schema
-from ingest.bulk import write_records
+from ingest.bulk import Batch, Written, write_batch, write_records
 from ingest.model import Record, ReportEnd, ReportHeader
 
 ReportKey = tuple[str, str, str, int, int]
@@ -63,6 +63,7 @@ class Writer:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._sql = _statements(conn.dialect.name)
+        self._savepoint: NestedTransaction | None = None
 
     # Blobs ----------------------------------------------------------------------------------
 
@@ -95,6 +96,61 @@ class Writer:
         params = dict(zip(_KEY_PARAMS, key, strict=True))
         return self.conn.execute(self._sql.has_report, params).scalar_one_or_none()
 
+    def start_report(
+        self, header: ReportHeader, *, source: str, location: str, blob_sha256: str
+    ) -> int | None:
+        """Write a report's row under a new savepoint; its key, or ``None`` for a duplicate.
+
+        The blob must have been stored. Rows follow (:meth:`write_rows`), then
+        :meth:`end_report`, or :meth:`abandon_report` to leave nothing of the report.
+        """
+        if self._savepoint is not None:
+            raise RuntimeError("a report is already being written")
+        savepoint = self.conn.begin_nested()
+        row = report_values(header, source, location, blob_sha256)
+        pk = self.conn.execute(self._sql.insert_report, row).scalar_one_or_none()
+        if pk is None:
+            savepoint.rollback()
+            return None
+        self._savepoint = savepoint
+        return int(pk)
+
+    def write_rows(self, pk: int, batch: Batch) -> None:
+        """Write a batch of the report's record rows."""
+        write_batch(self.conn, pk, batch)
+
+    def end_report(
+        self, pk: int, header: ReportHeader, end: ReportEnd, content_sha256: str, written: Written
+    ) -> None:
+        """Finish the report's row with its totals and warnings; release its savepoint."""
+        finish = {
+            "b_pk": pk,
+            "record_count": written.records,
+            "message_count": written.messages,
+            "warnings": json.dumps([*header.warnings, *end.warnings], ensure_ascii=False),
+            "content_sha256": content_sha256,
+        }
+        self.conn.execute(self._sql.finish_report, finish)
+        savepoint, self._savepoint = self._savepoint, None
+        if savepoint is not None:
+            savepoint.commit()
+
+    def abandon_report(self, failure: BaseException | None = None) -> None:
+        """Roll the report being written back to its savepoint.
+
+        SQLite ends the whole transaction itself on some errors (a full disk, an I/O error),
+        and the savepoint goes with it; then *failure*, the database's own error, is re-raised.
+        """
+        savepoint, self._savepoint = self._savepoint, None
+        if savepoint is None or not savepoint.is_active:
+            return
+        try:
+            savepoint.rollback()
+        except DBAPIError:
+            if isinstance(failure, DBAPIError):
+                raise failure from None
+            raise
+
     def add_report(
         self,
         header: ReportHeader,
@@ -106,29 +162,21 @@ class Writer:
         blob_sha256: str,
         content_sha256: Callable[[], str],
     ) -> AddResult:
-        """Store one report under a savepoint, or find it is a duplicate.
+        """Store one report whole under a savepoint, or find it is a duplicate.
 
-        The blob must have been stored. A duplicate is detected before any record is consumed.
-        Any exception while the records are consumed (the parser's included) rolls the report
-        back and is re-raised: no half report is ever stored. ``end`` and ``content_sha256``
-        are called after the last record.
+        A duplicate is detected before any record is consumed. Any exception while the records
+        are consumed (the parser's included) rolls the report back and is re-raised: no half
+        report is ever stored. ``end`` and ``content_sha256`` are called after the last record.
         """
-        row = report_values(header, source, location, blob_sha256)
-        with _savepoint(self.conn) as savepoint:
-            pk = self.conn.execute(self._sql.insert_report, row).scalar_one_or_none()
-            if pk is None:
-                savepoint.rollback()
-                return AddResult("duplicate", None, 0, 0)
+        pk = self.start_report(header, source=source, location=location, blob_sha256=blob_sha256)
+        if pk is None:
+            return AddResult("duplicate", None, 0, 0)
+        try:
             written = write_records(self.conn, pk, records)
-            warnings = [*header.warnings, *end().warnings]
-            finish = {
-                "b_pk": pk,
-                "record_count": written.records,
-                "message_count": written.messages,
-                "warnings": json.dumps(warnings, ensure_ascii=False),
-                "content_sha256": content_sha256(),
-            }
-            self.conn.execute(self._sql.finish_report, finish)
+            self.end_report(pk, header, end(), content_sha256(), written)
+        except BaseException as failure:
+            self.abandon_report(failure)
+            raise
         return AddResult("stored", pk, written.records, written.messages)
 
     # Rejects --------------------------------------------------------------------------------
@@ -171,29 +219,6 @@ class Writer:
         }
         self.conn.execute(self._sql.reject_again, again)
         return False
-
-
-@contextlib.contextmanager
-def _savepoint(conn: Connection) -> Iterator[NestedTransaction]:
-    """A savepoint, released at the end of the block and rolled back if it raises.
-
-    SQLite ends the whole transaction itself on some errors (a full disk, an I/O error), and
-    the savepoint goes with it; then the database's own error is the one that is re-raised.
-    """
-    savepoint = conn.begin_nested()
-    try:
-        yield savepoint
-    except BaseException as failure:
-        if savepoint.is_active:
-            try:
-                savepoint.rollback()
-            except DBAPIError:
-                if isinstance(failure, DBAPIError):
-                    raise failure from None
-                raise
-        raise
-    if savepoint.is_active:
-        savepoint.commit()
 
 
 _KEY_PARAMS = ("b_org", "b_report_id", "b_domain", "b_begin", "b_end")

@@ -8,16 +8,15 @@ from __future__ import annotations
 import gzip
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from email.message import EmailMessage
 
 import pytest
 from sqlalchemy import Connection, select
 
 from ingest import schema
-from ingest.bulk import Written, write_records
+from ingest.bulk import Batch, write_batch
 from ingest.errors import StoreNotWritable
-from ingest.model import Record
 from ingest.pipeline import import_input
 from ingest.store import Store
 from tests.ingest.reportxml import Report, Row
@@ -129,7 +128,7 @@ def test_dry_run_counts_but_stores_nothing(store: Store) -> None:
     assert (totals.reports, totals.rejects) == (0, 0)
 
 
-def _unpack_forbidden(*_args: object) -> Iterator[object]:
+def _reading_forbidden(*_args: object) -> Iterator[object]:
     raise AssertionError("the input was read again")
 
 
@@ -139,7 +138,7 @@ def test_an_input_stored_whole_is_skipped_on_its_hash(
     xml = [gzip.compress(Report(report_id=name).bytes()) for name in ("one", "two")]
     data = _mail(("one.xml.gz", xml[0]), ("two.xml.gz", xml[1]))
     assert import_input(store, "two.eml", data).stored == 2
-    monkeypatch.setattr("ingest.pipeline.unpack", _unpack_forbidden)
+    monkeypatch.setattr("ingest.pipeline.read_input", _reading_forbidden)
     again = import_input(store, "two.eml", data)
     assert (again.stored, again.duplicates, again.rejected, again.kind) == (0, 2, (), "processed")
     assert store.totals().reports == 2
@@ -170,13 +169,13 @@ def test_a_store_failure_mid_input_stores_nothing_of_it(
 ) -> None:
     written = []
 
-    def fail_second(conn: Connection, pk: int, records: Iterable[Record]) -> Written:
-        if written:
+    def fail_second(conn: Connection, pk: int, batch: Batch) -> None:
+        if written and pk not in written:
             raise StoreNotWritable("cannot write to the store: the disk is full")
         written.append(pk)
-        return write_records(conn, pk, records)
+        write_batch(conn, pk, batch)
 
-    monkeypatch.setattr("ingest.writer.write_records", fail_second)
+    monkeypatch.setattr("ingest.writer.write_batch", fail_second)
     xml = [gzip.compress(Report(report_id=name).bytes()) for name in ("one", "two")]
     with pytest.raises(StoreNotWritable):
         import_input(store, "two.eml", _mail(("one.xml.gz", xml[0]), ("two.xml.gz", xml[1])))

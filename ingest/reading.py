@@ -1,0 +1,92 @@
+"""Reading one input into events: no store, no I/O, the same in a worker process as in-line.
+
+:func:`read_input` unpacks an input and parses each report in it, yielding what it finds as
+small frozen events: a report's header, batches of its records already turned into table rows
+(:class:`ingest.bulk.Batch`), its end, or a rejection. :mod:`ingest.pipeline` writes them as
+they come; :mod:`ingest.parallel` runs this in worker processes and sends the events to the
+one writer.
+
+The consumer may answer a :class:`ReportStarted` with ``True`` (``generator.send``) when the
+report is already stored: its remaining bytes are then only hashed, not parsed. A report's
+content hash leaves out white space (line endings change in mail), so the same report in
+another container still compares equal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+
+from ingest.bulk import Batch, batches
+from ingest.errors import RejectClass, RejectedInput
+from ingest.limits import Limits
+from ingest.model import ReportEnd, ReportHeader
+from ingest.parse import open_report
+from ingest.unpack import Payload, unpack
+
+_WHITESPACE = b" \t\r\n"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportStarted:
+    """A report's header was read; its rows follow."""
+
+    location: str
+    header: ReportHeader
+
+
+@dataclass(frozen=True, slots=True)
+class ReportEnded:
+    """A report was read to its end; ``end`` is ``None`` when it was skipped unparsed."""
+
+    end: ReportEnd | None
+    content_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """The input (``whole_input``) or one report in it cannot be stored."""
+
+    location: str
+    reason: str
+    reject_class: RejectClass
+    whole_input: bool = False
+
+
+Event = ReportStarted | Batch | ReportEnded | Rejected
+Reading = Generator[Event, bool | None, None]
+
+
+def read_input(data: bytes, limits: Limits) -> Reading:
+    """Every report in *data* as events, in order; a broken report does not stop the others."""
+    try:
+        payloads = list(unpack(data, limits))
+    except RejectedInput as exc:
+        yield Rejected("", exc.reason, exc.reject_class, whole_input=True)
+        return
+    for payload in payloads:
+        yield from _read_report(payload, limits)
+
+
+def _read_report(payload: Payload, limits: Limits) -> Reading:
+    hasher = hashlib.sha256()
+    try:
+        chunks = _hashed(payload.chunks(), hasher)
+        stream = open_report(chunks, limits)
+        if (yield ReportStarted(payload.location, stream.header)):
+            for _ in chunks:  # already stored: hash the rest without parsing it
+                pass
+            yield ReportEnded(None, hasher.hexdigest())
+            return
+        yield from batches(stream.records())
+        yield ReportEnded(stream.end, hasher.hexdigest())
+    except RejectedInput as exc:
+        yield Rejected(payload.location, exc.reason, exc.reject_class)
+
+
+def _hashed(chunks: Iterator[bytes], hasher: hashlib._Hash) -> Iterator[bytes]:
+    """Pass chunks through, hashing them without white space."""
+    for chunk in chunks:
+        hasher.update(chunk.translate(None, _WHITESPACE))
+        yield chunk

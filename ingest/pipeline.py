@@ -97,10 +97,13 @@ def import_input(
 
 def known_input(writer: Writer, source: str, sha: str, *, again: bool) -> InputOutcome | None:
     """The outcome of an input stored whole before (unless *again*), else ``None``."""
-    stored, complete = writer.input_state(sha)
-    if complete is None or again:
-        return None
-    return InputOutcome(source, sha, 0, complete, 0, 0, (), "processed")
+    _, complete = writer.input_state(sha)
+    return None if complete is None or again else skipped_input(source, sha, complete)
+
+
+def skipped_input(source: str, sha: str, reports: int) -> InputOutcome:
+    """An input stored whole before, not read again: its *reports* are duplicates."""
+    return InputOutcome(source, sha, 0, reports, 0, 0, (), "processed")
 
 
 @dataclass(slots=True)

@@ -100,6 +100,11 @@ class Store:
         with self._errors(), database.write_transaction(self.engine) as conn:
             yield Writer(conn)
 
+    def input_state(self, sha256: str) -> tuple[bool, int | None]:
+        """Whether an input's bytes are stored, and how many reports it held if all are."""
+        with self._errors(), self.engine.connect() as conn:
+            return Writer(conn).input_state(sha256)
+
     def has_report(self, key: ReportKey) -> str | None:
         """The stored report's content hash for a natural key, or ``None`` if not stored."""
         with self._errors(), self.engine.connect() as conn:

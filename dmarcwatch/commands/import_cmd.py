@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from dmarcwatch.commands import add_command
@@ -12,6 +14,8 @@ from dmarcwatch.context import open_store
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.summary import ImportSummary
 from ingest.errors import quote
+from ingest.limits import DEFAULT_LIMITS
+from ingest.parallel import Readers
 from ingest.pipeline import InputOutcome, import_input
 from ingest.sources import InputError, iter_inputs
 from ingest.store import Store
@@ -30,7 +34,22 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="read inputs in N worker processes while this one writes (0: one per CPU; "
+        "default 1: no workers)",
+    )
     parser.set_defaults(func=run)
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a number of processes: {text!r}")
+    return int(text) or os.cpu_count() or 1
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,16 +70,26 @@ def run(args: argparse.Namespace) -> int:
 def _import_all(
     args: argparse.Namespace, store: Store, summary: ImportSummary, progress: _Progress
 ) -> None:
-    for item in iter_inputs(args.paths):
-        if isinstance(item, InputError):
-            summary.missing += item.missing
-            summary.unreadable += not item.missing
-            _say(f"{quote(item.source, 200)}: {item.reason}")
+    for result in _results(args, store):
+        if isinstance(result, InputError):
+            summary.missing += result.missing
+            summary.unreadable += not result.missing
+            _say(f"{quote(result.source, 200)}: {result.reason}")
             continue
-        outcome = import_input(store, item.source, item.data)
-        summary.add(outcome)
-        _report(args, outcome)
+        summary.add(result)
+        _report(args, result)
         progress.tick(summary)
+
+
+def _results(args: argparse.Namespace, store: Store) -> Iterator[InputOutcome | InputError]:
+    """Each input's outcome, in order: read here, or by ``--jobs`` worker processes."""
+    items = iter_inputs(args.paths)
+    if args.jobs > 1:
+        with Readers(args.jobs, DEFAULT_LIMITS) as readers:
+            yield from readers.import_all(store, items)
+        return
+    for item in items:
+        yield item if isinstance(item, InputError) else import_input(store, item.source, item.data)
 
 
 def _report(args: argparse.Namespace, outcome: InputOutcome) -> None:

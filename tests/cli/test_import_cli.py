@@ -227,7 +227,10 @@ def _nested_gzip(layers: int) -> bytes:
 
 
 @pytest.mark.slow
-def test_hostile_inputs_are_rejected_one_line_each_in_bounded_memory(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_hostile_inputs_are_rejected_one_line_each_in_bounded_memory(
+    tmp_path: Path, jobs: str
+) -> None:
     from tests.ingest.test_parse import BILLION_LAUGHS
 
     folder = tmp_path / "hostile"
@@ -261,7 +264,7 @@ def test_hostile_inputs_are_rejected_one_line_each_in_bounded_memory(tmp_path: P
         "sys.exit(rc)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code, "import", "--db", db, str(folder)],
+        [sys.executable, "-c", code, "import", "--jobs", jobs, "--db", db, str(folder)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -280,3 +283,24 @@ def test_hostile_inputs_are_rejected_one_line_each_in_bounded_memory(tmp_path: P
         assert sum(name in line for line in rejected + skipped) == 1, name
     peak_kib = int(result.stderr.rsplit("PEAK ", 1)[1].split()[0])
     assert peak_kib < 300 * 1024, f"peak RSS {peak_kib} KiB"
+
+
+def test_jobs_prints_and_exits_as_one_process_does(tmp_path: Path) -> None:
+    samples = [str(ROOT / "samples" / "reports"), str(ROOT / "samples" / "broken")]
+    alone = _run("import", "--db", str(tmp_path / "alone.db"), *samples)
+    workers = _run("import", "--jobs", "2", "--db", str(tmp_path / "workers.db"), *samples)
+    assert alone.returncode == workers.returncode == 65
+    assert workers.stdout == alone.stdout
+    assert workers.stderr == alone.stderr
+    assert "Traceback" not in workers.stderr
+    again = _run("import", "-j", "0", "--db", str(tmp_path / "workers.db"), *samples)
+    assert again.stdout.startswith("0 reports stored, 25 duplicates, 8 rejected")
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "1.5"])
+def test_jobs_must_be_a_count(value: str, db: str) -> None:
+    result = _run("import", "--jobs", value, "--db", db, "samples/reports")
+    assert result.returncode == 64
+    assert "not a number of processes" in result.stderr or "expected one argument" in (
+        result.stderr
+    )

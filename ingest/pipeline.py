@@ -88,17 +88,12 @@ def import_input(
     if dry_run:
         return InputImport(None, source, sha, len(data)).run(read_input(data, limits))
     with store.writing() as writer:
-        known = known_input(writer, source, sha, again=again)
-        if known is not None:
-            return known
-        writer.put_blob(sha, data)
+        stored, complete = writer.input_state(sha)
+        if complete is not None and not again:
+            return skipped_input(source, sha, complete)
+        if not stored:
+            writer.put_blob(sha, data)
         return InputImport(writer, source, sha, len(data)).run(read_input(data, limits))
-
-
-def known_input(writer: Writer, source: str, sha: str, *, again: bool) -> InputOutcome | None:
-    """The outcome of an input stored whole before (unless *again*), else ``None``."""
-    _, complete = writer.input_state(sha)
-    return None if complete is None or again else skipped_input(source, sha, complete)
 
 
 def skipped_input(source: str, sha: str, reports: int) -> InputOutcome:
@@ -136,7 +131,7 @@ class InputImport:
     messages: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     kind: Kind = "processed"
-    _report: _Report | None = None
+    _report: _Report | None = field(default=None, init=False)
 
     def run(self, events: Reading) -> InputOutcome:
         """Write every event of an in-line reading, telling it to skip stored reports."""

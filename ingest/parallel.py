@@ -157,26 +157,24 @@ class Readers:
             channel.cancel_join_thread()
 
     def import_all(
-        self, store: Store, items: Iterable[Input | InputError], *, again: bool = False
+        self, store: Store, items: Iterable[Input | InputError]
     ) -> Iterator[InputOutcome | InputError]:
         """Write every input's reports, yielding outcomes (and unreadable inputs) in order."""
         waiting: deque[InputOutcome | InputError | _Handed] = deque()
         ahead = _Ahead(INPUTS_AHEAD * len(self._workers))
         for item in items:
-            entry = item if isinstance(item, InputError) else self._hand(store, item, ahead, again)
+            entry = item if isinstance(item, InputError) else self._hand(store, item, ahead)
             waiting.append(entry)
-            while ahead.full():
+            while waiting and (ahead.full() or not isinstance(waiting[0], _Handed)):
                 yield self._next_outcome(store, waiting.popleft(), ahead)
         while waiting:
             yield self._next_outcome(store, waiting.popleft(), ahead)
 
-    def _hand(
-        self, store: Store, item: Input, ahead: _Ahead, again: bool
-    ) -> InputOutcome | _Handed:
+    def _hand(self, store: Store, item: Input, ahead: _Ahead) -> InputOutcome | _Handed:
         """Give an input to the next worker, unless it is stored whole already."""
         sha = hashlib.sha256(item.data).hexdigest()
         stored, complete = store.input_state(sha)
-        if complete is not None and not again:
+        if complete is not None:
             return skipped_input(item.source, sha, complete)
         worker = ahead.handed_in_all % len(self._workers)
         self._tasks[worker].put(item.data)

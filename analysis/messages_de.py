@@ -100,6 +100,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Sicherstellen, dass alle echten Absender ausgerichtet sind, dann die DMARC-Richtlinie "
         "auf p=quarantine und später p=reject setzen, damit solche Mails blockiert werden.",
     ),
+    "spoofing/quarantine": (
+        "{messages} Nachrichten von {sources} unbekannten Quellen verwendeten {domain}, ohne SPF "
+        "oder DKIM zu bestehen: jemand anderes sendet im Namen der Praxis. Mit der aktuellen "
+        "Richtlinie (p={policy}) blockierten die Empfänger {blocked} davon ({blocked_pct} %).",
+        "Die Richtlinie verlangt bereits Quarantäne für solche Mails, doch die Empfänger lassen "
+        "einen grossen Teil durch (pct=100 prüfen). Sobald alle echten Absender ausgerichtet "
+        "sind, auf p=reject wechseln.",
+    ),
+    "spoofing/reject": (
+        "{messages} Nachrichten von {sources} unbekannten Quellen verwendeten {domain}, ohne SPF "
+        "oder DKIM zu bestehen: jemand anderes sendet im Namen der Praxis. Mit der aktuellen "
+        "Richtlinie (p={policy}) blockierten die Empfänger {blocked} davon ({blocked_pct} %).",
+        "Die Richtlinie verlangt bereits die Ablehnung solcher Mails; Empfänger, die sie "
+        "zugestellt haben, wendeten ihre eigene lokale Richtlinie an. Im DNS ist nichts zu "
+        "ändern: p=reject und pct=100 beibehalten.",
+    ),
     "spoofing/info": (
         "{messages} Nachrichten von {sources} unbekannten Quellen verwendeten {domain}, ohne SPF "
         "oder DKIM zu bestehen; die Empfänger blockierten {blocked_pct} % davon "

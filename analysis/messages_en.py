@@ -97,6 +97,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Make sure every real sender is aligned, then move the DMARC policy to p=quarantine and "
         "later p=reject so receivers block such mail.",
     ),
+    "spoofing/quarantine": (
+        "{messages} messages from {sources} unknown sources used {domain} without passing SPF or "
+        "DKIM: someone else is sending in the practice's name. Under the current policy "
+        "(p={policy}) receivers blocked {blocked} of them ({blocked_pct} %).",
+        "The policy already asks receivers to quarantine such mail, yet they let much of it "
+        "through (check that pct=100). Once every real sender is aligned, move to p=reject.",
+    ),
+    "spoofing/reject": (
+        "{messages} messages from {sources} unknown sources used {domain} without passing SPF or "
+        "DKIM: someone else is sending in the practice's name. Under the current policy "
+        "(p={policy}) receivers blocked {blocked} of them ({blocked_pct} %).",
+        "The policy already asks receivers to reject such mail; those that delivered it applied "
+        "their own local policy. Nothing to change in DNS: keep p=reject and pct=100.",
+    ),
     "spoofing/info": (
         "{messages} messages from {sources} unknown sources used {domain} without passing SPF or "
         "DKIM; receivers blocked {blocked_pct} % of them ({blocking_receivers}).",

@@ -98,6 +98,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Vérifier que tous les vrais expéditeurs sont alignés, puis passer la politique DMARC à "
         "p=quarantine et plus tard à p=reject pour que ce courrier soit bloqué.",
     ),
+    "spoofing/quarantine": (
+        "{messages} messages de {sources} sources inconnues ont utilisé {domain} sans passer SPF "
+        "ni DKIM : quelqu'un d'autre envoie au nom du cabinet. Avec la politique actuelle "
+        "(p={policy}), les destinataires en ont bloqué {blocked} ({blocked_pct} %).",
+        "La politique demande déjà de mettre ce courrier en quarantaine, mais les destinataires "
+        "en laissent passer une grande partie (vérifier pct=100). Une fois tous les vrais "
+        "expéditeurs alignés, passer à p=reject.",
+    ),
+    "spoofing/reject": (
+        "{messages} messages de {sources} sources inconnues ont utilisé {domain} sans passer SPF "
+        "ni DKIM : quelqu'un d'autre envoie au nom du cabinet. Avec la politique actuelle "
+        "(p={policy}), les destinataires en ont bloqué {blocked} ({blocked_pct} %).",
+        "La politique demande déjà de rejeter ce courrier ; les destinataires qui l'ont distribué "
+        "ont appliqué leur propre politique locale. Rien à changer dans le DNS : garder "
+        "p=reject et pct=100.",
+    ),
     "spoofing/info": (
         "{messages} messages de {sources} sources inconnues ont utilisé {domain} sans passer SPF "
         "ni DKIM ; les destinataires en ont bloqué {blocked_pct} % ({blocking_receivers}).",

@@ -51,10 +51,17 @@ def spoofing(ctx: Context) -> list[Finding]:
         "policy": ctx.policy,
         "blocking_receivers": ", ".join(str(r) for r in blocking.index[:5]),
         "sources": int(hit[c.SOURCE_IP].nunique()),
-        "variant": "info" if severity is Severity.INFO else "warning",
+        "variant": _spoofing_variant(severity, ctx.policy),
     }
     actor = Actor.PRACTICE if severity is Severity.WARNING else None
     return [Finding("spoofing", severity, ctx.domain, UNKNOWN, actor, evidence_of(hit), params)]
+
+
+def _spoofing_variant(severity: Severity, policy: str) -> str:
+    """Which advice fits: a policy to enforce, or one receivers already have but overrode."""
+    if severity is Severity.INFO:
+        return "info"
+    return policy if policy in ("quarantine", "reject") else "warning"
 
 
 def unknown_passing(ctx: Context) -> list[Finding]:

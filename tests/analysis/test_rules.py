@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from analysis import columns as c
 from analysis.api import prepare
 from analysis.catalogue import load_catalogue
 from analysis.findings import Severity
+from analysis.messages import LANGUAGES, render
 from analysis.rules import Context, diagnose
 from tests.analysis.frames import row, rows
 
@@ -97,6 +100,27 @@ def test_spoofing_blocked_by_receivers_is_information_only():
     assert ("spoofing", "info") in _codes(findings)
     assert ("receiver-rejected", "info") in _codes(findings)
     assert not [f for f in findings if f.severity is Severity.CRITICAL]
+
+
+@pytest.mark.parametrize(
+    ("policy", "advice"),
+    [("none", "move the DMARC policy to p=quarantine"), ("quarantine", "move to p=reject"),
+     ("reject", "keep p=reject")],
+)  # fmt: skip
+def test_spoofing_let_through_gets_advice_for_the_policy_already_published(
+    policy: str, advice: str
+) -> None:
+    findings, _ = _findings(
+        row("149.72.1.1", D, dkim=SIGNED, spf=f"em1234.{D}|mfrom|pass", p=policy),
+        row("185.220.101.9", D, spf=f"{D}|mfrom|fail", pe=("fail", "fail"), p=policy),
+    )
+    (spoofing,) = [f for f in findings if f.code == "spoofing"]
+    assert spoofing.severity is Severity.WARNING
+    fixes = {lang: render(spoofing, lang).fix for lang in LANGUAGES}
+    assert advice in fixes["en"]
+    assert len(set(fixes.values())) == len(LANGUAGES)  # each language has its own text
+    if policy != "none":
+        assert "p=quarantine and" not in fixes["en"]
 
 
 def test_legitimate_mail_rejected_is_critical_and_names_the_sender():

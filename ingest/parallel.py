@@ -115,20 +115,27 @@ class Readers:
     def __init__(self, jobs: int, limits: Limits = DEFAULT_LIMITS) -> None:
         if jobs < 1:
             raise ValueError("at least one worker is needed")
+        self._jobs = jobs
+        self._limits = limits
+        self._tasks: list[Any] = []
+        self._events: list[Any] = []
+        self._workers: list[BaseProcess] = []
+
+    def _start(self) -> None:
+        """Start the workers, when the first input needs reading (a re-import may need none)."""
         context = multiprocessing.get_context("forkserver")
         assert isinstance(context, ForkServerContext)
         context.set_forkserver_preload([__name__])
-        self._tasks = [context.Queue() for _ in range(jobs)]
-        self._events = [context.Queue(maxsize=QUEUE_EVENTS) for _ in range(jobs)]
-        self._workers: list[BaseProcess] = []
+        self._tasks = [context.Queue() for _ in range(self._jobs)]
+        self._events = [context.Queue(maxsize=QUEUE_EVENTS) for _ in range(self._jobs)]
         for tasks, events in zip(self._tasks, self._events, strict=True):
-            worker = context.Process(target=_work, args=(tasks, events, limits), daemon=True)
+            worker = context.Process(target=_work, args=(tasks, events, self._limits), daemon=True)
             worker.start()
             self._workers.append(worker)
 
     @property
     def pids(self) -> list[int]:
-        """The worker processes' ids."""
+        """The worker processes' ids (none before the first input is handed out)."""
         return [worker.pid for worker in self._workers if worker.pid is not None]
 
     def __enter__(self) -> Self:
@@ -161,7 +168,7 @@ class Readers:
     ) -> Iterator[InputOutcome | InputError]:
         """Write every input's reports, yielding outcomes (and unreadable inputs) in order."""
         waiting: deque[InputOutcome | InputError | _Handed] = deque()
-        ahead = _Ahead(INPUTS_AHEAD * len(self._workers))
+        ahead = _Ahead(INPUTS_AHEAD * self._jobs)
         for item in items:
             entry = item if isinstance(item, InputError) else self._hand(store, item, ahead)
             waiting.append(entry)
@@ -176,7 +183,9 @@ class Readers:
         stored, complete = store.input_state(sha)
         if complete is not None:
             return skipped_input(item.source, sha, complete)
-        worker = ahead.handed_in_all % len(self._workers)
+        if not self._workers:
+            self._start()
+        worker = ahead.handed_in_all % self._jobs
         self._tasks[worker].put(item.data)
         ahead.add(len(item.data))
         return _Handed(worker, item, sha, stored)

@@ -22,6 +22,10 @@ class Limits:
     max_zip_members: int = 1000
     max_depth: int = 8
     max_mime_parts: int = 2000
+    # The e-mail parser keeps each line as an object of its own (about 75 bytes over its text):
+    # 40 MiB of one-character lines took 1.5 GB. A million lines (a 40 MiB message of base64
+    # has about 540,000) keeps that near 100 MB; forwarded messages share the budget.
+    max_message_lines: int = 1_000_000
     max_xml_depth: int = 64
     max_records: int = 2_000_000
     max_auth_results: int = 10_000

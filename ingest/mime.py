@@ -8,7 +8,8 @@ content in :mod:`ingest.unpack`.
 
 The parser is :mod:`email` with the ``compat32`` policy: it never raises on broken headers,
 charsets or boundaries, it records defects. The number of parts it may build is bounded while
-it parses (``max_mime_parts``), and the structure is walked without recursion.
+it parses (``max_mime_parts``), the lines it is given before it starts (``max_message_lines``,
+as it holds each line as an object), and the structure is walked without recursion.
 """
 
 from __future__ import annotations
@@ -94,13 +95,14 @@ class MessageScan:
 def scan_message(data: bytes, limits: Limits) -> MessageScan:
     """Parse *data* as one RFC 5322 message and list its leaf parts.
 
-    Raises :class:`LimitExceeded` for a message over ``max_message_bytes``, with more than
-    ``max_mime_parts`` parts or forwarded messages nested over ``max_depth``.
+    Raises :class:`LimitExceeded` for a message over ``max_message_bytes`` or
+    ``max_message_lines``, with more than ``max_mime_parts`` parts or forwarded messages
+    nested over ``max_depth``.
     """
     if len(data) > limits.max_message_bytes:
         limit = limits.max_message_bytes
         raise LimitExceeded(f"message is larger than {limit} bytes (max_message_bytes)")
-    budget = _PartBudget(limits.max_mime_parts)
+    budget = _PartBudget(limits.max_mime_parts, limits.max_message_lines)
     scanner = _Scanner(limits, budget)
     scanner.run(_parse(data, budget))
     return MessageScan(
@@ -170,11 +172,21 @@ def _clean(text: str) -> str:
 
 
 class _PartBudget:
-    """The parser's message factory: refuses to build more than *limit* parts."""
+    """The parser's message factory: refuses to build more than *limit* parts, or to be given
+    more than *lines* lines in all (a message and the forwarded ones decoded inside it)."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, lines: int) -> None:
         self.limit = limit
         self.made = 0
+        self.line_limit = lines
+        self.lines = 0
+
+    def take_lines(self, data: bytes) -> None:
+        # The parser ends a line at CRLF, LF or a lone CR.
+        self.lines += data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n") + 1
+        if self.lines > self.line_limit:
+            limit = self.line_limit
+            raise LimitExceeded(f"message has more than {limit} lines (max_message_lines)")
 
     def __call__(self, policy: Policy = compat32) -> Message:
         self.made += 1
@@ -184,6 +196,7 @@ class _PartBudget:
 
 
 def _parse(data: bytes, budget: _PartBudget) -> Message:
+    budget.take_lines(data)
     parser = FeedParser(_factory=budget, policy=compat32)
     budget.made -= 1  # FeedParser builds one probe message to learn the factory's signature
     text = data.decode("ascii", errors="surrogateescape")

@@ -466,6 +466,13 @@ def truncated_zip() -> bytes:
 # --- mail ---------------------------------------------------------------------------------------
 
 
+def short_lines() -> bytes:
+    """Millions of tiny lines: the e-mail parser would hold each as an object (1.5 GB)."""
+    head = envelope("Report Domain: physio-muster.ch Submitter: google.com Report-ID: 1")
+    head.set_content("x")
+    return head.as_bytes() + b"x\n" * (19 * MiB)
+
+
 def mime_parts(texts: int, reports: int) -> bytes:
     boundary = "=-hostile-parts"
     parts = [f"--{boundary}\r\nContent-Type: text/plain\r\n\r\npart {i}\r\n" for i in range(texts)]
@@ -1124,6 +1131,12 @@ def _mail_cases() -> Iterator[Case]:
         parsed(10, 10, 30),
     )
     yield Case("mime-3000-parts.eml", "3,000 parts", lambda: mime_parts(3000, 1), rejected(C.LIMIT))
+    yield Case(
+        "mime-short-lines.eml",
+        "a 38 MiB message of 19 million one-character lines",
+        short_lines,
+        rejected(C.LIMIT),
+    )
     yield Case(
         "mime-nested-5000.eml",
         "5,000 nested multiparts",

@@ -357,6 +357,31 @@ def test_message_over_max_mime_parts_is_refused_while_parsing() -> None:
     assert "more than 20 MIME parts" in error.reason
 
 
+def test_message_over_max_message_lines_is_refused_before_parsing() -> None:
+    attached = message((gz(report()), "application/gzip", "r.xml.gz")).as_bytes()
+    lines = attached.count(b"\n") + 1
+    assert len(contents(attached, Limits(max_message_lines=lines))) == 1
+    crlf = attached.replace(b"\n", b"\r\n")  # a CRLF ends one line, not two
+    assert len(contents(crlf, Limits(max_message_lines=lines))) == 1
+    error = rejected(attached, Limits(max_message_lines=lines - 1))
+    assert isinstance(error, LimitExceeded)
+    assert f"more than {lines - 1} lines (max_message_lines)" in error.reason
+
+
+def test_forwarded_messages_sent_base64_share_the_line_budget() -> None:
+    inner = message((report(), "text/xml", "r.xml")).as_bytes()
+    raw = (
+        b"Subject: Fwd\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=XX\n\n"
+        b"--XX\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
+        + base64.encodebytes(inner)
+        + b"--XX--\n"
+    )
+    outer, decoded = raw.count(b"\n") + 1, inner.count(b"\n") + 1
+    assert len(contents(raw, Limits(max_message_lines=outer + decoded))) == 1
+    error = rejected(raw, Limits(max_message_lines=outer + decoded - 1))  # more than the outer
+    assert "max_message_lines" in error.reason
+
+
 def test_forwarding_deeper_than_max_depth_is_refused() -> None:
     msg = message((gz(report()), "application/gzip", "r.xml.gz"))
     for _ in range(4):

@@ -3,8 +3,8 @@
 Each entry is ``(summary, fix)``, two ``str.format`` templates filled with the finding's
 params plus ``domain`` and ``sender_name``. A code whose text depends on the case has entries
 ``code/variant`` chosen by the param ``variant``, ``state`` or ``kind``. Languages live in
-:mod:`analysis.messages_en`, ``_fr`` and ``_de``; a new language is a new module with the same
-keys (a test checks that every language has every key and placeholder).
+:mod:`analysis.messages_en`, ``_fr``, ``_de`` and ``_it``; a new language is a new module with
+the same keys (a test checks that every language has every key and placeholder).
 """
 
 from __future__ import annotations
@@ -16,20 +16,22 @@ from analysis.findings import Finding, Param
 from analysis.messages_de import MESSAGES as DE
 from analysis.messages_en import MESSAGES as EN
 from analysis.messages_fr import MESSAGES as FR
+from analysis.messages_it import MESSAGES as IT
 
 Catalogue = Mapping[str, tuple[str, str]]
 
-CATALOGUES: dict[str, Catalogue] = {"en": EN, "fr": FR, "de": DE}
+CATALOGUES: dict[str, Catalogue] = {"en": EN, "fr": FR, "de": DE, "it": IT}
 LANGUAGES = tuple(CATALOGUES)
 _VARIANT_KEYS = ("variant", "state", "kind")
 RESOLVED = "_resolved"  # prefix for a problem not seen lately (param ``resolved``: last day)
-_THOUSANDS = {"en": ",", "fr": "\u202f", "de": "\u2019"}
-_DECIMAL = {"en": ".", "fr": ",", "de": "."}
+_THOUSANDS = {"en": ",", "fr": "\u202f", "de": "\u2019", "it": "\u2019"}
+_DECIMAL = {"en": ".", "fr": ",", "de": ".", "it": "."}
 _NAMES = {
     "unknown": {
         "en": "an unknown sender",
         "fr": "un expéditeur inconnu",
         "de": "ein unbekannter Absender",
+        "it": "un mittente sconosciuto",
     },
 }
 

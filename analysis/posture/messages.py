@@ -1,4 +1,4 @@
-"""The words of the posture findings, in English, French and German (``messages.toml``)."""
+"""The words of the posture findings, in English, French, German and Italian (``messages.toml``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
-LANGUAGES = ("en", "fr", "de")
+LANGUAGES = ("en", "fr", "de", "it")
 DEFAULT_LANGUAGE = "en"
 _CATALOGUE = Path(__file__).with_name("messages.toml")
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the analysis (pandas, numpy) is imported when a command run
     from analysis.api import Query
     from analysis.catalogue import Catalogue
 
-LANGUAGES = ("en", "fr", "de")  # analysis.messages.LANGUAGES, kept light for the parser
+LANGUAGES = ("en", "fr", "de", "it")  # analysis.messages.LANGUAGES, kept light for the parser
 
 SNAPSHOT_NAME = "sender-networks.json"
 _SPAN = re.compile(r"^\s*(\d+)\s*([hdw]?)\s*$")

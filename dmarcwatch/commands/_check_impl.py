@@ -41,6 +41,7 @@ _LABELS = {
     "en": ("Fix", "Evidence"),
     "fr": ("Correction", "Preuve"),
     "de": ("Behebung", "Beleg"),
+    "it": ("Correzione", "Riscontri"),
 }
 _SELECTOR = re.compile(r"^[A-Za-z0-9_-]{1,63}(\.[A-Za-z0-9_-]{1,63})*$")
 # Controls, line separators and bidirectional overrides: DNS text cannot move the cursor or
@@ -50,6 +51,8 @@ _ACTORS = {
     "fr": {"practice": "cabinet", "vendor": "éditeur du logiciel",
            "mail-provider": "fournisseur de messagerie"},
     "de": {"practice": "Praxis", "vendor": "Softwarehersteller", "mail-provider": "Mail-Anbieter"},
+    "it": {"practice": "studio", "vendor": "fornitore del software",
+           "mail-provider": "fornitore di posta"},
 }  # fmt: skip
 
 

@@ -41,6 +41,14 @@ _LABELS = {
         "receivers": "Empfänger",
         "none": "Keine Befunde.",
     },
+    "it": {
+        "fix": "Correzione",
+        "evidence": "Riscontri",
+        "messages": "messaggi",
+        "sources": "fonti",
+        "receivers": "destinatari",
+        "none": "Nessuna constatazione.",
+    },
 }
 _ACTORS = {
     "en": {"practice": "practice", "vendor": "software vendor", "mail-provider": "mail provider"},
@@ -50,6 +58,11 @@ _ACTORS = {
         "mail-provider": "fournisseur de messagerie",
     },
     "de": {"practice": "Praxis", "vendor": "Softwarehersteller", "mail-provider": "Mail-Anbieter"},
+    "it": {
+        "practice": "studio",
+        "vendor": "fornitore del software",
+        "mail-provider": "fornitore di posta",
+    },
 }
 
 

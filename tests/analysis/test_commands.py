@@ -63,8 +63,13 @@ def test_diagnose_json_is_a_list_of_findings_worst_first(db, capsys):
     )
 
 
-def test_diagnose_speaks_french_and_german(db, capsys):
-    for lang, word in (("fr", "échouent"), ("de", "bestehen DMARC nicht")):
+def test_diagnose_speaks_french_german_and_italian(db, capsys):
+    for lang, word in (
+        ("fr", "échouent"),
+        ("de", "bestehen DMARC nicht"),
+        ("it", "non superano DMARC"),
+        ("it", "Correzione (fornitore del software): Il fornitore del software deve"),
+    ):
         _, out, _ = _run(
             capsys, "diagnose", "--db", db, "--domain", "email.physio-alpha.ch", "--lang", lang
         )

@@ -24,6 +24,8 @@ def test_numbers_follow_the_language():
     assert format_value(12345, "en") == "12,345"
     assert format_value(12345, "de") == "12\u2019345"
     assert format_value(99.5, "fr") == "99,5"
+    assert format_value(12345, "it") == "12\u2019345"  # Swiss Italian: like German-Swiss
+    assert format_value(99.5, "it") == "99.5"
     assert format_value(100.0, "en") == "100"
 
 
@@ -39,6 +41,26 @@ def test_variant_text_is_chosen_by_the_finding_params():
     )
     assert "p=none to p=quarantine" in render(finding, "en").fix
     assert "p=quarantine" in render(finding, "de").fix
+
+
+def test_italian_text_is_italian_with_its_placeholders_filled():
+    finding = Finding(
+        "spoofing",
+        Severity.WARNING,
+        "physio-lugano.ch",
+        "unknown",
+        None,
+        Evidence(),
+        {"messages": 12345, "sources": 4, "policy": "none", "blocked": 321, "blocked_pct": 2.6},
+    )
+    italian, english = render(finding, "it"), render(finding, "en")
+    assert italian != english
+    assert italian.summary.startswith("12\u2019345 messaggi da 4 fonti sconosciute")
+    assert "physio-lugano.ch" in italian.summary and "(p=none)" in italian.summary
+    assert "321 (2.6 %)" in italian.summary
+    assert "a nome dello studio" in italian.summary
+    assert "p=quarantine" in italian.fix and "p=reject" in italian.fix
+    assert "{" not in italian.summary + italian.fix
 
 
 def test_an_unknown_language_falls_back_to_english():

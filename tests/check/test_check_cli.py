@@ -474,6 +474,16 @@ def test_text_output_is_in_the_language_asked(capsys, dns):
     assert "Correction:" in out
 
 
+def test_text_output_speaks_italian(capsys, dns):
+    domain = Practice("italiano.ch", spf=[]).publish(dns)
+    code = main(["check", domain, "--nameserver", dns.nameserver, "--no-store", "--lang", "it"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"{domain} non pubblica alcun record SPF." in out
+    assert f"Correzione: Pubblicate un solo record TXT su {domain}: v=spf1" in out
+    assert "(studio)" in out
+
+
 @pytest.mark.parametrize(
     "args",
     [

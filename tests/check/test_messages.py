@@ -52,6 +52,17 @@ def test_the_stable_codes_are_all_there():
     assert {key.split(".", 1)[0] for key in catalogue()} >= STABLE_CODES
 
 
+def test_italian_texts_are_italian_with_their_placeholders_filled():
+    params = {"domain": "fisio-bellinzona.ch", "count": 12}
+    summary, fix = render("spf-too-many-lookups", "it", params)
+    assert (summary, fix) != render("spf-too-many-lookups", "en", params)
+    assert summary == (
+        "Il record SPF di fisio-bellinzona.ch richiede 12 interrogazioni DNS; il limite è 10, "
+        "quindi SPF termina con permerror."
+    )
+    assert "include" in fix and "ip4:/ip6:" in fix
+
+
 def test_unknown_placeholders_stay_visible_instead_of_failing():
     summary, _ = render("spf-ok", "de", {"domain": "x.ch"})
     assert "x.ch" in summary and "{count}" in summary

@@ -49,24 +49,41 @@ class Written:
 
 
 def batches(records: Iterable[Record], size: int = BATCH_RECORDS) -> Iterator[Batch]:
-    """Turn records into table rows, *size* records at a time; ``seq`` counts from 0."""
+    """Turn records into table rows, *size* records at a time; ``seq`` counts from 0.
+
+    This runs for every record imported, so it is written for speed: the appends are bound
+    once per batch, and a record's results become rows through :class:`_ResultRows`.
+    """
     iterator = iter(records)
     seq = 0
     while chunk := list(islice(iterator, size)):
         batch = Batch()
         rows = _ResultRows()
-        for record in chunk:
-            _add(batch, rows, seq, record)
+        add_record, dkim, spf, reasons = batch.records.append, batch.dkim, batch.spf, batch.reasons
+        messages = 0
+        for r in chunk:
+            add_record(
+                (seq, r.source_ip, r.count, r.disposition, r.dkim, r.spf, r.header_from,
+                 r.envelope_from, r.envelope_to)
+            )  # fmt: skip
+            messages += r.count
+            if r.dkim_results:
+                rows.add(dkim, seq, r.dkim_results, _DKIM)
+            if r.spf_results:
+                rows.add(spf, seq, r.spf_results, _SPF)
+            if r.reasons:
+                rows.add(reasons, seq, r.reasons, _REASON)
             seq += 1
+        batch.messages = messages
         yield batch
 
 
 class _ResultRows:
-    """The rows of a record's results, less the report and record numbers.
+    """Turns a record's results into rows, less the report key.
 
     Records read by the parser's fast path share one results tuple per distinct record
-    text; this turns each tuple into rows once. The cache keeps its keys alive, so an ``id``
-    is never reused while it is cached, and lives for one batch.
+    text, so each tuple's rows (without ``seq``) are built once per batch. The cache keeps its
+    keys alive, so an ``id`` is never reused while it is cached.
     """
 
     __slots__ = ("_cache",)
@@ -74,34 +91,25 @@ class _ResultRows:
     def __init__(self) -> None:
         self._cache: dict[int, tuple[object, list[Row]]] = {}
 
-    def of(self, results: tuple[Any, ...], fields: tuple[str, ...]) -> list[Row]:
+    def add(self, out: list[Row], seq: int, results: tuple[Any, ...], fields: Fields) -> None:
         hit = self._cache.get(id(results))
-        if hit is not None:
-            return hit[1]
-        rows = [
-            (i, *(getattr(result, name) for name in fields)) for i, result in enumerate(results)
-        ]
-        self._cache[id(results)] = (results, rows)
-        return rows
+        if hit is None:
+            hit = (results, [_row(i, result, fields) for i, result in enumerate(results)])
+            self._cache[id(results)] = hit
+        for row in hit[1]:
+            out.append((seq, *row))
 
 
-_DKIM = ("domain", "selector", "result", "human_result")
-_SPF = ("domain", "scope", "result", "human_result")
-_REASON = ("type", "comment")
+Fields = tuple[str, ...]
 
 
-def _add(batch: Batch, rows: _ResultRows, seq: int, r: Record) -> None:
-    batch.records.append(
-        (seq, r.source_ip, r.count, r.disposition, r.dkim, r.spf, r.header_from,
-         r.envelope_from, r.envelope_to)
-    )  # fmt: skip
-    batch.messages += r.count
-    if r.dkim_results:
-        batch.dkim += [(seq, *row) for row in rows.of(r.dkim_results, _DKIM)]
-    if r.spf_results:
-        batch.spf += [(seq, *row) for row in rows.of(r.spf_results, _SPF)]
-    if r.reasons:
-        batch.reasons += [(seq, *row) for row in rows.of(r.reasons, _REASON)]
+def _row(index: int, result: Any, fields: Fields) -> Row:
+    return (index, *(getattr(result, name) for name in fields))
+
+
+_DKIM: Fields = ("domain", "selector", "result", "human_result")
+_SPF: Fields = ("domain", "scope", "result", "human_result")
+_REASON: Fields = ("type", "comment")
 
 
 def write_records(conn: Connection, report_pk: int, records: Iterable[Record]) -> Written:

@@ -29,14 +29,6 @@ from dmarcwatch.exitcodes import Exit
 from ingest.errors import StoreError, StoreUnavailable, escape_controls
 from ingest.store import Store
 
-DESCRIPTION = """\
-Check the DNS records of DOMAIN the way receivers will: the SPF record (syntax, the 10-lookup
-and 2-void-lookup limits, +all, senders covered), the DMARC record that applies (RFC 7489 and
-the RFC 9989 tree walk, tag values, rua addresses and their authorisation and MX) and the DKIM
-keys (selectors from --selector, the stored reports and the senders; SendGrid's s1/s2 and
-em<NNNN> CNAMEs; revoked and weak keys). Each result is a finding with a fix.
-Exit 0 when the checks ran (read the findings), 64 for bad arguments, 69 when DNS did not
-answer at all."""
 _LABELS = {
     "en": ("Fix", "Evidence"),
     "fr": ("Correction", "Preuve"),

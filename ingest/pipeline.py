@@ -11,8 +11,9 @@ meet here in-line, or across processes in :mod:`ingest.parallel`.
 
 Duplicates are cheap. An input stored whole before (every report in it stored) is skipped on
 its hash alone. Otherwise, once a report's header is read, a report already in the store is
-not parsed further; its remaining bytes are only hashed, to tell a true duplicate from a
-different report that reuses the same id (a conflict, kept as a reject).
+not parsed further in-line (a worker process reads it whole, and its rows are dropped); its
+bytes are hashed either way, to tell a true duplicate from a different report that reuses the
+same id (a conflict, kept as a reject).
 """
 
 from __future__ import annotations

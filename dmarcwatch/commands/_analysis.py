@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
+from dmarcwatch.commands._reporting import day_start
 from dmarcwatch.config import APP
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
@@ -65,21 +66,11 @@ def add_selection(parser: argparse.ArgumentParser, default_since: str) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
-def _date(text: str, option: str) -> dt.datetime:
-    try:
-        day = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(
-            f"{option}: expected YYYY-MM-DD, got {text[:40]!r}", Exit.USAGE
-        ) from None
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-
-
 def query_from(args: argparse.Namespace) -> Query:
     """The analysis query the selection options describe."""
     from analysis.api import Query
 
-    until = _date(args.until, "--until") + dt.timedelta(days=1) if args.until else None
+    until = day_start(args.until, "--until") + dt.timedelta(days=1) if args.until else None
     match = _SPAN.match(args.since)
     since: dt.datetime | None = None
     span = dt.timedelta(days=7)
@@ -88,7 +79,7 @@ def query_from(args: argparse.Namespace) -> Query:
         if span <= dt.timedelta(0):
             raise CommandError("--since: the span must be positive", Exit.USAGE)
     else:
-        since = _date(args.since, "--since")
+        since = day_start(args.since, "--since")
     for ip in args.ip:
         try:
             ipaddress.ip_address(ip)

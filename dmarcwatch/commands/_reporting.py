@@ -60,9 +60,9 @@ def period_from(args: argparse.Namespace) -> PeriodArgs:
     """The period the options describe; a usage error for contradictions and bad dates."""
     if args.since and args.date_from:
         raise CommandError("give --since or --from, not both", Exit.USAGE)
-    until = _date(args.date_to, "--to") + dt.timedelta(days=1) if args.date_to else None
+    until = day_start(args.date_to, "--to") + dt.timedelta(days=1) if args.date_to else None
     if args.date_from:
-        since = _date(args.date_from, "--from")
+        since = day_start(args.date_from, "--from")
         if until is not None and until <= since:
             raise CommandError("--to is before --from", Exit.USAGE)
         return PeriodArgs(None, since, until)
@@ -71,14 +71,15 @@ def period_from(args: argparse.Namespace) -> PeriodArgs:
         return PeriodArgs(None, None, until)
     match = _SPAN.match(text)
     if match is None:
-        return PeriodArgs(None, _date(text, "--since"), until)
+        return PeriodArgs(None, day_start(text, "--since"), until)
     span = int(match.group(1)) * _UNITS[match.group(2) or "d"]
     if span <= dt.timedelta(0):
         raise CommandError("--since: the span must be at least one day", Exit.USAGE)
     return PeriodArgs(span, None, until)
 
 
-def _date(text: str, option: str) -> dt.datetime:
+def day_start(text: str, option: str) -> dt.datetime:
+    """Midnight UTC of a YYYY-MM-DD *option* value; a usage error otherwise."""
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:

@@ -187,30 +187,6 @@ class Store:
 
     # Rejects --------------------------------------------------------------------------------
 
-    def record_reject(
-        self,
-        *,
-        blob_sha256: str,
-        location: str,
-        source: str,
-        reason: str,
-        reject_class: str,
-        size: int,
-    ) -> bool:
-        """Note a rejected input; ``True`` the first time this (blob, location) is rejected.
-
-        A repeat counts ``times_seen`` up and keeps the latest reason and class.
-        """
-        with self.writing() as writer:
-            return writer.record_reject(
-                blob_sha256=blob_sha256,
-                location=location,
-                source=source,
-                reason=reason,
-                reject_class=reject_class,
-                size=size,
-            )
-
     def clear_reject(self, blob_sha256: str, location: str) -> None:
         """Forget a reject, after the input was parsed successfully."""
         rejects = schema.rejects.c

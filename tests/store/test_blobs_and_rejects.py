@@ -42,14 +42,15 @@ def test_get_blob_of_an_unknown_hash_raises_key_error(store: Store) -> None:
 
 
 def _reject(store: Store, blob: str, location: str, reason: str = "no report inside") -> bool:
-    return store.record_reject(
-        blob_sha256=blob,
-        location=location,
-        source="imap:INBOX/17",
-        reason=reason,
-        reject_class=RejectClass.NOT_A_REPORT,
-        size=123,
-    )
+    with store.writing() as writer:
+        return writer.record_reject(
+            blob_sha256=blob,
+            location=location,
+            source="imap:INBOX/17",
+            reason=reason,
+            reject_class=RejectClass.NOT_A_REPORT,
+            size=123,
+        )
 
 
 def test_record_reject_counts_each_blob_and_location_once_then_times_seen(store: Store) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sqlite3
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ from analysis import tables
 from analysis.api import Query, analyse
 from analysis.catalogue import load_catalogue
 from analysis.messages import render
+from benchmarks import synthetic
 from ingest.store import Store
 
 DAYS = 365
@@ -100,14 +100,7 @@ def kind_rows(
 
 
 def build(path: Path, total: int) -> None:
-    Store.open(str(path)).close()  # schema through the real migrations
-    conn = sqlite3.connect(path)
-    conn.executescript(
-        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-400000;"
-    )
-    conn.execute(
-        "INSERT INTO blobs VALUES (?, 0, 'zlib', x'', '2026-11-29 00:00:00+00:00')", ("0" * 64,)
-    )
+    conn = synthetic.create(path, "cache_size=-400000")
     domains = [HEAVY] + [f"email.physio-{i:03d}.ch" for i in range(1, DOMAINS)]
     weights = np.array([DOMAINS / 9] + [1.0] * (DOMAINS - 1))
     reports = DAYS * len(RECEIVERS) * DOMAINS
@@ -118,7 +111,7 @@ def build(path: Path, total: int) -> None:
         begin = int((LAST - dt.timedelta(days=DAYS - 1 - day)).timestamp())
         rows = _day_rows(rng, domains, weights, per_report, begin, pk)
         pk += len(domains) * len(RECEIVERS)
-        written += _insert(conn, *rows)
+        written += synthetic.insert(conn, "none", *rows)
         if day % 30 == 0:
             print(f"  day {day}: {written:,} records, {time.monotonic() - start:.0f} s", flush=True)
     conn.execute("ANALYZE")
@@ -145,31 +138,6 @@ def _day_rows(rng, domains, weights, per_report, begin, pk):  # noqa: ANN001, AN
                 spf += [(pk, seq, i, *x, None) for i, x in enumerate(ss)]
                 reasons += [(pk, seq, i, *x) for i, x in enumerate(rs)]
     return reports, records, dkim, spf, reasons
-
-
-def _insert(conn, reports, records, dkim, spf, reasons) -> int:  # noqa: ANN001
-    conn.executemany(
-        "INSERT INTO reports (id, org_name, email, report_id, policy_domain, begin_ts, end_ts,"
-        " schema, errors, adkim, aspf, p, sp, np, pct, fo, warnings, record_count, message_count,"
-        " source, location, blob_sha256, ingested_at) VALUES (?,?,?,?,?,?,?, 'rfc7489', '[]',"
-        " 'r', 'r', 'none', 'none', 'none', 100, '0', '[]', 0, 0, 'bench', '', '"
-        + "0" * 64
-        + "', '2026-11-29 00:00:00+00:00')",
-        reports,
-    )
-    conn.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?)", records)
-    conn.executemany("INSERT INTO dkim_results VALUES (?,?,?,?,?,?,?)", dkim)
-    conn.executemany("INSERT INTO spf_results VALUES (?,?,?,?,?,?,?)", spf)
-    conn.executemany("INSERT INTO reasons VALUES (?,?,?,?,?)", reasons)
-    return len(records)
-
-
-def _count(path: Path) -> int:
-    try:
-        with sqlite3.connect(path) as conn:
-            return int(conn.execute("SELECT count(*) FROM records").fetchone()[0])
-    except sqlite3.Error:
-        return 0
 
 
 def measure(path: Path, domain: str | None, days: int) -> None:
@@ -199,7 +167,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=10_000_000)
     args = parser.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
-    have = _count(args.db) if args.db.exists() else 0
+    have = synthetic.count_records(args.db) if args.db.exists() else 0
     if not args.records * 0.9 <= have <= args.records * 1.25:
         args.db.unlink(missing_ok=True)
         print(f"building {args.db} with about {args.records:,} records …", flush=True)

@@ -18,7 +18,6 @@ import argparse
 import datetime as dt
 import os
 import resource
-import sqlite3
 import subprocess
 import sys
 import time
@@ -29,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout
 
-from ingest.store import Store  # noqa: E402
+from benchmarks import synthetic  # noqa: E402
 
 DAYS = 90
 DOMAINS = [f"email.praxis-{i:02d}.ch" for i in range(1, 21)]
@@ -65,11 +64,7 @@ def kind_rows(kind: int, d: str) -> tuple[tuple, list[tuple], list[tuple], list[
 
 
 def build(path: Path, total: int) -> None:
-    Store.open(f"sqlite:///{path}").close()  # the schema through the real migrations
-    conn = sqlite3.connect(path)
-    conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
-    conn.execute("INSERT INTO blobs VALUES (?, 0, 'zlib', x'', '2026-11-29 00:00:00+00:00')",
-                 ("0" * 64,))  # fmt: skip
+    conn = synthetic.create(path)
     per_report = total / (DAYS * len(DOMAINS) * len(RECEIVERS))
     rng = np.random.default_rng(2026)
     pk = written = 0
@@ -78,7 +73,7 @@ def build(path: Path, total: int) -> None:
         begin = int((LAST - dt.timedelta(days=DAYS - 1 - day)).timestamp())
         rows = _day(rng, per_report, begin, pk)
         pk += len(DOMAINS) * len(RECEIVERS)
-        written += _insert(conn, *rows)
+        written += synthetic.insert(conn, "quarantine", *rows)
     conn.execute("ANALYZE")
     conn.commit()
     conn.close()
@@ -105,30 +100,6 @@ def _day(rng, per_report, begin, pk):  # noqa: ANN001, ANN202
                 spf += [(pk, seq, i, *x, None) for i, x in enumerate(ss)]
                 reasons += [(pk, seq, i, *x) for i, x in enumerate(rs)]
     return reports, records, dkim, spf, reasons
-
-
-def _insert(conn, reports, records, dkim, spf, reasons) -> int:  # noqa: ANN001
-    conn.executemany(
-        "INSERT INTO reports (id, org_name, email, report_id, policy_domain, begin_ts, end_ts,"
-        " schema, errors, adkim, aspf, p, sp, np, pct, fo, warnings, record_count, message_count,"
-        " source, location, blob_sha256, ingested_at) VALUES (?,?,?,?,?,?,?, 'rfc7489', '[]',"
-        " 'r', 'r', 'quarantine', 'quarantine', 'quarantine', 100, '0', '[]', 0, 0, 'bench', '',"
-        " '" + "0" * 64 + "', '2026-11-29 00:00:00+00:00')",
-        reports,
-    )
-    conn.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?)", records)
-    conn.executemany("INSERT INTO dkim_results VALUES (?,?,?,?,?,?,?)", dkim)
-    conn.executemany("INSERT INTO spf_results VALUES (?,?,?,?,?,?,?)", spf)
-    conn.executemany("INSERT INTO reasons VALUES (?,?,?,?,?)", reasons)
-    return len(records)
-
-
-def _count(path: Path) -> int:
-    try:
-        with sqlite3.connect(path) as conn:
-            return int(conn.execute("SELECT count(*) FROM records").fetchone()[0])
-    except sqlite3.Error:
-        return 0
 
 
 def measure(path: Path, out: Path, lang: str, charts: Path | None) -> None:
@@ -164,7 +135,7 @@ def main() -> None:
     args = parser.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    have = _count(args.db) if args.db.exists() else 0
+    have = synthetic.count_records(args.db) if args.db.exists() else 0
     if abs(have - args.records) > args.records * 0.05:
         args.db.unlink(missing_ok=True)
         print(f"building {args.db} with about {args.records:,} records …", flush=True)

@@ -20,7 +20,7 @@ import pytest
 
 from tests.faults.helpers import Mailbox, check_nothing_lost_or_duplicated, wait_for
 from tests.poll.imap_env import PollEnv, Running
-from tests.servers.dovecot import DovecotServer, _binary
+from tests.servers.dovecot import DovecotServer, running_dovecot
 
 pytestmark = [pytest.mark.dovecot, pytest.mark.slow]
 
@@ -30,12 +30,8 @@ RUNS = 10
 @pytest.fixture(scope="module")
 def own_dovecot() -> Iterator[DovecotServer]:
     """A Dovecot for this module alone: the tests kill it."""
-    server = DovecotServer(_binary())
-    try:
-        server.start()
+    with running_dovecot() as server:
         yield server
-    finally:
-        server.close()
 
 
 def kill_point(seed: int, messages: int) -> tuple[int, float]:

@@ -401,14 +401,21 @@ def _binary() -> str:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def dovecot() -> Iterator[DovecotServer]:
+@contextlib.contextmanager
+def running_dovecot() -> Iterator[DovecotServer]:
+    """A private Dovecot, started from the installed binary (skipped, or failed in CI, if none)."""
     server = DovecotServer(_binary())
     try:
         server.start()
         yield server
     finally:
         server.close()
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[DovecotServer]:
+    with running_dovecot() as server:
+        yield server
 
 
 @pytest.fixture

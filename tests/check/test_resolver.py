@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import time
 
 import pytest
@@ -30,11 +31,18 @@ def client_for(server: DnsTestServer) -> DnsClient:
         ("127.0.0.1:5353", Nameserver("127.0.0.1", 5353)),
         ("::1", Nameserver("::1", 53)),
         ("[::1]:5353", Nameserver("::1", 5353)),
-        ("localhost:53", Nameserver("127.0.0.1", 53)),
     ],
 )
 def test_nameserver_forms(text, expected):
     assert parse_nameserver(text) == expected
+
+
+def test_a_nameserver_name_is_resolved_to_the_systems_first_address():
+    # Debian's /etc/hosts names both loopbacks "localhost"; which comes first is the system's
+    # choice (::1 on a stock install, 127.0.0.1 where only that line is present).
+    nameserver = parse_nameserver("localhost:5353")
+    assert ipaddress.ip_address(nameserver.address).is_loopback
+    assert nameserver.port == 5353
 
 
 @pytest.mark.parametrize("text", ["127.0.0.1:0", "127.0.0.1:x", "[::1", "no-such-host.invalid"])

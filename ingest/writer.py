@@ -31,7 +31,7 @@ from ingest.model import Record, ReportEnd, ReportHeader
 
 ReportKey = tuple[str, str, str, int, int]
 
-KEY_COLUMNS = (
+_KEY_COLUMNS = (
     schema.reports.c.org_name,
     schema.reports.c.report_id,
     schema.reports.c.policy_domain,
@@ -53,7 +53,7 @@ class AddResult:
     messages: int
 
 
-def now() -> dt.datetime:
+def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
@@ -80,7 +80,7 @@ class Writer:
             "size": len(data),
             "compression": "none" if as_is else "zlib",
             "data": data if as_is else zlib.compress(data, 6),
-            "first_seen": now(),
+            "first_seen": _now(),
             "report_count": None,
         }
         self.conn.execute(self._sql.insert_blob, row)
@@ -107,7 +107,7 @@ class Writer:
         if self._savepoint is not None:
             raise RuntimeError("a report is already being written")
         savepoint = self.conn.begin_nested()
-        row = report_values(header, source, location, blob_sha256)
+        row = _report_values(header, source, location, blob_sha256)
         pk = self.conn.execute(self._sql.insert_report, row).scalar_one_or_none()
         if pk is None:
             savepoint.rollback()
@@ -195,7 +195,7 @@ class Writer:
 
         A repeat counts ``times_seen`` up and keeps the latest reason and class.
         """
-        seen = now()
+        seen = _now()
         row = {
             "blob_sha256": blob_sha256,
             "location": location,
@@ -241,14 +241,15 @@ def _statements(dialect: str) -> _Statements:
     """The writer's statements for *dialect*, built once; parameters come at execution."""
     insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
     blobs, reports, rejects = schema.blobs.c, schema.reports.c, schema.rejects.c
-    key = (column == bindparam(name) for column, name in zip(KEY_COLUMNS, _KEY_PARAMS, strict=True))
+    pairs = zip(_KEY_COLUMNS, _KEY_PARAMS, strict=True)
+    key = (column == bindparam(name) for column, name in pairs)
     return _Statements(
         input_state=select(blobs.report_count).where(blobs.sha256 == bindparam("b_sha")),
         insert_blob=insert(schema.blobs).on_conflict_do_nothing(),
         mark_complete=update(schema.blobs).where(blobs.sha256 == bindparam("b_sha")),
         has_report=select(reports.content_sha256).where(*key),
         insert_report=insert(schema.reports)
-        .on_conflict_do_nothing(index_elements=list(KEY_COLUMNS))
+        .on_conflict_do_nothing(index_elements=list(_KEY_COLUMNS))
         .returning(reports.id),
         finish_report=update(schema.reports).where(reports.id == bindparam("b_pk")),
         insert_reject=insert(schema.rejects).on_conflict_do_nothing().returning(rejects.id),
@@ -261,7 +262,7 @@ def _statements(dialect: str) -> _Statements:
     )
 
 
-def report_values(
+def _report_values(
     header: ReportHeader, source: str, location: str, blob_sha256: str
 ) -> dict[str, Any]:
     """The ``reports`` row of a report before its records are written."""
@@ -293,5 +294,5 @@ def report_values(
         "source": source,
         "location": location,
         "blob_sha256": blob_sha256,
-        "ingested_at": now(),
+        "ingested_at": _now(),
     }

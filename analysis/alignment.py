@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from analysis import columns as c
-from analysis.orgdomain import OrgDomains, normalise
-from analysis.signatures import map_unique, parse_dkim
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.orgdomain import OrgDomains, normalise
+from dmarcwatch.analysis.signatures import map_unique, parse_dkim
 
 OrgFn = Callable[[str], str]
 

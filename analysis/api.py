@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from analysis import columns as c
-from analysis import tables
-from analysis.alignment import align
-from analysis.catalogue import Catalogue, load_catalogue
-from analysis.classify import classify
-from analysis.findings import Finding, worst_first
-from analysis.load import (
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis import tables
+from dmarcwatch.analysis.alignment import align
+from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
+from dmarcwatch.analysis.classify import classify
+from dmarcwatch.analysis.findings import Finding, worst_first
+from dmarcwatch.analysis.load import (
     SECONDS_PER_DAY,
     Selection,
     load_activity,
@@ -28,9 +28,9 @@ from analysis.load import (
     load_rows,
     policy_domains,
 )
-from analysis.orgdomain import OrgDomains
-from analysis.rules import Context, diagnose
-from analysis.rules.base import READINESS_DAYS
+from dmarcwatch.analysis.orgdomain import OrgDomains
+from dmarcwatch.analysis.rules import Context, diagnose
+from dmarcwatch.analysis.rules.base import READINESS_DAYS
 
 DEFAULT_SPAN = dt.timedelta(days=7)
 

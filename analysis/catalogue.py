@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from analysis.netranges import RangeTable
+from dmarcwatch.analysis.netranges import RangeTable
 
 BUNDLED = Path(__file__).with_name("data") / "senders.toml"
 KINDS = frozenset({"esp", "mailbox", "hosting", "access", "gateway"})

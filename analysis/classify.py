@@ -26,10 +26,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from analysis import columns as c
-from analysis.catalogue import Catalogue, Sender
-from analysis.orgdomain import psl_org_domain
-from analysis.signatures import map_unique, parse_dkim, parse_spf
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.catalogue import Catalogue, Sender
+from dmarcwatch.analysis.orgdomain import psl_org_domain
+from dmarcwatch.analysis.signatures import map_unique, parse_dkim, parse_spf
 
 UNKNOWN = "unknown"
 FORWARD_REASONS = frozenset({"forwarded", "trusted_forwarder", "mailing_list"})

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import dns.exception
 import dns.resolver
 
-from analysis.posture import dns as posture_dns
+from dmarcwatch.analysis.posture import dns as posture_dns
 
 
 @dataclass(frozen=True, slots=True)

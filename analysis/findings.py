@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import columns as c
-from analysis.severity import Actor as Actor
-from analysis.severity import Severity as Severity
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.severity import Actor as Actor
+from dmarcwatch.analysis.severity import Severity as Severity
 
 MAX_SOURCES = 20
 

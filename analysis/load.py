@@ -17,8 +17,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from analysis import columns as c
-from ingest import schema
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.ingest import schema
 
 SECONDS_PER_DAY = 86400
 _SIG_SEP = " "

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from analysis.findings import Finding, Param
-from analysis.messages_de import MESSAGES as DE
-from analysis.messages_en import MESSAGES as EN
-from analysis.messages_fr import MESSAGES as FR
-from analysis.messages_it import MESSAGES as IT
+from dmarcwatch.analysis.findings import Finding, Param
+from dmarcwatch.analysis.messages_de import MESSAGES as DE
+from dmarcwatch.analysis.messages_en import MESSAGES as EN
+from dmarcwatch.analysis.messages_fr import MESSAGES as FR
+from dmarcwatch.analysis.messages_it import MESSAGES as IT
 
 Catalogue = Mapping[str, tuple[str, str]]
 

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from analysis.dnsclient import Budget, query_texts
-from ingest import schema
+from dmarcwatch.analysis.dnsclient import Budget, query_texts
+from dmarcwatch.ingest import schema
 
 MAX_AGE = dt.timedelta(days=30)
 MAX_LOOKUPS = 500

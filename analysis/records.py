@@ -16,11 +16,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from analysis import columns as c
-from analysis.api import Period, prepare
-from analysis.catalogue import Catalogue
-from analysis.load import SECONDS_PER_DAY, Selection, latest_end, policy_domains
-from ingest import schema
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.api import Period, prepare
+from dmarcwatch.analysis.catalogue import Catalogue
+from dmarcwatch.analysis.load import SECONDS_PER_DAY, Selection, latest_end, policy_domains
+from dmarcwatch.ingest import schema
 
 REPORTS_PER_CHUNK = 500
 REPORT_PK = "report_pk"

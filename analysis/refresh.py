@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import dns.resolver
 
-from analysis.catalogue import Catalogue
-from analysis.dnsclient import Budget, query_texts
+from dmarcwatch.analysis.catalogue import Catalogue
+from dmarcwatch.analysis.dnsclient import Budget, query_texts
 
 MAX_LOOKUPS = 20
 GIVE_UP_AFTER = 3  # names in a row without any answer before the first success: offline

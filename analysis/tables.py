@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis import columns as c
-from analysis.catalogue import Catalogue
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.catalogue import Catalogue
 
 SENDER_NAME = "sender_name"
 DMARC_PCT = "dmarc_pass_pct"

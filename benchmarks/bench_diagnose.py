@@ -25,12 +25,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from analysis import tables
-from analysis.api import Query, analyse
-from analysis.catalogue import load_catalogue
-from analysis.messages import render
 from benchmarks import synthetic
-from ingest.store import Store
+from dmarcwatch.analysis import tables
+from dmarcwatch.analysis.api import Query, analyse
+from dmarcwatch.analysis.catalogue import load_catalogue
+from dmarcwatch.analysis.messages import render
+from dmarcwatch.ingest.store import Store
 
 DAYS = 365
 DOMAINS = 300

@@ -332,7 +332,7 @@ class Backend:
     @contextmanager
     def fresh_store(self) -> Iterator[str]:
         """An empty store (schema created, so the timing is the import alone)."""
-        from ingest.store import Store
+        from dmarcwatch.ingest.store import Store
 
         self.count += 1
         if self.postgres is not None:
@@ -355,7 +355,7 @@ class Backend:
 
 def check_totals(url: str, manifest: dict[str, Any], when: str) -> None:
     """Store.totals() must equal the manifest: reports, records, messages; no rejects."""
-    from ingest.store import Store
+    from dmarcwatch.ingest.store import Store
 
     with Store.open(url) as store:
         got = store.totals()

@@ -37,8 +37,8 @@ from typing import Any
 from xml.parsers import expat
 
 from benchmarks import corpus
-from ingest.parse import open_report
-from ingest.unpack import unpack
+from dmarcwatch.ingest.parse import open_report
+from dmarcwatch.ingest.unpack import unpack
 
 _LEADING = b"\xef\xbb\xbf \t\r\n"
 

@@ -114,10 +114,10 @@ def atheris_child(argv: list[str]) -> None:
     import atheris
 
     with atheris.instrument_imports(include=["ingest"]):
-        from ingest.errors import RejectedInput
-        from ingest.limits import Limits
-        from ingest.parse import parse_report
-        from ingest.unpack import unpack
+        from dmarcwatch.ingest.errors import RejectedInput
+        from dmarcwatch.ingest.limits import Limits
+        from dmarcwatch.ingest.parse import parse_report
+        from dmarcwatch.ingest.unpack import unpack
 
     limits = Limits(max_report_bytes=1 << 20, max_zip_members=20, max_depth=4, max_mime_parts=50)
 

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from ingest.model import (
+from dmarcwatch.ingest.model import (
     DkimAuthResult,
     PolicyPublished,
     Record,
@@ -28,7 +28,7 @@ from ingest.model import (
     ReportMetadata,
     SpfAuthResult,
 )
-from ingest.store import Store
+from dmarcwatch.ingest.store import Store
 
 
 def _records(n: int) -> Iterator[Record]:

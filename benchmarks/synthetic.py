@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from ingest.store import Store
+from dmarcwatch.ingest.store import Store
 
 _BLOB = "0" * 64
 _WHEN = "2026-11-29 00:00:00+00:00"

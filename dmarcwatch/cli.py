@@ -16,7 +16,7 @@ from typing import NoReturn
 from dmarcwatch import __version__, commands
 from dmarcwatch.errors import CommandError, exit_code_for
 from dmarcwatch.exitcodes import Exit
-from ingest.errors import IngestError, quote
+from dmarcwatch.ingest.errors import IngestError, quote
 
 
 class _Parser(argparse.ArgumentParser):

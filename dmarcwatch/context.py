@@ -9,7 +9,7 @@ from pathlib import Path
 import platformdirs
 
 from dmarcwatch.config import APP, Config, load_config
-from ingest.store import Store
+from dmarcwatch.ingest.store import Store
 
 DB_ENV = "DMARCWATCH_DB"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dmarcwatch.exitcodes import Exit
-from ingest.errors import (
+from dmarcwatch.ingest.errors import (
     IngestError,
     LockBusy,
     RejectedInput,
@@ -11,7 +11,7 @@ from ingest.errors import (
     StoreNotWritable,
     StoreUnavailable,
 )
-from ingest.mailbox import LoginRefused, MailboxError
+from dmarcwatch.ingest.mailbox import LoginRefused, MailboxError
 
 
 class CommandError(Exception):

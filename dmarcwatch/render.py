@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ingest.model import AggregateReport, Record
+from dmarcwatch.ingest.model import AggregateReport, Record
 
 
 def report_to_dict(report: AggregateReport, source: str, location: str = "") -> dict[str, Any]:

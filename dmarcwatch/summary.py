@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from ingest.pipeline import InputOutcome
+from dmarcwatch.ingest.pipeline import InputOutcome
 
 
 @dataclass(slots=True)

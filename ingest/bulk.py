@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
-from ingest import schema
-from ingest.model import Record
+from dmarcwatch.ingest import schema
+from dmarcwatch.ingest.model import Record
 
 BATCH_RECORDS = 5000
 

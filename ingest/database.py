@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
-from ingest.errors import StoreError, StoreNotWritable, StoreUnavailable
+from dmarcwatch.ingest.errors import StoreError, StoreNotWritable, StoreUnavailable
 
 SQLITE_BUSY_TIMEOUT_S = 120
 """How long an SQLite writer waits for another process's write transaction to finish.

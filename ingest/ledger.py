@@ -15,9 +15,9 @@ from contextlib import AbstractContextManager
 
 from sqlalchemy import Connection, delete, select
 
-from ingest import database
-from ingest.schema import mailbox_messages, mailbox_state
-from ingest.store import Store
+from dmarcwatch.ingest import database
+from dmarcwatch.ingest.schema import mailbox_messages, mailbox_state
+from dmarcwatch.ingest.store import Store
 
 
 class Ledger:

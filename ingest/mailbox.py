@@ -30,7 +30,7 @@ from typing import Any, Literal, Protocol
 from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
-from ingest.errors import IngestError, quote
+from dmarcwatch.ingest.errors import IngestError, quote
 
 Security = Literal["tls", "starttls", "plain"]
 Mechanism = Literal["auto", "xoauth2", "oauthbearer"]

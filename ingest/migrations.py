@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, inspect, select, update
 
-from ingest import schema
-from ingest.database import write_transaction
-from ingest.errors import SchemaError
+from dmarcwatch.ingest import schema
+from dmarcwatch.ingest.database import write_transaction
+from dmarcwatch.ingest.errors import SchemaError
 
 BASELINE = 1
 """The first release's schema version."""

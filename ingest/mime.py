@@ -25,8 +25,8 @@ from email.feedparser import FeedParser
 from email.message import Message
 from email.policy import Policy, compat32
 
-from ingest.errors import ContainerError, LimitExceeded, quote
-from ingest.limits import Limits
+from dmarcwatch.ingest.errors import ContainerError, LimitExceeded, quote
+from dmarcwatch.ingest.limits import Limits
 
 __all__ = ["Leaf", "MessageScan", "header_text", "scan_message", "subject_looks_like_rua"]
 

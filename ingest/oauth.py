@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import quote
-from ingest.mailbox import LoginRefused
+from dmarcwatch.ingest.errors import quote
+from dmarcwatch.ingest.mailbox import LoginRefused
 
 TOKEN_COMMAND_TIMEOUT = 30.0
 MICROSOFT_IMAP_SCOPE = "https://outlook.office365.com/.default"

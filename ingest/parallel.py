@@ -30,11 +30,11 @@ from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any, Self
 
-from ingest.limits import DEFAULT_LIMITS, Limits
-from ingest.pipeline import InputImport, InputOutcome, skipped_input
-from ingest.reading import read_input
-from ingest.sources import Input, InputError
-from ingest.store import Store
+from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
+from dmarcwatch.ingest.pipeline import InputImport, InputOutcome, skipped_input
+from dmarcwatch.ingest.reading import read_input
+from dmarcwatch.ingest.sources import Input, InputError
+from dmarcwatch.ingest.store import Store
 
 QUEUE_EVENTS = 32
 """Events a worker may read ahead of the writer (a report of few records is three)."""

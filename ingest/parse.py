@@ -43,9 +43,9 @@ from xml.parsers import expat
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
-from ingest.errors import LimitExceeded, RejectClass, ReportParseError, UnsafeXML, quote
-from ingest.limits import DEFAULT_LIMITS, Limits
-from ingest.model import (
+from dmarcwatch.ingest.errors import LimitExceeded, RejectClass, ReportParseError, UnsafeXML, quote
+from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
+from dmarcwatch.ingest.model import (
     AggregateReport,
     DkimAuthResult,
     PolicyOverrideReason,
@@ -57,8 +57,8 @@ from ingest.model import (
     Schema,
     SpfAuthResult,
 )
-from ingest.records import MAX_COUNT, RecordReader, domain
-from ingest.xmltext import Utf8Stream
+from dmarcwatch.ingest.records import MAX_COUNT, RecordReader, domain
+from dmarcwatch.ingest.xmltext import Utf8Stream
 
 __all__ = ["ReportStream", "open_report", "parse_report"]
 

@@ -22,13 +22,20 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ingest.bulk import Batch, Written
-from ingest.errors import RejectClass
-from ingest.limits import DEFAULT_LIMITS, Limits
-from ingest.model import ReportHeader
-from ingest.reading import Event, Reading, Rejected, ReportEnded, ReportStarted, read_input
-from ingest.store import Store
-from ingest.writer import Writer
+from dmarcwatch.ingest.bulk import Batch, Written
+from dmarcwatch.ingest.errors import RejectClass
+from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
+from dmarcwatch.ingest.model import ReportHeader
+from dmarcwatch.ingest.reading import (
+    Event,
+    Reading,
+    Rejected,
+    ReportEnded,
+    ReportStarted,
+    read_input,
+)
+from dmarcwatch.ingest.store import Store
+from dmarcwatch.ingest.writer import Writer
 
 Kind = Literal["processed", "invalid", "other"]
 

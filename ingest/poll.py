@@ -24,18 +24,18 @@ from datetime import date
 from types import FrameType
 from urllib.parse import quote as url_quote
 
-from ingest.errors import RejectedInput, StoreError, quote
-from ingest.ledger import Ledger
-from ingest.limits import DEFAULT_LIMITS, Limits, MiB
-from ingest.mailbox import (
+from dmarcwatch.ingest.errors import RejectedInput, StoreError, quote
+from dmarcwatch.ingest.ledger import Ledger
+from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits, MiB
+from dmarcwatch.ingest.mailbox import (
     LoginRefused,
     Mailbox,
     MailboxError,
     MailboxUnavailable,
     TLSVerificationFailed,
 )
-from ingest.pipeline import InputOutcome, import_input
-from ingest.store import Store
+from dmarcwatch.ingest.pipeline import InputOutcome, import_input
+from dmarcwatch.ingest.store import Store
 
 log = logging.getLogger(__name__)
 

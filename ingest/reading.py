@@ -18,12 +18,12 @@ import hashlib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
-from ingest.bulk import Batch, batches
-from ingest.errors import RejectClass, RejectedInput
-from ingest.limits import Limits
-from ingest.model import ReportEnd, ReportHeader
-from ingest.parse import open_report
-from ingest.unpack import Payload, unpack
+from dmarcwatch.ingest.bulk import Batch, batches
+from dmarcwatch.ingest.errors import RejectClass, RejectedInput
+from dmarcwatch.ingest.limits import Limits
+from dmarcwatch.ingest.model import ReportEnd, ReportHeader
+from dmarcwatch.ingest.parse import open_report
+from dmarcwatch.ingest.unpack import Payload, unpack
 
 _WHITESPACE = b" \t\r\n"
 

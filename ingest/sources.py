@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ingest.limits import DEFAULT_LIMITS, Limits
+from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["Input", "InputError", "iter_inputs"]
 

@@ -21,10 +21,10 @@ from typing import Self
 from sqlalchemy import Engine, Select, delete, func, select, update
 from sqlalchemy.engine import URL
 
-from ingest import database, locks, migrations, schema
-from ingest.errors import StoreUnavailable
-from ingest.model import Record, ReportEnd, ReportHeader
-from ingest.writer import AddResult, ReportKey, Writer
+from dmarcwatch.ingest import database, locks, migrations, schema
+from dmarcwatch.ingest.errors import StoreUnavailable
+from dmarcwatch.ingest.model import Record, ReportEnd, ReportHeader
+from dmarcwatch.ingest.writer import AddResult, ReportKey, Writer
 
 _PAGE = 500
 

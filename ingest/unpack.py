@@ -26,8 +26,8 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
-from ingest import mime
-from ingest.errors import (
+from dmarcwatch.ingest import mime
+from dmarcwatch.ingest.errors import (
     ContainerError,
     LimitExceeded,
     NotAReport,
@@ -35,7 +35,7 @@ from ingest.errors import (
     RejectedInput,
     quote,
 )
-from ingest.limits import DEFAULT_LIMITS, Limits
+from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["CHUNK_SIZE", "Kind", "Payload", "sniff", "unpack"]
 

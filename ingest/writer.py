@@ -25,9 +25,9 @@ from sqlalchemy import Connection, Executable, NestedTransaction, bindparam, sel
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
-from ingest import schema
-from ingest.bulk import Batch, Written, write_batch, write_records
-from ingest.model import Record, ReportEnd, ReportHeader
+from dmarcwatch.ingest import schema
+from dmarcwatch.ingest.bulk import Batch, Written, write_batch, write_records
+from dmarcwatch.ingest.model import Record, ReportEnd, ReportHeader
 
 ReportKey = tuple[str, str, str, int, int]
 

@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from reports.i18n import DOMAIN, LANGUAGES, LOCALES, po_path
+from dmarcwatch.reports.i18n import DOMAIN, LANGUAGES, LOCALES, po_path
 
 PACKAGE = Path(__file__).parent
 METHODS = [("*.py", "python"), ("templates/**.j2", "jinja2.ext:babel_extract")]

@@ -8,16 +8,16 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import columns as c
-from analysis import tables
-from analysis.api import DomainSummary
-from analysis.findings import Finding, worst_first
-from analysis.messages import LANGUAGES as FINDING_LANGUAGES
-from analysis.messages import render
-from analysis.posture import LANGUAGES as POSTURE_LANGUAGES
-from analysis.posture import PostureFinding
-from reports.i18n import Translator
-from reports.view import Cell, FindingView, Metric, RollupRow, TableView
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis import tables
+from dmarcwatch.analysis.api import DomainSummary
+from dmarcwatch.analysis.findings import Finding, worst_first
+from dmarcwatch.analysis.messages import LANGUAGES as FINDING_LANGUAGES
+from dmarcwatch.analysis.messages import render
+from dmarcwatch.analysis.posture import LANGUAGES as POSTURE_LANGUAGES
+from dmarcwatch.analysis.posture import PostureFinding
+from dmarcwatch.reports.i18n import Translator
+from dmarcwatch.reports.view import Cell, FindingView, Metric, RollupRow, TableView
 
 GOOD_SHARE = 0.99  # the readiness bar of analysis: 99 % of a sender's mail passing
 FAIR_SHARE = 0.90

@@ -16,20 +16,31 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from analysis import columns as c
-from analysis.api import DomainSummary, Period, Query, analyse, prepare
-from analysis.catalogue import Catalogue, load_catalogue
-from analysis.findings import Severity
-from analysis.load import SECONDS_PER_DAY, Selection, latest_end, load_rows, policy_domains
-from analysis.posture import PostureFinding, ResolverConfig, assess_domain, seen_in_reports
-from analysis.records import domains_with_reports
-from reports import compose
-from reports.charts import RenderedChart
-from reports.gallery import domain_gallery
-from reports.html import render_html
-from reports.i18n import Translator
-from reports.text import digest_subject, digest_text
-from reports.view import DomainView, ReportView, RollupRow, TableView
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.api import DomainSummary, Period, Query, analyse, prepare
+from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
+from dmarcwatch.analysis.findings import Severity
+from dmarcwatch.analysis.load import (
+    SECONDS_PER_DAY,
+    Selection,
+    latest_end,
+    load_rows,
+    policy_domains,
+)
+from dmarcwatch.analysis.posture import (
+    PostureFinding,
+    ResolverConfig,
+    assess_domain,
+    seen_in_reports,
+)
+from dmarcwatch.analysis.records import domains_with_reports
+from dmarcwatch.reports import compose
+from dmarcwatch.reports.charts import RenderedChart
+from dmarcwatch.reports.gallery import domain_gallery
+from dmarcwatch.reports.html import render_html
+from dmarcwatch.reports.i18n import Translator
+from dmarcwatch.reports.text import digest_subject, digest_text
+from dmarcwatch.reports.view import DomainView, ReportView, RollupRow, TableView
 
 DEFAULT_SPAN = dt.timedelta(days=30)
 ONE_DAY = dt.timedelta(days=1)

@@ -21,7 +21,7 @@ from typing import IO, Any, Literal
 
 import pandas as pd
 
-from analysis.records import BOOLEAN_COLUMNS, COLUMNS, INTEGER_COLUMNS
+from dmarcwatch.analysis.records import BOOLEAN_COLUMNS, COLUMNS, INTEGER_COLUMNS
 
 Format = Literal["csv", "json", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "json", "parquet")

@@ -20,7 +20,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Literal
 
-from reports.document import Report
+from dmarcwatch.reports.document import Report
 
 
 class MailError(Exception):

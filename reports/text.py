@@ -7,8 +7,8 @@ name cannot fold a header or reorder a line.
 
 from __future__ import annotations
 
-from reports.i18n import Translator
-from reports.view import DomainView, ReportView
+from dmarcwatch.reports.i18n import Translator
+from dmarcwatch.reports.view import DomainView, ReportView
 
 _CONTROL = dict.fromkeys([*range(32), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029], " ")
 _CONTROL |= dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], None)

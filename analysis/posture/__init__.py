@@ -5,13 +5,18 @@ Entry points: :func:`check_domain` (findings, for the HTML report) and :func:`as
 ``diagnose`` findings: code, severity, domain, sender, actor, summary, fix, plus ``evidence``.
 """
 
-from analysis.posture.check import PostureReport, assess_domain, check_domain
-from analysis.posture.dns import Nameserver, NameserverError, ResolverConfig, parse_nameserver
-from analysis.posture.messages import LANGUAGES
-from analysis.posture.model import Actor, PostureFinding, Severity
-from analysis.posture.names import InvalidDomain
-from analysis.posture.seen import Seen, seen_in_reports
-from analysis.posture.senders import UnknownSender, known_senders
+from dmarcwatch.analysis.posture.check import PostureReport, assess_domain, check_domain
+from dmarcwatch.analysis.posture.dns import (
+    Nameserver,
+    NameserverError,
+    ResolverConfig,
+    parse_nameserver,
+)
+from dmarcwatch.analysis.posture.messages import LANGUAGES
+from dmarcwatch.analysis.posture.model import Actor, PostureFinding, Severity
+from dmarcwatch.analysis.posture.names import InvalidDomain
+from dmarcwatch.analysis.posture.seen import Seen, seen_in_reports
+from dmarcwatch.analysis.posture.senders import UnknownSender, known_senders
 
 __all__ = [
     "LANGUAGES",

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analysis.posture.check_dkim import SelectorRequest, Source, check_dkim
-from analysis.posture.check_dmarc import check_dmarc
-from analysis.posture.check_spf import check_spf
-from analysis.posture.dns import DnsClient, ResolverConfig
-from analysis.posture.findings import render_findings
-from analysis.posture.messages import DEFAULT_LANGUAGE
-from analysis.posture.model import Observation, PostureFinding, Severity
-from analysis.posture.names import normalise_domain
-from analysis.posture.seen import Seen
-from analysis.posture.senders import SENDGRID, SenderDns, sender_dns
+from dmarcwatch.analysis.posture.check_dkim import SelectorRequest, Source, check_dkim
+from dmarcwatch.analysis.posture.check_dmarc import check_dmarc
+from dmarcwatch.analysis.posture.check_spf import check_spf
+from dmarcwatch.analysis.posture.dns import DnsClient, ResolverConfig
+from dmarcwatch.analysis.posture.findings import render_findings
+from dmarcwatch.analysis.posture.messages import DEFAULT_LANGUAGE
+from dmarcwatch.analysis.posture.model import Observation, PostureFinding, Severity
+from dmarcwatch.analysis.posture.names import normalise_domain
+from dmarcwatch.analysis.posture.seen import Seen
+from dmarcwatch.analysis.posture.senders import SENDGRID, SenderDns, sender_dns
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from analysis.posture.dns import DnsClient, Lookup
-from analysis.posture.model import Observation, Severity
-from analysis.posture.senders import SenderDns
-from analysis.posture.spf import (
+from dmarcwatch.analysis.posture.dns import DnsClient, Lookup
+from dmarcwatch.analysis.posture.model import Observation, Severity
+from dmarcwatch.analysis.posture.senders import SenderDns
+from dmarcwatch.analysis.posture.spf import (
     LOOKUP_LIMIT,
     SIZE_BUDGET,
     VOID_LIMIT,
@@ -17,7 +17,7 @@ from analysis.posture.spf import (
     spf_records,
     walk_spf,
 )
-from analysis.posture.textual import dns_error, txt_evidence
+from dmarcwatch.analysis.posture.textual import dns_error, txt_evidence
 
 NEAR_LIMIT = 8  # warn from here (reference §7.1)
 

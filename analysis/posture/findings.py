@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from analysis.posture.messages import render
-from analysis.posture.model import Observation, PostureFinding
-from analysis.posture.senders import sender_name
+from dmarcwatch.analysis.posture.messages import render
+from dmarcwatch.analysis.posture.model import Observation, PostureFinding
+from dmarcwatch.analysis.posture.senders import sender_name
 
 
 def to_finding(observation: Observation, domain: str, language: str) -> PostureFinding:

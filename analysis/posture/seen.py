@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from analysis.catalogue import Catalogue
-from analysis.posture.names import org_domain_psl
-from analysis.posture.senders import SENDGRID
-from ingest import schema
+from dmarcwatch.analysis.catalogue import Catalogue
+from dmarcwatch.analysis.posture.names import org_domain_psl
+from dmarcwatch.analysis.posture.senders import SENDGRID
+from dmarcwatch.ingest import schema
 
 DEFAULT_DAYS = 90
 _MAX_IPS = 5000  # distinct source IPs classified per check; enough to see every sender

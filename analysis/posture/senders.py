@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from analysis.catalogue import Catalogue, load_catalogue
+from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
 
 SENDGRID = "sendgrid"
 

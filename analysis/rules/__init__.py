@@ -6,10 +6,18 @@ from dataclasses import replace
 
 import pandas as pd
 
-from analysis import columns as c
-from analysis.findings import Finding, Severity, worst_first
-from analysis.rules import methods, providers, readiness, receivers, reports, sendgrid, sources
-from analysis.rules.base import Context, Rule
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.findings import Finding, Severity, worst_first
+from dmarcwatch.analysis.rules import (
+    methods,
+    providers,
+    readiness,
+    receivers,
+    reports,
+    sendgrid,
+    sources,
+)
+from dmarcwatch.analysis.rules.base import Context, Rule
 
 DATA_RULES: list[Rule] = [
     *sendgrid.RULES,

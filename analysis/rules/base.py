@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import columns as c
-from analysis.catalogue import Catalogue
-from analysis.classify import UNKNOWN
-from analysis.findings import Finding
-from analysis.load import DomainActivity
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.catalogue import Catalogue
+from dmarcwatch.analysis.classify import UNKNOWN
+from dmarcwatch.analysis.findings import Finding
+from dmarcwatch.analysis.load import DomainActivity
 
 READINESS_DAYS = 14
 READINESS_SHARE = 0.99

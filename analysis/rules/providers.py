@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import columns as c
-from analysis.findings import Actor, Finding, Param, Severity, evidence_of
-from analysis.rules.base import (
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.findings import Actor, Finding, Param, Severity, evidence_of
+from dmarcwatch.analysis.rules.base import (
     READINESS_SHARE,
     Context,
     direct,

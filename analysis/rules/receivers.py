@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import columns as c
-from analysis.classify import UNKNOWN
-from analysis.findings import Actor, Finding, Param, Severity, evidence_of
-from analysis.rules.base import Context, joined, messages
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.classify import UNKNOWN
+from dmarcwatch.analysis.findings import Actor, Finding, Param, Severity, evidence_of
+from dmarcwatch.analysis.rules.base import Context, joined, messages
 
 
 def _kinds(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from analysis.findings import Actor, Evidence, Finding, Severity
-from analysis.rules.base import Context
+from dmarcwatch.analysis.findings import Actor, Evidence, Finding, Severity
+from dmarcwatch.analysis.rules.base import Context
 
 DAY = 86400
 

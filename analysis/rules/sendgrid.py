@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import columns as c
-from analysis.findings import Actor, Finding, Param, Severity, evidence_of
-from analysis.rules.base import Context, direct, exploded_domains, joined, messages, percent
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.findings import Actor, Finding, Param, Severity, evidence_of
+from dmarcwatch.analysis.rules.base import (
+    Context,
+    direct,
+    exploded_domains,
+    joined,
+    messages,
+    percent,
+)
 
 SENDGRID = "sendgrid"
 _SENDGRID_NET = r"(?:^|\.)sendgrid\.net$"

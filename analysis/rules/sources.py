@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from analysis import columns as c
-from analysis.classify import UNKNOWN
-from analysis.findings import Actor, Finding, Param, Severity, evidence_of
-from analysis.rules.base import Context, joined, messages, percent
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.classify import UNKNOWN
+from dmarcwatch.analysis.findings import Actor, Finding, Param, Severity, evidence_of
+from dmarcwatch.analysis.rules.base import Context, joined, messages, percent
 
 
 def forwarding(ctx: Context) -> list[Finding]:

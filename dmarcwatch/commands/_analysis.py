@@ -15,11 +15,11 @@ from dmarcwatch.commands._reporting import day_start
 from dmarcwatch.config import APP
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
-from ingest.errors import escape_controls
+from dmarcwatch.ingest.errors import escape_controls
 
 if TYPE_CHECKING:  # the analysis (pandas, numpy) is imported when a command runs
-    from analysis.api import Query
-    from analysis.catalogue import Catalogue
+    from dmarcwatch.analysis.api import Query
+    from dmarcwatch.analysis.catalogue import Catalogue
 
 LANGUAGES = ("en", "fr", "de", "it")  # analysis.messages.LANGUAGES, kept light for the parser
 
@@ -68,7 +68,7 @@ def add_selection(parser: argparse.ArgumentParser, default_since: str) -> None:
 
 def query_from(args: argparse.Namespace) -> Query:
     """The analysis query the selection options describe."""
-    from analysis.api import Query
+    from dmarcwatch.analysis.api import Query
 
     until = day_start(args.until, "--until") + dt.timedelta(days=1) if args.until else None
     match = _SPAN.match(args.since)
@@ -103,7 +103,7 @@ def snapshot_path() -> Path:
 
 def catalogue() -> Catalogue:
     """The bundled catalogue with the user's refreshed networks, if any."""
-    from analysis.catalogue import CatalogueError, load_catalogue
+    from dmarcwatch.analysis.catalogue import CatalogueError, load_catalogue
 
     try:
         return load_catalogue(snapshot=snapshot_path())

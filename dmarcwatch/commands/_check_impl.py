@@ -8,8 +8,8 @@ import logging
 import os
 import re
 
-from analysis.catalogue import load_catalogue
-from analysis.posture import (
+from dmarcwatch.analysis.catalogue import load_catalogue
+from dmarcwatch.analysis.posture import (
     InvalidDomain,
     NameserverError,
     PostureFinding,
@@ -22,12 +22,12 @@ from analysis.posture import (
     parse_nameserver,
     seen_in_reports,
 )
-from analysis.posture.names import normalise_domain
+from dmarcwatch.analysis.posture.names import normalise_domain
 from dmarcwatch.context import DB_ENV, config_for, database_url
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
-from ingest.errors import StoreError, StoreUnavailable, escape_controls
-from ingest.store import Store
+from dmarcwatch.ingest.errors import StoreError, StoreUnavailable, escape_controls
+from dmarcwatch.ingest.store import Store
 
 _LABELS = {
     "en": ("Fix", "Evidence"),

@@ -8,9 +8,9 @@ from functools import partial
 from dmarcwatch.config import Config, MailboxConfig, MicrosoftOAuth, TokenCommand
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
-from ingest.mailbox import Auth, Endpoint, ImapMailbox, PasswordAuth, TokenAuth, connect
-from ingest.oauth import MicrosoftTokenSource, certificate_credential, run_token_command
-from ingest.poll import Folders, MailboxJob, MailboxSummary
+from dmarcwatch.ingest.mailbox import Auth, Endpoint, ImapMailbox, PasswordAuth, TokenAuth, connect
+from dmarcwatch.ingest.oauth import MicrosoftTokenSource, certificate_credential, run_token_command
+from dmarcwatch.ingest.poll import Folders, MailboxJob, MailboxSummary
 
 
 def endpoint(box: MailboxConfig) -> Endpoint:

@@ -12,8 +12,8 @@ from dmarcwatch.commands import common_options
 from dmarcwatch.commands._mailboxes import open_mailbox
 from dmarcwatch.config import Config, MailboxConfig, load_config
 from dmarcwatch.exitcodes import Exit
-from ingest.errors import quote
-from ingest.mailbox import LoginRefused, MailboxError
+from dmarcwatch.ingest.errors import quote
+from dmarcwatch.ingest.mailbox import LoginRefused, MailboxError
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:

@@ -13,8 +13,8 @@ from dmarcwatch.context import open_store
 from dmarcwatch.exitcodes import Exit
 
 if TYPE_CHECKING:
-    from analysis.catalogue import Catalogue
-    from analysis.findings import Finding
+    from dmarcwatch.analysis.catalogue import Catalogue
+    from dmarcwatch.analysis.findings import Finding
 
 _LABELS = {
     "en": {
@@ -82,7 +82,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.api import analyse
+    from dmarcwatch.analysis.api import analyse
 
     query = query_from(args)
     senders = catalogue()
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def as_json(finding: Finding, lang: str, senders: Catalogue) -> dict[str, Any]:
-    from analysis.messages import render
+    from dmarcwatch.analysis.messages import render
 
     text = render(finding, lang, _sender_name(finding, senders))
     data = finding.as_dict()
@@ -122,7 +122,7 @@ def as_text(findings: list[Finding], lang: str, senders: Catalogue) -> str:
 
 
 def _block(finding: Finding, lang: str, senders: Catalogue, labels: dict[str, str]) -> str:
-    from analysis.messages import render
+    from dmarcwatch.analysis.messages import render
 
     text = render(finding, lang, _sender_name(finding, senders))
     name = _sender_name(finding, senders)

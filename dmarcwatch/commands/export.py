@@ -40,10 +40,10 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.records import iter_records, selection_for  # noqa: PLC0415
+    from dmarcwatch.analysis.records import iter_records, selection_for  # noqa: PLC0415
     from dmarcwatch.commands._analysis import catalogue  # noqa: PLC0415
     from dmarcwatch.context import open_store  # noqa: PLC0415
-    from reports.export import ExportError, export_records  # noqa: PLC0415
+    from dmarcwatch.reports.export import ExportError, export_records  # noqa: PLC0415
 
     period = period_from(args)
     target = None if args.output == "-" else Path(args.output)

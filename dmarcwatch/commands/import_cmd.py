@@ -12,13 +12,13 @@ from typing import Any
 from dmarcwatch.commands import add_command
 from dmarcwatch.context import open_store
 from dmarcwatch.exitcodes import Exit
+from dmarcwatch.ingest.errors import quote
+from dmarcwatch.ingest.limits import DEFAULT_LIMITS
+from dmarcwatch.ingest.parallel import Readers
+from dmarcwatch.ingest.pipeline import InputOutcome, import_input
+from dmarcwatch.ingest.sources import InputError, iter_inputs
+from dmarcwatch.ingest.store import Store
 from dmarcwatch.summary import ImportSummary
-from ingest.errors import quote
-from ingest.limits import DEFAULT_LIMITS
-from ingest.parallel import Readers
-from ingest.pipeline import InputOutcome, import_input
-from ingest.sources import InputError, iter_inputs
-from ingest.store import Store
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:

@@ -9,11 +9,11 @@ from typing import Any
 
 from dmarcwatch.commands import add_command
 from dmarcwatch.exitcodes import Exit
+from dmarcwatch.ingest.errors import RejectedInput
+from dmarcwatch.ingest.parse import parse_report
+from dmarcwatch.ingest.sources import Input, InputError, iter_inputs
+from dmarcwatch.ingest.unpack import unpack
 from dmarcwatch.render import report_to_dict
-from ingest.errors import RejectedInput
-from ingest.parse import parse_report
-from ingest.sources import Input, InputError, iter_inputs
-from ingest.unpack import unpack
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:

@@ -26,10 +26,10 @@ from dmarcwatch.config import MailboxConfig, load_config
 from dmarcwatch.context import open_store
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
-from ingest.errors import LockBusy
-from ingest.mailbox import MailboxError
-from ingest.poll import MailboxSummary, PollOptions, StopFlag, poll_with_retries
-from ingest.store import Store
+from dmarcwatch.ingest.errors import LockBusy
+from dmarcwatch.ingest.mailbox import MailboxError
+from dmarcwatch.ingest.poll import MailboxSummary, PollOptions, StopFlag, poll_with_retries
+from dmarcwatch.ingest.store import Store
 
 log = logging.getLogger("dmarcwatch.poll")
 

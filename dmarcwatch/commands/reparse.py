@@ -9,10 +9,10 @@ from typing import Any
 from dmarcwatch.commands import add_command
 from dmarcwatch.context import open_store
 from dmarcwatch.exitcodes import Exit
+from dmarcwatch.ingest.errors import quote
+from dmarcwatch.ingest.pipeline import import_input
+from dmarcwatch.ingest.store import Store
 from dmarcwatch.summary import ImportSummary
-from ingest.errors import quote
-from ingest.pipeline import import_input
-from ingest.store import Store
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:

@@ -29,8 +29,8 @@ from dmarcwatch.exitcodes import Exit
 
 if TYPE_CHECKING:
     from dmarcwatch.config import SmtpConfig
-    from reports.document import Report
-    from reports.mail import MailError, MailSettings
+    from dmarcwatch.reports.document import Report
+    from dmarcwatch.reports.mail import MailError, MailSettings
 
 LANGUAGES = ("en", "fr", "de", "it")
 DEFAULT_OUTPUT = "dmarc-report.html"
@@ -87,10 +87,10 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.posture import NameserverError, ResolverConfig, parse_nameserver  # noqa: PLC0415
+    from dmarcwatch.analysis.posture import NameserverError, ResolverConfig, parse_nameserver  # noqa: PLC0415
     from dmarcwatch.commands._analysis import catalogue  # noqa: PLC0415
     from dmarcwatch.context import config_for, open_store  # noqa: PLC0415
-    from reports.document import ReportOptions, build_report  # noqa: PLC0415
+    from dmarcwatch.reports.document import ReportOptions, build_report  # noqa: PLC0415
 
     period = period_from(args)
     if args.jobs is not None and not 1 <= args.jobs <= 64:
@@ -131,7 +131,7 @@ def _mail_setup(args: argparse.Namespace, config_for: Any) -> tuple[list[str], M
     """Check --mail-to and [smtp] before any work, so a typo fails fast."""
     if not args.mail_to:
         return [], None
-    from reports.mail import MailError, parse_recipients  # noqa: PLC0415
+    from dmarcwatch.reports.mail import MailError, parse_recipients  # noqa: PLC0415
 
     try:
         recipients = parse_recipients(args.mail_to)
@@ -148,7 +148,7 @@ def _mail_setup(args: argparse.Namespace, config_for: Any) -> tuple[list[str], M
 
 def mail_settings(smtp: SmtpConfig) -> MailSettings:
     """The ``[smtp]`` configuration as the settings :mod:`reports.mail` takes."""
-    from reports.mail import MailSettings  # noqa: PLC0415
+    from dmarcwatch.reports.mail import MailSettings  # noqa: PLC0415
 
     return MailSettings(
         host=smtp.host,
@@ -163,7 +163,7 @@ def mail_settings(smtp: SmtpConfig) -> MailSettings:
 
 
 def _send(report: Report, settings: MailSettings, recipients: list[str]) -> None:
-    from reports.mail import MailError, send_report  # noqa: PLC0415
+    from dmarcwatch.reports.mail import MailError, send_report  # noqa: PLC0415
 
     try:
         send_report(report, settings, recipients)

@@ -25,8 +25,8 @@ from dmarcwatch.exitcodes import Exit
 if TYPE_CHECKING:  # the analysis (pandas, numpy, dnspython) is imported when the command runs
     import pandas as pd
 
-    from analysis.dnsclient import DnsSettings
-    from ingest.store import Store
+    from dmarcwatch.analysis.dnsclient import DnsSettings
+    from dmarcwatch.ingest.store import Store
 
 RDNS_DEADLINE_S = 60.0
 COLUMNS = [
@@ -78,7 +78,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def _dns(args: argparse.Namespace, deadline: float) -> DnsSettings:
-    from analysis.dnsclient import DnsSettings, parse_nameserver
+    from dmarcwatch.analysis.dnsclient import DnsSettings, parse_nameserver
 
     try:
         servers = tuple(parse_nameserver(s) for s in args.nameserver)
@@ -88,8 +88,8 @@ def _dns(args: argparse.Namespace, deadline: float) -> DnsSettings:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis import tables
-    from analysis.api import analyse
+    from dmarcwatch.analysis import tables
+    from dmarcwatch.analysis.api import analyse
 
     if args.action == "update":
         return update(args)
@@ -109,9 +109,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _resolve_rdns(store: Store, args: argparse.Namespace) -> None:
     """Look up the PTR of every source IP of the selection not cached recently."""
-    from analysis import rdns
-    from analysis.dnsclient import Budget, make_resolver
-    from analysis.load import Selection, load_rows
+    from dmarcwatch.analysis import rdns
+    from dmarcwatch.analysis.dnsclient import Budget, make_resolver
+    from dmarcwatch.analysis.load import Selection, load_rows
 
     query = query_from(args)
     sel = Selection(domains=query.domains, receivers=query.receivers, ips=query.ips)
@@ -168,9 +168,9 @@ def as_text(table: pd.DataFrame) -> str:
 
 def update(args: argparse.Namespace) -> int:
     """Expand every sender's SPF names and save the networks as the user's snapshot."""
-    from analysis.catalogue import load_catalogue, snapshot_json
-    from analysis.dnsclient import Budget, make_resolver
-    from analysis.refresh import refresh_networks
+    from dmarcwatch.analysis.catalogue import load_catalogue, snapshot_json
+    from dmarcwatch.analysis.dnsclient import Budget, make_resolver
+    from dmarcwatch.analysis.refresh import refresh_networks
 
     settings = _dns(args, 60.0)
     bundled = load_catalogue()

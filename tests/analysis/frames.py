@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.load import ROW_COLUMNS, normalise_rows
+from dmarcwatch.analysis.load import ROW_COLUMNS, normalise_rows
 
 DAY0 = 20_000  # days since the epoch (2024-10-04)
 

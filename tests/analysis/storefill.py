@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ingest.pipeline import import_input
-from ingest.store import Store
+from dmarcwatch.ingest.pipeline import import_input
+from dmarcwatch.ingest.store import Store
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 SCENARIOS = SAMPLES / "scenarios"

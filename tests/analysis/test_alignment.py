@@ -1,8 +1,8 @@
-from analysis import columns as c
-from analysis.alignment import align, is_aligned
-from analysis.catalogue import load_catalogue
-from analysis.classify import classify
-from analysis.orgdomain import OrgDomains, psl_org_domain
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.alignment import align, is_aligned
+from dmarcwatch.analysis.catalogue import load_catalogue
+from dmarcwatch.analysis.classify import classify
+from dmarcwatch.analysis.orgdomain import OrgDomains, psl_org_domain
 from tests.analysis.frames import row, rows
 
 SUB = "email.examplephysio.ch"

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from analysis.catalogue import (
+from dmarcwatch.analysis.catalogue import (
     BUNDLED,
     CatalogueError,
     load_catalogue,

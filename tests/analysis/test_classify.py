@@ -1,8 +1,8 @@
 import pytest
 
-from analysis import columns as c
-from analysis.catalogue import load_catalogue
-from analysis.classify import classify
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.catalogue import load_catalogue
+from dmarcwatch.analysis.classify import classify
 from tests.analysis.frames import row, rows
 
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from dmarcwatch.cli import main
-from ingest.pipeline import import_input
-from ingest.store import Store
+from dmarcwatch.ingest.pipeline import import_input
+from dmarcwatch.ingest.store import Store
 from tests.analysis.storefill import add_files, scenario_files
 from tests.ingest.reportxml import Report, Row
 

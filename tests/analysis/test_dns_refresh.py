@@ -7,13 +7,13 @@ import json
 
 import pytest
 
-from analysis import rdns
-from analysis.catalogue import load_catalogue, parse_catalogue
-from analysis.dnsclient import Budget, DnsSettings, make_resolver, parse_nameserver
-from analysis.load import load_rdns
-from analysis.refresh import expand, refresh_networks
+from dmarcwatch.analysis import rdns
+from dmarcwatch.analysis.catalogue import load_catalogue, parse_catalogue
+from dmarcwatch.analysis.dnsclient import Budget, DnsSettings, make_resolver, parse_nameserver
+from dmarcwatch.analysis.load import load_rdns
+from dmarcwatch.analysis.refresh import expand, refresh_networks
 from dmarcwatch.cli import main
-from ingest.store import Store
+from dmarcwatch.ingest.store import Store
 
 pytestmark = pytest.mark.dns
 
@@ -114,7 +114,7 @@ def test_senders_rdns_names_a_source_by_its_reverse_dns(dns_server, tmp_path, mo
     )
     db = str(tmp_path / "s.db")
     with Store.open(db) as store:
-        from ingest.pipeline import import_input
+        from dmarcwatch.ingest.pipeline import import_input
 
         import_input(store, "r.xml", Report(domain="praxis-rdns.ch", rows=[row]).xml().encode())
     main(["senders", "--db", db, "--json"])

@@ -7,12 +7,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_analysis_imports_neither_the_cli_nor_reports_nor_mailbox_code():
     code = (
-        "import sys, pkgutil, importlib, analysis, analysis.rules\n"
-        "for m in pkgutil.walk_packages(analysis.__path__, 'analysis.'):\n"
-        "    if not m.name.startswith('analysis.posture'):  # the check command's own part\n"
+        "import sys, pkgutil, importlib\n"
+        "import dmarcwatch.analysis as analysis\n"
+        "for m in pkgutil.walk_packages(analysis.__path__, 'dmarcwatch.analysis.'):\n"
+        "    if not m.name.startswith('dmarcwatch.analysis.posture'):  # the check's own part\n"
         "        importlib.import_module(m.name)\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('dmarcwatch', 'reports')\n"
-        "       or m in ('ingest.mailbox', 'ingest.poll', 'ingest.pipeline', 'imapclient')]\n"
+        "bad = [m for m in sys.modules if m.startswith(('dmarcwatch.', 'reports'))\n"
+        "       and not m.startswith(('dmarcwatch.analysis', 'dmarcwatch.ingest'))\n"
+        "       or m in ('dmarcwatch.ingest.mailbox', 'dmarcwatch.ingest.poll',\n"
+        "                'dmarcwatch.ingest.pipeline', 'imapclient')]\n"
         "print(','.join(sorted(bad)))\n"
     )
     out = subprocess.run(
@@ -22,7 +25,7 @@ def test_analysis_imports_neither_the_cli_nor_reports_nor_mailbox_code():
 
 
 def test_the_commands_offer_every_language_of_the_message_catalogues():
-    from analysis.messages import LANGUAGES
+    from dmarcwatch.analysis.messages import LANGUAGES
     from dmarcwatch.commands import _analysis
 
     assert _analysis.LANGUAGES == LANGUAGES

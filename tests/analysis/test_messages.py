@@ -1,8 +1,8 @@
 import re
 import string
 
-from analysis.findings import Evidence, Finding, Severity
-from analysis.messages import CATALOGUES, format_value, render
+from dmarcwatch.analysis.findings import Evidence, Finding, Severity
+from dmarcwatch.analysis.messages import CATALOGUES, format_value, render
 
 _FIELD = string.Formatter()
 

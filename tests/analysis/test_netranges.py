@@ -1,4 +1,4 @@
-from analysis.netranges import RangeTable, address_key
+from dmarcwatch.analysis.netranges import RangeTable, address_key
 
 
 def test_ipv4_and_ipv6_addresses_find_their_network():

@@ -1,4 +1,9 @@
-from analysis.orgdomain import dmarc_record, psl_org_domain, tree_walk_org_domain, walk_names
+from dmarcwatch.analysis.orgdomain import (
+    dmarc_record,
+    psl_org_domain,
+    tree_walk_org_domain,
+    walk_names,
+)
 
 
 def test_psl_org_domain_is_public_suffix_plus_one_label():

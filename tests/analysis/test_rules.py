@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from analysis import columns as c
-from analysis.api import prepare
-from analysis.catalogue import load_catalogue
-from analysis.findings import Severity
-from analysis.messages import LANGUAGES, render
-from analysis.rules import Context, diagnose
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.api import prepare
+from dmarcwatch.analysis.catalogue import load_catalogue
+from dmarcwatch.analysis.findings import Severity
+from dmarcwatch.analysis.messages import LANGUAGES, render
+from dmarcwatch.analysis.rules import Context, diagnose
 from tests.analysis.frames import row, rows
 
 D = "email.physio.ch"

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from analysis.api import Query, analyse, summary
-from analysis.findings import Severity
-from analysis.messages import LANGUAGES, render
-from ingest.store import Store
+from dmarcwatch.analysis.api import Query, analyse, summary
+from dmarcwatch.analysis.findings import Severity
+from dmarcwatch.analysis.messages import LANGUAGES, render
+from dmarcwatch.ingest.store import Store
 from tests.analysis.scenario_data import SCENARIOS, expectations
 from tests.analysis.storefill import add_files, scenario_files
 

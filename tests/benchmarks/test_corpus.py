@@ -23,7 +23,7 @@ import pytest
 from defusedxml import ElementTree
 
 from benchmarks import corpus
-from ingest.store import Store
+from dmarcwatch.ingest.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.posture import (
+from dmarcwatch.analysis.posture import (
     InvalidDomain,
     PostureFinding,
     ResolverConfig,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.posture.messages import LANGUAGES, catalogue, placeholders, render
+from dmarcwatch.analysis.posture.messages import LANGUAGES, catalogue, placeholders, render
 
 POSTURE = Path(__file__).parents[2] / "analysis" / "posture"
 STABLE_CODES = {

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from analysis.posture.dns import (
+from dmarcwatch.analysis.posture.dns import (
     DnsClient,
     Nameserver,
     NameserverError,

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from dmarcwatch.cli import main
-from ingest.limits import Limits
-from ingest.pipeline import import_input
-from ingest.store import Store
+from dmarcwatch.ingest.limits import Limits
+from dmarcwatch.ingest.pipeline import import_input
+from dmarcwatch.ingest.store import Store
 from tests.ingest.reportxml import Report, Row
 
 

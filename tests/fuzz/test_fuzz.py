@@ -16,12 +16,12 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.errors import RejectedInput
-from ingest.limits import Limits
-from ingest.parse import parse_report
-from ingest.pipeline import import_input
-from ingest.store import Store
-from ingest.unpack import unpack
+from dmarcwatch.ingest.errors import RejectedInput
+from dmarcwatch.ingest.limits import Limits
+from dmarcwatch.ingest.parse import parse_report
+from dmarcwatch.ingest.pipeline import import_input
+from dmarcwatch.ingest.store import Store
+from dmarcwatch.ingest.unpack import unpack
 from tests.fuzz.strategies import any_input, mutated_reports, split
 
 EXAMPLES = int(os.environ.get("DMARCWATCH_FUZZ_EXAMPLES", "250"))

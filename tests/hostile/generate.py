@@ -33,7 +33,7 @@ from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
-from ingest.errors import RejectClass
+from dmarcwatch.ingest.errors import RejectClass
 from tests.ingest.reportxml import Report, Row
 from tests.poll import mails
 

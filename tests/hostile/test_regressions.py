@@ -10,18 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import (
+from dmarcwatch.ingest.errors import (
     ContainerError,
     LimitExceeded,
     RejectClass,
     RejectedInput,
     ReportParseError,
 )
-from ingest.limits import Limits
-from ingest.parse import parse_report
-from ingest.pipeline import import_input
-from ingest.store import Store
-from ingest.unpack import unpack
+from dmarcwatch.ingest.limits import Limits
+from dmarcwatch.ingest.parse import parse_report
+from dmarcwatch.ingest.pipeline import import_input
+from dmarcwatch.ingest.store import Store
+from dmarcwatch.ingest.unpack import unpack
 from tests.hostile.generate import (
     make_zip,
     overlapping_zip,
@@ -132,7 +132,7 @@ def test_a_zip_member_without_a_name_is_read() -> None:
 
 def test_one_line_messages_escape_bidi_overrides_and_isolates() -> None:
     """A zip member named '\\u202ereport.xml' showed reversed in the reject line."""
-    from ingest.errors import quote
+    from dmarcwatch.ingest.errors import quote
 
     assert quote("\u202ereport\u2066.xml\u2069\u202a") == "'\\u202ereport\\u2066.xml\\u2069\\u202a'"
 

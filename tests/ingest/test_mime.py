@@ -12,10 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import ContainerError, LimitExceeded, NotAReport, RejectClass, RejectedInput
-from ingest.limits import DEFAULT_LIMITS, Limits
-from ingest.mime import header_text, scan_message, subject_looks_like_rua
-from ingest.unpack import unpack
+from dmarcwatch.ingest.errors import (
+    ContainerError,
+    LimitExceeded,
+    NotAReport,
+    RejectClass,
+    RejectedInput,
+)
+from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
+from dmarcwatch.ingest.mime import header_text, scan_message, subject_looks_like_rua
+from dmarcwatch.ingest.unpack import unpack
 
 REAL = Path("/work/shared/real-samples")
 RUA_SUBJECT = "Report Domain: physio-muster.ch Submitter: google.com Report-ID: 1234567890"

@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from ingest import schema
-from ingest.parallel import Readers, WorkerFailed
-from ingest.pipeline import InputOutcome, import_input
-from ingest.sources import Input, InputError, iter_inputs
-from ingest.store import Store
+from dmarcwatch.ingest import schema
+from dmarcwatch.ingest.parallel import Readers, WorkerFailed
+from dmarcwatch.ingest.pipeline import InputOutcome, import_input
+from dmarcwatch.ingest.sources import Input, InputError, iter_inputs
+from dmarcwatch.ingest.store import Store
 from tests.ingest.reportxml import Report, Row
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest import parse
-from ingest.errors import LimitExceeded, RejectClass, ReportParseError, UnsafeXML
-from ingest.limits import Limits
-from ingest.parse import open_report, parse_report
+from dmarcwatch.ingest import parse
+from dmarcwatch.ingest.errors import LimitExceeded, RejectClass, ReportParseError, UnsafeXML
+from dmarcwatch.ingest.limits import Limits
+from dmarcwatch.ingest.parse import open_report, parse_report
 from tests.ingest.reportxml import Report, Row
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "real-samples"

@@ -19,12 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest import parse
-from ingest.errors import RejectedInput
-from ingest.limits import Limits
-from ingest.model import Record, ReportEnd, ReportHeader
-from ingest.parse import open_report
-from ingest.unpack import unpack
+from dmarcwatch.ingest import parse
+from dmarcwatch.ingest.errors import RejectedInput
+from dmarcwatch.ingest.limits import Limits
+from dmarcwatch.ingest.model import Record, ReportEnd, ReportHeader
+from dmarcwatch.ingest.parse import open_report
+from dmarcwatch.ingest.unpack import unpack
 from tests.ingest.reportxml import Report, Row
 
 ROOT = Path(__file__).resolve().parents[2]

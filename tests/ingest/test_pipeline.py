@@ -14,11 +14,11 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import Connection, select
 
-from ingest import schema
-from ingest.bulk import Batch, write_batch
-from ingest.errors import StoreNotWritable
-from ingest.pipeline import import_input
-from ingest.store import Store
+from dmarcwatch.ingest import schema
+from dmarcwatch.ingest.bulk import Batch, write_batch
+from dmarcwatch.ingest.errors import StoreNotWritable
+from dmarcwatch.ingest.pipeline import import_input
+from dmarcwatch.ingest.store import Store
 from tests.ingest.reportxml import Report, Row
 
 
@@ -138,7 +138,7 @@ def test_an_input_stored_whole_is_skipped_on_its_hash(
     xml = [gzip.compress(Report(report_id=name).bytes()) for name in ("one", "two")]
     data = _mail(("one.xml.gz", xml[0]), ("two.xml.gz", xml[1]))
     assert import_input(store, "two.eml", data).stored == 2
-    monkeypatch.setattr("ingest.pipeline.read_input", _reading_forbidden)
+    monkeypatch.setattr("dmarcwatch.ingest.pipeline.read_input", _reading_forbidden)
     again = import_input(store, "two.eml", data)
     assert (again.stored, again.duplicates, again.rejected, again.kind) == (0, 2, (), "processed")
     assert store.totals().reports == 2
@@ -175,7 +175,7 @@ def test_a_store_failure_mid_input_stores_nothing_of_it(
         written.append(pk)
         write_batch(conn, pk, batch)
 
-    monkeypatch.setattr("ingest.writer.write_batch", fail_second)
+    monkeypatch.setattr("dmarcwatch.ingest.writer.write_batch", fail_second)
     xml = [gzip.compress(Report(report_id=name).bytes()) for name in ("one", "two")]
     with pytest.raises(StoreNotWritable):
         import_input(store, "two.eml", _mail(("one.xml.gz", xml[0]), ("two.xml.gz", xml[1])))

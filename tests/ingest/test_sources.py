@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest import sources
-from ingest.limits import DEFAULT_LIMITS, Limits
-from ingest.sources import Input, InputError, iter_inputs
+from dmarcwatch.ingest import sources
+from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
+from dmarcwatch.ingest.sources import Input, InputError, iter_inputs
 
 
 def write(path: Path, data: bytes) -> Path:

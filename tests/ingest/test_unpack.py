@@ -14,9 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import ContainerError, LimitExceeded, NotAReport, RejectClass, RejectedInput
-from ingest.limits import DEFAULT_LIMITS, Limits, MiB
-from ingest.unpack import CHUNK_SIZE, Kind, Payload, sniff, unpack
+from dmarcwatch.ingest.errors import (
+    ContainerError,
+    LimitExceeded,
+    NotAReport,
+    RejectClass,
+    RejectedInput,
+)
+from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits, MiB
+from dmarcwatch.ingest.unpack import CHUNK_SIZE, Kind, Payload, sniff, unpack
 
 REAL = Path("/work/shared/real-samples")
 needs_real_samples = pytest.mark.skipif(not REAL.is_dir(), reason="no /work/shared/real-samples")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ingest.oauth import (
+from dmarcwatch.ingest.oauth import (
     MICROSOFT_IMAP_SCOPE,
     MicrosoftTokenSource,
     OAuthError,

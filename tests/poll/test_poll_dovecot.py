@@ -347,8 +347,8 @@ def test_config_check_connect_with_a_wrong_password_exits_77(poll_env: PollEnv) 
 def test_microsoft_client_credentials_token_logs_in_with_xoauth2(
     poll_env: PollEnv, dovecot: DovecotServer
 ) -> None:
-    from ingest.mailbox import Endpoint, TokenAuth, connect
-    from ingest.oauth import MicrosoftTokenSource
+    from dmarcwatch.ingest.mailbox import Endpoint, TokenAuth, connect
+    from dmarcwatch.ingest.oauth import MicrosoftTokenSource
     from tests.poll.test_oauth import FakeEntra
 
     token = dovecot.issue_token(poll_env.user)
@@ -397,7 +397,7 @@ def test_without_move_copy_and_uid_expunge_remove_exactly_the_handled_messages(
 def test_watch_does_not_idle_when_mail_arrived_since_the_last_round(poll_env: PollEnv) -> None:
     from dmarcwatch.commands.poll import _idle
     from dmarcwatch.config import load_config
-    from ingest.poll import StopFlag
+    from dmarcwatch.ingest.poll import StopFlag
 
     box = load_config(poll_env.config).mailboxes[0]
     with poll_env.dovecot.session(poll_env.user) as client:

@@ -13,15 +13,15 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from ingest import pipeline, poll
-from ingest.errors import StoreNotWritable
-from ingest.ledger import Ledger
-from ingest.limits import Limits
-from ingest.mailbox import MailboxUnavailable, MemoryMailbox
-from ingest.poll import Folders, MailboxJob, PollOptions, StopFlag, poll_with_retries
-from ingest.schema import reports
-from ingest.store import Store
-from ingest.writer import Writer
+from dmarcwatch.ingest import pipeline, poll
+from dmarcwatch.ingest.errors import StoreNotWritable
+from dmarcwatch.ingest.ledger import Ledger
+from dmarcwatch.ingest.limits import Limits
+from dmarcwatch.ingest.mailbox import MailboxUnavailable, MemoryMailbox
+from dmarcwatch.ingest.poll import Folders, MailboxJob, PollOptions, StopFlag, poll_with_retries
+from dmarcwatch.ingest.schema import reports
+from dmarcwatch.ingest.store import Store
+from dmarcwatch.ingest.writer import Writer
 from tests.poll import mails
 
 FAST = PollOptions(retries=0, backoff=0.0, batch_messages=7)
@@ -254,7 +254,7 @@ def test_source_names_the_message_as_an_imap_url(store: Store) -> None:
     box = MemoryMailbox()
     box.add("INBOX", mails.broken_mail("malformed-xml", "x"))
     run(store, box, name="praxis")
-    from ingest.schema import rejects
+    from dmarcwatch.ingest.schema import rejects
 
     with store.engine.connect() as conn:
         sources = [row.source for row in conn.execute(select(rejects.c.source))]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dmarcwatch.cli import main
-from reports.gallery import CHART_KEYS
+from dmarcwatch.reports.gallery import CHART_KEYS
 from tests.servers.chromium import Chromium
 
 pytestmark = pytest.mark.chromium

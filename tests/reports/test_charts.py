@@ -8,12 +8,12 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import columns as c
-from analysis import tables
-from reports import chartdata as cd
-from reports import charts
-from reports.i18n import Translator
-from reports.svg import UnsafeSvg, check_inert, inline
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis import tables
+from dmarcwatch.reports import chartdata as cd
+from dmarcwatch.reports import charts
+from dmarcwatch.reports.i18n import Translator
+from dmarcwatch.reports.svg import UnsafeSvg, check_inert, inline
 
 T = Translator.for_language("en")
 

@@ -10,11 +10,11 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
-from analysis.records import COLUMNS
+from dmarcwatch.analysis.records import COLUMNS
 from dmarcwatch.cli import main
-from ingest import schema
-from ingest.store import Store
-from reports.export import neutralise
+from dmarcwatch.ingest import schema
+from dmarcwatch.ingest.store import Store
+from dmarcwatch.reports.export import neutralise
 
 
 def _store_totals(url: str, domain: str | None = None) -> tuple[int, int]:

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from analysis import messages
+from dmarcwatch.analysis import messages
 from dmarcwatch.cli import main
-from ingest import schema
-from ingest.store import Store
-from reports import compose
-from reports.document import Report, ReportOptions, build_report
-from reports.gallery import CHART_KEYS
+from dmarcwatch.ingest import schema
+from dmarcwatch.ingest.store import Store
+from dmarcwatch.reports import compose
+from dmarcwatch.reports.document import Report, ReportOptions, build_report
+from dmarcwatch.reports.gallery import CHART_KEYS
 from tests.ingest.reportxml import Report as Report_
 from tests.ingest.reportxml import Row
 from tests.reports.conftest import NOW

@@ -9,8 +9,8 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
-from reports.catalogs import extract
-from reports.i18n import LANGUAGES, LOCALES, Translator, UnknownLanguage, po_path
+from dmarcwatch.reports.catalogs import extract
+from dmarcwatch.reports.i18n import LANGUAGES, LOCALES, Translator, UnknownLanguage, po_path
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")

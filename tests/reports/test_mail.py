@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dmarcwatch.cli import main
-from reports.mail import MailError, parse_recipients
+from dmarcwatch.reports.mail import MailError, parse_recipients
 from tests.reports.smtp import PASSWORD, USER, SmtpServer, free_port, running
 
 

@@ -27,7 +27,7 @@ import pytest
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from ingest.limits import DEFAULT_LIMITS
+from dmarcwatch.ingest.limits import DEFAULT_LIMITS
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 MANIFEST: list[dict[str, Any]] = json.loads((SAMPLES / "manifest.json").read_text("utf-8"))

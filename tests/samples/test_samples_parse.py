@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from ingest.errors import RejectedInput
-from ingest.parse import parse_report
-from ingest.unpack import unpack
+from dmarcwatch.ingest.errors import RejectedInput
+from dmarcwatch.ingest.parse import parse_report
+from dmarcwatch.ingest.unpack import unpack
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 MANIFEST: list[dict[str, Any]] = json.loads((SAMPLES / "manifest.json").read_text())

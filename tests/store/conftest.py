@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ingest.store import Store
+from dmarcwatch.ingest.store import Store
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 
-from ingest.model import (
+from dmarcwatch.ingest.model import (
     DkimAuthResult,
     PolicyOverrideReason,
     PolicyPublished,
@@ -15,7 +15,7 @@ from ingest.model import (
     ReportMetadata,
     SpfAuthResult,
 )
-from ingest.store import AddResult, Store
+from dmarcwatch.ingest.store import AddResult, Store
 
 
 def header(report_id: str = "r-1", *, domain: str = "email.physio-muster.ch") -> ReportHeader:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 
-from ingest.errors import LockBusy
-from ingest.store import Store
+from dmarcwatch.ingest.errors import LockBusy
+from dmarcwatch.ingest.store import Store
 
 
 def main(url: str, name: str) -> int:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import sys
 
-from ingest.errors import StoreError
+from dmarcwatch.ingest.errors import StoreError
 
 
 def main(argv: list[str]) -> int:
     if "--hide-psycopg" in argv:
         sys.modules["psycopg"] = None  # type: ignore[assignment]  # import psycopg now fails
-    from ingest.store import Store
+    from dmarcwatch.ingest.store import Store
 
     try:
         Store.open(argv[0]).close()

@@ -8,9 +8,9 @@ import os
 import pytest
 from sqlalchemy import select
 
-from ingest import schema
-from ingest.errors import RejectClass
-from ingest.store import Store
+from dmarcwatch.ingest import schema
+from dmarcwatch.ingest.errors import RejectClass
+from dmarcwatch.ingest.store import Store
 from tests.store.factories import add, header, records
 
 
@@ -107,7 +107,7 @@ def test_iter_blobs_lists_every_blob_with_a_source(store: Store) -> None:
 def test_iter_blobs_reads_page_after_page(
     store: Store, rejected_only: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("ingest.store._PAGE", 4)
+    monkeypatch.setattr("dmarcwatch.ingest.store._PAGE", 4)
     blobs = [store.put_blob(f"input {i}".encode()) for i in range(13)]
     for blob in blobs:
         _reject(store, blob, "message")

@@ -10,9 +10,9 @@ from multiprocessing.synchronize import Barrier
 
 from sqlalchemy import func, inspect, select
 
-from ingest import migrations, schema
-from ingest.model import Record
-from ingest.store import Store
+from dmarcwatch.ingest import migrations, schema
+from dmarcwatch.ingest.model import Record
+from dmarcwatch.ingest.store import Store
 from tests.store.factories import add, header, record
 
 RECORDS = 3000

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import LockBusy
-from ingest.store import Store
+from dmarcwatch.ingest.errors import LockBusy
+from dmarcwatch.ingest.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Connection, Engine, create_engine, inspect, text, update
 from sqlalchemy.engine import Inspector
 
-from ingest import migrations, schema
-from ingest.errors import SchemaError, StoreUnavailable
-from ingest.migrations import Migration
-from ingest.store import Store
+from dmarcwatch.ingest import migrations, schema
+from dmarcwatch.ingest.errors import SchemaError, StoreUnavailable
+from dmarcwatch.ingest.migrations import Migration
+from dmarcwatch.ingest.store import Store
 from tests.store.factories import add, header, records
 
 FIRST_RELEASE = Path(__file__).with_name("schema_v1")

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from ingest.database import POSTGRES_MISSING
-from ingest.errors import StoreNotWritable, StoreUnavailable
-from ingest.store import Store
+from dmarcwatch.ingest.database import POSTGRES_MISSING
+from dmarcwatch.ingest.errors import StoreNotWritable, StoreUnavailable
+from dmarcwatch.ingest.store import Store
 from tests.store.factories import add, header, records
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Table, select
 
-from ingest import schema
-from ingest.errors import ReportParseError
-from ingest.model import Record, ReportEnd
-from ingest.store import Store
+from dmarcwatch.ingest import schema
+from dmarcwatch.ingest.errors import ReportParseError
+from dmarcwatch.ingest.model import Record, ReportEnd
+from dmarcwatch.ingest.store import Store
 from tests.store.factories import CONTENT_SHA256, add, header, record, records
 
 

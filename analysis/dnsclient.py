@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import dns.exception
 import dns.resolver
 
-from dmarcwatch.analysis.posture import dns as posture_dns
+from dmarcwatch.analysis.check import dns as posture_dns
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,7 @@ class DnsSettings:
 def parse_nameserver(text: str) -> tuple[str, int]:
     """``HOST``, ``HOST:PORT`` or ``[V6]:PORT`` → (address, port); the check's own parser.
 
-    Raises :class:`analysis.posture.dns.NameserverError` (a :class:`ValueError`).
+    Raises :class:`analysis.check.dns.NameserverError` (a :class:`ValueError`).
     """
     server = posture_dns.parse_nameserver(text)
     return server.address, server.port

@@ -11,11 +11,11 @@ import pandas as pd
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis import tables
 from dmarcwatch.analysis.api import DomainSummary
+from dmarcwatch.analysis.check import LANGUAGES as POSTURE_LANGUAGES
+from dmarcwatch.analysis.check import PostureFinding
 from dmarcwatch.analysis.findings import Finding, worst_first
 from dmarcwatch.analysis.messages import LANGUAGES as FINDING_LANGUAGES
 from dmarcwatch.analysis.messages import render
-from dmarcwatch.analysis.posture import LANGUAGES as POSTURE_LANGUAGES
-from dmarcwatch.analysis.posture import PostureFinding
 from dmarcwatch.reports.i18n import Translator
 from dmarcwatch.reports.view import Cell, FindingView, Metric, RollupRow, TableView
 

@@ -19,6 +19,12 @@ from sqlalchemy.engine import Engine
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.api import DomainSummary, Period, Query, analyse, prepare
 from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
+from dmarcwatch.analysis.check import (
+    PostureFinding,
+    ResolverConfig,
+    assess_domain,
+    seen_in_reports,
+)
 from dmarcwatch.analysis.findings import Severity
 from dmarcwatch.analysis.load import (
     SECONDS_PER_DAY,
@@ -26,12 +32,6 @@ from dmarcwatch.analysis.load import (
     latest_end,
     load_rows,
     policy_domains,
-)
-from dmarcwatch.analysis.posture import (
-    PostureFinding,
-    ResolverConfig,
-    assess_domain,
-    seen_in_reports,
 )
 from dmarcwatch.analysis.records import domains_with_reports
 from dmarcwatch.reports import compose

@@ -9,7 +9,7 @@ import os
 import re
 
 from dmarcwatch.analysis.catalogue import load_catalogue
-from dmarcwatch.analysis.posture import (
+from dmarcwatch.analysis.check import (
     InvalidDomain,
     NameserverError,
     PostureFinding,
@@ -22,7 +22,7 @@ from dmarcwatch.analysis.posture import (
     parse_nameserver,
     seen_in_reports,
 )
-from dmarcwatch.analysis.posture.names import normalise_domain
+from dmarcwatch.analysis.check.names import normalise_domain
 from dmarcwatch.context import DB_ENV, config_for, database_url
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit

@@ -1,10 +1,10 @@
-"""``analysis.posture.check_domain``: the entry point the HTML report calls."""
+"""``analysis.check.check_domain``: the entry point the HTML report calls."""
 
 from __future__ import annotations
 
 import pytest
 
-from dmarcwatch.analysis.posture import (
+from dmarcwatch.analysis.check import (
     InvalidDomain,
     PostureFinding,
     ResolverConfig,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dmarcwatch.analysis.posture.messages import LANGUAGES, catalogue, placeholders, render
+from dmarcwatch.analysis.check.messages import LANGUAGES, catalogue, placeholders, render
 
-POSTURE = Path(__file__).parents[2] / "analysis" / "posture"
+POSTURE = Path(__file__).parents[2] / "analysis" / "check"
 STABLE_CODES = {
     "spf-missing", "spf-multiple-records", "spf-too-many-lookups", "spf-void-lookups",
     "spf-sender-not-covered", "spf-permissive-all", "dmarc-missing", "dmarc-multiple-records",

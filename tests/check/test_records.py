@@ -6,9 +6,9 @@ import base64
 
 import pytest
 
-from dmarcwatch.analysis.posture.dkim import DerError, parse_key, rsa_key_bits
-from dmarcwatch.analysis.posture.dmarc import is_dmarc_candidate, looks_like_dmarc, parse_dmarc
-from dmarcwatch.analysis.posture.spf import is_spf, parse_spf
+from dmarcwatch.analysis.check.dkim import DerError, parse_key, rsa_key_bits
+from dmarcwatch.analysis.check.dmarc import is_dmarc_candidate, looks_like_dmarc, parse_dmarc
+from dmarcwatch.analysis.check.spf import is_spf, parse_spf
 from tests.check.keys import der, dkim_record, rsa_public_key, spki
 
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from dmarcwatch.analysis.posture.dns import (
+from dmarcwatch.analysis.check.dns import (
     DnsClient,
     Nameserver,
     NameserverError,

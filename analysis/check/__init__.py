@@ -5,18 +5,18 @@ Entry points: :func:`check_domain` (findings, for the HTML report) and :func:`as
 ``diagnose`` findings: code, severity, domain, sender, actor, summary, fix, plus ``evidence``.
 """
 
-from dmarcwatch.analysis.posture.check import PostureReport, assess_domain, check_domain
-from dmarcwatch.analysis.posture.dns import (
+from dmarcwatch.analysis.check.check import PostureReport, assess_domain, check_domain
+from dmarcwatch.analysis.check.dns import (
     Nameserver,
     NameserverError,
     ResolverConfig,
     parse_nameserver,
 )
-from dmarcwatch.analysis.posture.messages import LANGUAGES
-from dmarcwatch.analysis.posture.model import Actor, PostureFinding, Severity
-from dmarcwatch.analysis.posture.names import InvalidDomain
-from dmarcwatch.analysis.posture.seen import Seen, seen_in_reports
-from dmarcwatch.analysis.posture.senders import UnknownSender, known_senders
+from dmarcwatch.analysis.check.messages import LANGUAGES
+from dmarcwatch.analysis.check.model import Actor, PostureFinding, Severity
+from dmarcwatch.analysis.check.names import InvalidDomain
+from dmarcwatch.analysis.check.seen import Seen, seen_in_reports
+from dmarcwatch.analysis.check.senders import UnknownSender, known_senders
 
 __all__ = [
     "LANGUAGES",

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.posture.dkim import (
+from dmarcwatch.analysis.check.dkim import (
     MIN_RSA_BITS,
     RECOMMENDED_RSA_BITS,
     DkimKey,
@@ -16,10 +16,10 @@ from dmarcwatch.analysis.posture.dkim import (
     probe_return_path,
     probe_selector,
 )
-from dmarcwatch.analysis.posture.dns import DnsClient, Status
-from dmarcwatch.analysis.posture.model import Actor, Observation, Params, Severity
-from dmarcwatch.analysis.posture.senders import COMMON_SELECTORS, SENDGRID, sender_name
-from dmarcwatch.analysis.posture.textual import describe, dns_error
+from dmarcwatch.analysis.check.dns import DnsClient, Status
+from dmarcwatch.analysis.check.model import Actor, Observation, Params, Severity
+from dmarcwatch.analysis.check.senders import COMMON_SELECTORS, SENDGRID, sender_name
+from dmarcwatch.analysis.check.textual import describe, dns_error
 
 SENDGRID_SELECTORS = ("s1", "s2")
 

@@ -13,7 +13,7 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-from dmarcwatch.analysis.posture.dns import DnsClient, Lookup, Status
+from dmarcwatch.analysis.check.dns import DnsClient, Lookup, Status
 
 LOOKUP_LIMIT = 10  # RFC 7208 §4.6.4
 VOID_LIMIT = 2  # RFC 7208 §4.6.4

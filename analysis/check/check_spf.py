@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dmarcwatch.analysis.posture.dns import DnsClient, Lookup
-from dmarcwatch.analysis.posture.model import Observation, Severity
-from dmarcwatch.analysis.posture.senders import SenderDns
-from dmarcwatch.analysis.posture.spf import (
+from dmarcwatch.analysis.check.dns import DnsClient, Lookup
+from dmarcwatch.analysis.check.model import Observation, Severity
+from dmarcwatch.analysis.check.senders import SenderDns
+from dmarcwatch.analysis.check.spf import (
     LOOKUP_LIMIT,
     SIZE_BUDGET,
     VOID_LIMIT,
@@ -17,7 +17,7 @@ from dmarcwatch.analysis.posture.spf import (
     spf_records,
     walk_spf,
 )
-from dmarcwatch.analysis.posture.textual import dns_error, txt_evidence
+from dmarcwatch.analysis.check.textual import dns_error, txt_evidence
 
 NEAR_LIMIT = 8  # warn from here (reference §7.1)
 

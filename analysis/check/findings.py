@@ -1,6 +1,6 @@
 """Observations into findings: words in the asked language, duplicates merged, worst first.
 
-A :class:`~analysis.posture.model.PostureFinding` has the fields of a ``diagnose`` finding
+A :class:`~analysis.check.model.PostureFinding` has the fields of a ``diagnose`` finding
 (code, severity, domain, sender, actor, summary, fix) plus ``evidence``, the DNS answers it
 rests on, quoted as the server gave them.
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dmarcwatch.analysis.posture.messages import render
-from dmarcwatch.analysis.posture.model import Observation, PostureFinding
-from dmarcwatch.analysis.posture.senders import sender_name
+from dmarcwatch.analysis.check.messages import render
+from dmarcwatch.analysis.check.model import Observation, PostureFinding
+from dmarcwatch.analysis.check.senders import sender_name
 
 
 def to_finding(observation: Observation, domain: str, language: str) -> PostureFinding:

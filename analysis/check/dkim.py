@@ -13,8 +13,8 @@ import binascii
 import re
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.posture.dns import DnsClient, Lookup, Status
-from dmarcwatch.analysis.posture.spf import spf_records
+from dmarcwatch.analysis.check.dns import DnsClient, Lookup, Status
+from dmarcwatch.analysis.check.spf import spf_records
 
 MIN_RSA_BITS = 1024  # Gmail and Yahoo sender requirements (reference §6.1)
 RECOMMENDED_RSA_BITS = 2048

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dmarcwatch.analysis.posture.dmarc import (
+from dmarcwatch.analysis.check.dmarc import (
     REMOVED_TAGS,
     Applied,
     Destination,
@@ -19,10 +19,10 @@ from dmarcwatch.analysis.posture.dmarc import (
     mx_state,
     tree_walk,
 )
-from dmarcwatch.analysis.posture.dns import DnsClient, Lookup
-from dmarcwatch.analysis.posture.model import Observation, Severity
-from dmarcwatch.analysis.posture.names import is_public_suffix, org_domain_psl
-from dmarcwatch.analysis.posture.textual import describe, dns_error
+from dmarcwatch.analysis.check.dns import DnsClient, Lookup
+from dmarcwatch.analysis.check.model import Observation, Severity
+from dmarcwatch.analysis.check.names import is_public_suffix, org_domain_psl
+from dmarcwatch.analysis.check.textual import describe, dns_error
 
 
 def check_dmarc(client: DnsClient, domain: str, apex: Lookup) -> list[Observation]:

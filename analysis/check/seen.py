@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from dmarcwatch.analysis.catalogue import Catalogue
-from dmarcwatch.analysis.posture.names import org_domain_psl
-from dmarcwatch.analysis.posture.senders import SENDGRID
+from dmarcwatch.analysis.check.names import org_domain_psl
+from dmarcwatch.analysis.check.senders import SENDGRID
 from dmarcwatch.ingest import schema
 
 DEFAULT_DAYS = 90

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.posture.check_dkim import SelectorRequest, Source, check_dkim
-from dmarcwatch.analysis.posture.check_dmarc import check_dmarc
-from dmarcwatch.analysis.posture.check_spf import check_spf
-from dmarcwatch.analysis.posture.dns import DnsClient, ResolverConfig
-from dmarcwatch.analysis.posture.findings import render_findings
-from dmarcwatch.analysis.posture.messages import DEFAULT_LANGUAGE
-from dmarcwatch.analysis.posture.model import Observation, PostureFinding, Severity
-from dmarcwatch.analysis.posture.names import normalise_domain
-from dmarcwatch.analysis.posture.seen import Seen
-from dmarcwatch.analysis.posture.senders import SENDGRID, SenderDns, sender_dns
+from dmarcwatch.analysis.check.check_dkim import SelectorRequest, Source, check_dkim
+from dmarcwatch.analysis.check.check_dmarc import check_dmarc
+from dmarcwatch.analysis.check.check_spf import check_spf
+from dmarcwatch.analysis.check.dns import DnsClient, ResolverConfig
+from dmarcwatch.analysis.check.findings import render_findings
+from dmarcwatch.analysis.check.messages import DEFAULT_LANGUAGE
+from dmarcwatch.analysis.check.model import Observation, PostureFinding, Severity
+from dmarcwatch.analysis.check.names import normalise_domain
+from dmarcwatch.analysis.check.seen import Seen
+from dmarcwatch.analysis.check.senders import SENDGRID, SenderDns, sender_dns
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,7 @@ def assess_domain(
 ) -> PostureReport:
     """Check *domain*; *senders* are catalogue ids or names (``UnknownSender`` otherwise).
 
-    Raises :class:`~analysis.posture.names.InvalidDomain` for a name DNS cannot hold.
+    Raises :class:`~analysis.check.names.InvalidDomain` for a name DNS cannot hold.
     """
     name = normalise_domain(domain)
     seen = seen or Seen()

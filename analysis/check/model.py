@@ -1,7 +1,7 @@
 """Value types of the DNS posture check: observations, findings and their vocabulary.
 
 An :class:`Observation` is what a checker module (``spf``, ``dmarc``, ``dkim``) concludes, in
-terms of a stable code, a message key and its parameters. :mod:`analysis.posture.findings`
+terms of a stable code, a message key and its parameters. :mod:`analysis.check.findings`
 renders it into a :class:`PostureFinding`, the same shape as the findings of ``diagnose``
 (code, severity, domain, summary, fix, actor, evidence), in the language asked for.
 """
@@ -21,7 +21,7 @@ Params = Mapping[str, str | int]
 class Observation:
     """One conclusion of a checker, before it is put into words.
 
-    ``key`` names the message (``code`` or ``code.variant``) in :mod:`analysis.posture.messages`;
+    ``key`` names the message (``code`` or ``code.variant``) in :mod:`analysis.check.messages`;
     ``params`` fills its placeholders; ``evidence`` lists the DNS answers it rests on.
     """
 

@@ -13,8 +13,8 @@ import re
 import urllib.parse
 from dataclasses import dataclass, field
 
-from dmarcwatch.analysis.posture.dns import DnsClient, Lookup, Status, mx_hosts
-from dmarcwatch.analysis.posture.names import is_valid_domain, org_domain_psl, walk_names
+from dmarcwatch.analysis.check.dns import DnsClient, Lookup, Status, mx_hosts
+from dmarcwatch.analysis.check.names import is_valid_domain, org_domain_psl, walk_names
 
 POLICIES = ("none", "quarantine", "reject")
 REMOVED_TAGS = ("pct", "rf", "ri")  # RFC 9989 Appendix C.5.2

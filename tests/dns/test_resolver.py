@@ -1,4 +1,4 @@
-"""The DNS client wrapper and the test server: answers, negative answers, failures, limits."""
+"""The DNS layer's resolver and the test server: answers, negative answers, failures, limits."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import time
 
 import pytest
 
-from dmarcwatch.analysis.check.dns import (
-    DnsClient,
+from dmarcwatch.analysis.dns.lookup import Status
+from dmarcwatch.analysis.dns.resolver import (
     Nameserver,
     NameserverError,
+    Resolver,
     ResolverConfig,
-    Status,
     parse_nameserver,
 )
 from tests.servers.dns import DnsTestServer
@@ -20,8 +20,8 @@ from tests.servers.dns import DnsTestServer
 pytestmark = pytest.mark.dns
 
 
-def client_for(server: DnsTestServer) -> DnsClient:
-    return DnsClient(ResolverConfig((parse_nameserver(server.nameserver),), timeout=1.0))
+def resolver_for(server: DnsTestServer) -> Resolver:
+    return Resolver(ResolverConfig((parse_nameserver(server.nameserver),), timeout=1.0))
 
 
 @pytest.mark.parametrize(
@@ -53,16 +53,17 @@ def test_bad_nameservers_are_refused(text):
 
 def test_nodata_nxdomain_and_answers_are_told_apart(dns_server):
     dns_server.add_txt("res-a.example.test", "hello")
-    client = client_for(dns_server)
-    assert client.txt("res-a.example.test").values == ("hello",)
-    assert client.query("res-a.example.test", "MX").status is Status.NODATA
-    assert client.query("example.test", "TXT").status is Status.NODATA  # empty non-terminal
-    assert client.txt("res-none.example.test").status is Status.NXDOMAIN
+    resolver = resolver_for(dns_server)
+    assert resolver.txt("res-a.example.test").values == ("hello",)
+    assert resolver.query("res-a.example.test", "MX").status is Status.NODATA
+    assert resolver.query("example.test", "TXT").status is Status.NODATA  # empty non-terminal
+    assert resolver.txt("res-none.example.test").status is Status.NXDOMAIN
 
 
 def test_multi_string_txt_is_joined_without_spaces(dns_server):
     dns_server.add('res-b.example.test. 60 IN TXT "v=spf1 " "ip4:192.0.2.1 -all"\n')
-    assert client_for(dns_server).txt("res-b.example.test").values == ("v=spf1 ip4:192.0.2.1 -all",)
+    lookup = resolver_for(dns_server).txt("res-b.example.test")
+    assert lookup.values == ("v=spf1 ip4:192.0.2.1 -all",)
 
 
 def test_cname_chains_are_followed_and_reported(dns_server):
@@ -72,37 +73,37 @@ def test_cname_chains_are_followed_and_reported(dns_server):
         'res-e.example.test. 60 IN TXT "end"\n'
         "res-f.example.test. 60 IN CNAME res-gone.example.test.\n"
     )
-    client = client_for(dns_server)
-    lookup = client.txt("res-c.example.test")
+    resolver = resolver_for(dns_server)
+    lookup = resolver.txt("res-c.example.test")
     assert lookup.values == ("end",) and lookup.canonical == "res-e.example.test"
-    assert client.query("res-c.example.test", "CNAME").values == ("res-d.example.test",)
-    assert client.txt("res-f.example.test").status is Status.NXDOMAIN
+    assert resolver.query("res-c.example.test", "CNAME").values == ("res-d.example.test",)
+    assert resolver.txt("res-f.example.test").status is Status.NXDOMAIN
 
 
 def test_servfail_is_an_error_value_not_an_exception(dns_server):
     dns_server.fail("res-broken.example.test")
     dns_server.add_txt("res-fine.example.test", "fine")
-    client = client_for(dns_server)
-    failures = [client.query("res-broken.example.test", t) for t in ("TXT", "MX", "A", "AAAA")]
+    resolver = resolver_for(dns_server)
+    failures = [resolver.query("res-broken.example.test", t) for t in ("TXT", "MX", "A", "AAAA")]
     assert all(lk.status is Status.ERROR and "SERVFAIL" in lk.error for lk in failures)
-    assert client.unreachable  # nothing answered yet
-    assert client.txt("res-fine.example.test").values == ("fine",)  # still asked after that
-    assert client.failed == 4 and not client.unreachable
+    assert resolver.unreachable  # nothing answered yet
+    assert resolver.txt("res-fine.example.test").values == ("fine",)  # still asked after that
+    assert resolver.failed == 4 and not resolver.unreachable
 
 
 def test_answers_are_cached_per_check(dns_server):
     dns_server.add_txt("res-cache.example.test", "one")
-    client = client_for(dns_server)
-    client.txt("res-cache.example.test")
-    client.txt("RES-CACHE.example.test.")
-    assert client.answered == 1
+    resolver = resolver_for(dns_server)
+    resolver.txt("res-cache.example.test")
+    resolver.txt("RES-CACHE.example.test.")
+    assert resolver.answered == 1
 
 
 def test_an_unreachable_server_stops_being_asked():
-    client = DnsClient(ResolverConfig((Nameserver("127.0.0.1", 9),), timeout=0.2, retries=0))
+    resolver = Resolver(ResolverConfig((Nameserver("127.0.0.1", 9),), timeout=0.2, retries=0))
     started = time.monotonic()
-    lookups = [client.txt(f"n{i}.example.test") for i in range(20)]
+    lookups = [resolver.txt(f"n{i}.example.test") for i in range(20)]
     assert all(lk.status is Status.ERROR for lk in lookups)
     assert "not sent" in lookups[-1].error
-    assert client.unreachable
+    assert resolver.unreachable
     assert time.monotonic() - started < 5

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from dmarcwatch.analysis.dns.lookup import Lookup, Status, mx_hosts
-from dmarcwatch.analysis.dns.resolver import Resolver
 from dmarcwatch.analysis.dns.spf import (
     COUNTED,
     LOOKUP_LIMIT,
@@ -32,6 +32,14 @@ from dmarcwatch.analysis.dns.spf import (
 )
 
 MAX_DEPTH = 10  # include nesting followed before giving up (a loop is caught before that)
+
+
+class Queries(Protocol):
+    """What the walk asks of a resolver (:class:`~.resolver.Resolver` in production)."""
+
+    def query(self, name: str, rdtype: str) -> Lookup: ...
+
+    def txt(self, name: str) -> Lookup: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +106,7 @@ class SpfWalk:
 
 
 def walk_spf(
-    resolver: Resolver, domain: str, record: SpfRecord, *, addresses: bool = False
+    resolver: Queries, domain: str, record: SpfRecord, *, addresses: bool = False
 ) -> SpfWalk:
     """Follow every look-up term of *record* (published at *domain*) recursively."""
     walker = _Walker(resolver, addresses)
@@ -108,7 +116,7 @@ def walk_spf(
 
 @dataclass
 class _Walker:
-    resolver: Resolver
+    resolver: Queries
     addresses: bool
     walk: SpfWalk = field(default_factory=SpfWalk)
     authorising: bool = True  # every include on the way here had the + qualifier

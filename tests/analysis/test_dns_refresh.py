@@ -51,6 +51,16 @@ def test_spf_loops_and_missing_records_are_problems_not_crashes(dns_server, reso
     assert "DNS failure" in expand(resolver, "broken.refresh-b.test").problems[0]
 
 
+def test_spf_expansion_stops_where_receivers_stop_at_ten_lookups(dns_server, resolver):
+    for i in range(1, 12):
+        dns_server.add_txt(f"l{i}.refresh-d.test", f"v=spf1 ip4:192.0.2.{i} -all")
+    terms = " ".join(f"include:l{i}.refresh-d.test" for i in range(1, 12))
+    dns_server.add_txt("spf.refresh-d.test", f"v=spf1 {terms} -all")
+    found = expand(resolver, "spf.refresh-d.test")
+    assert found.cidrs == [f"192.0.2.{i}/32" for i in range(1, 11)]
+    assert found.problems == ["spf.refresh-d.test: 11 DNS look-ups, over the limit of 10"]
+
+
 def test_refresh_keeps_senders_whose_expansion_failed_out_of_the_snapshot(dns_server, resolver):
     dns_server.add_txt("spf.refresh-c.test", "v=spf1 ip4:192.0.2.128/25 -all")
     catalogue = parse_catalogue(

@@ -107,3 +107,37 @@ def test_an_unreachable_server_stops_being_asked():
     assert "not sent" in lookups[-1].error
     assert resolver.unreachable
     assert time.monotonic() - started < 5
+
+
+def test_the_deadline_cuts_the_query_in_flight_and_stops_the_run():
+    config = ResolverConfig((Nameserver("127.0.0.1", 9),), timeout=5.0, retries=0, deadline=0.5)
+    resolver = Resolver(config)
+    started = time.monotonic()
+    first = resolver.txt("dl-a.example.test")
+    assert first.status is Status.ERROR and first.error == "timed out"
+    assert time.monotonic() - started < 2  # not the 5 s of the try: the deadline came first
+    later = resolver.txt("dl-b.example.test")
+    assert later.error == "not sent: past the deadline of 0.5 s"
+    assert resolver.expired
+
+
+def test_a_run_without_deadline_never_expires(dns_server):
+    resolver = resolver_for(dns_server)
+    assert resolver.time_left is None and not resolver.expired
+
+
+def test_a_run_sends_at_most_its_query_budget(dns_server):
+    dns_server.add_txt("res-budget.example.test", "x")
+    config = ResolverConfig((parse_nameserver(dns_server.nameserver),), timeout=1.0, max_queries=2)
+    resolver = Resolver(config)
+    assert resolver.txt("res-budget.example.test").ok
+    assert resolver.query("res-budget.example.test", "A").ok
+    refused = resolver.query("res-budget.example.test", "MX")
+    assert refused.error == "not sent: over 2 queries for one run"
+    assert resolver.txt("res-budget.example.test").ok  # answers already had stay cached
+
+
+def test_ptr_answers_are_names_without_the_final_dot(dns_server):
+    dns_server.add("9.2.0.192.in-addr.arpa. PTR Mail.Example.TEST.")
+    lookup = resolver_for(dns_server).query("9.2.0.192.in-addr.arpa", "PTR")
+    assert lookup.values == ("mail.example.test",)

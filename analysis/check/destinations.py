@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from dmarcwatch.analysis.dns.discovery import tree_walk
 from dmarcwatch.analysis.dns.dmarc import ReportUri, is_dmarc_candidate
 from dmarcwatch.analysis.dns.lookup import Lookup, Status, mx_hosts
-from dmarcwatch.analysis.dns.names import psl_org_domain
+from dmarcwatch.analysis.dns.names import MAX_NAME, psl_org_domain
 from dmarcwatch.analysis.dns.resolver import Resolver
-
-_MAX_NAME = 253
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +59,7 @@ def authorisation_name(policy_domain: str, host: str) -> str:
 
 def _authorisation(resolver: Resolver, policy_domain: str, host: str) -> tuple[Lookup | None, bool]:
     name = authorisation_name(policy_domain, host)
-    if len(name) > _MAX_NAME:  # RFC 9990: a name too long for DNS means no authorisation
+    if len(name) > MAX_NAME:  # RFC 9990: a name too long for DNS means no authorisation
         return None, False
     lookup = resolver.txt(name)
     return lookup, any(is_dmarc_candidate(value) for value in lookup.values)

@@ -26,23 +26,6 @@ class TxtSource(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class KnownRecords:
-    """TXT records at ``_dmarc`` names known beforehand: a :class:`TxtSource` without DNS.
-
-    *records* maps a domain to the TXT strings at ``_dmarc.<domain>``; a domain absent from
-    it has no such name (NXDOMAIN).
-    """
-
-    records: Mapping[str, Sequence[str]]
-
-    def txt(self, name: str) -> Lookup:
-        values = self.records.get(normalise(name.removeprefix("_dmarc.")))
-        if values is None:
-            return Lookup(name, "TXT", Status.NXDOMAIN)
-        return Lookup(name, "TXT", Status.ANSWER, tuple(values))
-
-
-@dataclass(frozen=True, slots=True)
 class RecordSet:
     """The DMARC records at one ``_dmarc`` name, and the one a receiver uses (``single``)."""
 
@@ -57,6 +40,30 @@ def fetch_records(source: TxtSource, domain: str) -> RecordSet:
     found = candidates(lookup.values)
     single = parse_dmarc(found[0]) if len(found) == 1 else None
     return RecordSet(domain, lookup, found, single)
+
+
+class KnownRecords:
+    """TXT records at ``_dmarc`` names known beforehand: a :class:`TxtSource` without DNS.
+
+    *records* maps a domain to the TXT strings at ``_dmarc.<domain>``; a domain absent from
+    it has no such name (NXDOMAIN). The record set of each domain is read once.
+    """
+
+    def __init__(self, records: Mapping[str, Sequence[str]]) -> None:
+        self._records = {normalise(k): tuple(v) for k, v in records.items()}
+        self._sets: dict[str, RecordSet] = {}
+
+    def txt(self, name: str) -> Lookup:
+        values = self._records.get(normalise(name.removeprefix("_dmarc.")))
+        if values is None:
+            return Lookup(name, "TXT", Status.NXDOMAIN)
+        return Lookup(name, "TXT", Status.ANSWER, values)
+
+    def record_set(self, domain: str) -> RecordSet:
+        found = self._sets.get(domain)
+        if found is None:
+            found = self._sets[domain] = fetch_records(self, domain)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +125,17 @@ def tree_walk(source: TxtSource, domain: str) -> Walk:
     """Query ``_dmarc`` at *domain* and each parent, stopping at a ``psd=y|n`` record."""
     walk = Walk(domain)
     for name in walk_names(domain):
-        record_set = fetch_records(source, name)
+        record_set = _record_set(source, name)
         walk.sets.append(record_set)
         if record_set.single is not None and record_set.single.psd in ("y", "n"):
             break
     return walk
+
+
+def _record_set(source: TxtSource, domain: str) -> RecordSet:
+    if isinstance(source, KnownRecords):
+        return source.record_set(domain)
+    return fetch_records(source, domain)
 
 
 @dataclass
@@ -160,15 +173,14 @@ def _psl_applied(source: TxtSource, at_domain: RecordSet, org: str) -> Applied |
 
 def tree_walk_org_domain(name: str, records: Mapping[str, Sequence[str]]) -> str:
     """The RFC 9989 Organizational Domain of *name*, given the TXT strings at ``_dmarc`` names."""
-    known = {normalise(k): tuple(v) for k, v in records.items()}
-    return tree_walk(KnownRecords(known), normalise(name)).org_domain
+    return tree_walk(KnownRecords(records), normalise(name)).org_domain
 
 
 class OrgDomains:
     """Both kinds of Organizational Domain for many names, with the known DMARC records fixed."""
 
     def __init__(self, records: Mapping[str, Sequence[str]]) -> None:
-        self._source = KnownRecords({normalise(k): tuple(v) for k, v in records.items()})
+        self._source = KnownRecords(records)
         self._tree: dict[str, str] = {}
 
     @classmethod

@@ -17,7 +17,7 @@ from publicsuffixlist import PublicSuffixList
 from dmarcwatch.analysis.errors import AnalysisError
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
-_MAX_NAME = 253  # RFC 1035 §2.3.4, as text without the final dot
+MAX_NAME = 253  # RFC 1035 §2.3.4, as text without the final dot
 MAX_WALK_LABELS = 8  # RFC 9989 §4.10: a longer name is shortened after the first query
 SHORTENED_LABELS = 7
 
@@ -40,7 +40,7 @@ def normalise_domain(text: str) -> str:
         name = name.encode("idna").decode("ascii") if not name.isascii() else name
     except UnicodeError as exc:
         raise InvalidDomain(f"not a valid domain name: {exc}") from exc
-    if len(name) > _MAX_NAME:
+    if len(name) > MAX_NAME:
         raise InvalidDomain("domain name longer than 253 characters")
     if not all(_LABEL.match(label) for label in name.split(".")):
         raise InvalidDomain("a label is empty, too long or has characters DNS names cannot have")

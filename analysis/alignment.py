@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 
 from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.orgdomain import OrgDomains, normalise
+from dmarcwatch.analysis.dns.discovery import OrgDomains
+from dmarcwatch.analysis.dns.names import normalise
 from dmarcwatch.analysis.signatures import map_unique, parse_dkim
 
 OrgFn = Callable[[str], str]

@@ -19,6 +19,7 @@ from dmarcwatch.analysis import tables
 from dmarcwatch.analysis.alignment import align
 from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
 from dmarcwatch.analysis.classify import classify
+from dmarcwatch.analysis.dns.discovery import OrgDomains
 from dmarcwatch.analysis.findings import Finding, worst_first
 from dmarcwatch.analysis.load import (
     SECONDS_PER_DAY,
@@ -28,7 +29,6 @@ from dmarcwatch.analysis.load import (
     load_rows,
     policy_domains,
 )
-from dmarcwatch.analysis.orgdomain import OrgDomains
 from dmarcwatch.analysis.rules import Context, diagnose
 from dmarcwatch.analysis.rules.base import READINESS_DAYS
 

@@ -28,7 +28,7 @@ import pandas as pd
 
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.catalogue import Catalogue, Sender
-from dmarcwatch.analysis.orgdomain import psl_org_domain
+from dmarcwatch.analysis.dns.names import psl_org_domain
 from dmarcwatch.analysis.signatures import map_unique, parse_dkim, parse_spf
 
 UNKNOWN = "unknown"

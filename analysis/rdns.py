@@ -1,23 +1,23 @@
 """Reverse DNS of source IPs, cached in the store's ``rdns_cache`` table with its age.
 
-Optional (``senders --rdns``): look-ups are bounded by a deadline and a maximum count, and
-a name older than :data:`MAX_AGE` is looked up again. A failed look-up is not cached, a
-missing PTR is (as ``NULL``), so the next run does not ask again for a while.
+Optional (``senders --rdns``): look-ups go through the DNS layer's resolver, bounded by its
+deadline, and by a maximum count here; a name older than :data:`MAX_AGE` is looked up again.
+A failed look-up is not cached, a missing PTR is (as ``NULL``), so the next run does not ask
+again for a while.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 from collections.abc import Iterable
 
-import dns.resolver
-import dns.reversename
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from dmarcwatch.analysis.dnsclient import Budget, query_texts
+from dmarcwatch.analysis.dns.lookup import Status
+from dmarcwatch.analysis.dns.names import reverse_name
+from dmarcwatch.analysis.dns.resolver import Resolver
 from dmarcwatch.ingest import schema
 
 MAX_AGE = dt.timedelta(days=30)
@@ -38,21 +38,20 @@ def fresh_ips(engine: Engine, ips: Iterable[str], now: dt.datetime) -> set[str]:
 
 
 def lookup(
-    resolver: dns.resolver.Resolver, ips: Iterable[str], budget: Budget, limit: int = MAX_LOOKUPS
+    resolver: Resolver, ips: Iterable[str], limit: int = MAX_LOOKUPS
 ) -> dict[str, str | None]:
     """PTR names (``None``: none published); IPs not answered in time are left out."""
     names: dict[str, str | None] = {}
     for ip in list(ips)[:limit]:
-        try:
-            pointer = dns.reversename.from_address(str(ipaddress.ip_address(ip)))
-        except ValueError:
+        pointer = reverse_name(str(ip))
+        if pointer is None:
             continue
-        texts = query_texts(resolver, pointer.to_text(), "PTR", budget)
-        if texts is None:
-            if budget.spent:
+        answer = resolver.query(pointer, "PTR")
+        if answer.status is Status.ERROR:
+            if resolver.expired:
                 break
             continue
-        names[ip] = texts[0].rstrip(".").lower() if texts else None
+        names[ip] = answer.values[0] if answer.values else None
     return names
 
 

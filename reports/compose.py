@@ -11,8 +11,8 @@ import pandas as pd
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis import tables
 from dmarcwatch.analysis.api import DomainSummary
-from dmarcwatch.analysis.check import LANGUAGES as POSTURE_LANGUAGES
-from dmarcwatch.analysis.check import PostureFinding
+from dmarcwatch.analysis.check import LANGUAGES as CHECK_LANGUAGES
+from dmarcwatch.analysis.check import CheckFinding
 from dmarcwatch.analysis.findings import Finding, worst_first
 from dmarcwatch.analysis.messages import LANGUAGES as FINDING_LANGUAGES
 from dmarcwatch.analysis.messages import render
@@ -82,7 +82,7 @@ def finding_view(finding: Finding, names: Callable[[str], str], t: Translator) -
     )
 
 
-def posture_view(finding: PostureFinding, t: Translator) -> FindingView:
+def check_view(finding: CheckFinding, t: Translator) -> FindingView:
     """A finding of the DNS check (its text was rendered by the check)."""
     severity = str(finding.severity)
     return FindingView(
@@ -94,7 +94,7 @@ def posture_view(finding: PostureFinding, t: Translator) -> FindingView:
         fix=finding.fix if severity != "ok" else "",
         actor=actor_label(str(finding.actor), t) if severity != "ok" else "",
         evidence="; ".join(finding.evidence[:3]),
-        text_lang="" if t.lang in POSTURE_LANGUAGES else "en",
+        text_lang="" if t.lang in CHECK_LANGUAGES else "en",
     )
 
 

@@ -19,12 +19,8 @@ from sqlalchemy.engine import Engine
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.api import DomainSummary, Period, Query, analyse, prepare
 from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
-from dmarcwatch.analysis.check import (
-    PostureFinding,
-    ResolverConfig,
-    assess_domain,
-    seen_in_reports,
-)
+from dmarcwatch.analysis.check import CheckFinding, assess_domain, seen_in_reports
+from dmarcwatch.analysis.dns.resolver import ResolverConfig
 from dmarcwatch.analysis.findings import Severity
 from dmarcwatch.analysis.load import (
     SECONDS_PER_DAY,
@@ -161,9 +157,9 @@ class _Job:
         previous = previous_totals(
             self.engine, domain, self.period, self.catalogue, self.policy_domains
         )
-        posture = _posture(self.engine, summary, self.options, self.t)
+        check = _dns_check(self.engine, summary, self.options, self.t)
         view = _domain_view(
-            summary, index, previous=previous, days=_days(self.period), posture=posture,
+            summary, index, previous=previous, days=_days(self.period), check=check,
             t=self.t, png=self.options.png,
         )  # fmt: skip
         row = compose.rollup_row(view.anchor, summary, previous, summary.catalogue.name, self.t)
@@ -262,7 +258,7 @@ def _domain_view(
     *,
     previous: compose.Totals | None,
     days: tuple[dt.date, dt.date],
-    posture: tuple[PostureFinding, ...] | None,
+    check: tuple[CheckFinding, ...] | None,
     t: Translator,
     png: bool,
 ) -> DomainView:
@@ -292,14 +288,14 @@ def _domain_view(
         charts=gallery.charts,
         chart_notes=gallery.notes,
         tables=tables,
-        posture=tuple(compose.posture_view(f, t) for f in posture) if posture is not None else None,
+        check=tuple(compose.check_view(f, t) for f in check) if check is not None else None,
         counts=compose.severity_counts(summary.findings, t),
     )
 
 
-def _posture(
+def _dns_check(
     engine: Engine, summary: DomainSummary, options: ReportOptions, t: Translator
-) -> tuple[PostureFinding, ...] | None:
+) -> tuple[CheckFinding, ...] | None:
     """The DNS check of the domain, when asked for (``report --dns``)."""
     if options.dns is None:
         return None

@@ -75,7 +75,7 @@ class DomainView:
     charts: tuple[RenderedChart, ...]
     chart_notes: tuple[ChartNote, ...]
     tables: tuple[TableView, ...]
-    posture: tuple[FindingView, ...] | None = None
+    check: tuple[FindingView, ...] | None = None
     counts: tuple[tuple[str, str, int], ...] = ()  # (severity, its label, findings), non-zero
 
 

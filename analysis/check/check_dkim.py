@@ -16,10 +16,11 @@ from dmarcwatch.analysis.check.dkim import (
     probe_return_path,
     probe_selector,
 )
-from dmarcwatch.analysis.check.dns import DnsClient, Status
 from dmarcwatch.analysis.check.model import Actor, Observation, Params, Severity
 from dmarcwatch.analysis.check.senders import COMMON_SELECTORS, SENDGRID, sender_name
 from dmarcwatch.analysis.check.textual import describe, dns_error
+from dmarcwatch.analysis.dns.lookup import Status
+from dmarcwatch.analysis.dns.resolver import Resolver
 
 SENDGRID_SELECTORS = ("s1", "s2")
 
@@ -54,7 +55,7 @@ def plan_selectors(requests: Sequence[SelectorRequest], sendgrid: bool) -> list[
 
 
 def check_dkim(
-    client: DnsClient,
+    resolver: Resolver,
     domain: str,
     requests: Sequence[SelectorRequest],
     sendgrid: bool,
@@ -62,11 +63,11 @@ def check_dkim(
 ) -> list[Observation]:
     """Findings about the DKIM keys of *domain* and, for SendGrid, its return-path names."""
     plan = plan_selectors(requests, sendgrid)
-    probes = {r.selector: probe_selector(client, domain, r.selector) for r in plan}
+    probes = {r.selector: probe_selector(resolver, domain, r.selector) for r in plan}
     sendgrid = sendgrid or any(_sendgrid_hint(p) for p in probes.values())
     if sendgrid and not all(s in probes for s in SENDGRID_SELECTORS):
         plan = plan_selectors([*plan, *_sendgrid_requests()], sendgrid)
-        probes = {r.selector: probe_selector(client, domain, r.selector) for r in plan}
+        probes = {r.selector: probe_selector(resolver, domain, r.selector) for r in plan}
     found: list[Observation] = []
     sendgrid_missing = sendgrid and _sendgrid_absent(probes)
     if sendgrid_missing:
@@ -79,7 +80,7 @@ def check_dkim(
             found += _check_selector(probe, request)
     found += _none_found(plan, probes)
     if sendgrid:
-        found += _check_return_paths(client, return_paths)
+        found += _check_return_paths(resolver, return_paths)
     return found
 
 
@@ -269,13 +270,13 @@ def _none_found(
     return [_obs("dkim-missing.none-found", Severity.WARNING, evidence, params)]
 
 
-def _check_return_paths(client: DnsClient, names: Sequence[str]) -> list[Observation]:
+def _check_return_paths(resolver: Resolver, names: Sequence[str]) -> list[Observation]:
     """SendGrid's em<NNNN> bounce name: a CNAME to u<id>.wl<n>.sendgrid.net with SPF there."""
     if not names:
         return [_obs("sendgrid-return-path-unchecked", Severity.INFO, (), {}, SENDGRID)]
     found: list[Observation] = []
     for name in names:
-        found += _check_return_path(probe_return_path(client, name))
+        found += _check_return_path(probe_return_path(resolver, name))
     return found
 
 

@@ -4,30 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dmarcwatch.analysis.check.dmarc import (
-    REMOVED_TAGS,
-    Applied,
+from dmarcwatch.analysis.check.destinations import (
     Destination,
-    Discovery,
-    DmarcRecord,
-    ReportUri,
     authorisation_name,
     check_destination,
-    discover,
+    mx_state,
+)
+from dmarcwatch.analysis.check.model import Observation, Severity
+from dmarcwatch.analysis.check.textual import describe, dns_error
+from dmarcwatch.analysis.dns.discovery import Applied, Discovery, discover, tree_walk
+from dmarcwatch.analysis.dns.dmarc import (
+    REMOVED_TAGS,
+    DmarcRecord,
+    ReportUri,
     is_dmarc_candidate,
     looks_like_dmarc,
-    mx_state,
-    tree_walk,
 )
-from dmarcwatch.analysis.check.dns import DnsClient, Lookup
-from dmarcwatch.analysis.check.model import Observation, Severity
-from dmarcwatch.analysis.check.names import is_public_suffix, org_domain_psl
-from dmarcwatch.analysis.check.textual import describe, dns_error
+from dmarcwatch.analysis.dns.lookup import Lookup
+from dmarcwatch.analysis.dns.names import is_public_suffix, psl_org_domain
+from dmarcwatch.analysis.dns.resolver import Resolver
 
 
-def check_dmarc(client: DnsClient, domain: str, apex: Lookup) -> list[Observation]:
+def check_dmarc(resolver: Resolver, domain: str, apex: Lookup) -> list[Observation]:
     """Findings about the DMARC record that receivers apply to *domain*."""
-    discovery = discover(client, domain)
+    discovery = discover(resolver, domain)
     at_domain = discovery.at_domain
     if not at_domain.lookup.ok:
         return [dns_error(at_domain.lookup)]
@@ -40,7 +40,7 @@ def check_dmarc(client: DnsClient, domain: str, apex: Lookup) -> list[Observatio
             found.append(_missing(discovery))
         return found
     found += _discovery_differs(discovery)
-    found += _record_checks(client, discovery, applied)
+    found += _record_checks(resolver, discovery, applied)
     return found
 
 
@@ -139,7 +139,7 @@ def _discovery_differs(discovery: Discovery) -> list[Observation]:
     return []
 
 
-def _record_checks(client: DnsClient, discovery: Discovery, applied: Applied) -> list[Observation]:
+def _record_checks(resolver: Resolver, discovery: Discovery, applied: Applied) -> list[Observation]:
     record, name = applied.record, applied.found_at
     evidence = (f'TXT _dmarc.{name}: "{record.text}"',)
     found = _validity(record, name, evidence) + _tags(record, name, applied, evidence)
@@ -149,11 +149,11 @@ def _record_checks(client: DnsClient, discovery: Discovery, applied: Applied) ->
     if not record.rua:
         found.append(_obs("dmarc-no-rua", Severity.WARNING, evidence, name=name))
     walk_org = (
-        discovery.walk_org if name == discovery.domain else tree_walk(client, name).org_domain
+        discovery.walk_org if name == discovery.domain else tree_walk(resolver, name).org_domain
     )
     for uri in record.rua:
         if not uri.error:
-            found += _destination(check_destination(client, name, walk_org, uri), name)
+            found += _destination(check_destination(resolver, name, walk_org, uri), name)
     if applied.policy in (None, "none"):
         found.append(_obs("dmarc-policy-none", Severity.INFO, evidence))
     if not any(p.fatal for p in record.problems):
@@ -212,7 +212,7 @@ def _authorisation(destination: Destination, policy_domain: str) -> list[Observa
         return [_obs("dmarc-rua-authorized", Severity.OK, evidence, **params)]
     if destination.needs_psl:
         return [_obs("dmarc-rua-not-authorized.both", Severity.CRITICAL, evidence, **params)]
-    params["host_org"] = org_domain_psl(uri.host)
+    params["host_org"] = psl_org_domain(uri.host)
     return [_obs("dmarc-rua-not-authorized.treewalk", Severity.WARNING, evidence, **params)]
 
 

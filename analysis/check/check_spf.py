@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dmarcwatch.analysis.check.dns import DnsClient, Lookup
 from dmarcwatch.analysis.check.model import Observation, Severity
 from dmarcwatch.analysis.check.senders import SenderDns
-from dmarcwatch.analysis.check.spf import (
+from dmarcwatch.analysis.check.textual import dns_error, txt_evidence
+from dmarcwatch.analysis.dns.lookup import Lookup
+from dmarcwatch.analysis.dns.resolver import Resolver
+from dmarcwatch.analysis.dns.spf import (
     LOOKUP_LIMIT,
     SIZE_BUDGET,
     VOID_LIMIT,
     SpfRecord,
-    SpfWalk,
     parse_spf,
     spf_records,
-    walk_spf,
 )
-from dmarcwatch.analysis.check.textual import dns_error, txt_evidence
+from dmarcwatch.analysis.dns.spfwalk import SpfWalk, walk_spf
 
 NEAR_LIMIT = 8  # warn from here (reference §7.1)
 
 
 def check_spf(
-    client: DnsClient, domain: str, apex: Lookup, senders: Sequence[SenderDns]
+    resolver: Resolver, domain: str, apex: Lookup, senders: Sequence[SenderDns]
 ) -> list[Observation]:
     """Findings about the SPF record published at *domain* (TXT answer *apex*)."""
     if not apex.ok:
@@ -36,13 +36,13 @@ def check_spf(
         count = len(records)
         return [_obs("spf-multiple-records", Severity.CRITICAL, evidence, count=count)]
     record = parse_spf(records[0])
-    walk = walk_spf(client, domain, record)
+    walk = walk_spf(resolver, domain, record)
     found = _syntax(record, evidence) + _limits(walk) + _all(record, walk, evidence)
     found += _hygiene(record, walk, evidence) + _coverage(domain, walk, senders, evidence)
     found += [dns_error(lookup) for lookup in walk.dns_errors]
     if not any(o.severity in (Severity.CRITICAL, Severity.WARNING) for o in found):
         qualifier = walk.final_all.raw if walk.final_all else "?all"
-        found.append(_obs("spf-ok", Severity.OK, evidence, count=len(walk.lookups), all=qualifier))
+        found.append(_obs("spf-ok", Severity.OK, evidence, count=walk.lookup_count, all=qualifier))
     return found
 
 
@@ -64,12 +64,12 @@ def _syntax(record: SpfRecord, evidence: tuple[str, ...]) -> list[Observation]:
 
 def _limits(walk: SpfWalk) -> list[Observation]:
     found = []
-    count = len(walk.lookups)
+    count = walk.lookup_count
     if count > LOOKUP_LIMIT:
         found.append(_obs("spf-too-many-lookups", Severity.CRITICAL, walk.lookups, count=count))
     elif count >= NEAR_LIMIT:
         found.append(_obs("spf-lookups-near-limit", Severity.WARNING, walk.lookups, count=count))
-    voids = len(walk.voids)
+    voids = walk.void_count
     if voids:
         over = voids > VOID_LIMIT
         key = "spf-void-lookups.over" if over else "spf-void-lookups.some"

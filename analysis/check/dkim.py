@@ -13,8 +13,9 @@ import binascii
 import re
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.check.dns import DnsClient, Lookup, Status
-from dmarcwatch.analysis.check.spf import spf_records
+from dmarcwatch.analysis.dns.lookup import Lookup, Status
+from dmarcwatch.analysis.dns.resolver import Resolver
+from dmarcwatch.analysis.dns.spf import spf_records
 
 MIN_RSA_BITS = 1024  # Gmail and Yahoo sender requirements (reference §6.1)
 RECOMMENDED_RSA_BITS = 2048
@@ -175,16 +176,16 @@ class SelectorProbe:
         return [lk for lk in looked if not lk.ok]
 
 
-def probe_selector(client: DnsClient, domain: str, selector: str) -> SelectorProbe:
+def probe_selector(resolver: Resolver, domain: str, selector: str) -> SelectorProbe:
     """Look up a selector, and where nothing is there the zone-appended-twice mistake."""
     name = f"{selector}._domainkey.{domain}"
-    cname = client.query(name, "CNAME")
-    txt = client.txt(name)
+    cname = resolver.query(name, "CNAME")
+    txt = resolver.txt(name)
     doubled = None
     if cname.void and txt.void:
-        doubled = client.query(f"{name}.{domain}", "CNAME")
+        doubled = resolver.query(f"{name}.{domain}", "CNAME")
         if doubled.status is not Status.ANSWER:
-            doubled = client.txt(f"{name}.{domain}")
+            doubled = resolver.txt(f"{name}.{domain}")
     return SelectorProbe(selector, name, cname, txt, doubled)
 
 
@@ -209,5 +210,5 @@ class ReturnPathProbe:
         return bool(_SENDGRID_RETURN_PATH.match(self.cname_target or ""))
 
 
-def probe_return_path(client: DnsClient, name: str) -> ReturnPathProbe:
-    return ReturnPathProbe(name, client.query(name, "CNAME"), client.txt(name))
+def probe_return_path(resolver: Resolver, name: str) -> ReturnPathProbe:
+    return ReturnPathProbe(name, resolver.query(name, "CNAME"), resolver.txt(name))

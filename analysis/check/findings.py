@@ -1,6 +1,6 @@
 """Observations into findings: words in the asked language, duplicates merged, worst first.
 
-A :class:`~analysis.check.model.PostureFinding` has the fields of a ``diagnose`` finding
+A :class:`~analysis.check.model.CheckFinding` has the fields of a ``diagnose`` finding
 (code, severity, domain, sender, actor, summary, fix) plus ``evidence``, the DNS answers it
 rests on, quoted as the server gave them.
 """
@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dmarcwatch.analysis.check.messages import render
-from dmarcwatch.analysis.check.model import Observation, PostureFinding
+from dmarcwatch.analysis.check.model import CheckFinding, Observation
 from dmarcwatch.analysis.check.senders import sender_name
 
 
-def to_finding(observation: Observation, domain: str, language: str) -> PostureFinding:
+def to_finding(observation: Observation, domain: str, language: str) -> CheckFinding:
     params = {"domain": domain, **observation.params}
     summary, fix = render(observation.key, language, params)
-    return PostureFinding(
+    return CheckFinding(
         code=observation.code,
         severity=observation.severity,
         domain=domain,
@@ -45,7 +45,7 @@ def unique(observations: Iterable[Observation]) -> list[Observation]:
 
 def render_findings(
     observations: Iterable[Observation], domain: str, language: str
-) -> list[PostureFinding]:
+) -> list[CheckFinding]:
     """Findings for *domain*, worst first; within a severity in the order they were made."""
     findings = [to_finding(obs, domain, language) for obs in unique(observations)]
     return sorted(findings, key=lambda f: f.severity.rank)

@@ -1,8 +1,8 @@
-"""Value types of the DNS posture check: observations, findings and their vocabulary.
+"""Value types of the DNS check: observations, findings and their vocabulary.
 
 An :class:`Observation` is what a checker module (``spf``, ``dmarc``, ``dkim``) concludes, in
 terms of a stable code, a message key and its parameters. :mod:`analysis.check.findings`
-renders it into a :class:`PostureFinding`, the same shape as the findings of ``diagnose``
+renders it into a :class:`CheckFinding`, the same shape as the findings of ``diagnose``
 (code, severity, domain, summary, fix, actor, evidence), in the language asked for.
 """
 
@@ -35,7 +35,7 @@ class Observation:
 
 
 @dataclass(frozen=True, slots=True)
-class PostureFinding:
+class CheckFinding:
     """A finding of ``dmarcwatch check``, in the shape of the findings of ``diagnose``."""
 
     code: str

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from dmarcwatch.analysis.catalogue import Catalogue
-from dmarcwatch.analysis.check.names import org_domain_psl
 from dmarcwatch.analysis.check.senders import SENDGRID
+from dmarcwatch.analysis.dns.names import psl_org_domain as org_domain_psl
 from dmarcwatch.ingest import schema
 
 DEFAULT_DAYS = 90

@@ -10,19 +10,16 @@ import re
 
 from dmarcwatch.analysis.catalogue import load_catalogue
 from dmarcwatch.analysis.check import (
-    InvalidDomain,
-    NameserverError,
-    PostureFinding,
-    PostureReport,
-    ResolverConfig,
+    CheckFinding,
+    CheckReport,
     Seen,
     Severity,
     UnknownSender,
     assess_domain,
-    parse_nameserver,
     seen_in_reports,
 )
-from dmarcwatch.analysis.check.names import normalise_domain
+from dmarcwatch.analysis.dns.names import InvalidDomain, normalise_domain
+from dmarcwatch.analysis.dns.resolver import NameserverError, ResolverConfig, parse_nameserver
 from dmarcwatch.context import DB_ENV, config_for, database_url
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
@@ -116,7 +113,7 @@ def _safe(text: str) -> str:
     return escape_controls(text)
 
 
-def _print(report: PostureReport, args: argparse.Namespace) -> None:
+def _print(report: CheckReport, args: argparse.Namespace) -> None:
     if args.json:
         print(json.dumps([f.to_json() for f in report.findings], indent=2, ensure_ascii=False))
         return
@@ -126,7 +123,7 @@ def _print(report: PostureReport, args: argparse.Namespace) -> None:
         print(_text(finding, args.lang, args.verbose))
 
 
-def _text(finding: PostureFinding, lang: str, verbose: bool) -> str:
+def _text(finding: CheckFinding, lang: str, verbose: bool) -> str:
     fix_label, evidence_label = _LABELS.get(lang, _LABELS["en"])
     head = f"{finding.severity.upper():8} {finding.code}"
     if finding.severity is Severity.OK and not verbose:

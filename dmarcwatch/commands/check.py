@@ -14,7 +14,7 @@ from typing import Any
 from dmarcwatch.commands import add_command
 
 # Kept here, light, so that building the CLI imports no DNS or pandas code; a test checks
-# they equal analysis.check's own values.
+# they equal the check's languages and the DNS layer's defaults (``senders`` uses them too).
 LANGUAGES = ("en", "fr", "de", "it")
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_RETRIES = 1

@@ -87,7 +87,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dmarcwatch.analysis.check import NameserverError, ResolverConfig, parse_nameserver  # noqa: PLC0415
+    from dmarcwatch.analysis.dns.resolver import (  # noqa: PLC0415
+        NameserverError,
+        ResolverConfig,
+        parse_nameserver,
+    )
     from dmarcwatch.commands._analysis import catalogue  # noqa: PLC0415
     from dmarcwatch.context import config_for, open_store  # noqa: PLC0415
     from dmarcwatch.reports.document import ReportOptions, build_report  # noqa: PLC0415

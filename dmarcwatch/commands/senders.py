@@ -18,6 +18,7 @@ from dmarcwatch.commands._analysis import (
     safe,
     snapshot_path,
 )
+from dmarcwatch.commands.check import DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from dmarcwatch.context import open_store
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
@@ -25,10 +26,12 @@ from dmarcwatch.exitcodes import Exit
 if TYPE_CHECKING:  # the analysis (pandas, numpy, dnspython) is imported when the command runs
     import pandas as pd
 
-    from dmarcwatch.analysis.dnsclient import DnsSettings
+    from dmarcwatch.analysis.dns.resolver import ResolverConfig
     from dmarcwatch.ingest.store import Store
 
 RDNS_DEADLINE_S = 60.0
+UPDATE_DEADLINE_S = 60.0
+UPDATE_MAX_QUERIES = 2000  # every sender's SPF tree, with the addresses of a/mx terms
 COLUMNS = [
     ("domain", "domain"),
     ("sender", "sender_name"),
@@ -72,19 +75,25 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         help="DNS server for 'update' and --rdns (repeatable; default: system)",
     )
     parser.add_argument(
-        "--timeout", type=float, default=3.0, metavar="S", help="seconds per DNS query (default 3)"
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"seconds per DNS try (default {DEFAULT_TIMEOUT:g}; {DEFAULT_RETRIES} retry)",
     )
     parser.set_defaults(func=run)
 
 
-def _dns(args: argparse.Namespace, deadline: float) -> DnsSettings:
-    from dmarcwatch.analysis.dnsclient import DnsSettings, parse_nameserver
+def _dns(args: argparse.Namespace, deadline: float, max_queries: int) -> ResolverConfig:
+    from dmarcwatch.analysis.dns.resolver import ResolverConfig, parse_nameserver
 
     try:
         servers = tuple(parse_nameserver(s) for s in args.nameserver)
     except ValueError:
         raise CommandError("--nameserver: expected HOST or HOST:PORT", Exit.USAGE) from None
-    return DnsSettings(nameservers=servers, timeout=args.timeout, deadline=deadline)
+    return ResolverConfig(
+        nameservers=servers, timeout=args.timeout, deadline=deadline, max_queries=max_queries
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -110,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
 def _resolve_rdns(store: Store, args: argparse.Namespace) -> None:
     """Look up the PTR of every source IP of the selection not cached recently."""
     from dmarcwatch.analysis import rdns
-    from dmarcwatch.analysis.dnsclient import Budget, make_resolver
+    from dmarcwatch.analysis.dns.resolver import Resolver
     from dmarcwatch.analysis.load import Selection, load_rows
 
     query = query_from(args)
@@ -118,8 +127,8 @@ def _resolve_rdns(store: Store, args: argparse.Namespace) -> None:
     ips = load_rows(store.engine, sel)["source_ip"].unique()
     now = dt.datetime.now(dt.UTC)
     todo = sorted(set(map(str, ips)) - rdns.fresh_ips(store.engine, ips, now))
-    settings = _dns(args, RDNS_DEADLINE_S)
-    names = rdns.lookup(make_resolver(settings), todo, Budget(settings.deadline))
+    resolver = Resolver(_dns(args, RDNS_DEADLINE_S, rdns.MAX_LOOKUPS))
+    names = rdns.lookup(resolver, todo)
     rdns.save(store.engine, names, now)
 
 
@@ -169,12 +178,12 @@ def as_text(table: pd.DataFrame) -> str:
 def update(args: argparse.Namespace) -> int:
     """Expand every sender's SPF names and save the networks as the user's snapshot."""
     from dmarcwatch.analysis.catalogue import load_catalogue, snapshot_json
-    from dmarcwatch.analysis.dnsclient import Budget, make_resolver
+    from dmarcwatch.analysis.dns.resolver import Resolver
     from dmarcwatch.analysis.refresh import refresh_networks
 
-    settings = _dns(args, 60.0)
+    resolver = Resolver(_dns(args, UPDATE_DEADLINE_S, UPDATE_MAX_QUERIES))
     bundled = load_catalogue()
-    networks, problems = refresh_networks(bundled, make_resolver(settings), Budget(60.0))
+    networks, problems = refresh_networks(bundled, resolver)
     for problem in problems:
         print(f"dmarcwatch: senders update: {safe(problem)}", file=sys.stderr)
     if not networks:

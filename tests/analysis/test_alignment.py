@@ -2,7 +2,8 @@ from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.alignment import align, is_aligned
 from dmarcwatch.analysis.catalogue import load_catalogue
 from dmarcwatch.analysis.classify import classify
-from dmarcwatch.analysis.orgdomain import OrgDomains, psl_org_domain
+from dmarcwatch.analysis.dns.discovery import OrgDomains
+from dmarcwatch.analysis.dns.names import psl_org_domain
 from tests.analysis.frames import row, rows
 
 SUB = "email.examplephysio.ch"

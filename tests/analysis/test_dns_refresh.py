@@ -9,7 +9,7 @@ import pytest
 
 from dmarcwatch.analysis import rdns
 from dmarcwatch.analysis.catalogue import load_catalogue, parse_catalogue
-from dmarcwatch.analysis.dnsclient import Budget, DnsSettings, make_resolver, parse_nameserver
+from dmarcwatch.analysis.dns.resolver import Resolver, ResolverConfig, parse_nameserver
 from dmarcwatch.analysis.load import load_rdns
 from dmarcwatch.analysis.refresh import expand, refresh_networks
 from dmarcwatch.cli import main
@@ -20,8 +20,12 @@ pytestmark = pytest.mark.dns
 
 @pytest.fixture
 def resolver(dns_server):
-    settings = DnsSettings(nameservers=(parse_nameserver(dns_server.nameserver),), timeout=2.0)
-    return make_resolver(settings)
+    return Resolver(config(dns_server))
+
+
+def config(dns_server, deadline=10.0):
+    servers = (parse_nameserver(dns_server.nameserver),)
+    return ResolverConfig(nameservers=servers, timeout=2.0, deadline=deadline)
 
 
 def test_spf_expansion_follows_includes_and_redirects(dns_server, resolver):
@@ -31,7 +35,7 @@ def test_spf_expansion_follows_includes_and_redirects(dns_server, resolver):
     dns_server.add_txt("ab.refresh-a.test", "v=spf1 ip6:2001:db8:a::/48 redirect=r.refresh-a.test")
     dns_server.add_txt("r.refresh-a.test", "v=spf1 ip4:198.51.100.0/25 a -all")
     dns_server.add("r.refresh-a.test. A 203.0.113.5")
-    found = expand(resolver, "sg.refresh-a.test", Budget(10))
+    found = expand(resolver, "sg.refresh-a.test")
     assert sorted(found.cidrs) == sorted(
         ["192.0.2.0/24", "2001:db8:a::/48", "198.51.100.0/25", "203.0.113.5/32"]
     )
@@ -41,10 +45,20 @@ def test_spf_expansion_follows_includes_and_redirects(dns_server, resolver):
 def test_spf_loops_and_missing_records_are_problems_not_crashes(dns_server, resolver):
     dns_server.add_txt("loop.refresh-b.test", "v=spf1 include:loop.refresh-b.test -all")
     dns_server.add_txt("two.refresh-b.test", "v=spf1 -all", "v=spf1 +all")
-    assert expand(resolver, "loop.refresh-b.test", Budget(10)).problems
-    assert "no usable SPF record" in expand(resolver, "two.refresh-b.test", Budget(10)).problems[0]
+    assert expand(resolver, "loop.refresh-b.test").problems
+    assert "no usable SPF record" in expand(resolver, "two.refresh-b.test").problems[0]
     dns_server.fail("broken.refresh-b.test")
-    assert "DNS failure" in expand(resolver, "broken.refresh-b.test", Budget(10)).problems[0]
+    assert "DNS failure" in expand(resolver, "broken.refresh-b.test").problems[0]
+
+
+def test_spf_expansion_stops_where_receivers_stop_at_ten_lookups(dns_server, resolver):
+    for i in range(1, 12):
+        dns_server.add_txt(f"l{i}.refresh-d.test", f"v=spf1 ip4:192.0.2.{i} -all")
+    terms = " ".join(f"include:l{i}.refresh-d.test" for i in range(1, 12))
+    dns_server.add_txt("spf.refresh-d.test", f"v=spf1 {terms} -all")
+    found = expand(resolver, "spf.refresh-d.test")
+    assert found.cidrs == [f"192.0.2.{i}/32" for i in range(1, 11)]
+    assert found.problems == ["spf.refresh-d.test: 11 DNS look-ups, over the limit of 10"]
 
 
 def test_refresh_keeps_senders_whose_expansion_failed_out_of_the_snapshot(dns_server, resolver):
@@ -58,7 +72,7 @@ def test_refresh_keeps_senders_whose_expansion_failed_out_of_the_snapshot(dns_se
             ],
         }
     )
-    networks, problems = refresh_networks(catalogue, resolver, Budget(10))
+    networks, problems = refresh_networks(catalogue, resolver)
     assert networks == {"ok": ["192.0.2.128/25"]}
     assert any(p.startswith("gone:") for p in problems)
 
@@ -81,7 +95,7 @@ def test_senders_update_saves_a_snapshot_the_analysis_then_uses(
 
 def test_reverse_dns_is_cached_in_the_store_with_its_age(dns_server, resolver, tmp_path):
     dns_server.add("5.113.0.203.in-addr.arpa. PTR smtp-1a.mail.infomaniak.ch.")
-    names = rdns.lookup(resolver, ["203.0.113.5", "203.0.113.6", "not-an-ip"], Budget(10))
+    names = rdns.lookup(resolver, ["203.0.113.5", "203.0.113.6", "not-an-ip"])
     assert names == {"203.0.113.5": "smtp-1a.mail.infomaniak.ch", "203.0.113.6": None}
     now = dt.datetime(2026, 11, 29, tzinfo=dt.UTC)
     with Store.open(str(tmp_path / "s.db")) as store:
@@ -95,8 +109,8 @@ def test_reverse_dns_is_cached_in_the_store_with_its_age(dns_server, resolver, t
         assert rdns.fresh_ips(store.engine, ["203.0.113.5"], later) == set()
 
 
-def test_lookups_stop_at_the_deadline(resolver):
-    names = rdns.lookup(resolver, ["203.0.113.9"] * 50, Budget(0))
+def test_lookups_stop_at_the_deadline(dns_server):
+    names = rdns.lookup(Resolver(config(dns_server, deadline=0)), ["203.0.113.9"] * 50)
     assert names == {}
 
 

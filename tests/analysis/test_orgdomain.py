@@ -1,9 +1,6 @@
-from dmarcwatch.analysis.orgdomain import (
-    dmarc_record,
-    psl_org_domain,
-    tree_walk_org_domain,
-    walk_names,
-)
+from dmarcwatch.analysis.dns.discovery import tree_walk_org_domain
+from dmarcwatch.analysis.dns.dmarc import single_record
+from dmarcwatch.analysis.dns.names import psl_org_domain, walk_names
 
 
 def test_psl_org_domain_is_public_suffix_plus_one_label():
@@ -38,8 +35,8 @@ def test_psd_n_marks_the_organizational_domain_and_psd_y_the_label_below():
 
 
 def test_several_or_invalid_records_at_a_name_are_ignored():
-    assert dmarc_record(["v=DMARC1; p=none", "v=DMARC1; p=reject"]) is None
-    assert dmarc_record(["v=spf1 -all"]) is None
+    assert single_record(["v=DMARC1; p=none", "v=DMARC1; p=reject"]) is None
+    assert single_record(["v=spf1 -all"]) is None
     records = {"example.ch": ["v=DMARC1; p=none", "v=DMARC1; p=reject"]}
     assert tree_walk_org_domain("www.example.ch", records) == "www.example.ch"
 

@@ -1,6 +1,6 @@
-"""Posture tests: a DNS server of their own for the session, with the providers' zones.
+"""DNS check tests: a DNS server of their own for the session, with the providers' zones.
 
-The posture tests serve ``sendgrid.net`` and other providers' names exactly as they need
+The DNS check tests serve ``sendgrid.net`` and other providers' names exactly as they need
 them, so they do not share the session-wide ``dns_server`` (other tests serve those names
 differently there).
 """
@@ -17,7 +17,7 @@ from tests.servers.dns import DnsTestServer, start_dns_server
 
 @pytest.fixture(scope="session")
 def dns() -> Iterator[DnsTestServer]:
-    """A DNS server serving sendgrid.net and the other providers, for the posture tests."""
+    """A DNS server serving sendgrid.net and the other providers, for the DNS check tests."""
     with start_dns_server() as server:
         add_providers(server)
         yield server

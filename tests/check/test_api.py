@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dmarcwatch.analysis.check import (
-    InvalidDomain,
-    PostureFinding,
-    ResolverConfig,
-    Severity,
-    UnknownSender,
-    check_domain,
-    parse_nameserver,
-)
+from dmarcwatch.analysis.check import CheckFinding, Severity, UnknownSender, check_domain
+from dmarcwatch.analysis.dns.names import InvalidDomain
+from dmarcwatch.analysis.dns.resolver import ResolverConfig, parse_nameserver
 from tests.check.zones import Practice
 from tests.servers.dns import DnsTestServer
 
@@ -26,7 +20,7 @@ def config(dns: DnsTestServer) -> ResolverConfig:
 def test_check_domain_returns_findings_worst_first(dns):
     domain = Practice("api-broken.ch", spf=["v=spf1 include:sendgrid.net +all"]).publish(dns)
     findings = check_domain(domain, resolver_config=config(dns), selectors=[], senders=["sendgrid"])
-    assert all(isinstance(f, PostureFinding) for f in findings)
+    assert all(isinstance(f, CheckFinding) for f in findings)
     assert findings[0].severity is Severity.CRITICAL
     assert findings[0].code == "spf-permissive-all"
     ranks = [f.severity.rank for f in findings]

@@ -7,8 +7,8 @@ import base64
 import pytest
 
 from dmarcwatch.analysis.check.dkim import DerError, parse_key, rsa_key_bits
-from dmarcwatch.analysis.check.dmarc import is_dmarc_candidate, looks_like_dmarc, parse_dmarc
-from dmarcwatch.analysis.check.spf import is_spf, parse_spf
+from dmarcwatch.analysis.dns.dmarc import is_dmarc_candidate, looks_like_dmarc, parse_dmarc
+from dmarcwatch.analysis.dns.spf import is_spf, parse_spf
 from tests.check.keys import der, dkim_record, rsa_public_key, spki
 
 

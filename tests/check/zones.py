@@ -1,4 +1,4 @@
-"""Zones for the posture tests: simulated providers, and practice setups good and broken.
+"""Zones for the DNS check tests: simulated providers, and practice setups good and broken.
 
 Every practice case lives under its own organisational domain (``<case>.ch``) so the tree
 walks of different cases never meet. The providers (``sendgrid.net`` and friends) are served

@@ -20,10 +20,11 @@ def test_building_the_parser_imports_no_heavy_library() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_check_command_defaults_match_the_posture_check() -> None:
+def test_dns_command_defaults_match_the_check_and_the_dns_layer() -> None:
     from dmarcwatch.analysis.check import LANGUAGES
-    from dmarcwatch.analysis.check.dns import DEFAULT_RETRIES, DEFAULT_TIMEOUT
-    from dmarcwatch.commands import check
+    from dmarcwatch.analysis.dns.resolver import DEFAULT_RETRIES, DEFAULT_TIMEOUT
+    from dmarcwatch.commands import check, senders
 
     assert check.LANGUAGES == LANGUAGES
     assert (check.DEFAULT_TIMEOUT, check.DEFAULT_RETRIES) == (DEFAULT_TIMEOUT, DEFAULT_RETRIES)
+    assert senders.DEFAULT_TIMEOUT == DEFAULT_TIMEOUT

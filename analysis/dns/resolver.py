@@ -1,20 +1,23 @@
-"""A small DNS client over dnspython: bounded time, answers as values, failures as values.
+"""The one DNS client of dmarcwatch, over dnspython: bounded time, answers and failures as values.
 
-Every query returns a :class:`Lookup` saying whether the name had records of the type
+Every query returns a frozen :class:`Lookup` saying whether the name had records of the type
 (``answer``), existed without them (``nodata``), did not exist (``nxdomain``), or could not be
-answered (``error``: timeout, SERVFAIL, REFUSED, no reachable server). Nothing raises for a DNS
-failure: the posture check turns an ``error`` into a ``dns-error`` finding.
+answered (``error``: timeout, SERVFAIL, REFUSED, no reachable server, over a limit). Nothing
+raises for a DNS failure: the caller decides what a failure means (a ``dns-error`` finding in
+``check``, a problem line in ``senders update``, an IP left unnamed by reverse DNS).
 
-Time is bounded three ways: each try waits at most ``timeout`` seconds, each query makes at
-most ``retries + 1`` tries, and after three timeouts in a row the server is deemed unreachable
-and later queries of the check are not sent at all (they become errors at once).
+Time is bounded four ways: each try waits at most ``timeout`` seconds; each query makes at most
+``retries + 1`` tries; after three timeouts in a row the server is deemed unreachable and later
+queries are not sent at all (they become errors at once); and a run may have a ``deadline``,
+after which nothing more is sent. A run also sends at most ``max_queries`` queries, so that a
+hostile SPF tree cannot fan out without bound. Answers are cached for the run.
 """
 
 from __future__ import annotations
 
-import enum
 import ipaddress
 import socket
+import time
 from dataclasses import dataclass, field
 
 import dns.exception
@@ -22,17 +25,14 @@ import dns.name
 import dns.nameserver
 import dns.resolver
 
+from dmarcwatch.analysis.dns.lookup import Lookup, Status
+from dmarcwatch.analysis.errors import AnalysisError
+
+# 2 s per try and one retry: a lost UDP datagram is retried, and a query still ends within 4 s.
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_RETRIES = 1
+DEFAULT_MAX_QUERIES = 250  # per run; an SPF include tree can otherwise fan out without bound
 _GIVE_UP_AFTER = 3  # timeouts in a row before the server is deemed unreachable
-_MAX_QUERIES = 250  # per check; SPF include trees can otherwise fan out without bound
-
-
-class Status(enum.StrEnum):
-    ANSWER = "answer"
-    NODATA = "nodata"
-    NXDOMAIN = "nxdomain"
-    ERROR = "error"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,36 +47,19 @@ class Nameserver:
 
 @dataclass(frozen=True, slots=True)
 class ResolverConfig:
-    """Which servers to ask and how long to wait; no nameservers means the system's."""
+    """Which servers to ask and how long to wait; no nameservers means the system's.
+
+    ``deadline`` (seconds from the resolver's creation, ``None`` for none) bounds a whole run.
+    """
 
     nameservers: tuple[Nameserver, ...] = ()
     timeout: float = DEFAULT_TIMEOUT
     retries: int = DEFAULT_RETRIES
+    deadline: float | None = None
+    max_queries: int = DEFAULT_MAX_QUERIES
 
 
-@dataclass(frozen=True, slots=True)
-class Lookup:
-    """The outcome of one query. ``values`` are presentation strings (TXT strings joined)."""
-
-    name: str
-    rdtype: str
-    status: Status
-    values: tuple[str, ...] = ()
-    canonical: str = ""
-    error: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """The server gave a definite answer (records, no records, or no such name)."""
-        return self.status is not Status.ERROR
-
-    @property
-    def void(self) -> bool:
-        """No records: NODATA or NXDOMAIN (a "void lookup" in RFC 7208 §4.6.4)."""
-        return self.status in (Status.NODATA, Status.NXDOMAIN)
-
-
-class NameserverError(ValueError):
+class NameserverError(AnalysisError, ValueError):
     """A ``--nameserver`` value that is neither an address nor a resolvable host name."""
 
 
@@ -119,7 +102,7 @@ def _address_of(host: str, whole: str) -> str:
     return str(infos[0][4][0])
 
 
-def build_resolver(config: ResolverConfig) -> dns.resolver.Resolver:
+def _build(config: ResolverConfig) -> dns.resolver.Resolver:
     """A dnspython resolver that asks the configured servers (or the system's)."""
     resolver = dns.resolver.Resolver(configure=not config.nameservers)
     if config.nameservers:
@@ -134,15 +117,16 @@ def build_resolver(config: ResolverConfig) -> dns.resolver.Resolver:
 
 
 @dataclass
-class DnsClient:
-    """Queries with a per-check cache, a query budget and an unreachable-server cut-off."""
+class Resolver:
+    """Queries of one run: a cache, a query budget, a deadline, an unreachable-server cut-off."""
 
-    config: ResolverConfig
+    config: ResolverConfig = field(default_factory=ResolverConfig)
     answered: int = 0
     failed: int = 0
     _resolver: dns.resolver.Resolver | None = None
     _cache: dict[tuple[str, str], Lookup] = field(default_factory=dict)
     _consecutive_timeouts: int = 0
+    _started: float = field(default_factory=time.monotonic)
 
     def query(self, name: str, rdtype: str) -> Lookup:
         key = (name.lower().rstrip("."), rdtype.upper())
@@ -159,11 +143,23 @@ class DnsClient:
         """Every query sent so far failed, and at least one was sent."""
         return self.answered == 0 and self.failed > 0
 
+    @property
+    def time_left(self) -> float | None:
+        """Seconds until the run's deadline (``None``: no deadline)."""
+        if self.config.deadline is None:
+            return None
+        return self.config.deadline - (time.monotonic() - self._started)
+
+    @property
+    def expired(self) -> bool:
+        """The run's deadline has passed: nothing more will be sent."""
+        left = self.time_left
+        return left is not None and left <= 0
+
     def _query(self, name: str, rdtype: str) -> Lookup:
-        if self._consecutive_timeouts >= _GIVE_UP_AFTER:
-            return self._fail(name, rdtype, "not sent: the DNS server stopped answering")
-        if self.answered + self.failed >= _MAX_QUERIES:
-            return self._fail(name, rdtype, f"not sent: over {_MAX_QUERIES} queries for one check")
+        refused = self._refusal()
+        if refused:
+            return self._fail(name, rdtype, refused)
         try:
             lookup = self._ask(name, rdtype)
         except dns.exception.DNSException as exc:
@@ -174,11 +170,27 @@ class DnsClient:
         self._consecutive_timeouts = 0
         return lookup
 
+    def _refusal(self) -> str:
+        """Why a query is not sent at all, or ``""``."""
+        if self._consecutive_timeouts >= _GIVE_UP_AFTER:
+            return "not sent: the DNS server stopped answering"
+        if self.answered + self.failed >= self.config.max_queries:
+            return f"not sent: over {self.config.max_queries} queries for one run"
+        if self.expired:
+            return f"not sent: past the deadline of {self.config.deadline:g} s"
+        return ""
+
     def _ask(self, name: str, rdtype: str) -> Lookup:
         if self._resolver is None:
-            self._resolver = build_resolver(self.config)
+            self._resolver = _build(self.config)
+        lifetime = self._resolver.lifetime
+        left = self.time_left
+        if left is not None:
+            lifetime = max(min(lifetime, left), 0.01)
         try:
-            answer = self._resolver.resolve(name, rdtype, raise_on_no_answer=False, search=False)
+            answer = self._resolver.resolve(
+                name, rdtype, raise_on_no_answer=False, search=False, lifetime=lifetime
+            )
         except dns.resolver.NXDOMAIN:
             return Lookup(name, rdtype, Status.NXDOMAIN)
         canonical = answer.canonical_name.to_text(omit_final_dot=True).lower()
@@ -197,7 +209,7 @@ def _present(rdata: object) -> str:
     if strings is not None:  # TXT: the strings of one record are concatenated (RFC 7208 §3.3)
         return b"".join(strings).decode("utf-8", errors="replace")
     target = getattr(rdata, "target", None)
-    if isinstance(target, dns.name.Name):  # CNAME
+    if isinstance(target, dns.name.Name):  # CNAME, PTR
         return target.to_text(omit_final_dot=True).lower()
     exchange = getattr(rdata, "exchange", None)
     if isinstance(exchange, dns.name.Name):  # MX
@@ -215,22 +227,12 @@ def _describe(exc: dns.exception.DNSException) -> str:
     return type(exc).__name__
 
 
-def mx_hosts(lookup: Lookup) -> list[str]:
-    """The exchange names of an MX answer, most preferred first."""
-    pairs = []
-    for value in lookup.values:
-        preference, _, host = value.partition(" ")
-        pairs.append((int(preference) if preference.isdigit() else 0, host))
-    return [host for _, host in sorted(pairs)]
-
-
 __all__ = [
-    "DnsClient",
-    "Lookup",
+    "DEFAULT_RETRIES",
+    "DEFAULT_TIMEOUT",
     "Nameserver",
     "NameserverError",
+    "Resolver",
     "ResolverConfig",
-    "Status",
-    "mx_hosts",
     "parse_nameserver",
 ]

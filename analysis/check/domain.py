@@ -1,4 +1,4 @@
-"""The posture check of one domain: SPF, DMARC and DKIM as receivers will see them."""
+"""The DNS check of one domain: SPF, DMARC and DKIM as receivers will see them."""
 
 from __future__ import annotations
 
@@ -8,21 +8,21 @@ from dataclasses import dataclass
 from dmarcwatch.analysis.check.check_dkim import SelectorRequest, Source, check_dkim
 from dmarcwatch.analysis.check.check_dmarc import check_dmarc
 from dmarcwatch.analysis.check.check_spf import check_spf
-from dmarcwatch.analysis.check.dns import DnsClient, ResolverConfig
 from dmarcwatch.analysis.check.findings import render_findings
 from dmarcwatch.analysis.check.messages import DEFAULT_LANGUAGE
-from dmarcwatch.analysis.check.model import Observation, PostureFinding, Severity
-from dmarcwatch.analysis.check.names import normalise_domain
+from dmarcwatch.analysis.check.model import CheckFinding, Observation, Severity
 from dmarcwatch.analysis.check.seen import Seen
 from dmarcwatch.analysis.check.senders import SENDGRID, SenderDns, sender_dns
+from dmarcwatch.analysis.dns.names import normalise_domain
+from dmarcwatch.analysis.dns.resolver import Resolver, ResolverConfig
 
 
 @dataclass(frozen=True, slots=True)
-class PostureReport:
+class CheckReport:
     """The findings of one check, and how the DNS server behaved during it."""
 
     domain: str
-    findings: tuple[PostureFinding, ...]
+    findings: tuple[CheckFinding, ...]
     answered: int
     failed: int
 
@@ -41,10 +41,10 @@ def assess_domain(
     return_paths: Sequence[str] = (),
     seen: Seen | None = None,
     language: str = DEFAULT_LANGUAGE,
-) -> PostureReport:
+) -> CheckReport:
     """Check *domain*; *senders* are catalogue ids or names (``UnknownSender`` otherwise).
 
-    Raises :class:`~analysis.check.names.InvalidDomain` for a name DNS cannot hold.
+    Raises :class:`~dmarcwatch.analysis.dns.names.InvalidDomain` for a name DNS cannot hold.
     """
     name = normalise_domain(domain)
     seen = seen or Seen()
@@ -53,12 +53,12 @@ def assess_domain(
     requests += [SelectorRequest(s, Source.REPORTS) for s in seen.selectors]
     requests += [SelectorRequest(s, Source.SENDER, d.id) for d in known for s in d.selectors]
     paths = [normalise_domain(p) for p in (*return_paths, *seen.return_paths)]
-    client = DnsClient(resolver_config)
-    observations = _observe(client, name, known, requests, list(dict.fromkeys(paths)))
-    if client.unreachable:
+    resolver = Resolver(resolver_config)
+    observations = _observe(resolver, name, known, requests, list(dict.fromkeys(paths)))
+    if resolver.unreachable:
         observations = [_unreachable(observations)]
     findings = render_findings(observations, name, language)
-    return PostureReport(name, tuple(findings), client.answered, client.failed)
+    return CheckReport(name, tuple(findings), resolver.answered, resolver.failed)
 
 
 def check_domain(
@@ -68,7 +68,7 @@ def check_domain(
     selectors: Sequence[str] = (),
     senders: Sequence[str] = (),
     language: str = DEFAULT_LANGUAGE,
-) -> list[PostureFinding]:
+) -> list[CheckFinding]:
     """The findings of :func:`assess_domain`, worst first (for the HTML report)."""
     report = assess_domain(
         domain,
@@ -89,18 +89,18 @@ def _senders(names: Sequence[str]) -> list[SenderDns]:
 
 
 def _observe(
-    client: DnsClient,
+    resolver: Resolver,
     domain: str,
     senders: list[SenderDns],
     requests: list[SelectorRequest],
     return_paths: list[str],
 ) -> list[Observation]:
-    apex = client.txt(domain)
+    apex = resolver.txt(domain)
     sendgrid = any(s.id == SENDGRID for s in senders)
     dkim_requests = [r for r in requests if not (sendgrid and r.sender == SENDGRID)]
-    found = check_spf(client, domain, apex, senders)
-    found += check_dmarc(client, domain, apex)
-    found += check_dkim(client, domain, dkim_requests, sendgrid, return_paths)
+    found = check_spf(resolver, domain, apex, senders)
+    found += check_dmarc(resolver, domain, apex)
+    found += check_dkim(resolver, domain, dkim_requests, sendgrid, return_paths)
     return found
 
 

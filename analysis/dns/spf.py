@@ -1,28 +1,24 @@
-"""SPF (RFC 7208): parse a record, and walk it the way a receiver would, counting lookups.
+"""SPF records (RFC 7208): the one parser, pure: record text in, terms and syntax errors out.
 
-:func:`parse_spf` is pure: record text in, terms and syntax errors out. :func:`walk_spf` follows
-``include:`` and ``redirect=`` through DNS and counts what RFC 7208 §4.6.4 limits: terms that
-cause DNS lookups (at most 10 per evaluation) and lookups that return nothing (at most 2).
-The walk is static: it visits every term, as a receiver would for a source IP that matches
-nothing, which is the case the limits exist for.
+Walking a record through DNS (includes, redirects, the look-up limits) is
+:mod:`~dmarcwatch.analysis.dns.spfwalk`.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from dmarcwatch.analysis.check.dns import DnsClient, Lookup, Status
+from dmarcwatch.analysis.dns.lookup import Lookup
 
 LOOKUP_LIMIT = 10  # RFC 7208 §4.6.4
 VOID_LIMIT = 2  # RFC 7208 §4.6.4
 MX_LIMIT = 10  # RFC 7208 §4.6.4: address lookups per mx term
 SIZE_BUDGET = 450  # RFC 7208 §3.4: keep the answer within one 512-octet UDP response
-_MAX_DEPTH = 10  # include nesting followed before giving up (a loop is caught before that)
 
 _MECHANISMS = {"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"}
-_COUNTED = {"include", "a", "mx", "ptr", "exists", "redirect"}
+COUNTED = frozenset({"include", "a", "mx", "ptr", "exists", "redirect"})  # §4.6.4
 _NEEDS_TARGET = {"include", "exists"}
 _MODIFIER_NAME = re.compile(r"^[a-z][a-z0-9_.-]*$")
 _MACRO = re.compile(r"%\{[slodiphcrtv]\d*r?[.+,/_=-]*\}|%%|%_|%-", re.IGNORECASE)
@@ -43,6 +39,14 @@ class Term:
     @property
     def has_macro(self) -> bool:
         return self.target is not None and "%" in self.target
+
+    @property
+    def prefixes(self) -> tuple[int, int]:
+        """IPv4 and IPv6 prefix lengths of an ``a``/``mx`` term (``a/24//64``, RFC 7208 §5.6)."""
+        match = re.match(r"^(?:/(\d{1,2}))?(?://(\d{1,3}))?$", self.cidr)
+        if not match:
+            return 32, 128
+        return int(match.group(1) or 32), int(match.group(2) or 128)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,105 +174,3 @@ def _modifier_errors(terms: list[Term]) -> list[str]:
         if sum(1 for t in terms if t.modifier and t.name == name) > 1:
             errors.append(f"{name}= appears more than once")
     return errors
-
-
-@dataclass
-class SpfWalk:
-    """What a full evaluation of a record would cost and meet (RFC 7208 §4.6.4, §5.2, §6.1)."""
-
-    lookups: list[str] = field(default_factory=list)
-    voids: list[str] = field(default_factory=list)
-    broken: list[str] = field(default_factory=list)
-    dns_errors: list[Lookup] = field(default_factory=list)
-    reached: set[str] = field(default_factory=set)
-    mechanisms: set[tuple[str, str]] = field(default_factory=set)
-    ptr_terms: list[str] = field(default_factory=list)
-    unfollowed: list[str] = field(default_factory=list)
-    final_all: Term | None = None
-
-    @property
-    def evidence(self) -> tuple[str, ...]:
-        return tuple(self.lookups)
-
-
-def walk_spf(client: DnsClient, domain: str, record: SpfRecord) -> SpfWalk:
-    """Follow every lookup term of *record* (published at *domain*) recursively."""
-    walk = SpfWalk()
-    walk.final_all = _visit(client, walk, domain, record, (domain,))
-    return walk
-
-
-def _visit(
-    client: DnsClient, walk: SpfWalk, domain: str, record: SpfRecord, path: tuple[str, ...]
-) -> Term | None:
-    """Visit one record; return the ``all`` term that ends its evaluation, if any."""
-    for term in record.terms:
-        if not term.modifier:
-            _visit_mechanism(client, walk, domain, term, path)
-    redirect = record.modifier("redirect")
-    if record.all_term is not None or redirect is None or redirect.target is None:
-        return record.all_term
-    walk.lookups.append(f"{domain}: {redirect.raw}")
-    return _follow(client, walk, domain, redirect, path)
-
-
-def _visit_mechanism(
-    client: DnsClient, walk: SpfWalk, domain: str, term: Term, path: tuple[str, ...]
-) -> None:
-    target = (term.target or domain).rstrip(".").lower()
-    walk.mechanisms.add((term.name, target))
-    if term.name not in _COUNTED:
-        return
-    walk.lookups.append(f"{domain}: {term.raw}")
-    if term.has_macro:
-        walk.unfollowed.append(f"{domain}: {term.raw}")
-    elif term.name == "include":
-        _follow(client, walk, domain, term, path)
-    elif term.name == "ptr":
-        walk.ptr_terms.append(f"{domain}: {term.raw}")
-    else:
-        _probe(client, walk, domain, term, target)
-
-
-def _probe(client: DnsClient, walk: SpfWalk, domain: str, term: Term, target: str) -> None:
-    """Run the lookup of an ``a``, ``mx`` or ``exists`` term and note void answers."""
-    lookups = [client.query(target, "MX")] if term.name == "mx" else [client.query(target, "A")]
-    if term.name == "a" and lookups[0].void:
-        lookups.append(client.query(target, "AAAA"))
-    walk.dns_errors.extend(lk for lk in lookups if not lk.ok)
-    if all(lk.void for lk in lookups):
-        walk.voids.append(f"{domain}: {term.raw} ({target}: {_nothing(lookups[-1])})")
-    if term.name == "mx" and len(lookups[0].values) > MX_LIMIT:
-        walk.broken.append(f"{domain}: {term.raw} has {len(lookups[0].values)} MX hosts (limit 10)")
-
-
-def _follow(
-    client: DnsClient, walk: SpfWalk, domain: str, term: Term, path: tuple[str, ...]
-) -> Term | None:
-    """Fetch and visit the record an ``include:`` or ``redirect=`` points to."""
-    target = (term.target or "").rstrip(".").lower()
-    if term.has_macro:
-        walk.unfollowed.append(f"{domain}: {term.raw}")
-        return None
-    if target in path or len(path) > _MAX_DEPTH:
-        walk.broken.append(f"{domain}: {term.raw} loops back to {target}")
-        return None
-    walk.reached.add(target)
-    lookup = client.txt(target)
-    if not lookup.ok:
-        walk.dns_errors.append(lookup)
-        return None
-    if lookup.void:
-        walk.voids.append(f"{domain}: {term.raw} ({target}: {_nothing(lookup)})")
-    records = spf_records(lookup)
-    if len(records) != 1:
-        found = "no SPF record" if not records else f"{len(records)} SPF records"
-        walk.broken.append(f"{domain}: {term.raw} ({target} has {found})")
-        return None
-    nested = parse_spf(records[0])
-    walk.broken.extend(f"{target}: {error}" for error in nested.errors)
-    return _visit(client, walk, target, nested, (*path, target))
-
-
-def _nothing(lookup: Lookup) -> str:
-    return "no such name" if lookup.status is Status.NXDOMAIN else "no record"

@@ -23,6 +23,7 @@ from dmarcwatch.analysis.check import (
     seen_in_reports,
 )
 from dmarcwatch.analysis.check.names import normalise_domain
+from dmarcwatch.analysis.read import Reader
 from dmarcwatch.context import DB_ENV, config_for, database_url
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
@@ -106,7 +107,7 @@ def _seen(args: argparse.Namespace, domain: str) -> Seen:
             logging.getLogger(__name__).warning("not reading stored reports: %s", exc)
         return Seen()
     try:
-        return seen_in_reports(store.engine, domain, load_catalogue())
+        return seen_in_reports(Reader(store.engine), domain, load_catalogue())
     finally:
         store.close()
 

@@ -1,0 +1,29 @@
+"""The one read layer over the store: a :class:`Reader`, a :class:`Selection`, and values.
+
+Analysis, exports, the DNS check ("seen in reports") and the reverse-DNS cache all read
+through here. Authentication results arrive as sorted tuples of :class:`DkimResult`,
+:class:`SpfResult` and reason types, never as text to split.
+"""
+
+from dmarcwatch.analysis.read.identities import Identities
+from dmarcwatch.analysis.read.overview import DomainActivity
+from dmarcwatch.analysis.read.reader import Reader
+from dmarcwatch.analysis.read.records import REASON_DETAILS
+from dmarcwatch.analysis.read.results import DkimResult, Reason, SpfResult, canonical
+from dmarcwatch.analysis.read.rows import ROW_COLUMNS, SECONDS_PER_DAY, normalise_rows
+from dmarcwatch.analysis.read.selection import Selection
+
+__all__ = [
+    "REASON_DETAILS",
+    "ROW_COLUMNS",
+    "SECONDS_PER_DAY",
+    "DkimResult",
+    "DomainActivity",
+    "Identities",
+    "Reader",
+    "Reason",
+    "Selection",
+    "SpfResult",
+    "canonical",
+    "normalise_rows",
+]

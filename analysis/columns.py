@@ -19,6 +19,7 @@ PE_SPF = "pe_spf"
 DKIM_RESULTS = "dkim_results"  # sorted tuple of analysis.read.DkimResult (lower-case)
 SPF_RESULTS = "spf_results"  # sorted tuple of analysis.read.SpfResult (lower-case)
 REASONS = "reasons"  # sorted tuple of the override reason types (lower-case)
+REASON_DETAILS = "reason_details"  # records only: sorted tuple of analysis.read.Reason
 MESSAGES = "messages"
 RECORDS = "records"
 REPORT_END = "report_end"  # latest end_ts of the grouped reports (epoch seconds)

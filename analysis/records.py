@@ -16,7 +16,7 @@ import pandas as pd
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.api import prepare
 from dmarcwatch.analysis.catalogue import Catalogue
-from dmarcwatch.analysis.read import REASON_DETAILS, SECONDS_PER_DAY, Reader, Reason, Selection
+from dmarcwatch.analysis.read import SECONDS_PER_DAY, Reader, Reason, Selection
 
 REPORTS_PER_CHUNK = 500
 
@@ -142,7 +142,7 @@ def export_frame(rows: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
             "envelope_to": rows["envelope_to"].fillna(""),
             "dkim_results": rows[c.DKIM_RESULTS].map(results_text),
             "spf_results": rows[c.SPF_RESULTS].map(results_text),
-            "reasons": rows[REASON_DETAILS].map(reasons_text),
+            "reasons": rows[c.REASON_DETAILS].map(reasons_text),
             "sender": rows[c.SENDER],
             "sender_name": rows[c.SENDER].map(names),
             "forwarded": rows[c.FORWARDED].astype(bool),

@@ -2,20 +2,17 @@
 
 Analysis, exports, the DNS check ("seen in reports") and the reverse-DNS cache all read
 through here. Authentication results arrive as sorted tuples of :class:`DkimResult`,
-:class:`SpfResult` and reason types, never as text to split.
+:class:`SpfResult` and reason types, never as text to split. Importing the package does not
+import pandas (see :mod:`.reader`).
 """
 
 from dmarcwatch.analysis.read.identities import Identities
 from dmarcwatch.analysis.read.overview import DomainActivity
 from dmarcwatch.analysis.read.reader import Reader
-from dmarcwatch.analysis.read.records import REASON_DETAILS
 from dmarcwatch.analysis.read.results import DkimResult, Reason, SpfResult, canonical
-from dmarcwatch.analysis.read.rows import ROW_COLUMNS, SECONDS_PER_DAY, normalise_rows
-from dmarcwatch.analysis.read.selection import Selection
+from dmarcwatch.analysis.read.selection import SECONDS_PER_DAY, Selection
 
 __all__ = [
-    "REASON_DETAILS",
-    "ROW_COLUMNS",
     "SECONDS_PER_DAY",
     "DkimResult",
     "DomainActivity",
@@ -25,5 +22,4 @@ __all__ = [
     "Selection",
     "SpfResult",
     "canonical",
-    "normalise_rows",
 ]

@@ -1,21 +1,25 @@
 """The :class:`Reader`: every read of the store the analysis, exports and checks make.
 
 Callers hand it around instead of a database engine, so nothing outside this package writes
-SQL against the store's tables or needs SQLAlchemy.
+SQL against the store's tables or needs SQLAlchemy. pandas is imported only when frames are
+asked for: ``dmarcwatch check`` reads identities and starts without it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy.engine import Engine
 
-from dmarcwatch.analysis.read import identities, overview, rdnscache, records, rows
+from dmarcwatch.analysis.read import identities, overview, rdnscache
 from dmarcwatch.analysis.read.identities import Identities
 from dmarcwatch.analysis.read.overview import DomainActivity
 from dmarcwatch.analysis.read.selection import Selection
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Reader:
@@ -29,11 +33,15 @@ class Reader:
 
     def rows(self, sel: Selection) -> pd.DataFrame:
         """The analysis rows of *sel* (records grouped, see :mod:`.rows`)."""
+        from dmarcwatch.analysis.read import rows  # noqa: PLC0415 - pandas
+
         with self._engine.connect() as conn:
             return rows.load_rows(conn, sel)
 
     def records(self, sel: Selection, reports_per_chunk: int) -> Iterator[pd.DataFrame]:
         """The records of *sel* one by one, in frames of *reports_per_chunk* reports."""
+        from dmarcwatch.analysis.read import records  # noqa: PLC0415 - pandas
+
         return records.chunks(self._engine, sel, reports_per_chunk)
 
     def policy_domains(self) -> dict[str, int]:

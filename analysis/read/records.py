@@ -3,7 +3,7 @@
 For exports: each record as the receiver reported it, read a few hundred reports at a time
 (so memory stays bounded however large the store). The DKIM/SPF results and reasons come as
 the same tuples as in :mod:`.rows` (lower-cased here in Python, as exports always did), plus
-the reasons with their comments (:data:`REASON_DETAILS`).
+the reasons with their comments (:data:`analysis.columns.REASON_DETAILS`).
 """
 
 from __future__ import annotations
@@ -18,19 +18,24 @@ from sqlalchemy.engine import Connection, Engine
 
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.read import results
-from dmarcwatch.analysis.read.rows import SECONDS_PER_DAY, per_record
-from dmarcwatch.analysis.read.selection import Selection, record_filter, report_filter
+from dmarcwatch.analysis.read.decode import decode_column
+from dmarcwatch.analysis.read.rows import per_record
+from dmarcwatch.analysis.read.selection import (
+    SECONDS_PER_DAY,
+    Selection,
+    record_filter,
+    report_filter,
+)
 from dmarcwatch.ingest import schema
 
 T = TypeVar("T")
 REPORT_PK = "report_pk"
 SEQ = "seq"
-REASON_DETAILS = "reason_details"  # tuple of results.Reason, as reported (case kept)
 REPORT_COLUMNS = ("id", "org_name", "email", "report_id", "policy_domain", "begin_ts",
                   "end_ts", "adkim", "aspf", "p", "sp", "pct")  # fmt: skip
 _RECORD_COLUMNS = [REPORT_PK, SEQ, c.SOURCE_IP, c.MESSAGES, c.DISPOSITION, c.PE_DKIM, c.PE_SPF,
                    c.HEADER_FROM, c.ENVELOPE_FROM, "envelope_to", c.DKIM_RESULTS,
-                   c.SPF_RESULTS, REASON_DETAILS]  # fmt: skip
+                   c.SPF_RESULTS, c.REASON_DETAILS]  # fmt: skip
 
 
 def chunks(engine: Engine, sel: Selection, reports_per_chunk: int) -> Iterator[pd.DataFrame]:
@@ -90,11 +95,11 @@ def _lower(
 
 
 def _as_analysis_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    decode = results.decode_column
+    decode = decode_column
     rows[c.DKIM_RESULTS] = decode(rows[c.DKIM_RESULTS], _lower(results.dkim_results))
     rows[c.SPF_RESULTS] = decode(rows[c.SPF_RESULTS], _lower(results.spf_results))
-    details = rows[REASON_DETAILS]
-    rows[REASON_DETAILS] = decode(details, results.reasons)
+    details = rows[c.REASON_DETAILS]
+    rows[c.REASON_DETAILS] = decode(details, results.reasons)
     rows[c.REASONS] = decode(details, _lower(results.reason_types))
     for col in (c.HEADER_FROM, c.ENVELOPE_FROM):
         rows[col] = rows[col].fillna("").astype(str).str.lower().astype(object)

@@ -2,8 +2,8 @@
 
 The store keeps one row per DKIM signature, SPF check and override reason. The read layer
 aggregates them per record into a JSON array (see :mod:`.jsonrows`), so the database does the
-quoting; here each distinct array text is decoded once into a sorted tuple of values. Equal
-sets of results are then equal, hashable tuples that pandas can group on.
+quoting; :mod:`.decode` turns each distinct array text once into a sorted tuple of these values.
+Equal sets of results are then equal, hashable tuples that pandas can group on.
 
 The values are named tuples, not dataclasses: they are hashed once per row whenever the
 analysis groups or factorises a column of them, and a tuple hashes in C (a frozen dataclass
@@ -12,12 +12,8 @@ calls Python code per element, about seven times slower on a million rows).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import NamedTuple, TypeVar
-
-import numpy as np
-import pandas as pd
 
 T = TypeVar("T")
 Fields = list[str]
@@ -81,13 +77,3 @@ def reasons(items: list[Fields], lower: bool = False) -> tuple[Reason, ...]:
 def _fields(item: Fields, size: int, lower: bool) -> list[str]:
     values = [str(v) for v in item[:size]]
     return [v.lower() for v in values] if lower else values
-
-
-def decode_column(texts: pd.Series, decode: Callable[[list[Fields]], tuple[T, ...]]) -> pd.Series:
-    """A column of JSON array texts (``None``: no rows) as tuples, decoded once per text."""
-    codes, uniques = pd.factorize(texts.astype(object), use_na_sentinel=False)
-    decoded = np.empty(len(uniques), dtype=object)
-    for i, text in enumerate(uniques):
-        decoded[i] = decode(json.loads(text)) if isinstance(text, str) else ()
-    values = decoded[codes] if len(codes) else np.empty(0, dtype=object)
-    return pd.Series(values, index=texts.index, dtype=object)

@@ -17,11 +17,15 @@ from sqlalchemy.engine import Connection
 
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.read import results
+from dmarcwatch.analysis.read.decode import decode_column
 from dmarcwatch.analysis.read.jsonrows import json_rows
-from dmarcwatch.analysis.read.selection import Selection, record_filter, report_filter
+from dmarcwatch.analysis.read.selection import (
+    SECONDS_PER_DAY,
+    Selection,
+    record_filter,
+    report_filter,
+)
 from dmarcwatch.ingest import schema
-
-SECONDS_PER_DAY = 86400
 
 
 def per_record(
@@ -106,9 +110,9 @@ def load_rows(conn: Connection, sel: Selection) -> pd.DataFrame:
     """Aggregated records for *sel* (see the module docstring); empty frame if none."""
     data = [tuple(row) for row in conn.execute(rows_statement(sel))]  # plain tuples: faster
     frame = pd.DataFrame.from_records(data, columns=ROW_COLUMNS, nrows=len(data))
-    frame[c.DKIM_RESULTS] = results.decode_column(frame[c.DKIM_RESULTS], results.dkim_results)
-    frame[c.SPF_RESULTS] = results.decode_column(frame[c.SPF_RESULTS], results.spf_results)
-    frame[c.REASONS] = results.decode_column(frame[c.REASONS], results.reason_types)
+    frame[c.DKIM_RESULTS] = decode_column(frame[c.DKIM_RESULTS], results.dkim_results)
+    frame[c.SPF_RESULTS] = decode_column(frame[c.SPF_RESULTS], results.spf_results)
+    frame[c.REASONS] = decode_column(frame[c.REASONS], results.reason_types)
     return normalise_rows(frame)
 
 

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 
 from dmarcwatch.ingest import schema
 
+SECONDS_PER_DAY = 86400
+
 
 @dataclass(frozen=True, slots=True)
 class Selection:

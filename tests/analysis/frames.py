@@ -6,13 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from dmarcwatch.analysis.read import (
-    ROW_COLUMNS,
-    DkimResult,
-    SpfResult,
-    canonical,
-    normalise_rows,
-)
+from dmarcwatch.analysis.read import DkimResult, SpfResult, canonical
+from dmarcwatch.analysis.read.rows import ROW_COLUMNS, normalise_rows
 
 DAY0 = 20_000  # days since the epoch (2024-10-04)
 

@@ -7,6 +7,8 @@ Python, so a domain, selector or result holding ``|`` or a space came back broke
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +16,6 @@ import pytest
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.api import Query, analyse
 from dmarcwatch.analysis.read import (
-    REASON_DETAILS,
     DkimResult,
     Reader,
     Reason,
@@ -71,7 +72,7 @@ def test_records_for_exports_keep_them_and_the_reason_comments(store):
     (row,) = frame.to_dict("records")
     assert row[c.DKIM_RESULTS] == canonical([DkimResult(*SIGNED), DkimResult(*ODD_RESULT)])
     assert row[c.SPF_RESULTS] == (SpfResult(SPF_DOMAIN, "mfrom", "pass"),)
-    assert row[REASON_DETAILS] == (Reason("local_policy", COMMENT),)
+    assert row[c.REASON_DETAILS] == (Reason("local_policy", COMMENT),)
 
 
 def test_the_analysis_sees_the_whole_domains(store):
@@ -110,3 +111,10 @@ def test_the_selection_filters_records_by_ip_and_from_domain(store):
 def _day(days: int = 0) -> dt.datetime:
     begin = dt.datetime.fromtimestamp(int(Report().begin), dt.UTC)
     return begin + dt.timedelta(days=days)
+
+
+def test_the_read_layer_imports_without_pandas():
+    """``dmarcwatch check`` reads what reports saw through it and starts without pandas."""
+    code = "import sys, dmarcwatch.analysis.check.seen; print('pandas' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

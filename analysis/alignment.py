@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 
 from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.distinct import Distinct
 from dmarcwatch.analysis.dns.discovery import OrgDomains
 from dmarcwatch.analysis.dns.names import normalise
-from dmarcwatch.analysis.signatures import map_unique, parse_dkim
+from dmarcwatch.analysis.read import DkimResult
 
 OrgFn = Callable[[str], str]
 
@@ -46,12 +47,12 @@ def align(rows: pd.DataFrame, orgs: OrgDomains) -> pd.DataFrame:
     """Add the alignment columns of :mod:`analysis.columns` to classified *rows*."""
     out = rows.copy()
     hf = out[c.HEADER_FROM].astype(str)
-    dkim_key = hf + "\t" + out[c.ADKIM].astype(str) + "\t" + out[c.DKIM_SIG].astype(str)
+    dkim_keys = Distinct(hf, out[c.ADKIM].astype(str), out[c.DKIM_RESULTS])
     spf_ok = out[c.SPF_RESULT].astype(str) == "pass"
-    spf_key = hf + "\t" + out[c.ASPF].astype(str) + "\t" + out[c.SPF_DOMAIN].astype(str)
+    spf_keys = Distinct(hf, out[c.ASPF].astype(str), out[c.SPF_DOMAIN].astype(str))
     for suffix, org in (("", orgs.psl), ("_tree", orgs.tree)):
-        dkim = map_unique(dkim_key, lambda k, org=org: _dkim_aligned(k, org))  # type: ignore[misc]
-        spf = map_unique(spf_key, lambda k, org=org: _spf_aligned(k, org))  # type: ignore[misc]
+        dkim = dkim_keys.map(_dkim_aligned(org))
+        spf = spf_keys.map(_spf_aligned(org))
         out[c.DKIM_ALIGNED + suffix] = dkim.astype(bool)
         out[c.SPF_ALIGNED + suffix] = spf.astype(bool) & spf_ok.to_numpy()
         out[c.DMARC_PASS + suffix] = out[c.DKIM_ALIGNED + suffix] | out[c.SPF_ALIGNED + suffix]
@@ -63,15 +64,19 @@ def align(rows: pd.DataFrame, orgs: OrgDomains) -> pd.DataFrame:
     return out
 
 
-def _dkim_aligned(key: str, org: OrgFn) -> bool:
-    header_from, mode, sig = key.split("\t", 2)
-    passing = (s.domain for s in parse_dkim(sig) if s.result == "pass")
-    return any_aligned(passing, header_from, mode, org)
+def _dkim_aligned(org: OrgFn) -> Callable[[str, str, tuple[DkimResult, ...]], bool]:
+    def aligned(header_from: str, mode: str, results: tuple[DkimResult, ...]) -> bool:
+        passing = (s.domain for s in results if s.result == "pass")
+        return any_aligned(passing, header_from, mode, org)
+
+    return aligned
 
 
-def _spf_aligned(key: str, org: OrgFn) -> bool:
-    header_from, mode, domain = key.split("\t", 2)
-    return is_aligned(domain, header_from, mode, org)
+def _spf_aligned(org: OrgFn) -> Callable[[str, str, str], bool]:
+    def aligned(header_from: str, mode: str, domain: str) -> bool:
+        return is_aligned(domain, header_from, mode, org)
+
+    return aligned
 
 
 def share(mask: pd.Series, weights: pd.Series) -> float:

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy.engine import Engine
 
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis import tables
@@ -21,14 +20,7 @@ from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
 from dmarcwatch.analysis.classify import classify
 from dmarcwatch.analysis.dns.discovery import OrgDomains
 from dmarcwatch.analysis.findings import Finding, worst_first
-from dmarcwatch.analysis.load import (
-    SECONDS_PER_DAY,
-    Selection,
-    load_activity,
-    load_rdns,
-    load_rows,
-    policy_domains,
-)
+from dmarcwatch.analysis.read import SECONDS_PER_DAY, Reader, Selection
 from dmarcwatch.analysis.rules import Context, diagnose
 from dmarcwatch.analysis.rules.base import READINESS_DAYS
 
@@ -110,7 +102,7 @@ class Analysis:
 
 
 def analyse(
-    engine: Engine,
+    reader: Reader,
     query: Query = Query(),  # noqa: B008 - frozen dataclass, safe as a default
     *,
     catalogue: Catalogue | None = None,
@@ -125,21 +117,19 @@ def analyse(
     catalogue = catalogue or load_catalogue()
     now = now or dt.datetime.now(dt.UTC)
     domains = tuple(d.lower().rstrip(".") for d in query.domains)
-    newest = policy_domains(engine)
+    newest = reader.policy_domains()
     periods = _periods(query, newest, domains, now)
-    frames = [
-        load_rows(engine, _selection(query, group, period)) for period, group in periods.items()
-    ]
+    frames = [reader.rows(_selection(query, group, period)) for period, group in periods.items()]
     filled = [f for f in frames if not f.empty] or frames[:1]
     raw = pd.concat(filled, ignore_index=True) if len(filled) > 1 else filled[0]
-    history = prepare(engine, raw, catalogue, list(newest))
+    history = prepare(reader, raw, catalogue, list(newest))
     period_of = {d: p for p, group in periods.items() for d in group}
     overall = _overall(periods, now)
     starts = history[c.DOMAIN].map(lambda d: _naive(period_of.get(d, overall).since))
     rows = history[history[c.DAY] >= starts]
     store_last = max(newest.values(), default=None)
     wanted = sorted(set(domains or rows[c.DOMAIN].unique()) | set(query.configured))
-    activity = {a.domain: a for a in load_activity(engine, wanted)} if wanted else {}
+    activity = {a.domain: a for a in reader.activity(wanted)} if wanted else {}
     summaries = []
     for domain in wanted:
         ctx = Context(
@@ -206,16 +196,16 @@ def _overall(periods: dict[Period, tuple[str, ...]], now: dt.datetime) -> Period
 
 
 def prepare(
-    engine: Engine | None, rows: pd.DataFrame, catalogue: Catalogue, policy_domains: Sequence[str]
+    reader: Reader | None, rows: pd.DataFrame, catalogue: Catalogue, policy_domains: Sequence[str]
 ) -> pd.DataFrame:
-    """Classify and align loaded rows (rDNS names from the store's cache when *engine*)."""
-    rdns = load_rdns(engine, rows[c.SOURCE_IP].unique()) if engine is not None else {}
+    """Classify and align loaded rows (rDNS names from the store's cache when *reader*)."""
+    rdns = reader.rdns_names(rows[c.SOURCE_IP].unique()) if reader is not None else {}
     orgs = OrgDomains.from_policy_domains(list(policy_domains))
     return align(classify(rows, catalogue, rdns), orgs)
 
 
 def summary(
-    engine: Engine,
+    reader: Reader,
     domain: str,
     since: dt.datetime,
     until: dt.datetime,
@@ -225,7 +215,7 @@ def summary(
 ) -> DomainSummary:
     """One domain over an explicit period (what the HTML report calls per domain)."""
     query = Query(domains=(domain,), since=since, until=until)
-    return analyse(engine, query, catalogue=catalogue, now=now).domains[0]
+    return analyse(reader, query, catalogue=catalogue, now=now).domains[0]
 
 
 def _day(moment: dt.datetime) -> dt.datetime:

@@ -28,8 +28,9 @@ import pandas as pd
 
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.catalogue import Catalogue, Sender
+from dmarcwatch.analysis.distinct import Distinct, map_distinct, map_unique
 from dmarcwatch.analysis.dns.names import psl_org_domain
-from dmarcwatch.analysis.signatures import map_unique, parse_dkim, parse_spf
+from dmarcwatch.analysis.read import DkimResult, SpfResult
 
 UNKNOWN = "unknown"
 FORWARD_REASONS = frozenset({"forwarded", "trusted_forwarder", "mailing_list"})
@@ -47,10 +48,9 @@ class Signers:
     fail_domains: tuple[str, ...]
 
 
-def dkim_signers(catalogue: Catalogue, text: str) -> Signers:
-    sigs = parse_dkim(text)
-    passing = [s for s in sigs if s.result == "pass"]
-    failing = [s for s in sigs if s.result != "pass"]
+def dkim_signers(catalogue: Catalogue, results: tuple[DkimResult, ...]) -> Signers:
+    passing = [s for s in results if s.result == "pass"]
+    failing = [s for s in results if s.result != "pass"]
     failed_provider = _first(catalogue, failing, provider=True)
     return Signers(
         strong=_first(catalogue, passing, provider=True),
@@ -62,13 +62,25 @@ def dkim_signers(catalogue: Catalogue, text: str) -> Signers:
     )
 
 
-def _first(catalogue: Catalogue, sigs: list, provider: bool) -> str | None:  # type: ignore[type-arg]
+def _first(catalogue: Catalogue, sigs: list[DkimResult], provider: bool) -> str | None:
     for sig in sigs:
         for sender in catalogue.senders:
             for fact in sender.dkim:
                 if fact.provider == provider and fact.matches(sig.domain, sig.selector):
                     return sender.id
     return None
+
+
+def spf_checked(results: tuple[SpfResult, ...]) -> tuple[str, str]:
+    """``(domain, result)`` of the SPF check DMARC uses: the ``mfrom`` one, else the first.
+
+    RFC 7489 §3.1.2: only the MAIL FROM identity counts (HELO stands in for a null path, and
+    reporters then give scope ``helo``; it is used when it is all there is).
+    """
+    if not results:
+        return "", "none"
+    chosen = next((r for r in results if r.scope in ("mfrom", "")), results[0])
+    return chosen.domain, chosen.result
 
 
 def rdns_sender(catalogue: Catalogue, name: str) -> str | None:
@@ -83,9 +95,10 @@ def rdns_sender(catalogue: Catalogue, name: str) -> str | None:
     return best[1] if best else None
 
 
-def envelope_sender(catalogue: Catalogue, text: str) -> str | None:
-    """The sender whose envelope pattern matches the envelope-from or SPF domain in *text*."""
-    for value in text.split(" "):
+def envelope_sender(catalogue: Catalogue, *values: str) -> str | None:
+    """The sender whose envelope pattern matches the first of *values* (the envelope-from
+    domain, then the SPF domain) that one matches."""
+    for value in values:
         if not value:
             continue
         for sender in catalogue.senders:
@@ -99,17 +112,20 @@ def classify(
 ) -> pd.DataFrame:
     """Add SPF/DKIM fields and the sender columns (see :mod:`analysis.columns`) to *rows*."""
     out = rows.copy()
-    spf = map_unique(out[c.SPF_SIG], parse_spf)
+    spf = map_distinct(spf_checked, out[c.SPF_RESULTS])
     out[c.SPF_DOMAIN] = [d for d, _ in spf]
     out[c.SPF_RESULT] = [r for _, r in spf]
-    signers = _SignerColumns(out[c.DKIM_SIG], catalogue)
+    signers = _SignerColumns(out[c.DKIM_RESULTS], catalogue)
     out[c.DKIM_PASS_DOMAINS] = signers.column("pass_domains")
     ip_sender = _by_ip(out[c.SOURCE_IP], catalogue)
     known = rdns or {}
     out[c.RDNS] = map_unique(out[c.SOURCE_IP], lambda ip: known.get(ip, ""))
     by_rdns = map_unique(out[c.RDNS], lambda n: rdns_sender(catalogue, n) if n else None)
-    envelope_text = out[c.ENVELOPE_FROM].astype(str) + " " + out[c.SPF_DOMAIN].astype(str)
-    by_envelope = map_unique(envelope_text, lambda t: envelope_sender(catalogue, t))
+    by_envelope = map_distinct(
+        lambda envelope, spf_domain: envelope_sender(catalogue, envelope, spf_domain),
+        out[c.ENVELOPE_FROM].astype(str),
+        out[c.SPF_DOMAIN].astype(str),
+    )
     spf_pass = out[c.SPF_RESULT].to_numpy() == "pass"
     by_envelope = _only_where(spf_pass, by_envelope)
     path = _first_known(ip_sender, by_rdns, by_envelope)
@@ -133,20 +149,20 @@ Labels = npt.NDArray[np.object_]
 
 
 class _SignerColumns:
-    """:class:`Signers` fields as row-aligned arrays, computed once per distinct DKIM text."""
+    """:class:`Signers` fields as row-aligned arrays, computed once per distinct DKIM results."""
 
-    def __init__(self, sigs: pd.Series, catalogue: Catalogue) -> None:
-        self._sigs = sigs
-        self._cache: dict[str, Signers] = {}
+    def __init__(self, results: pd.Series, catalogue: Catalogue) -> None:
+        self._distinct = Distinct(results)
+        self._cache: dict[tuple[DkimResult, ...], Signers] = {}
         self._catalogue = catalogue
 
-    def of(self, text: str) -> Signers:
-        if text not in self._cache:
-            self._cache[text] = dkim_signers(self._catalogue, text)
-        return self._cache[text]
+    def of(self, results: tuple[DkimResult, ...]) -> Signers:
+        if results not in self._cache:
+            self._cache[results] = dkim_signers(self._catalogue, results)
+        return self._cache[results]
 
     def column(self, name: str) -> Labels:
-        return map_unique(self._sigs, lambda t: getattr(self.of(t), name))
+        return self._distinct.map(lambda results: getattr(self.of(results), name))
 
 
 def _by_ip(ips: pd.Series, catalogue: Catalogue) -> Labels:
@@ -158,8 +174,9 @@ def _by_ip(ips: pd.Series, catalogue: Catalogue) -> Labels:
 
 def _same_org(left: pd.Series, right: pd.Series) -> npt.NDArray[np.bool_]:
     """Whether the two domains share the PSL organisational domain (RFC 7489 §3.2)."""
-    pairs = left.astype(str) + " " + right.astype(str)
-    same = map_unique(pairs, lambda p: len({psl_org_domain(d) for d in p.split(" ")}) == 1)
+    same = map_distinct(
+        lambda a, b: psl_org_domain(a) == psl_org_domain(b), left.astype(str), right.astype(str)
+    )
     return same.astype(bool)
 
 
@@ -169,14 +186,12 @@ def _aligned_pass(pass_domains: pd.Series, header_from: pd.Series) -> npt.NDArra
     Only such a signature vouches for a copy as forwarded (reference 2.4): a forger's mail
     signed with the forger's own unrelated domain is not a forwarded copy of anyone's.
     """
-    pairs = pass_domains.map(" ".join) + "\t" + header_from.astype(str)
 
-    def aligned(pair: str) -> bool:
-        domains, _, author = pair.partition("\t")
+    def aligned(domains: tuple[str, ...], author: str) -> bool:
         org = psl_org_domain(author)
-        return any(psl_org_domain(d) == org for d in domains.split())
+        return any(psl_org_domain(d) == org for d in domains if d)
 
-    return map_unique(pairs, aligned).astype(bool)
+    return map_distinct(aligned, pass_domains, header_from.astype(str)).astype(bool)
 
 
 def _only_where(mask: npt.NDArray[np.bool_], labels: Labels) -> Labels:
@@ -213,8 +228,8 @@ def _decide(
     signer = _first_known(strong, signers.column("weak"))
     failed = signers.column("failed_provider")
     path = _first_known(by_ip, by_rdns, by_envelope)
-    forward_reason = map_unique(
-        out[c.REASONS], lambda r: bool(FORWARD_REASONS & set(r.split(" ")))
+    forward_reason = map_distinct(
+        lambda reasons: bool(FORWARD_REASONS.intersection(reasons)), out[c.REASONS]
     ).astype(bool)
     vouched = _known(signer) | _known(failed) | aligned_pass
     vouching = _first_known(signer, failed)
@@ -252,14 +267,13 @@ def _mark_damaged_copies(out: pd.DataFrame, signers: _SignerColumns) -> None:
     """
     passing = pd.DataFrame({"domain": out[c.DOMAIN], "d": out[c.DKIM_PASS_DOMAINS]}).explode("d")
     verified = set(zip(passing["domain"], passing["d"], strict=True))
-    key = out[c.DOMAIN].astype(str) + "\t" + out[c.DKIM_SIG].astype(str)
 
-    def broken_on_the_way(text: str) -> bool:
-        domain, sig = text.split("\t", 1)
-        s = signers.of(sig)
+    def broken_on_the_way(domain: str, results: tuple[DkimResult, ...]) -> bool:
+        s = signers.of(results)
         return not s.pass_domains and any((domain, d) in verified for d in s.fail_domains)
 
-    damaged = map_unique(key, broken_on_the_way).astype(bool)
+    damaged = map_distinct(broken_on_the_way, out[c.DOMAIN].astype(str), out[c.DKIM_RESULTS])
+    damaged = damaged.astype(bool)
     damaged &= (out[c.PATH_SENDER] != "").to_numpy()
     damaged &= (out[c.SPF_RESULT] != "pass").to_numpy() & ~out[c.FORWARDED].to_numpy()
     if not damaged.any():

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
@@ -22,19 +21,6 @@ from dmarcwatch.ingest import schema
 
 MAX_AGE = dt.timedelta(days=30)
 MAX_LOOKUPS = 500
-
-
-def fresh_ips(engine: Engine, ips: Iterable[str], now: dt.datetime) -> set[str]:
-    """The IPs among *ips* whose cached answer is younger than :data:`MAX_AGE`."""
-    t = schema.rdns_cache
-    wanted = sorted(set(ips))
-    fresh: set[str] = set()
-    with engine.connect() as conn:
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            stmt = sa.select(t.c.ip, t.c.resolved_at).where(t.c.ip.in_(chunk))
-            fresh |= {str(ip) for ip, at in conn.execute(stmt) if at and now - at < MAX_AGE}
-    return fresh
 
 
 def lookup(

@@ -30,6 +30,7 @@ from dmarcwatch.analysis import tables
 from dmarcwatch.analysis.api import Query, analyse
 from dmarcwatch.analysis.catalogue import load_catalogue
 from dmarcwatch.analysis.messages import render
+from dmarcwatch.analysis.read import Reader
 from dmarcwatch.ingest.store import Store
 
 DAYS = 365
@@ -145,11 +146,11 @@ def measure(path: Path, domain: str | None, days: int) -> None:
     query = Query(domains=(domain,) if domain else (), span=dt.timedelta(days=days))
     with Store.open(str(path)) as store:
         start = time.perf_counter()
-        result = analyse(store.engine, query, catalogue=catalogue)
+        result = analyse(Reader(store.engine), query, catalogue=catalogue)
         senders = tables.by_sender(result.rows, catalogue)
         t_senders = time.perf_counter() - start
         start = time.perf_counter()
-        result = analyse(store.engine, query, catalogue=catalogue)
+        result = analyse(Reader(store.engine), query, catalogue=catalogue)
         texts = [render(f, "en") for f in result.findings]
         t_diagnose = time.perf_counter() - start
     messages = int(result.rows["messages"].sum())

@@ -14,22 +14,13 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from sqlalchemy.engine import Engine
-
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.api import DomainSummary, Period, Query, analyse, prepare
 from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
 from dmarcwatch.analysis.check import CheckFinding, assess_domain, seen_in_reports
 from dmarcwatch.analysis.dns.resolver import ResolverConfig
 from dmarcwatch.analysis.findings import Severity
-from dmarcwatch.analysis.load import (
-    SECONDS_PER_DAY,
-    Selection,
-    latest_end,
-    load_rows,
-    policy_domains,
-)
-from dmarcwatch.analysis.records import domains_with_reports
+from dmarcwatch.analysis.read import SECONDS_PER_DAY, Reader, Selection
 from dmarcwatch.reports import compose
 from dmarcwatch.reports.charts import RenderedChart
 from dmarcwatch.reports.gallery import domain_gallery
@@ -70,7 +61,7 @@ class Report:
 
 
 def build_report(
-    engine: Engine,
+    reader: Reader,
     options: ReportOptions = ReportOptions(),  # noqa: B008 - frozen dataclass
     *,
     catalogue: Catalogue | None = None,
@@ -85,13 +76,13 @@ def build_report(
     t = Translator.for_language(options.lang)
     now = now or dt.datetime.now(dt.UTC)
     catalogue = catalogue or load_catalogue()
-    period = report_period(engine, options, now)
-    newest = policy_domains(engine)
+    period = report_period(reader, options, now)
+    newest = reader.policy_domains()
     domains = options.domains or (
-        *domains_with_reports(engine, period),
+        *reader.domains_with_records(_selection(period)),
         *recently_silent(newest, period),
     )
-    job = _Job(engine, period, options, catalogue, list(newest), t, now)
+    job = _Job(reader, period, options, catalogue, list(newest), t, now)
     done = _run(job, sorted(set(domains)))
     view = _report_view([d for _, d in sorted(done, key=lambda x: x[0])], period, options, t, now)
     return Report(view, render_html(view, t), digest_text(view, t), digest_subject(view, t))
@@ -109,11 +100,17 @@ def recently_silent(newest: dict[str, int], period: Period) -> list[str]:
     return sorted(d for d, begin in newest.items() if start <= begin < end)
 
 
-def report_period(engine: Engine, options: ReportOptions, now: dt.datetime) -> Period:
+def _selection(period: Period, domains: tuple[str, ...] = ()) -> Selection:
+    return Selection(
+        domains=domains, since=int(period.since.timestamp()), until=int(period.until.timestamp())
+    )
+
+
+def report_period(reader: Reader, options: ReportOptions, now: dt.datetime) -> Period:
     """Whole UTC days; without ``until`` they end with the newest report of the domains."""
     until = options.until
     if until is None:
-        newest = latest_end(engine, Selection(domains=options.domains))
+        newest = reader.latest_end(Selection(domains=options.domains))
         until = dt.datetime.fromtimestamp(newest, dt.UTC) if newest is not None else now
     last_day = _day(until - dt.timedelta(seconds=1))
     if options.since is not None:
@@ -142,7 +139,7 @@ class _Done:
 class _Job:
     """What every domain of one report shares."""
 
-    engine: Engine
+    reader: Reader
     period: Period
     options: ReportOptions
     catalogue: Catalogue
@@ -153,11 +150,11 @@ class _Job:
     def domain(self, domain: str, index: int) -> tuple[tuple[int, str], _Done]:
         """Analyse, draw and put into words one domain; its rows are dropped on return."""
         query = Query(domains=(domain,), since=self.period.since, until=self.period.until)
-        summary = analyse(self.engine, query, catalogue=self.catalogue, now=self.now).domains[0]
+        summary = analyse(self.reader, query, catalogue=self.catalogue, now=self.now).domains[0]
         previous = previous_totals(
-            self.engine, domain, self.period, self.catalogue, self.policy_domains
+            self.reader, domain, self.period, self.catalogue, self.policy_domains
         )
-        check = _dns_check(self.engine, summary, self.options, self.t)
+        check = _dns_check(self.reader, summary, self.options, self.t)
         view = _domain_view(
             summary, index, previous=previous, days=_days(self.period), check=check,
             t=self.t, png=self.options.png,
@@ -205,7 +202,7 @@ _FORKED_JOB: _Job | None = None
 def _forked() -> None:
     """In a new worker: forget the parent's database connections (never close them)."""
     if _FORKED_JOB is not None:
-        _FORKED_JOB.engine.dispose(close=False)
+        _FORKED_JOB.reader.after_fork()
 
 
 def _forked_domain(item: tuple[int, str]) -> tuple[tuple[int, str], _Done]:
@@ -294,18 +291,18 @@ def _domain_view(
 
 
 def _dns_check(
-    engine: Engine, summary: DomainSummary, options: ReportOptions, t: Translator
+    reader: Reader, summary: DomainSummary, options: ReportOptions, t: Translator
 ) -> tuple[CheckFinding, ...] | None:
     """The DNS check of the domain, when asked for (``report --dns``)."""
     if options.dns is None:
         return None
-    seen = seen_in_reports(engine, summary.domain, summary.catalogue)
+    seen = seen_in_reports(reader, summary.domain, summary.catalogue)
     report = assess_domain(summary.domain, resolver_config=options.dns, seen=seen, language=t.lang)
     return report.findings
 
 
 def previous_totals(
-    engine: Engine,
+    reader: Reader,
     domain: str,
     period: Period,
     catalogue: Catalogue,
@@ -313,15 +310,10 @@ def previous_totals(
 ) -> compose.Totals | None:
     """Messages and DMARC pass share of *domain* in the period of the same length just before."""
     length = period.until - period.since
-    selection = Selection(
-        domains=(domain,),
-        since=int((period.since - length).timestamp()),
-        until=int(period.since.timestamp()),
-    )
-    rows = load_rows(engine, selection)
+    rows = reader.rows(_selection(Period(period.since - length, period.since), (domain,)))
     if rows.empty:
         return None
-    rows = prepare(engine, rows, catalogue, policy_domains)
+    rows = prepare(reader, rows, catalogue, policy_domains)
     total = int(rows[c.MESSAGES].sum())
     if not total:
         return None

@@ -12,7 +12,7 @@ from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.catalogue import Catalogue
 from dmarcwatch.analysis.classify import UNKNOWN
 from dmarcwatch.analysis.findings import Finding
-from dmarcwatch.analysis.load import DomainActivity
+from dmarcwatch.analysis.read import DomainActivity
 
 READINESS_DAYS = 14
 READINESS_SHARE = 0.99

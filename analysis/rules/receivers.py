@@ -65,7 +65,7 @@ def _finding(ctx: Context, code: str, kind: str, rows: pd.DataFrame) -> Finding:
         "kind": kind,
         "dmarc_failed": messages(rows[~rows[c.DMARC_PASS]]),
         "senders": joined(rows[c.SENDER].map(ctx.sender_name)),
-        "reasons": joined(rows[c.REASONS].str.split(" ").explode()),
+        "reasons": joined(rows[c.REASONS].explode()),
         "policy": ctx.policy,
     }
     actor = None

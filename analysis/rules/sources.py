@@ -21,7 +21,7 @@ def forwarding(ctx: Context) -> list[Finding]:
         "dkim_survived": survived,
         "survived_pct": percent(survived / messages(hit)),
         "relays": joined(relays),
-        "reasons": joined(hit[c.REASONS].str.split(" ").explode()),
+        "reasons": joined(hit[c.REASONS].explode()),
         "sender_name": joined(hit[c.SENDER].map(ctx.sender_name)),
     }
     sender = str(hit[c.SENDER].mode().iloc[0])

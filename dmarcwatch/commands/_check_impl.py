@@ -20,6 +20,7 @@ from dmarcwatch.analysis.check import (
 )
 from dmarcwatch.analysis.dns.names import InvalidDomain, normalise_domain
 from dmarcwatch.analysis.dns.resolver import NameserverError, ResolverConfig, parse_nameserver
+from dmarcwatch.analysis.read import Reader
 from dmarcwatch.context import DB_ENV, config_for, database_url
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
@@ -103,7 +104,7 @@ def _seen(args: argparse.Namespace, domain: str) -> Seen:
             logging.getLogger(__name__).warning("not reading stored reports: %s", exc)
         return Seen()
     try:
-        return seen_in_reports(store.engine, domain, load_catalogue())
+        return seen_in_reports(Reader(store.engine), domain, load_catalogue())
     finally:
         store.close()
 

@@ -83,11 +83,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from dmarcwatch.analysis.api import analyse
+    from dmarcwatch.analysis.read import Reader
 
     query = query_from(args)
     senders = catalogue()
     with open_store(args) as store:
-        result = analyse(store.engine, query, catalogue=senders)
+        result = analyse(Reader(store.engine), query, catalogue=senders)
     findings = result.findings
     if args.json:
         data = [as_json(f, args.lang, senders) for f in findings]

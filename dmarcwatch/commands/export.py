@@ -40,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dmarcwatch.analysis.read import Reader  # noqa: PLC0415
     from dmarcwatch.analysis.records import iter_records, selection_for  # noqa: PLC0415
     from dmarcwatch.commands._analysis import catalogue  # noqa: PLC0415
     from dmarcwatch.context import open_store  # noqa: PLC0415
@@ -49,14 +50,15 @@ def run(args: argparse.Namespace) -> int:
     target = None if args.output == "-" else Path(args.output)
     senders = catalogue()
     with open_store(args) as store:
+        reader = Reader(store.engine)
         selection = selection_for(
-            store.engine,
+            reader,
             domains_from(args),
             span=period.span,
             since=period.since,
             until=period.until,
         )
-        frames = iter_records(store.engine, selection, senders)
+        frames = iter_records(reader, selection, senders)
         try:
             rows = export_records(frames, args.format, target)
         except ExportError as exc:

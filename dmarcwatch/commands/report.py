@@ -92,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
         ResolverConfig,
         parse_nameserver,
     )
+    from dmarcwatch.analysis.read import Reader  # noqa: PLC0415
     from dmarcwatch.commands._analysis import catalogue  # noqa: PLC0415
     from dmarcwatch.context import config_for, open_store  # noqa: PLC0415
     from dmarcwatch.reports.document import ReportOptions, build_report  # noqa: PLC0415
@@ -117,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     )
     senders = catalogue()
     with open_store(args) as store:
-        report = build_report(store.engine, options, catalogue=senders)
+        report = build_report(Reader(store.engine), options, catalogue=senders)
     output = args.output or (None if recipients else DEFAULT_OUTPUT)
     if output:
         _write_html(report.html, output)

@@ -99,6 +99,7 @@ def _dns(args: argparse.Namespace, deadline: float, max_queries: int) -> Resolve
 def run(args: argparse.Namespace) -> int:
     from dmarcwatch.analysis import tables
     from dmarcwatch.analysis.api import analyse
+    from dmarcwatch.analysis.read import Reader
 
     if args.action == "update":
         return update(args)
@@ -107,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         if args.rdns:
             _resolve_rdns(store, args)
-        result = analyse(store.engine, query, catalogue=senders)
+        result = analyse(Reader(store.engine), query, catalogue=senders)
     table = tables.by_sender(result.rows, senders)
     if args.json:
         print(json.dumps(as_json(table), indent=1))
@@ -120,13 +121,14 @@ def _resolve_rdns(store: Store, args: argparse.Namespace) -> None:
     """Look up the PTR of every source IP of the selection not cached recently."""
     from dmarcwatch.analysis import rdns
     from dmarcwatch.analysis.dns.resolver import Resolver
-    from dmarcwatch.analysis.load import Selection, load_rows
+    from dmarcwatch.analysis.read import Reader, Selection
 
     query = query_from(args)
     sel = Selection(domains=query.domains, receivers=query.receivers, ips=query.ips)
-    ips = load_rows(store.engine, sel)["source_ip"].unique()
+    reader = Reader(store.engine)
+    ips = reader.source_ips(sel)
     now = dt.datetime.now(dt.UTC)
-    todo = sorted(set(map(str, ips)) - rdns.fresh_ips(store.engine, ips, now))
+    todo = sorted(set(ips) - reader.rdns_resolved_after(ips, now - rdns.MAX_AGE))
     resolver = Resolver(_dns(args, RDNS_DEADLINE_S, rdns.MAX_LOOKUPS))
     names = rdns.lookup(resolver, todo)
     rdns.save(store.engine, names, now)

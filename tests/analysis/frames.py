@@ -1,4 +1,4 @@
-"""Build analysis rows by hand, the way analysis.load would return them from a store."""
+"""Build analysis rows by hand, the way the read layer would return them from a store."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from dmarcwatch.analysis.load import ROW_COLUMNS, normalise_rows
+from dmarcwatch.analysis.read import DkimResult, SpfResult, canonical
+from dmarcwatch.analysis.read.rows import ROW_COLUMNS, normalise_rows
 
 DAY0 = 20_000  # days since the epoch (2024-10-04)
 
@@ -29,7 +30,11 @@ def row(
     messages: int = 10,
     day: int = DAY0,
 ) -> dict[str, Any]:
-    """One aggregated row. ``dkim``: ``"d|s|result d|s|result"``; ``spf``: ``"d|mfrom|result"``."""
+    """One aggregated row, results in a short notation (test data has no ``|`` or spaces).
+
+    ``dkim``: ``"d|s|result d|s|result"``; ``spf``: ``"d|mfrom|result"``; ``reasons``: types
+    separated by spaces.
+    """
     return {
         "domain": domain or header_from,
         "day": day,
@@ -44,9 +49,9 @@ def row(
         "disposition": disposition,
         "pe_dkim": pe[0],
         "pe_spf": pe[1],
-        "dkim_sig": dkim,
-        "spf_sig": spf,
-        "reasons": reasons,
+        "dkim_results": canonical(DkimResult(*p.split("|")) for p in dkim.split()),
+        "spf_results": canonical(SpfResult(*p.split("|")) for p in spf.split()),
+        "reasons": canonical(reasons.split()),
         "messages": messages,
         "records": 1,
         "report_end": day * 86400 + 86399,

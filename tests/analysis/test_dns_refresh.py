@@ -10,7 +10,7 @@ import pytest
 from dmarcwatch.analysis import rdns
 from dmarcwatch.analysis.catalogue import load_catalogue, parse_catalogue
 from dmarcwatch.analysis.dns.resolver import Resolver, ResolverConfig, parse_nameserver
-from dmarcwatch.analysis.load import load_rdns
+from dmarcwatch.analysis.read import Reader
 from dmarcwatch.analysis.refresh import expand, refresh_networks
 from dmarcwatch.cli import main
 from dmarcwatch.ingest.store import Store
@@ -101,12 +101,13 @@ def test_reverse_dns_is_cached_in_the_store_with_its_age(dns_server, resolver, t
     with Store.open(str(tmp_path / "s.db")) as store:
         rdns.save(store.engine, names, now)
         rdns.save(store.engine, {"203.0.113.5": "smtp-1a.mail.infomaniak.ch"}, now)
-        assert load_rdns(store.engine, ["203.0.113.5", "203.0.113.6"]) == {
+        reader = Reader(store.engine)
+        assert reader.rdns_names(["203.0.113.5", "203.0.113.6"]) == {
             "203.0.113.5": "smtp-1a.mail.infomaniak.ch"
         }
-        assert rdns.fresh_ips(store.engine, ["203.0.113.5"], now) == {"203.0.113.5"}
+        assert reader.rdns_resolved_after(["203.0.113.5"], now - rdns.MAX_AGE) == {"203.0.113.5"}
         later = now + rdns.MAX_AGE + dt.timedelta(days=1)
-        assert rdns.fresh_ips(store.engine, ["203.0.113.5"], later) == set()
+        assert reader.rdns_resolved_after(["203.0.113.5"], later - rdns.MAX_AGE) == set()
 
 
 def test_lookups_stop_at_the_deadline(dns_server):

@@ -9,6 +9,7 @@ import pytest
 from dmarcwatch.analysis.api import Query, analyse, summary
 from dmarcwatch.analysis.findings import Severity
 from dmarcwatch.analysis.messages import LANGUAGES, render
+from dmarcwatch.analysis.read import Reader
 from dmarcwatch.ingest.store import Store
 from tests.analysis.scenario_data import SCENARIOS, expectations
 from tests.analysis.storefill import add_files, scenario_files
@@ -43,29 +44,29 @@ def _check(findings, expected):
 def test_scenario_alone_gives_its_findings(tmp_path, name):
     with Store.open(str(tmp_path / "store.db")) as store:
         add_files(store, scenario_files(name))
-        result = analyse(store.engine, MONTH)
+        result = analyse(Reader(store.engine), MONTH)
     _check(result.findings, EXPECTED[name])
 
 
 def test_all_scenarios_in_one_store_keep_their_findings(all_scenarios):
-    result = analyse(all_scenarios.engine, MONTH)
+    result = analyse(Reader(all_scenarios.engine), MONTH)
     for name in SCENARIOS:
         _check(result.findings, EXPECTED[name])
 
 
 def test_clean_practice_gets_only_ok_findings(all_scenarios):
-    result = analyse(all_scenarios.engine, Query(domains=("email.physio-clean.ch",)))
+    result = analyse(Reader(all_scenarios.engine), Query(domains=("email.physio-clean.ch",)))
     assert result.findings
     assert {f.severity for f in result.findings} == {Severity.OK}
 
 
 def test_findings_are_sorted_worst_first(all_scenarios):
-    ranks = [f.severity.rank for f in analyse(all_scenarios.engine, MONTH).findings]
+    ranks = [f.severity.rank for f in analyse(Reader(all_scenarios.engine), MONTH).findings]
     assert ranks == sorted(ranks)
 
 
 def test_every_finding_renders_in_every_language_without_leftover_placeholders(all_scenarios):
-    for finding in analyse(all_scenarios.engine, MONTH).findings:
+    for finding in analyse(Reader(all_scenarios.engine), MONTH).findings:
         for lang in LANGUAGES:
             text = render(finding, lang)
             assert "{" not in text.summary + text.fix, (finding.code, lang, text)
@@ -74,26 +75,31 @@ def test_every_finding_renders_in_every_language_without_leftover_placeholders(a
 def test_receiver_filter_keeps_only_that_receivers_reports(all_scenarios):
     query = Query(domains=("praxis-lambda.ch",), receivers=("outlook.com",))
     assert any(
-        f.code == "receiver-quarantined" for f in analyse(all_scenarios.engine, query).findings
+        f.code == "receiver-quarantined"
+        for f in analyse(Reader(all_scenarios.engine), query).findings
     )
     query = Query(domains=("praxis-lambda.ch",), receivers=("google.com",))
-    assert not [f for f in analyse(all_scenarios.engine, query).findings if f.evidence.messages]
+    assert not [
+        f for f in analyse(Reader(all_scenarios.engine), query).findings if f.evidence.messages
+    ]
 
 
 def test_ip_filter_keeps_only_that_source(all_scenarios):
     query = Query(domains=("physio-theta.ch",), ips=("185.220.101.5",))
-    (spoofing,) = [f for f in analyse(all_scenarios.engine, query).findings if f.code == "spoofing"]
+    (spoofing,) = [
+        f for f in analyse(Reader(all_scenarios.engine), query).findings if f.code == "spoofing"
+    ]
     assert spoofing.evidence.sources == ("185.220.101.5",)
     assert spoofing.evidence.messages == 7 * 2 * 3  # 7 per report, two receivers, three days
 
 
 def test_a_domain_asked_for_without_any_report_gets_no_reports(all_scenarios):
-    result = analyse(all_scenarios.engine, Query(domains=("never-seen.ch",)))
+    result = analyse(Reader(all_scenarios.engine), Query(domains=("never-seen.ch",)))
     assert [(f.code, f.params["state"]) for f in result.findings] == [("no-reports", "never")]
 
 
 def test_each_domain_period_ends_with_its_newest_report_in_whole_days(all_scenarios):
-    result = analyse(all_scenarios.engine, Query(span=dt.timedelta(days=7)))
+    result = analyse(Reader(all_scenarios.engine), Query(span=dt.timedelta(days=7)))
     periods = {d.domain: d.period for d in result.domains}
     fresh, stale = periods["physio-xi.ch"], periods["physio-nu.ch"]
     assert fresh.until == dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
@@ -108,14 +114,14 @@ def test_each_domain_period_ends_with_its_newest_report_in_whole_days(all_scenar
 def test_an_explicit_period_is_the_same_for_every_domain(all_scenarios):
     since = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
     until = dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
-    result = analyse(all_scenarios.engine, Query(since=since, until=until))
+    result = analyse(Reader(all_scenarios.engine), Query(since=since, until=until))
     assert {d.period for d in result.domains} == {result.period}
     assert "physio-nu.ch" not in set(result.rows["domain"])
 
 
 def test_summary_gives_tables_for_one_domain(all_scenarios):
     s = summary(
-        all_scenarios.engine,
+        Reader(all_scenarios.engine),
         "email.physio-eta.ch",
         dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
         dt.datetime(2026, 11, 28, tzinfo=dt.UTC),
@@ -135,10 +141,11 @@ def test_postgresql_store_gives_the_same_findings_as_sqlite(fresh_pg_url, all_sc
     names = ["forwarding", "sendgrid-authenticated-other-domain", "receiver-quarantined"]
     with Store.open(fresh_pg_url) as store:
         add_files(store, scenario_files(*names))
-        on_pg = analyse(store.engine, MONTH)
+        on_pg = analyse(Reader(store.engine), MONTH)
     domains = {d for name in names for d in EXPECTED[name]}
     on_sqlite = analyse(
-        all_scenarios.engine, Query(domains=tuple(sorted(domains)), span=dt.timedelta(days=30))
+        Reader(all_scenarios.engine),
+        Query(domains=tuple(sorted(domains)), span=dt.timedelta(days=30)),
     )
 
     def key(findings):

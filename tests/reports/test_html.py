@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from dmarcwatch.analysis import messages
+from dmarcwatch.analysis.read import Reader
 from dmarcwatch.cli import main
 from dmarcwatch.ingest import schema
 from dmarcwatch.ingest.store import Store
@@ -33,7 +34,7 @@ def store(demo_db: str) -> Iterator[Store]:
 
 @pytest.fixture(scope="module")
 def report(store: Store) -> Report:
-    return build_report(store.engine, ReportOptions(lang="en"), now=NOW)
+    return build_report(Reader(store.engine), ReportOptions(lang="en"), now=NOW)
 
 
 def _messages_in_store(store: Store, domain: str, since: dt.date, until: dt.date) -> int:
@@ -113,7 +114,7 @@ def test_every_chart_is_in_the_page(report: Report) -> None:
 
 def test_one_domain_has_no_overview(store: Store) -> None:
     single = build_report(
-        store.engine, ReportOptions(domains=("email.praxis-beispiel.ch",)), now=NOW
+        Reader(store.engine), ReportOptions(domains=("email.praxis-beispiel.ch",)), now=NOW
     )
     assert [d.domain for d in single.view.domains] == ["email.praxis-beispiel.ch"]
     assert not single.view.rollup and 'id="overview"' not in single.html
@@ -121,9 +122,11 @@ def test_one_domain_has_no_overview(store: Store) -> None:
 
 
 def test_same_store_and_options_give_the_same_page(store: Store, report: Report) -> None:
-    again = build_report(store.engine, ReportOptions(lang="en"), now=NOW)
+    again = build_report(Reader(store.engine), ReportOptions(lang="en"), now=NOW)
     assert again.html == report.html
-    later = build_report(store.engine, ReportOptions(lang="en"), now=NOW + dt.timedelta(hours=5))
+    later = build_report(
+        Reader(store.engine), ReportOptions(lang="en"), now=NOW + dt.timedelta(hours=5)
+    )
     generated = re.compile(r'<time class="generated"[^>]*>[^<]*</time>')
     assert later.html != report.html
     assert generated.sub("", later.html) == generated.sub("", report.html)
@@ -135,7 +138,7 @@ def test_explicit_days_and_the_previous_period(store: Store) -> None:
         since=dt.datetime(2026, 9, 22, tzinfo=dt.UTC),
         until=dt.datetime(2026, 10, 6, tzinfo=dt.UTC),
     )
-    result = build_report(store.engine, options, now=NOW)
+    result = build_report(Reader(store.engine), options, now=NOW)
     domain = result.view.domains[0]
     assert result.view.period == "22 Sept\u2009\u2013\u20095 Oct 2026"
     # the two weeks before were mostly unauthenticated SendGrid mail: the share rose
@@ -156,7 +159,7 @@ def test_explicit_days_and_the_previous_period(store: Store) -> None:
 )
 def test_report_speaks_the_language(store: Store, lang: str, words: list[str]) -> None:
     page = build_report(
-        store.engine, ReportOptions(domains=("physio-muster.ch",), lang=lang), now=NOW
+        Reader(store.engine), ReportOptions(domains=("physio-muster.ch",), lang=lang), now=NOW
     ).html
     assert f'<html lang="{lang}">' in page
     text = html.unescape(page)
@@ -165,7 +168,7 @@ def test_report_speaks_the_language(store: Store, lang: str, words: list[str]) -
 
 
 def test_a_domain_without_reports_says_so(store: Store) -> None:
-    page = build_report(store.engine, ReportOptions(domains=("nothing.example",)), now=NOW)
+    page = build_report(Reader(store.engine), ReportOptions(domains=("nothing.example",)), now=NOW)
     assert [d.domain for d in page.view.domains] == ["nothing.example"]
     assert "No reports for this domain in this period." in page.html
     assert "<svg" not in page.html
@@ -173,7 +176,7 @@ def test_a_domain_without_reports_says_so(store: Store) -> None:
 
 def test_findings_of_an_italian_report_are_in_italian(store: Store) -> None:
     page = build_report(
-        store.engine, ReportOptions(domains=("physio-muster.ch",), lang="it"), now=NOW
+        Reader(store.engine), ReportOptions(domains=("physio-muster.ch",), lang="it"), now=NOW
     ).html
     assert '<html lang="it">' in page
     assert '<p lang="en">' not in page
@@ -187,7 +190,7 @@ def test_finding_text_without_a_translation_is_marked_english(
     monkeypatch.delitem(messages.CATALOGUES, "it")
     monkeypatch.setattr(compose, "FINDING_LANGUAGES", ("en", "fr", "de"))
     page = build_report(
-        store.engine, ReportOptions(domains=("physio-muster.ch",), lang="it"), now=NOW
+        Reader(store.engine), ReportOptions(domains=("physio-muster.ch",), lang="it"), now=NOW
     ).html
     assert page.count('<p lang="en">') > 0  # the English texts say so to screen readers
     assert '<html lang="it">' in page
@@ -212,12 +215,12 @@ def test_a_domain_that_stopped_reporting_stays_in_the_overview(tmp_path: Path) -
             since=dt.datetime(2026, 9, 11, tzinfo=dt.UTC),
             until=dt.datetime(2026, 9, 21, tzinfo=dt.UTC),
         )
-        page = build_report(store.engine, options, now=NOW)
+        page = build_report(Reader(store.engine), options, now=NOW)
         older = ReportOptions(
             since=dt.datetime(2026, 9, 21, tzinfo=dt.UTC),
             until=dt.datetime(2026, 10, 1, tzinfo=dt.UTC),
         )
-        later = build_report(store.engine, older, now=NOW)
+        later = build_report(Reader(store.engine), older, now=NOW)
     quiet = next(d for d in page.view.domains if d.domain == "quiet.example")
     assert not quiet.has_data
     assert [f.code for f in quiet.findings if f.severity != "ok"] == ["no-reports"]

@@ -1,0 +1,77 @@
+"""What the reports table says without reading records: domains, their activity, latest ends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from dmarcwatch.analysis.read.selection import Selection, report_filter
+from dmarcwatch.ingest import schema
+
+
+@dataclass(frozen=True, slots=True)
+class DomainActivity:
+    """When the store last heard about a policy domain."""
+
+    domain: str
+    reports: int
+    last_end: int
+    last_ingested: dt.datetime | None
+
+
+def activity(conn: Connection, domains: Iterable[str] = ()) -> list[DomainActivity]:
+    """Per policy domain (all, or *domains*): report count, latest end and latest ingestion."""
+    r = schema.reports
+    domain = r.c.policy_domain
+    stmt = sa.select(
+        domain, sa.func.count(), sa.func.max(r.c.end_ts), sa.func.max(r.c.ingested_at)
+    ).group_by(domain)
+    wanted = [d.lower() for d in domains]
+    if wanted:
+        stmt = stmt.where(domain.in_(wanted))
+    rows = conn.execute(stmt).all()
+    return [
+        DomainActivity(str(d), int(n), int(end), _aware(ingested)) for d, n, end, ingested in rows
+    ]
+
+
+def _aware(value: object) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite max() over a TypeDecorator column returns raw text
+        value = dt.datetime.fromisoformat(value)
+    if not isinstance(value, dt.datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def policy_domains(conn: Connection) -> dict[str, int]:
+    """Every policy domain with the begin of its newest report (read from the index only)."""
+    r = schema.reports
+    stmt = sa.select(r.c.policy_domain, sa.func.max(r.c.begin_ts)).group_by(r.c.policy_domain)
+    return {str(d): int(b) for d, b in conn.execute(stmt)}
+
+
+def latest_end(conn: Connection, sel: Selection) -> int | None:
+    """The latest report end (epoch seconds) among reports matching *sel* (without times)."""
+    r = schema.reports
+    plain = Selection(domains=sel.domains, receivers=sel.receivers)
+    value = conn.execute(sa.select(sa.func.max(r.c.end_ts)).where(*report_filter(plain))).scalar()
+    return int(value) if value is not None else None
+
+
+def domains_with_records(conn: Connection, sel: Selection) -> list[str]:
+    """Policy domains of reports matching *sel* that hold at least one record, sorted."""
+    r, rec = schema.reports, schema.records
+    has_records = sa.exists().where(rec.c.report_pk == r.c.id)
+    stmt = (
+        sa.select(r.c.policy_domain)
+        .where(*report_filter(sel), has_records)
+        .distinct()
+        .order_by(r.c.policy_domain)
+    )
+    return [str(domain) for domain in conn.scalars(stmt)]

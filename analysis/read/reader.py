@@ -1,0 +1,85 @@
+"""The :class:`Reader`: every read of the store the analysis, exports and checks make.
+
+Callers hand it around instead of a database engine, so nothing outside this package writes
+SQL against the store's tables or needs SQLAlchemy. pandas is imported only when frames are
+asked for: ``dmarcwatch check`` reads identities and starts without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import Engine
+
+from dmarcwatch.analysis.read import identities, overview, rdnscache
+from dmarcwatch.analysis.read.identities import Identities
+from dmarcwatch.analysis.read.overview import DomainActivity
+from dmarcwatch.analysis.read.selection import Selection
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class Reader:
+    """Reads of one store (SQLite or PostgreSQL), each in its own short connection."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def __repr__(self) -> str:
+        return f"Reader({self._engine.url!r})"
+
+    def rows(self, sel: Selection) -> pd.DataFrame:
+        """The analysis rows of *sel* (records grouped, see :mod:`.rows`)."""
+        from dmarcwatch.analysis.read import rows  # noqa: PLC0415 - pandas
+
+        with self._engine.connect() as conn:
+            return rows.load_rows(conn, sel)
+
+    def records(self, sel: Selection, reports_per_chunk: int) -> Iterator[pd.DataFrame]:
+        """The records of *sel* one by one, in frames of *reports_per_chunk* reports."""
+        from dmarcwatch.analysis.read import records  # noqa: PLC0415 - pandas
+
+        return records.chunks(self._engine, sel, reports_per_chunk)
+
+    def policy_domains(self) -> dict[str, int]:
+        """Every policy domain with the begin (epoch s) of its newest report."""
+        with self._engine.connect() as conn:
+            return overview.policy_domains(conn)
+
+    def latest_end(self, sel: Selection) -> int | None:
+        """The latest report end among reports of *sel*'s domains and receivers."""
+        with self._engine.connect() as conn:
+            return overview.latest_end(conn, sel)
+
+    def activity(self, domains: Iterable[str] = ()) -> list[DomainActivity]:
+        with self._engine.connect() as conn:
+            return overview.activity(conn, domains)
+
+    def domains_with_records(self, sel: Selection) -> list[str]:
+        with self._engine.connect() as conn:
+            return overview.domains_with_records(conn, sel)
+
+    def identities(self, sel: Selection, max_ips: int | None = None) -> Identities:
+        with self._engine.connect() as conn:
+            return identities.identities(conn, sel, max_ips)
+
+    def source_ips(self, sel: Selection) -> list[str]:
+        with self._engine.connect() as conn:
+            return identities.source_ips(conn, sel)
+
+    def rdns_names(self, ips: Iterable[str]) -> dict[str, str]:
+        """Cached reverse-DNS names of *ips* (those that have one)."""
+        with self._engine.connect() as conn:
+            return rdnscache.names(conn, ips)
+
+    def rdns_resolved_after(self, ips: Iterable[str], moment: dt.datetime) -> set[str]:
+        """The *ips* whose reverse DNS was looked up (name or none) after *moment*."""
+        with self._engine.connect() as conn:
+            return rdnscache.resolved_after(conn, ips, moment)
+
+    def after_fork(self) -> None:
+        """In a forked process: forget the parent's connections (never close them)."""
+        self._engine.dispose(close=False)

@@ -1,0 +1,74 @@
+"""Which records to read: one :class:`Selection` and the one filter every read applies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from dmarcwatch.ingest import schema
+
+SECONDS_PER_DAY = 86400
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which records to read; an empty field selects everything.
+
+    ``domains`` are policy domains, ``since``/``until`` epoch seconds (UTC) on the reports'
+    ``begin`` (``until`` exclusive); ``receivers`` match the reporter's name or e-mail domain;
+    ``ips`` are source IPs and ``from_domains`` header From domains of the records.
+    """
+
+    domains: tuple[str, ...] = ()
+    since: int | None = None
+    until: int | None = None
+    receivers: tuple[str, ...] = ()
+    ips: tuple[str, ...] = ()
+    from_domains: tuple[str, ...] = ()
+
+
+def report_filter(sel: Selection) -> list[sa.ColumnElement[bool]]:
+    """The conditions on ``reports`` (domains, times, receivers)."""
+    r = schema.reports
+    where: list[sa.ColumnElement[bool]] = []
+    if sel.domains:
+        # the parser stores domains lower-case, so the (policy_domain, begin_ts) index applies
+        where.append(r.c.policy_domain.in_(_domains(sel.domains)))
+    if sel.since is not None:
+        where.append(r.c.begin_ts >= sel.since)
+    if sel.until is not None:
+        where.append(r.c.begin_ts < sel.until)
+    if sel.receivers:
+        where.append(sa.or_(*(_receiver_matches(x) for x in sel.receivers)))
+    return where
+
+
+def record_filter(sel: Selection) -> list[sa.ColumnElement[bool]]:
+    """The conditions on ``records`` (source IPs, header From domains)."""
+    rec = schema.records
+    where: list[sa.ColumnElement[bool]] = []
+    if sel.ips:
+        where.append(rec.c.source_ip.in_(sel.ips))
+    if sel.from_domains:
+        where.append(sa.func.lower(rec.c.header_from).in_(_domains(sel.from_domains)))
+    return where
+
+
+def _domains(domains: tuple[str, ...]) -> list[str]:
+    return [d.lower().rstrip(".") for d in domains]
+
+
+def _receiver_matches(receiver: str) -> sa.ColumnElement[bool]:
+    """A receiver given as ``google.com`` matches the org name or the report's e-mail domain."""
+    r = schema.reports
+    name = receiver.lower()
+    return sa.or_(
+        sa.func.lower(r.c.org_name) == name,
+        sa.func.lower(r.c.email).like(f"%@{_escape_like(name)}", escape="\\"),
+        sa.func.lower(r.c.email).like(f"%.{_escape_like(name)}", escape="\\"),
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

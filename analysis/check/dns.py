@@ -22,6 +22,8 @@ import dns.name
 import dns.nameserver
 import dns.resolver
 
+from dmarcwatch.analysis.errors import InvalidArgument
+
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_RETRIES = 1
 _GIVE_UP_AFTER = 3  # timeouts in a row before the server is deemed unreachable
@@ -76,7 +78,7 @@ class Lookup:
         return self.status in (Status.NODATA, Status.NXDOMAIN)
 
 
-class NameserverError(ValueError):
+class NameserverError(InvalidArgument):
     """A ``--nameserver`` value that is neither an address nor a resolvable host name."""
 
 

@@ -7,11 +7,13 @@ import re
 
 from publicsuffixlist import PublicSuffixList
 
+from dmarcwatch.analysis.errors import InvalidArgument
+
 _LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
 _MAX_NAME = 253  # RFC 1035 §2.3.4, as text without the final dot
 
 
-class InvalidDomain(ValueError):
+class InvalidDomain(InvalidArgument):
     """A string that is not a usable DNS domain name."""
 
 

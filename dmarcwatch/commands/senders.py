@@ -78,12 +78,13 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def _dns(args: argparse.Namespace, deadline: float) -> DnsSettings:
+    from dmarcwatch.analysis.check import NameserverError
     from dmarcwatch.analysis.dnsclient import DnsSettings, parse_nameserver
 
     try:
         servers = tuple(parse_nameserver(s) for s in args.nameserver)
-    except ValueError:
-        raise CommandError("--nameserver: expected HOST or HOST:PORT", Exit.USAGE) from None
+    except ValueError:  # a NameserverError, or int() refusing a digit such as '²'
+        raise NameserverError("--nameserver: expected HOST or HOST:PORT") from None
     return DnsSettings(nameservers=servers, timeout=args.timeout, deadline=deadline)
 
 

@@ -18,15 +18,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from dmarcwatch.analysis.errors import CatalogueError as CatalogueError
 from dmarcwatch.analysis.netranges import RangeTable
 
 BUNDLED = Path(__file__).with_name("data") / "senders.toml"
 KINDS = frozenset({"esp", "mailbox", "hosting", "access", "gateway"})
 CONFIDENCES = frozenset({"high", "low"})
-
-
-class CatalogueError(ValueError):
-    """The catalogue or a snapshot file is unreadable or breaks the format."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """The ``dmarcwatch`` command line: a thin shell over the library.
 
 Each subcommand lives in its own module under :mod:`dmarcwatch.commands` and is found there
-at start-up. Library errors become one line on stderr and a documented exit code here, and
-only here; ``--debug`` shows the traceback instead.
+at start-up. Errors become one line on stderr and a documented exit code here, and only here,
+through the table in :mod:`dmarcwatch.errors`; anything that table does not know is a bug.
+``--debug`` shows the traceback instead (of a bug or an ingest error).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from dmarcwatch import __version__, commands
-from dmarcwatch.errors import CommandError, exit_code_for
+from dmarcwatch.errors import TRACED, exit_code_for
 from dmarcwatch.exitcodes import Exit
-from dmarcwatch.ingest.errors import IngestError, quote
+from dmarcwatch.ingest.errors import quote
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,21 +48,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(debug, getattr(args, "verbose", False))
     try:
         return int(args.func(args))
-    except CommandError as exc:
-        return _fail(str(exc), exc.code)
-    except IngestError as exc:
-        if debug:
-            raise
-        return _fail(str(exc), exit_code_for(exc))
     except KeyboardInterrupt:
         return _fail("interrupted", Exit.TEMPFAIL)
     except BrokenPipeError:
         return Exit.OK
     except Exception as exc:
-        if debug:
+        code = exit_code_for(exc)
+        if debug and (code is None or isinstance(exc, TRACED)):
             raise
-        detail = quote(f"{type(exc).__name__}: {exc}", 200)
-        return _fail(f"internal error {detail}; rerun with --debug and report it", Exit.SOFTWARE)
+        return _fail(str(exc), code) if code is not None else _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    detail = quote(f"{type(exc).__name__}: {exc}", 200)
+    return _fail(f"internal error {detail}; rerun with --debug and report it", Exit.SOFTWARE)
 
 
 def _fail(message: str, code: int) -> int:

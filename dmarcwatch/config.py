@@ -27,8 +27,7 @@ from typing import Any, Literal, NoReturn, TypeVar
 
 import platformdirs
 
-from dmarcwatch.errors import CommandError
-from dmarcwatch.exitcodes import Exit
+from dmarcwatch.errors import ConfigError
 
 APP = "dmarcwatch"
 
@@ -126,12 +125,12 @@ def load_config(path: str | Path | None) -> Config:
     target = Path(path) if path is not None else default_config_path()
     if not target.exists():
         if explicit:
-            raise CommandError(f"config file {target} does not exist", Exit.CONFIG)
+            raise ConfigError(f"config file {target} does not exist")
         return Config(path=None)
     try:
         data = tomllib.loads(target.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CommandError(f"config file {target}: {exc}", Exit.CONFIG) from exc
+        raise ConfigError(f"config file {target}: {exc}") from exc
     return parse_config(data, target)
 
 
@@ -154,9 +153,7 @@ def _check_unique_names(mailboxes: tuple[MailboxConfig, ...], path: Path) -> Non
     seen: set[str] = set()
     for box in mailboxes:
         if box.name in seen:
-            raise CommandError(
-                f"config file {path}: two [[mailbox]] tables are named {box.name!r}", Exit.CONFIG
-            )
+            raise ConfigError(f"config file {path}: two [[mailbox]] tables are named {box.name!r}")
         seen.add(box.name)
 
 
@@ -320,7 +317,7 @@ class _Table:
 
     def fail(self, key: str, problem: str) -> NoReturn:
         place = f"{self.where} " if self.where else ""
-        raise CommandError(f"config file {self.path}: {place}key {key!r} {problem}", Exit.CONFIG)
+        raise ConfigError(f"config file {self.path}: {place}key {key!r} {problem}")
 
     def optional(self, key: str, kind: type[_T] | tuple[type, ...], default: Any = None) -> Any:
         self.seen.add(key)

@@ -22,14 +22,12 @@ from typing import IO, Any, Literal
 import pandas as pd
 
 from dmarcwatch.analysis.records import BOOLEAN_COLUMNS, COLUMNS, INTEGER_COLUMNS
+from dmarcwatch.reports.errors import ExportError as ExportError
+from dmarcwatch.reports.errors import ExportNeedsFile, ExportNotWritable, ParquetUnavailable
 
 Format = Literal["csv", "json", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "json", "parquet")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class ExportError(Exception):
-    """The export cannot be written (missing extra, unwritable destination)."""
 
 
 def neutralise(value: object) -> object:
@@ -48,7 +46,7 @@ def export_records(frames: Iterable[pd.DataFrame], fmt: Format, target: Path | N
     """
     if fmt == "parquet":
         if target is None:
-            raise ExportError("Parquet is binary: give a file with -o")
+            raise ExportNeedsFile("Parquet is binary: give a file with -o")
         return _atomic(target, "wb", lambda out: _write_parquet(frames, out))
     writer = _write_csv if fmt == "csv" else _write_json
     if target is None:
@@ -63,7 +61,7 @@ def _atomic(target: Path, mode: Literal["w", "wb"], write: Callable[[Any], int])
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
     except OSError as exc:
-        raise ExportError(f"cannot write in {directory}: {exc.strerror}") from exc
+        raise ExportNotWritable(f"cannot write in {directory}: {exc.strerror}") from exc
     try:
         out: IO[Any]
         if mode == "wb":
@@ -134,7 +132,9 @@ def _write_parquet(frames: Iterable[pd.DataFrame], out: IO[bytes]) -> int:
         import pyarrow as pa  # noqa: PLC0415 - optional extra
         import pyarrow.parquet as pq  # noqa: PLC0415
     except ImportError as exc:
-        raise ExportError("Parquet needs pyarrow: pip install 'dmarcwatch[parquet]'") from exc
+        raise ParquetUnavailable(
+            "Parquet needs pyarrow: pip install 'dmarcwatch[parquet]'"
+        ) from exc
     fields = [
         pa.field(col, pa.bool_() if col in BOOLEAN_COLUMNS else
                  pa.int64() if col in INTEGER_COLUMNS else pa.string())

@@ -19,6 +19,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from dmarcwatch.reports.errors import ReportsError
+
 DOMAIN = "reports"
 LOCALE_DIR = Path(__file__).with_name("locale")
 LANGUAGES = ("en", "fr", "de", "it")
@@ -30,7 +32,7 @@ LOCALES = {"en": "en_GB", "fr": "fr_CH", "de": "de_CH", "it": "it_CH"}
 _GROUP_FIXES = {"'": "\u2019"}
 
 
-class UnknownLanguage(ValueError):
+class UnknownLanguage(ReportsError, ValueError):
     """A language with no message catalogue."""
 
 

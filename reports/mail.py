@@ -21,15 +21,15 @@ from pathlib import Path
 from typing import Literal
 
 from dmarcwatch.reports.document import Report
-
-
-class MailError(Exception):
-    """The digest could not be sent. ``temporary`` failures are worth a retry later."""
-
-    def __init__(self, message: str, *, temporary: bool = False, kind: str = "smtp") -> None:
-        super().__init__(message)
-        self.temporary = temporary
-        self.kind = kind  # smtp | tls | auth | refused | address
+from dmarcwatch.reports.errors import (
+    InvalidAddress,
+    MailLoginRefused,
+    MailNotSent,
+    MailRetryLater,
+    MailTLSRefused,
+    RecipientsRefused,
+)
+from dmarcwatch.reports.errors import MailError as MailError
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class MailSettings:
 
 
 def parse_recipients(values: Sequence[str]) -> list[str]:
-    """``a@b.ch,c@d.ch`` (repeatable) into addresses; raises :class:`MailError` on a bad one."""
+    """``a@b.ch,c@d.ch`` (repeatable) into addresses; raises :class:`InvalidAddress`."""
     found: list[str] = []
     for value in values:
         for part in value.split(","):
@@ -55,20 +55,20 @@ def parse_recipients(values: Sequence[str]) -> list[str]:
             if text:
                 found.append(check_address(text))
     if not found:
-        raise MailError("no recipient address given", kind="address")
+        raise InvalidAddress("no recipient address given")
     return list(dict.fromkeys(found))
 
 
 def check_address(text: str) -> str:
     """One bare address (``name@domain``), without display name, spaces or control characters."""
     if any(ch.isspace() or ord(ch) < 32 or ch in '<>"(),;' for ch in text):
-        raise MailError(f"not a plain e-mail address: {text[:80]!r}", kind="address")
+        raise InvalidAddress(f"not a plain e-mail address: {text[:80]!r}")
     try:
         address = Address(addr_spec=text)
     except (ValueError, IndexError) as exc:
-        raise MailError(f"not an e-mail address: {text[:80]!r}", kind="address") from exc
+        raise InvalidAddress(f"not an e-mail address: {text[:80]!r}") from exc
     if not address.username or "." not in address.domain:
-        raise MailError(f"not an e-mail address: {text[:80]!r}", kind="address")
+        raise InvalidAddress(f"not an e-mail address: {text[:80]!r}")
     return address.addr_spec
 
 
@@ -101,33 +101,28 @@ def send_message(message: EmailMessage, settings: MailSettings, recipients: Sequ
                 login(smtp, settings.username, settings.password or "")
             refused = smtp.send_message(message, settings.sender, list(recipients))
     except smtplib.SMTPAuthenticationError as exc:
-        raise MailError(
-            f"{settings.host} refused the login of {settings.username!r} ({exc.smtp_code})",
-            kind="auth",
+        raise MailLoginRefused(
+            f"{settings.host} refused the login of {settings.username!r} ({exc.smtp_code})"
         ) from None
     except smtplib.SMTPRecipientsRefused as exc:
-        raise MailError(f"{settings.host} refused every recipient: {_codes(exc.recipients)}",
-                        kind="refused") from None  # fmt: skip
-    except smtplib.SMTPResponseException as exc:
-        raise MailError(
-            f"{settings.host} answered {exc.smtp_code}: {_text(exc.smtp_error)}",
-            temporary=400 <= exc.smtp_code < 500,
+        raise RecipientsRefused(
+            f"{settings.host} refused every recipient: {_codes(exc.recipients)}"
         ) from None
+    except smtplib.SMTPResponseException as exc:
+        failed = MailRetryLater if 400 <= exc.smtp_code < 500 else MailNotSent
+        raise failed(f"{settings.host} answered {exc.smtp_code}: {_text(exc.smtp_error)}") from None
     except ssl.SSLCertVerificationError as exc:
-        raise MailError(
+        raise MailTLSRefused(
             f"the TLS certificate of {settings.host} is not trusted ({exc.verify_message}); "
-            "set [smtp] ca_file for a private CA",
-            kind="tls",
+            "set [smtp] ca_file for a private CA"
         ) from None
     except (ssl.SSLError, smtplib.SMTPException, OSError) as exc:
-        raise MailError(
+        raise MailRetryLater(
             f"cannot send through {settings.host}:{settings.port}: {type(exc).__name__}: "
-            f"{_text(str(exc))}",
-            temporary=True,
+            f"{_text(str(exc))}"
         ) from None
     if refused:
-        raise MailError(f"{settings.host} refused some recipients: {_codes(refused)}",
-                        kind="refused")  # fmt: skip
+        raise RecipientsRefused(f"{settings.host} refused some recipients: {_codes(refused)}")
 
 
 def login(smtp: smtplib.SMTP, username: str, password: str) -> None:
@@ -162,7 +157,7 @@ def _connect(settings: MailSettings, context: ssl.SSLContext) -> smtplib.SMTP:
     try:
         smtp.ehlo()
         if not smtp.has_extn("starttls"):
-            raise MailError(f"{settings.host} does not offer STARTTLS", kind="tls")
+            raise MailTLSRefused(f"{settings.host} does not offer STARTTLS")
         smtp.starttls(context=context)
         smtp.ehlo()
     except BaseException:

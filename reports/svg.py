@@ -15,6 +15,8 @@ import re
 
 from matplotlib.figure import Figure
 
+from dmarcwatch.reports.errors import ReportsError
+
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.S)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 _STYLE = re.compile(r"\s*<defs>\s*<style[^>]*>.*?</style>\s*</defs>", re.S)
@@ -32,7 +34,7 @@ _UNSAFE = re.compile(
 )
 
 
-class UnsafeSvg(ValueError):
+class UnsafeSvg(ReportsError, ValueError):
     """An SVG that holds markup matplotlib does not write (scripts, handlers, links)."""
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from dmarcwatch.analysis.dns.lookup import Lookup, Status
 from dmarcwatch.analysis.dns.resolver import Resolver
 from dmarcwatch.analysis.dns.spf import spf_records
+from dmarcwatch.analysis.errors import AnalysisError
 
 MIN_RSA_BITS = 1024  # Gmail and Yahoo sender requirements (reference §6.1)
 RECOMMENDED_RSA_BITS = 2048
@@ -26,7 +27,7 @@ _SENDGRID_DKIM = re.compile(r"^(s1|s2)\.domainkey\.u\d+\.wl\d*\.sendgrid\.net$")
 _SENDGRID_RETURN_PATH = re.compile(r"^u\d+\.wl\d*\.sendgrid\.net$")
 
 
-class DerError(ValueError):
+class DerError(AnalysisError, ValueError):
     """Bytes that are not the DER encoding this module expects."""
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
+from dmarcwatch.analysis.errors import InvalidArgument
 
 SENDGRID = "sendgrid"
 
@@ -29,7 +30,7 @@ _SELECTORS: dict[str, tuple[str, ...]] = {
 COMMON_SELECTORS = ("s1", "s2", "selector1", "selector2", "google", "k2", "k3", "m1", "default")
 
 
-class UnknownSender(ValueError):
+class UnknownSender(InvalidArgument):
     """A ``--sender`` name that the catalogue does not know."""
 
 

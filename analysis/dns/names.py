@@ -14,7 +14,7 @@ import re
 
 from publicsuffixlist import PublicSuffixList
 
-from dmarcwatch.analysis.errors import AnalysisError
+from dmarcwatch.analysis.errors import InvalidArgument
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
 MAX_NAME = 253  # RFC 1035 §2.3.4, as text without the final dot
@@ -22,7 +22,7 @@ MAX_WALK_LABELS = 8  # RFC 9989 §4.10: a longer name is shortened after the fir
 SHORTENED_LABELS = 7
 
 
-class InvalidDomain(AnalysisError, ValueError):
+class InvalidDomain(InvalidArgument):
     """A string that is not a usable DNS domain name."""
 
 

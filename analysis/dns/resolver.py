@@ -26,7 +26,7 @@ import dns.nameserver
 import dns.resolver
 
 from dmarcwatch.analysis.dns.lookup import Lookup, Status
-from dmarcwatch.analysis.errors import AnalysisError
+from dmarcwatch.analysis.errors import InvalidArgument
 
 # 2 s per try and one retry: a lost UDP datagram is retried, and a query still ends within 4 s.
 DEFAULT_TIMEOUT = 2.0
@@ -59,7 +59,7 @@ class ResolverConfig:
     max_queries: int = DEFAULT_MAX_QUERIES
 
 
-class NameserverError(AnalysisError, ValueError):
+class NameserverError(InvalidArgument):
     """A ``--nameserver`` value that is neither an address nor a resolvable host name."""
 
 

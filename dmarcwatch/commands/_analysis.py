@@ -108,6 +108,4 @@ def catalogue() -> Catalogue:
     try:
         return load_catalogue(snapshot=snapshot_path())
     except CatalogueError as exc:
-        raise CommandError(
-            f"{exc} (delete {snapshot_path()} or run 'senders update')", Exit.CONFIG
-        ) from exc
+        raise CatalogueError(f"{exc} (delete {snapshot_path()} or run 'senders update')") from exc

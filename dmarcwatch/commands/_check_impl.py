@@ -14,12 +14,11 @@ from dmarcwatch.analysis.check import (
     CheckReport,
     Seen,
     Severity,
-    UnknownSender,
     assess_domain,
     seen_in_reports,
 )
 from dmarcwatch.analysis.dns.names import InvalidDomain, normalise_domain
-from dmarcwatch.analysis.dns.resolver import NameserverError, ResolverConfig, parse_nameserver
+from dmarcwatch.analysis.dns.resolver import ResolverConfig, parse_nameserver
 from dmarcwatch.analysis.read import Reader
 from dmarcwatch.context import DB_ENV, config_for, database_url
 from dmarcwatch.errors import CommandError
@@ -51,18 +50,15 @@ def run(args: argparse.Namespace) -> int:
     config = _resolver_config(args)
     _check_selectors(args.selector)
     seen = Seen() if args.no_store else _seen(args, domain)
-    try:
-        report = assess_domain(
-            domain,
-            resolver_config=config,
-            selectors=args.selector,
-            senders=args.sender,
-            return_paths=[_domain(p) for p in args.return_path],
-            seen=seen,
-            language=args.lang,
-        )
-    except UnknownSender as exc:
-        raise CommandError(str(exc), Exit.USAGE) from exc
+    report = assess_domain(
+        domain,
+        resolver_config=config,
+        selectors=args.selector,
+        senders=args.sender,
+        return_paths=[_domain(p) for p in args.return_path],
+        seen=seen,
+        language=args.lang,
+    )
     _print(report, args)
     return Exit.UNAVAILABLE if report.unreachable else Exit.OK
 
@@ -71,16 +67,13 @@ def _domain(text: str) -> str:
     try:
         return normalise_domain(text)
     except InvalidDomain as exc:
-        raise CommandError(f"{_safe(text[:80])!s}: {exc}", Exit.USAGE) from exc
+        raise InvalidDomain(f"{_safe(text[:80])!s}: {exc}") from exc
 
 
 def _resolver_config(args: argparse.Namespace) -> ResolverConfig:
     if not 0 < args.timeout <= 60:
         raise CommandError("--timeout must be more than 0 and at most 60 seconds", Exit.USAGE)
-    try:
-        servers = tuple(parse_nameserver(text) for text in args.nameserver)
-    except NameserverError as exc:
-        raise CommandError(str(exc), Exit.USAGE) from exc
+    servers = tuple(parse_nameserver(text) for text in args.nameserver)
     return ResolverConfig(nameservers=servers, timeout=args.timeout)
 
 

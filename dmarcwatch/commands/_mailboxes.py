@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from dmarcwatch.config import Config, MailboxConfig, MicrosoftOAuth, TokenCommand
-from dmarcwatch.errors import CommandError
+from dmarcwatch.errors import CommandError, ConfigError
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.mailbox import Auth, Endpoint, ImapMailbox, PasswordAuth, TokenAuth, connect
 from dmarcwatch.ingest.oauth import MicrosoftTokenSource, certificate_credential, run_token_command
@@ -64,9 +64,7 @@ def chosen(config: Config, names: Sequence[str] | None) -> list[MailboxConfig]:
     """The mailboxes named with ``--mailbox`` (all by default); none configured is an error."""
     where = config.path or "the configuration"
     if not config.mailboxes:
-        raise CommandError(
-            f"no [[mailbox]] in {where}; run 'dmarcwatch init' for an example", Exit.CONFIG
-        )
+        raise ConfigError(f"no [[mailbox]] in {where}; run 'dmarcwatch init' for an example")
     if not names:
         return list(config.mailboxes)
     known = {box.name: box for box in config.mailboxes}

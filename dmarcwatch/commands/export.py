@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from dmarcwatch.analysis.records import iter_records, selection_for  # noqa: PLC0415
     from dmarcwatch.commands._analysis import catalogue  # noqa: PLC0415
     from dmarcwatch.context import open_store  # noqa: PLC0415
-    from dmarcwatch.reports.export import ExportError, export_records  # noqa: PLC0415
+    from dmarcwatch.reports.export import export_records  # noqa: PLC0415
 
     period = period_from(args)
     target = None if args.output == "-" else Path(args.output)
@@ -61,11 +61,6 @@ def run(args: argparse.Namespace) -> int:
         frames = iter_records(reader, selection, senders)
         try:
             rows = export_records(frames, args.format, target)
-        except ExportError as exc:
-            code = Exit.CONFIG if "pyarrow" in str(exc) else Exit.USAGE
-            if target is not None and "cannot write" in str(exc):
-                code = Exit.CANTCREAT
-            raise CommandError(str(exc), code) from exc
         except OSError as exc:
             raise CommandError(
                 f"cannot write {args.output}: {exc.strerror}", Exit.CANTCREAT

@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any
 from dmarcwatch import __version__
 from dmarcwatch.commands import add_command
 from dmarcwatch.commands._reporting import add_domains, add_period, domains_from, period_from
-from dmarcwatch.errors import CommandError
+from dmarcwatch.errors import CommandError, ConfigError
 from dmarcwatch.exitcodes import Exit
 
 if TYPE_CHECKING:
     from dmarcwatch.config import SmtpConfig
     from dmarcwatch.reports.document import Report
-    from dmarcwatch.reports.mail import MailError, MailSettings
+    from dmarcwatch.reports.mail import MailSettings
 
 LANGUAGES = ("en", "fr", "de", "it")
 DEFAULT_OUTPUT = "dmarc-report.html"
@@ -87,24 +87,18 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dmarcwatch.analysis.dns.resolver import (  # noqa: PLC0415
-        NameserverError,
-        ResolverConfig,
-        parse_nameserver,
-    )
+    from dmarcwatch.analysis.dns.resolver import ResolverConfig, parse_nameserver  # noqa: PLC0415
     from dmarcwatch.analysis.read import Reader  # noqa: PLC0415
     from dmarcwatch.commands._analysis import catalogue  # noqa: PLC0415
     from dmarcwatch.context import config_for, open_store  # noqa: PLC0415
     from dmarcwatch.reports.document import ReportOptions, build_report  # noqa: PLC0415
+    from dmarcwatch.reports.mail import send_report  # noqa: PLC0415
 
     period = period_from(args)
     if args.jobs is not None and not 1 <= args.jobs <= 64:
         raise CommandError("--jobs must be between 1 and 64", Exit.USAGE)
     recipients, smtp = _mail_setup(args, config_for)
-    try:
-        servers = tuple(parse_nameserver(text) for text in args.nameserver)
-    except NameserverError as exc:
-        raise CommandError(str(exc), Exit.USAGE) from exc
+    servers = tuple(parse_nameserver(text) for text in args.nameserver)
     options = ReportOptions(
         domains=domains_from(args),
         since=period.since,
@@ -127,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         written = write_charts(report, Path(args.charts_dir))
         _say(args, f"{written} chart files written to {args.charts_dir}")
     if recipients and smtp is not None:
-        _send(report, smtp, recipients)
+        send_report(report, smtp, recipients)
         _say(args, f"report sent to {', '.join(recipients)}")
     return Exit.OK
 
@@ -136,17 +130,17 @@ def _mail_setup(args: argparse.Namespace, config_for: Any) -> tuple[list[str], M
     """Check --mail-to and [smtp] before any work, so a typo fails fast."""
     if not args.mail_to:
         return [], None
-    from dmarcwatch.reports.mail import MailError, parse_recipients  # noqa: PLC0415
+    from dmarcwatch.reports.errors import InvalidAddress  # noqa: PLC0415
+    from dmarcwatch.reports.mail import parse_recipients  # noqa: PLC0415
 
     try:
         recipients = parse_recipients(args.mail_to)
-    except MailError as exc:
-        raise CommandError(f"--mail-to: {exc}", Exit.USAGE) from exc
+    except InvalidAddress as exc:
+        raise InvalidAddress(f"--mail-to: {exc}") from exc
     smtp = config_for(args).smtp
     if smtp is None:
-        raise CommandError(
-            "--mail-to needs an [smtp] section in the configuration (see dmarcwatch init)",
-            Exit.CONFIG,
+        raise ConfigError(
+            "--mail-to needs an [smtp] section in the configuration (see dmarcwatch init)"
         )
     return recipients, mail_settings(smtp)
 
@@ -165,26 +159,6 @@ def mail_settings(smtp: SmtpConfig) -> MailSettings:
         password=smtp.password.value if smtp.password else None,
         timeout=smtp.timeout,
     )
-
-
-def _send(report: Report, settings: MailSettings, recipients: list[str]) -> None:
-    from dmarcwatch.reports.mail import MailError, send_report  # noqa: PLC0415
-
-    try:
-        send_report(report, settings, recipients)
-    except MailError as exc:
-        raise CommandError(f"mail not sent: {exc}", _mail_exit(exc)) from exc
-
-
-def _mail_exit(exc: MailError) -> Exit:
-    if exc.temporary:
-        return Exit.TEMPFAIL
-    return {
-        "auth": Exit.CONFIG,
-        "tls": Exit.CONFIG,
-        "refused": Exit.DATAERR,
-        "address": Exit.USAGE,
-    }.get(exc.kind, Exit.UNAVAILABLE)
 
 
 def _write_html(html: str, output: str) -> None:

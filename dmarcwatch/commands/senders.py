@@ -85,12 +85,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def _dns(args: argparse.Namespace, deadline: float, max_queries: int) -> ResolverConfig:
-    from dmarcwatch.analysis.dns.resolver import ResolverConfig, parse_nameserver
+    from dmarcwatch.analysis.dns.resolver import NameserverError, ResolverConfig, parse_nameserver
 
     try:
         servers = tuple(parse_nameserver(s) for s in args.nameserver)
-    except ValueError:
-        raise CommandError("--nameserver: expected HOST or HOST:PORT", Exit.USAGE) from None
+    except ValueError:  # a NameserverError, or int() refusing a digit such as '²'
+        raise NameserverError("--nameserver: expected HOST or HOST:PORT") from None
     return ResolverConfig(
         nameservers=servers, timeout=args.timeout, deadline=deadline, max_queries=max_queries
     )

@@ -17,11 +17,12 @@ from dmarcwatch.ingest import pipeline, poll
 from dmarcwatch.ingest.errors import StoreNotWritable
 from dmarcwatch.ingest.ledger import Ledger
 from dmarcwatch.ingest.limits import Limits
-from dmarcwatch.ingest.mailbox import MailboxUnavailable, MemoryMailbox
+from dmarcwatch.ingest.mailbox import MailboxUnavailable
 from dmarcwatch.ingest.poll import Folders, MailboxJob, PollOptions, StopFlag, poll_with_retries
 from dmarcwatch.ingest.schema import reports
 from dmarcwatch.ingest.store import Store
 from dmarcwatch.ingest.writer import Writer
+from tests.fakes.mailbox import MemoryMailbox
 from tests.poll import mails
 
 FAST = PollOptions(retries=0, backoff=0.0, batch_messages=7)

@@ -62,6 +62,14 @@ class Example:
     not_run: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """What the comment before a block says: its lines are wrapped, or it is not run (why)."""
+
+    wrapped: bool = False
+    not_run: str | None = None
+
+
 def examples(markdown: str) -> list[Example]:
     """Every example in *markdown*; raises ValueError where the convention is broken."""
     found = []
@@ -71,24 +79,23 @@ def examples(markdown: str) -> list[Example]:
             if marker is not None:
                 raise ValueError(f"line {block.fence_line}: marker on a block without commands")
             continue
-        wrapped = marker == _WRAPPED
-        not_run = None if marker in (None, _WRAPPED) else marker
-        commands = tuple(_commands(block, wrapped))
-        found.append(Example(block.fence_line, block.heading, commands, not_run))
+        marker = marker or Marker()
+        commands = tuple(_commands(block, marker.wrapped))
+        found.append(Example(block.fence_line, block.heading, commands, marker.not_run))
     return found
 
 
-def _marker(block: Block) -> str | None:
-    """``wrapped``, the reason the block is not run, or None; ValueError for a bad marker."""
+def _marker(block: Block) -> Marker | None:
+    """The example marker before *block*, if any; ValueError for one this module does not know."""
     comment = block.comment
     if comment is None or not comment.startswith("example:"):
         return None
     value = comment.removeprefix("example:").strip()
-    reason = _NOT_RUN.match(value)
     if value == _WRAPPED:
-        return value
+        return Marker(wrapped=True)
+    reason = _NOT_RUN.match(value)
     if reason:
-        return reason.group(1)
+        return Marker(not_run=reason.group(1))
     raise ValueError(f"line {block.fence_line - 1}: unknown example marker {comment!r}")
 
 

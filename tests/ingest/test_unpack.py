@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import random
 import struct
@@ -353,7 +354,8 @@ def test_nesting_exactly_at_max_depth_is_accepted() -> None:
         unpack(gz(gz(gz(gz(report())))), limits)
 
 
-def test_unpacking_a_50_mb_gzip_runs_at_zlib_speed() -> None:
+def test_a_50_mb_gzip_unpacks_whole_in_bounded_chunks() -> None:
+    """Speed is the benchmark's (``python -m benchmarks parse``); here: every byte, in chunks."""
     rng = random.Random(3)
     rows = [
         f"<record><row><source_ip>{rng.randrange(2**32)}</source_ip>"
@@ -364,13 +366,15 @@ def test_unpacking_a_50_mb_gzip_runs_at_zlib_speed() -> None:
     xml = xml * (50 * MiB // len(xml))
     data = zlib.compressobj(1, zlib.DEFLATED, 31)
     compressed = data.compress(xml) + data.flush()
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        total = sum(len(c) for p in unpack(compressed) for c in p.chunks())
-        best = min(best, time.perf_counter() - started)
+    digest, total, largest = hashlib.sha256(), 0, 0
+    for payload in unpack(compressed):
+        for chunk in payload.chunks():
+            digest.update(chunk)
+            total += len(chunk)
+            largest = max(largest, len(chunk))
     assert total == len(xml)
-    assert total / best > 200 * MiB, f"{total / best / MiB:.0f} MiB/s"
+    assert digest.digest() == hashlib.sha256(xml).digest()
+    assert largest < 8 * MiB
 
 
 # --- zip -------------------------------------------------------------------------------------

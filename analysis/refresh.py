@@ -3,9 +3,10 @@
 Each SPF name is walked by the DNS layer's SPF walker (:mod:`dmarcwatch.analysis.dns.spfwalk`)
 with RFC 7208's limits, as receivers apply them: ``include:`` and ``redirect=`` followed, loops
 cut, each target walked once, the addresses of ``a``/``mx`` terms resolved, and only the
-networks a receiver reaches before the 10th DNS-querying term or the 2nd void look-up is
-exceeded kept. The run is bounded by the resolver (per-query timeout, deadline). A sender whose
-expansion failed keeps its bundled networks.
+networks a receiver reaches before it has counted more than 10 DNS-querying terms or more
+than 2 void look-ups kept (past that it stops with ``permerror``). The run is bounded by
+the resolver (per-try timeout, retries, deadline). A sender whose expansion failed keeps its
+bundled networks.
 """
 
 from __future__ import annotations

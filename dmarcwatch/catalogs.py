@@ -1,7 +1,7 @@
 """Keep the message catalogues in step with the code (a maintainer's tool, not used at run time).
 
 ``python -m dmarcwatch.catalogs`` extracts with Babel every message of each gettext domain
-(``analysis``, ``reports`` with its templates): the texts marked with
+(``analysis``, ``reports`` with its templates, ``commands``): the texts marked with
 ``_``, ``gettext``, ``ngettext``, ``pgettext``, ``npgettext`` and ``N_`` (context first). It
 adds new ones to each ``<package>/locale/<lang>/LC_MESSAGES/<domain>.po`` (untranslated, so
 the catalogue test fails until someone translates them) and drops messages the code no longer
@@ -18,10 +18,11 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from dmarcwatch.analysis.i18n import ANALYSIS, Domain
+from dmarcwatch.commands._words import COMMANDS
 from dmarcwatch.languages import LANGUAGES, LOCALES
 from dmarcwatch.reports.i18n import REPORTS
 
-DOMAINS = (ANALYSIS, REPORTS)
+DOMAINS = (ANALYSIS, REPORTS, COMMANDS)
 ROOT = Path(__file__).parent
 KEYWORDS = {
     "_": None,

@@ -47,7 +47,7 @@ def used() -> dict[str, Catalog]:
 
 
 def test_every_package_with_sentences_has_a_domain() -> None:
-    assert set(_BY_NAME) == {"analysis", "reports"}
+    assert set(_BY_NAME) == {"analysis", "reports", "commands"}
 
 
 def test_the_code_marks_its_messages(used: dict[str, Catalog]) -> None:
@@ -60,6 +60,7 @@ def test_the_code_marks_its_messages(used: dict[str, Catalog]) -> None:
     assert ("Nothing to do.", "dkim-ok") in analysis  # a DNS check text, keyed by its code
     assert ("Nothing to do.", "sender-aligned") in analysis  # a finding text
     assert len(analysis) > 180
+    assert ("Evidence", None) in _keys(used["commands"])
 
 
 @pytest.mark.parametrize("domain", DOMAINS, ids=lambda d: d.name)

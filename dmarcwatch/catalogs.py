@@ -54,7 +54,7 @@ def update(domain: Domain, lang: str, template: Catalog) -> tuple[int, int]:
     path = domain.po_path(lang)
     catalog = _read(domain, lang)
     before = _keys(catalog)
-    catalog.update(template, no_fuzzy_matching=True)
+    catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
     after = _keys(catalog)
     catalog.obsolete.clear()
     catalog.fuzzy = False

@@ -6,6 +6,7 @@ tool (``python -m dmarcwatch.catalogs``) reads it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import textwrap
 from pathlib import Path
@@ -148,3 +149,15 @@ def test_an_unknown_language_is_refused_by_the_catalogue() -> None:
     with pytest.raises(UnknownLanguage):
         _BY_NAME["analysis"].translations("xx")
     assert issubclass(UnknownLanguage, ValueError)
+
+
+def test_the_tool_leaves_a_catalogue_in_step_as_it_is(toy: Domain) -> None:
+    catalog = _catalog(toy, "de")
+    catalog.creation_date = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    with toy.po_path("de").open("wb") as handle:
+        write_po(handle, catalog)
+    assert update(toy, "de", extract(toy)) == (0, 0)
+    before = toy.po_path("de").read_bytes()
+    assert b"POT-Creation-Date: 2020-01-01 00:00+0000" in before
+    assert update(toy, "de", extract(toy)) == (0, 0)
+    assert toy.po_path("de").read_bytes() == before

@@ -82,6 +82,12 @@ def _compiled(path: Path, locale: str, domain: str) -> Translations:
     return Translations(compiled, domain=domain)
 
 
+@functools.cache
+def translator(domain: Domain, lang: str) -> Translator:
+    """The :class:`Translator` of *domain* in *lang*, made once."""
+    return Translator(domain, lang)
+
+
 class Translator:
     """The messages of one domain in one language (English for a language it does not know)."""
 
@@ -113,12 +119,17 @@ def format_number(value: float, lang: str, digits: int = 0) -> str:
     CLDR data; Babel's own ``format_decimal`` is not used because it drops every pair of
     apostrophes from its result (``1'234'567`` comes out as ``1234567`` for de_CH).
     """
-    locale = LOCALES.get(lang, LOCALES[DEFAULT_LANGUAGE])
-    group = numbers.get_group_symbol(locale)
-    group = _GROUP_FIXES.get(group, group)
-    decimal = numbers.get_decimal_symbol(locale)
+    group, decimal = _symbols(lang)
     text = f"{value:,.{digits}f}"
     return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
+
+
+@functools.cache
+def _symbols(lang: str) -> tuple[str, str]:
+    """The digit group and decimal signs of *lang* (English for a language it does not know)."""
+    locale = LOCALES.get(lang, LOCALES[DEFAULT_LANGUAGE])
+    group = numbers.get_group_symbol(locale)
+    return _GROUP_FIXES.get(group, group), numbers.get_decimal_symbol(locale)
 
 
 def format_short(value: float, lang: str) -> str:

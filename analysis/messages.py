@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from dmarcwatch.analysis.finding_texts import TEXTS
 from dmarcwatch.analysis.findings import Finding, Param
-from dmarcwatch.analysis.i18n import ANALYSIS, N_, Translator, format_short
+from dmarcwatch.analysis.i18n import ANALYSIS, N_, Translator, format_short, translator
 from dmarcwatch.languages import LANGUAGES
 
 _VARIANT_KEYS = ("variant", "state", "kind")
@@ -39,7 +39,7 @@ def message_key(finding: Finding) -> str:
 
 def render(finding: Finding, lang: str = "en", sender_name: str | None = None) -> Text:
     """The summary and fix of *finding* in *lang* (English when the language is unknown)."""
-    t = Translator(ANALYSIS, lang)
+    t = translator(ANALYSIS, lang)
     entry = TEXTS.get(message_key(finding))
     summary, fix = (t.text(entry[0]), t.text(entry[1])) if entry else ("{code}", "")
     values = {k: format_value(v, lang) for k, v in finding.params.items()}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dmarcwatch.analysis.check.texts import TEXTS
-from dmarcwatch.analysis.i18n import ANALYSIS, Translator
+from dmarcwatch.analysis.i18n import ANALYSIS, translator
 from dmarcwatch.languages import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
 from dmarcwatch.languages import LANGUAGES as LANGUAGES
 
@@ -24,6 +24,6 @@ class _Keep(dict[str, object]):
 def render(key: str, language: str, params: Mapping[str, object]) -> tuple[str, str]:
     """(summary, fix) of message *key* in *language* (English when it has no such language)."""
     summary, fix = TEXTS[key]
-    t = Translator(ANALYSIS, language)
+    t = translator(ANALYSIS, language)
     values = _Keep(params)
     return t.text(summary).format_map(values), t.text(fix).format_map(values)

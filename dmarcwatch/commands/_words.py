@@ -9,12 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from dmarcwatch.analysis.i18n import Domain, Translator
+from dmarcwatch.analysis.i18n import translator as _translator
 
 COMMANDS = Domain("commands", Path(__file__).parent, sources=(("*.py", "python"),))
 
 
 def translator(lang: str) -> Translator:
-    return Translator(COMMANDS, lang)
+    return _translator(COMMANDS, lang)
 
 
 def actor_name(actor: str, t: Translator) -> str | None:

@@ -39,7 +39,7 @@ class Msg(NamedTuple):
     text: str
 
 
-def N_(context: str, text: str) -> Msg:  # noqa: N802 - the gettext marker's usual name
+def N_(context: str, text: str) -> Msg:  # named as gettext markers usually are
     """Mark *text* for extraction under *context*; it is translated where it is used."""
     return Msg(context, text)
 

@@ -34,8 +34,6 @@ from dmarcwatch.ingest.store import Store
 _SELECTOR = re.compile(r"^[A-Za-z0-9_-]{1,63}(\.[A-Za-z0-9_-]{1,63})*$")
 
 
-# Controls, line separators and bidirectional overrides: DNS text cannot move the cursor or
-# reorder what the terminal shows.
 def run(args: argparse.Namespace) -> int:
     domain = _domain(args.domain)
     config = _resolver_config(args)
@@ -99,6 +97,8 @@ def _seen(args: argparse.Namespace, domain: str) -> Seen:
         store.close()
 
 
+# Controls, line separators and bidirectional overrides: DNS text cannot move the cursor or
+# reorder what the terminal shows.
 def _safe(text: str) -> str:
     """DNS and report text can hold anything: escape control characters before printing."""
     return escape_controls(text)

@@ -10,6 +10,8 @@
     │                          (analysis.dns.resolver)
     ├── CatalogueError         the sender catalogue or a network snapshot is unreadable or
     │                          breaks the format (also a ValueError)
+    ├── UnknownLanguage        a language with no message catalogue (analysis.i18n; also a
+    │                          ValueError)
     └── DerError               a DKIM key that is not DER-encoded RSA (analysis.check.dkim);
                                the check reports it as a finding, it never escapes
 

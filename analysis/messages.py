@@ -1,39 +1,25 @@
-"""The words of findings: a message catalogue per language, keyed by finding code.
+"""The words of findings, in the reader's language.
 
-Each entry is ``(summary, fix)``, two ``str.format`` templates filled with the finding's
-params plus ``domain`` and ``sender_name``. A code whose text depends on the case has entries
-``code/variant`` chosen by the param ``variant``, ``state`` or ``kind``. Languages live in
-:mod:`analysis.messages_en`, ``_fr``, ``_de`` and ``_it``; a new language is a new module with
-the same keys (a test checks that every language has every key and placeholder).
+A finding's texts are keyed by its code, or by ``code/variant`` where the param ``variant``,
+``state`` or ``kind`` picks one of several cases; the English texts are in
+:mod:`analysis.finding_texts`, their translations in the ``analysis`` gettext catalogue
+(:mod:`analysis.i18n`). Each is a ``str.format`` template filled with the finding's params
+(numbers as the language writes them) plus ``domain`` and ``sender_name``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
+from dmarcwatch.analysis.finding_texts import TEXTS
 from dmarcwatch.analysis.findings import Finding, Param
-from dmarcwatch.analysis.messages_de import MESSAGES as DE
-from dmarcwatch.analysis.messages_en import MESSAGES as EN
-from dmarcwatch.analysis.messages_fr import MESSAGES as FR
-from dmarcwatch.analysis.messages_it import MESSAGES as IT
+from dmarcwatch.analysis.i18n import ANALYSIS, N_, Translator, format_short, translator
+from dmarcwatch.languages import LANGUAGES
 
-Catalogue = Mapping[str, tuple[str, str]]
-
-CATALOGUES: dict[str, Catalogue] = {"en": EN, "fr": FR, "de": DE, "it": IT}
-LANGUAGES = tuple(CATALOGUES)
 _VARIANT_KEYS = ("variant", "state", "kind")
-RESOLVED = "_resolved"  # prefix for a problem not seen lately (param ``resolved``: last day)
-_THOUSANDS = {"en": ",", "fr": "\u202f", "de": "\u2019", "it": "\u2019"}
-_DECIMAL = {"en": ".", "fr": ",", "de": ".", "it": "."}
-_NAMES = {
-    "unknown": {
-        "en": "an unknown sender",
-        "fr": "un expéditeur inconnu",
-        "de": "ein unbekannter Absender",
-        "it": "un mittente sconosciuto",
-    },
-}
+# The prefix of a problem not seen lately (param ``resolved``: its last day).
+RESOLVED = N_("_resolved", "Not seen since {resolved}, probably fixed:")
+UNKNOWN_SENDER = N_("sender", "an unknown sender")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,41 +28,40 @@ class Text:
     fix: str
 
 
-def message_key(finding: Finding, catalogue: Catalogue) -> str:
-    """The catalogue key for *finding*: ``code/variant`` when that exists, else ``code``."""
+def message_key(finding: Finding) -> str:
+    """The key of *finding*'s texts: ``code/variant`` when that exists, else ``code``."""
     for key in _VARIANT_KEYS:
         value = finding.params.get(key)
-        if value is not None and f"{finding.code}/{value}" in catalogue:
+        if value is not None and f"{finding.code}/{value}" in TEXTS:
             return f"{finding.code}/{value}"
     return finding.code
 
 
 def render(finding: Finding, lang: str = "en", sender_name: str | None = None) -> Text:
     """The summary and fix of *finding* in *lang* (English when the language is unknown)."""
-    catalogue = CATALOGUES.get(lang, EN)
-    key = message_key(finding, catalogue)
-    summary, fix = catalogue.get(key) or EN.get(key) or ("{code}", "")
+    t = translator(ANALYSIS, lang)
+    entry = TEXTS.get(message_key(finding))
+    summary, fix = (t.text(entry[0]), t.text(entry[1])) if entry else ("{code}", "")
     values = {k: format_value(v, lang) for k, v in finding.params.items()}
-    name = sender_name or finding.params.get("sender_name") or finding.sender or ""
-    values.setdefault("sender_name", str(_NAMES.get(str(name), {}).get(lang, name)))
+    name = str(sender_name or finding.params.get("sender_name") or finding.sender or "")
+    values.setdefault("sender_name", _sender(name, lang, t))
     values |= {"domain": finding.domain, "code": finding.code}
     if "resolved" in finding.params:
-        summary = catalogue.get(RESOLVED, EN[RESOLVED])[0] + " " + summary
+        summary = t.text(RESOLVED) + " " + summary
     return Text(summary.format_map(_Missing(values)), fix.format_map(_Missing(values)))
 
 
+def _sender(name: str, lang: str, t: Translator) -> str:
+    """The sender's name; the unknown sender in words (kept as ``unknown`` for an unknown
+    language, as ever)."""
+    return t.text(UNKNOWN_SENDER) if name == "unknown" and lang in LANGUAGES else name
+
+
 def format_value(value: Param, lang: str) -> str:
-    """Numbers with the language's separators; text unchanged."""
+    """Numbers as *lang* writes them (at most one decimal); text unchanged."""
     if isinstance(value, bool | str):
         return str(value)
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", _THOUSANDS.get(lang, ","))
-    text = f"{value:,.1f}".rstrip("0").rstrip(".")
-    return (
-        text.replace(",", "\0")
-        .replace(".", _DECIMAL.get(lang, "."))
-        .replace("\0", _THOUSANDS.get(lang, ","))
-    )
+    return format_short(value, lang)
 
 
 class _Missing(dict[str, str]):

@@ -11,10 +11,9 @@ import pandas as pd
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis import tables
 from dmarcwatch.analysis.api import DomainSummary
-from dmarcwatch.analysis.check import LANGUAGES as CHECK_LANGUAGES
 from dmarcwatch.analysis.check import CheckFinding
 from dmarcwatch.analysis.findings import Finding, worst_first
-from dmarcwatch.analysis.messages import LANGUAGES as FINDING_LANGUAGES
+from dmarcwatch.analysis.i18n import ANALYSIS
 from dmarcwatch.analysis.messages import render
 from dmarcwatch.reports.i18n import Translator
 from dmarcwatch.reports.view import Cell, FindingView, Metric, RollupRow, TableView
@@ -78,7 +77,7 @@ def finding_view(finding: Finding, names: Callable[[str], str], t: Translator) -
         fix=text.fix if severity != "ok" else "",
         actor=actor_label(str(finding.actor) if finding.actor else None, t),
         evidence=evidence_line(finding, t),
-        text_lang="" if t.lang in FINDING_LANGUAGES else "en",
+        text_lang=text_lang(t),
     )
 
 
@@ -94,8 +93,13 @@ def check_view(finding: CheckFinding, t: Translator) -> FindingView:
         fix=finding.fix if severity != "ok" else "",
         actor=actor_label(str(finding.actor), t) if severity != "ok" else "",
         evidence="; ".join(finding.evidence[:3]),
-        text_lang="" if t.lang in CHECK_LANGUAGES else "en",
+        text_lang=text_lang(t),
     )
+
+
+def text_lang(t: Translator) -> str:
+    """``en`` when the findings' texts have no catalogue in the report's language, else ``""``."""
+    return "" if ANALYSIS.covers(t.lang) else "en"
 
 
 def evidence_line(finding: Finding, t: Translator) -> str:

@@ -14,8 +14,6 @@
     │       ├── MailLoginRefused     the server refused the login
     │       ├── MailTLSRefused       its certificate is not trusted, or it offers no STARTTLS
     │       └── RecipientsRefused    the server refused some or every recipient
-    ├── UnknownLanguage          a language with no message catalogue (reports.i18n; also a
-    │                            ValueError)
     └── UnsafeSvg                a chart with markup matplotlib never writes (reports.svg; also
                                  a ValueError): a bug if it escapes
 

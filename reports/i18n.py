@@ -1,56 +1,35 @@
 """Words, numbers and dates of the report in the reader's language.
 
-Every sentence of the report is a ``gettext`` message: the English text is the ``msgid``, the
-translations live in ``reports/locale/<lang>/LC_MESSAGES/reports.po`` and are read at run time
-with Babel (compiled in memory, so no ``.mo`` file is shipped). Numbers and dates use the
-locale data of Babel (CLDR) for the Swiss variant of each language.
+Every sentence of the report is a ``gettext`` message of the ``reports`` domain
+(:mod:`analysis.i18n`): the English text is the ``msgid``, the translations live in
+``reports/locale/<lang>/LC_MESSAGES/reports.po``. Numbers and dates use the locale data of
+Babel (CLDR) for the Swiss variant of each language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, dates
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
+from babel.support import NullTranslations
 
-from dmarcwatch.reports.errors import ReportsError
+from dmarcwatch.analysis.i18n import Domain, format_number
+from dmarcwatch.languages import LOCALES
 
-DOMAIN = "reports"
-LOCALE_DIR = Path(__file__).with_name("locale")
-LANGUAGES = ("en", "fr", "de", "it")
-DEFAULT_LANGUAGE = "en"
-# CLDR locale per report language: Swiss variants, British English.
-LOCALES = {"en": "en_GB", "fr": "fr_CH", "de": "de_CH", "it": "it_CH"}
-# Swiss locales group digits with an apostrophe; the typographic one reads better, and it
-# is what the finding texts of analysis use.
-_GROUP_FIXES = {"'": "\u2019"}
+PACKAGE = Path(__file__).parent
+REPORTS = Domain(
+    "reports",
+    PACKAGE,
+    sources=(("*.py", "python"), ("templates/**.j2", "jinja2.ext:babel_extract")),
+    options={"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}},
+)
 
 
-class UnknownLanguage(ReportsError, ValueError):
-    """A language with no message catalogue."""
-
-
-def po_path(lang: str) -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-
-
-@functools.cache
-def load_translations(lang: str) -> Translations:
-    """The catalogue of *lang* as a gettext translations object (fuzzy entries ignored)."""
-    if lang not in LANGUAGES:
-        raise UnknownLanguage(f"no report language {lang!r} (choose from {', '.join(LANGUAGES)})")
-    with po_path(lang).open("rb") as handle:
-        catalog = read_po(handle, locale=LOCALES[lang], domain=DOMAIN)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog, use_fuzzy=False)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+def load_translations(lang: str) -> NullTranslations:
+    """The report's catalogue of *lang* (:class:`~analysis.i18n.UnknownLanguage` if none)."""
+    return REPORTS.translations(lang)
 
 
 @dataclass(frozen=True)
@@ -59,7 +38,7 @@ class Translator:
 
     lang: str
     locale: Locale
-    translations: Translations
+    translations: NullTranslations
 
     @classmethod
     def for_language(cls, lang: str) -> Translator:
@@ -76,10 +55,7 @@ class Translator:
 
     def number(self, value: float, digits: int = 0) -> str:
         """*value* with the locale's digit grouping and decimal sign."""
-        symbols = self.locale.number_symbols["latn"]
-        group = _GROUP_FIXES.get(symbols["group"], symbols["group"])
-        text = f"{value:,.{digits}f}"
-        return text.replace(",", "\0").replace(".", symbols["decimal"]).replace("\0", group)
+        return format_number(value, self.lang, digits)
 
     def percent(self, share: float, digits: int = 1) -> str:
         """A share (0.0-1.0) as a percentage in the locale's pattern (``97.7%``, ``97,7 %``)."""

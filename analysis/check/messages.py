@@ -1,28 +1,17 @@
-"""The words of the posture findings, in English, French, German and Italian (``messages.toml``)."""
+"""The words of the DNS check's findings in the reader's language.
+
+The English texts are in :mod:`analysis.check.texts`, their translations in the ``analysis``
+gettext catalogue (:mod:`analysis.i18n`).
+"""
 
 from __future__ import annotations
 
-import functools
-import string
-import tomllib
 from collections.abc import Mapping
-from pathlib import Path
 
-LANGUAGES = ("en", "fr", "de", "it")
-DEFAULT_LANGUAGE = "en"
-_CATALOGUE = Path(__file__).with_name("messages.toml")
-
-
-@functools.cache
-def catalogue() -> dict[str, dict[str, dict[str, str]]]:
-    """``{key: {language: {"summary": ..., "fix": ...}}}`` as shipped."""
-    with _CATALOGUE.open("rb") as handle:
-        data: dict[str, dict[str, dict[str, str]]] = tomllib.load(handle)
-    return data
-
-
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+from dmarcwatch.analysis.check.texts import TEXTS
+from dmarcwatch.analysis.i18n import ANALYSIS, translator
+from dmarcwatch.languages import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
+from dmarcwatch.languages import LANGUAGES as LANGUAGES
 
 
 class _Keep(dict[str, object]):
@@ -34,7 +23,7 @@ class _Keep(dict[str, object]):
 
 def render(key: str, language: str, params: Mapping[str, object]) -> tuple[str, str]:
     """(summary, fix) of message *key* in *language* (English when it has no such language)."""
-    entry = catalogue()[key]
-    texts = entry.get(language) or entry[DEFAULT_LANGUAGE]
+    summary, fix = TEXTS[key]
+    t = translator(ANALYSIS, language)
     values = _Keep(params)
-    return texts["summary"].format_map(values), texts["fix"].format_map(values)
+    return t.text(summary).format_map(values), t.text(fix).format_map(values)

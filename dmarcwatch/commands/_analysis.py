@@ -21,8 +21,6 @@ if TYPE_CHECKING:  # the analysis (pandas, numpy) is imported when a command run
     from dmarcwatch.analysis.api import Query
     from dmarcwatch.analysis.catalogue import Catalogue
 
-LANGUAGES = ("en", "fr", "de", "it")  # analysis.messages.LANGUAGES, kept light for the parser
-
 SNAPSHOT_NAME = "sender-networks.json"
 _SPAN = re.compile(r"^\s*(\d+)\s*([hdw]?)\s*$")
 _UNITS = {"h": dt.timedelta(hours=1), "d": dt.timedelta(days=1), "w": dt.timedelta(weeks=1)}

@@ -19,30 +19,16 @@ from dmarcwatch.analysis.check import (
 )
 from dmarcwatch.analysis.dns.names import InvalidDomain, normalise_domain
 from dmarcwatch.analysis.dns.resolver import ResolverConfig, parse_nameserver
+from dmarcwatch.analysis.i18n import Translator
 from dmarcwatch.analysis.read import Reader
+from dmarcwatch.commands._words import actor_name, evidence_label, fix_label, translator
 from dmarcwatch.context import DB_ENV, config_for, database_url
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import StoreError, StoreUnavailable, escape_controls
 from dmarcwatch.ingest.store import Store
 
-_LABELS = {
-    "en": ("Fix", "Evidence"),
-    "fr": ("Correction", "Preuve"),
-    "de": ("Behebung", "Beleg"),
-    "it": ("Correzione", "Riscontri"),
-}
 _SELECTOR = re.compile(r"^[A-Za-z0-9_-]{1,63}(\.[A-Za-z0-9_-]{1,63})*$")
-# Controls, line separators and bidirectional overrides: DNS text cannot move the cursor or
-# reorder what the terminal shows.
-_ACTORS = {
-    "en": {"practice": "practice", "vendor": "software vendor", "mail-provider": "mail provider"},
-    "fr": {"practice": "cabinet", "vendor": "éditeur du logiciel",
-           "mail-provider": "fournisseur de messagerie"},
-    "de": {"practice": "Praxis", "vendor": "Softwarehersteller", "mail-provider": "Mail-Anbieter"},
-    "it": {"practice": "studio", "vendor": "fornitore del software",
-           "mail-provider": "fornitore di posta"},
-}  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -102,6 +88,8 @@ def _seen(args: argparse.Namespace, domain: str) -> Seen:
         store.close()
 
 
+# Controls, line separators and bidirectional overrides: DNS text cannot move the cursor or
+# reorder what the terminal shows.
 def _safe(text: str) -> str:
     """DNS and report text can hold anything: escape control characters before printing."""
     return escape_controls(text)
@@ -113,17 +101,17 @@ def _print(report: CheckReport, args: argparse.Namespace) -> None:
         return
     counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
     print(f"{report.domain}: " + ", ".join(f"{s} {n}" for s, n in counts.items()))
+    t = translator(args.lang)
     for finding in report.findings:
-        print(_text(finding, args.lang, args.verbose))
+        print(_text(finding, t, args.verbose))
 
 
-def _text(finding: CheckFinding, lang: str, verbose: bool) -> str:
-    fix_label, evidence_label = _LABELS.get(lang, _LABELS["en"])
+def _text(finding: CheckFinding, t: Translator, verbose: bool) -> str:
     head = f"{finding.severity.upper():8} {finding.code}"
     if finding.severity is Severity.OK and not verbose:
         return f"{head}: {_safe(finding.summary)}"
-    actor = _ACTORS.get(lang, _ACTORS["en"]).get(str(finding.actor), str(finding.actor))
+    actor = actor_name(str(finding.actor), t) or str(finding.actor)
     lines = [f"{head} ({actor})", f"  {_safe(finding.summary)}"]
-    lines.append(f"  {fix_label}: {_safe(finding.fix)}")
-    lines += [f"  {evidence_label}: {_safe(line)}" for line in finding.evidence]
+    lines.append(f"  {fix_label(t)}: {_safe(finding.fix)}")
+    lines += [f"  {evidence_label(t)}: {_safe(line)}" for line in finding.evidence]
     return "\n".join(lines)

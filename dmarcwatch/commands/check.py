@@ -12,10 +12,10 @@ import argparse
 from typing import Any
 
 from dmarcwatch.commands import add_command
+from dmarcwatch.languages import LANGUAGES
 
 # Kept here, light, so that building the CLI imports no DNS or pandas code; a test checks
-# they equal the check's languages and the DNS layer's defaults (``senders`` uses them too).
-LANGUAGES = ("en", "fr", "de", "it")
+# they equal the DNS layer's defaults (``senders`` uses them too).
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_RETRIES = 1
 

@@ -8,62 +8,15 @@ import textwrap
 from typing import TYPE_CHECKING, Any
 
 from dmarcwatch.commands import add_command
-from dmarcwatch.commands._analysis import LANGUAGES, add_selection, catalogue, query_from, safe
+from dmarcwatch.commands._analysis import add_selection, catalogue, query_from, safe
 from dmarcwatch.context import open_store
 from dmarcwatch.exitcodes import Exit
+from dmarcwatch.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from dmarcwatch.analysis.catalogue import Catalogue
     from dmarcwatch.analysis.findings import Finding
-
-_LABELS = {
-    "en": {
-        "fix": "Fix",
-        "evidence": "Evidence",
-        "messages": "messages",
-        "sources": "sources",
-        "receivers": "receivers",
-        "none": "No findings.",
-    },
-    "fr": {
-        "fix": "Correction",
-        "evidence": "Constat",
-        "messages": "messages",
-        "sources": "sources",
-        "receivers": "destinataires",
-        "none": "Aucun constat.",
-    },
-    "de": {
-        "fix": "Behebung",
-        "evidence": "Belege",
-        "messages": "Nachrichten",
-        "sources": "Quellen",
-        "receivers": "Empfänger",
-        "none": "Keine Befunde.",
-    },
-    "it": {
-        "fix": "Correzione",
-        "evidence": "Riscontri",
-        "messages": "messaggi",
-        "sources": "fonti",
-        "receivers": "destinatari",
-        "none": "Nessuna constatazione.",
-    },
-}
-_ACTORS = {
-    "en": {"practice": "practice", "vendor": "software vendor", "mail-provider": "mail provider"},
-    "fr": {
-        "practice": "cabinet",
-        "vendor": "éditeur du logiciel",
-        "mail-provider": "fournisseur de messagerie",
-    },
-    "de": {"practice": "Praxis", "vendor": "Softwarehersteller", "mail-provider": "Mail-Anbieter"},
-    "it": {
-        "practice": "studio",
-        "vendor": "fornitore del software",
-        "mail-provider": "fornitore di posta",
-    },
-}
+    from dmarcwatch.analysis.i18n import Translator
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -116,42 +69,43 @@ def _sender_name(finding: Finding, senders: Catalogue) -> str | None:
 
 
 def as_text(findings: list[Finding], lang: str, senders: Catalogue) -> str:
-    labels = _LABELS.get(lang, _LABELS["en"])
+    from dmarcwatch.commands._words import translator
+
+    t = translator(lang)
     if not findings:
-        return labels["none"]
-    return "\n\n".join(_block(f, lang, senders, labels) for f in findings)
+        return t.gettext("No findings.")
+    return "\n\n".join(_block(f, t, senders) for f in findings)
 
 
-def _block(finding: Finding, lang: str, senders: Catalogue, labels: dict[str, str]) -> str:
+def _block(finding: Finding, t: Translator, senders: Catalogue) -> str:
     from dmarcwatch.analysis.messages import render
+    from dmarcwatch.commands._words import actor_name, evidence_label, fix_label
 
-    text = render(finding, lang, _sender_name(finding, senders))
+    text = render(finding, t.lang, _sender_name(finding, senders))
     name = _sender_name(finding, senders)
     head = f"{finding.severity.upper():8} {finding.domain}" + (f" · {name}" if name else "")
     lines = [safe(head) + f"  [{finding.code}]"]
     lines += _wrap(text.summary)
     if finding.severity != "ok" and text.fix:
-        actor = (
-            _ACTORS.get(lang, _ACTORS["en"]).get(str(finding.actor), "") if finding.actor else ""
-        )
-        prefix = f"{labels['fix']}" + (f" ({actor})" if actor else "") + ": "
+        actor = (actor_name(str(finding.actor), t) or "") if finding.actor else ""
+        prefix = fix_label(t) + (f" ({actor})" if actor else "") + ": "
         lines += _wrap(prefix + text.fix)
-    evidence = _evidence(finding, labels)
+    evidence = _evidence(finding, t)
     if evidence:
-        lines += _wrap(f"{labels['evidence']}: {evidence}")
+        lines += _wrap(f"{evidence_label(t)}: {evidence}")
     return "\n".join(lines)
 
 
-def _evidence(finding: Finding, labels: dict[str, str]) -> str:
+def _evidence(finding: Finding, t: Translator) -> str:
     e = finding.evidence
     if not e.messages:
         return ""
-    parts = [f"{labels['messages']}: {e.messages}"]
+    parts = [t.gettext("messages") + f": {e.messages}"]
     if e.sources:
         shown = ", ".join(e.sources[:5]) + (" …" if e.source_count > 5 else "")
-        parts.append(f"{labels['sources']}: {e.source_count} ({shown})")
+        parts.append(t.gettext("sources") + f": {e.source_count} ({shown})")
     if e.receivers:
-        parts.append(f"{labels['receivers']}: " + ", ".join(e.receivers[:5]))
+        parts.append(t.gettext("receivers") + ": " + ", ".join(e.receivers[:5]))
     if e.first_seen and e.last_seen:
         parts.append(f"{e.first_seen.isoformat()} – {e.last_seen.isoformat()}")
     return "; ".join(parts)

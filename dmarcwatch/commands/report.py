@@ -26,13 +26,13 @@ from dmarcwatch.commands import add_command
 from dmarcwatch.commands._reporting import add_domains, add_period, domains_from, period_from
 from dmarcwatch.errors import CommandError, ConfigError
 from dmarcwatch.exitcodes import Exit
+from dmarcwatch.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from dmarcwatch.config import SmtpConfig
     from dmarcwatch.reports.document import Report
     from dmarcwatch.reports.mail import MailSettings
 
-LANGUAGES = ("en", "fr", "de", "it")
 DEFAULT_OUTPUT = "dmarc-report.html"
 DESCRIPTION = """\
 Write one self-contained HTML report (inline CSS and SVG charts, nothing loaded from the

@@ -69,6 +69,8 @@ def test_diagnose_speaks_french_german_and_italian(db, capsys):
         ("de", "bestehen DMARC nicht"),
         ("it", "non superano DMARC"),
         ("it", "Correzione (fornitore del software): Il fornitore del software deve"),
+        ("fr", "Preuve: messages: "),  # the word of `check` too (Constat names a finding)
+        ("de", "Beleg: Nachrichten: "),
     ):
         _, out, _ = _run(
             capsys, "diagnose", "--db", db, "--domain", "email.physio-alpha.ch", "--lang", lang

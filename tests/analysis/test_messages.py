@@ -1,29 +1,30 @@
+"""Finding texts: chosen by code and variant, filled in, numbers as the language writes them.
+
+That every text has every language with the same placeholders is checked for all catalogues
+in tests/test_catalogues.py.
+"""
+
 import re
-import string
 
+from dmarcwatch.analysis.finding_texts import TEXTS
 from dmarcwatch.analysis.findings import Evidence, Finding, Severity
-from dmarcwatch.analysis.messages import CATALOGUES, format_value, render
-
-_FIELD = string.Formatter()
+from dmarcwatch.analysis.messages import format_value, render
 
 
-def _fields(template):
-    return {name for _, name, _, _ in _FIELD.parse(template) if name}
-
-
-def test_every_language_has_every_message_with_the_same_placeholders():
-    english = CATALOGUES["en"]
-    for lang, catalogue in CATALOGUES.items():
-        assert set(catalogue) == set(english), lang
-        for key, (summary, fix) in english.items():
-            assert _fields(catalogue[key][0]) == _fields(summary), (lang, key)
-            assert _fields(catalogue[key][1]) == _fields(fix), (lang, key)
+def test_every_text_is_marked_under_its_own_key():
+    for key, (summary, fix) in TEXTS.items():
+        assert summary.context == fix.context == key
+        assert summary.text.strip() and fix.text.strip()
 
 
 def test_numbers_follow_the_language():
     assert format_value(12345, "en") == "12,345"
     assert format_value(12345, "de") == "12\u2019345"
+    assert format_value(1234567, "de") == "1\u2019234\u2019567"
+    assert format_value(12345, "fr") == "12\u2019345"  # Swiss French, as the report writes it
     assert format_value(99.5, "fr") == "99,5"
+    assert format_value(0.15, "en") == "0.1"  # the float's exact value, rounded
+    assert format_value(True, "de") == "True"
     assert format_value(12345, "it") == "12\u2019345"  # Swiss Italian: like German-Swiss
     assert format_value(99.5, "it") == "99.5"
     assert format_value(100.0, "en") == "100"

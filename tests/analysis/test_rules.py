@@ -10,8 +10,9 @@ from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.api import prepare
 from dmarcwatch.analysis.catalogue import load_catalogue
 from dmarcwatch.analysis.findings import Severity
-from dmarcwatch.analysis.messages import LANGUAGES, render
+from dmarcwatch.analysis.messages import render
 from dmarcwatch.analysis.rules import Context, diagnose
+from dmarcwatch.languages import LANGUAGES
 from tests.analysis.frames import row, rows
 
 D = "email.physio.ch"

@@ -472,6 +472,7 @@ def test_text_output_is_in_the_language_asked(capsys, dns):
     assert code == 0
     assert "ne publie aucun enregistrement SPF" in out
     assert "Correction:" in out
+    assert f"Preuve: TXT {domain}: no TXT record" in out  # the word of `diagnose` too
 
 
 def test_text_output_speaks_italian(capsys, dns):

@@ -20,6 +20,7 @@ from dmarcwatch.analysis.catalogue import CatalogueError
 from dmarcwatch.analysis.check import InvalidDomain, NameserverError, UnknownSender
 from dmarcwatch.analysis.check.dkim import DerError
 from dmarcwatch.analysis.errors import AnalysisError, InvalidArgument
+from dmarcwatch.analysis.i18n import UnknownLanguage
 from dmarcwatch.cli import main
 from dmarcwatch.commands import init as init_command
 from dmarcwatch.errors import exit_code_for
@@ -59,7 +60,6 @@ from dmarcwatch.reports.errors import (
     RecipientsRefused,
     ReportsError,
 )
-from dmarcwatch.reports.i18n import UnknownLanguage
 from dmarcwatch.reports.svg import UnsafeSvg
 
 # (error raised by a command, exit code, the line on stderr)
@@ -94,7 +94,7 @@ MAPPED = [
 ]
 # Raised on purpose, but reaching the command line means a bug: an internal error (70).
 BUGS = [
-    (UnknownLanguage("no report language 'xx'"), "UnknownLanguage: no report language \\'xx\\'"),
+    (UnknownLanguage("no language 'xx'"), "UnknownLanguage: no language \\'xx\\'"),
     (UnsafeSvg("unexpected markup"), "UnsafeSvg: unexpected markup"),
     (DerError("truncated DER"), "DerError: truncated DER"),
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from dmarcwatch.analysis import messages
+from dmarcwatch.analysis.i18n import ANALYSIS
 from dmarcwatch.analysis.read import Reader
 from dmarcwatch.cli import main
 from dmarcwatch.ingest import schema
@@ -184,11 +187,14 @@ def test_findings_of_an_italian_report_are_in_italian(store: Store) -> None:
 
 
 def test_finding_text_without_a_translation_is_marked_english(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """A report language that analysis has no finding texts for (Italian taken away here)."""
-    monkeypatch.delitem(messages.CATALOGUES, "it")
-    monkeypatch.setattr(compose, "FINDING_LANGUAGES", ("en", "fr", "de"))
+    locale = tmp_path / "locale"
+    shutil.copytree(ANALYSIS.folder / "locale", locale, ignore=shutil.ignore_patterns("it"))
+    without_italian = dataclasses.replace(ANALYSIS, folder=tmp_path)
+    monkeypatch.setattr(messages, "ANALYSIS", without_italian)
+    monkeypatch.setattr(compose, "ANALYSIS", without_italian)
     page = build_report(
         Reader(store.engine), ReportOptions(domains=("physio-muster.ch",), lang="it"), now=NOW
     ).html

@@ -1,73 +1,17 @@
-"""The report's message catalogues are complete, and numbers and dates follow the locale."""
+"""The report's words come from its catalogue, and numbers and dates follow the locale.
+
+That the catalogues are complete and in step with the code is checked for every domain in
+tests/test_catalogues.py.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
-from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po
 
-from dmarcwatch.reports.catalogs import extract
-from dmarcwatch.reports.i18n import LANGUAGES, LOCALES, Translator, UnknownLanguage, po_path
-
-TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
-
-def _catalog(lang: str) -> Catalog:
-    with po_path(lang).open("rb") as handle:
-        return read_po(handle, locale=LOCALES[lang])
-
-
-def _ids(message: object) -> tuple[str, ...]:
-    return message if isinstance(message, tuple) else (str(message),)
-
-
-@pytest.fixture(scope="module")
-def used() -> Catalog:
-    """Every message the code and the templates use, extracted as the maintainer tool does."""
-    return extract()
-
-
-def test_code_and_templates_use_messages(used: Catalog) -> None:
-    ids = {m.id for m in used if m.id}
-    assert "DMARC report" in ids  # the template's title
-    assert "Messages per day by DMARC result" in ids  # a chart title in Python
-    assert ("%(count)s message", "%(count)s messages") in ids  # a plural
-    assert len(ids) > 80
-
-
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_used_message_is_in_the_catalogue(lang: str, used: Catalog) -> None:
-    catalog = _catalog(lang)
-    missing = [m.id for m in used if m.id and m.id not in catalog]
-    assert not missing, f"{po_path(lang)} lacks {missing[:5]} (run python -m reports.catalogs)"
-
-
-@pytest.mark.parametrize("lang", TRANSLATED)
-def test_every_message_is_translated(lang: str) -> None:
-    catalog = _catalog(lang)
-    untranslated = [m.id for m in catalog if m.id and not _translated(m, catalog.num_plurals)]
-    assert not untranslated, f"{lang}: untranslated or fuzzy: {untranslated[:5]}"
-
-
-def _translated(message: Message, plurals: int) -> bool:
-    forms = _ids(message.string)
-    if message.fuzzy or not all(forms):
-        return False
-    return len(forms) == plurals if isinstance(message.id, tuple) else True
-
-
-@pytest.mark.parametrize("lang", TRANSLATED)
-def test_translations_keep_the_placeholders(lang: str) -> None:
-    for message in _catalog(lang):
-        if not message.id:
-            continue
-        wanted = set(_PLACEHOLDER.findall(" ".join(_ids(message.id))))
-        for text in _ids(message.string):
-            assert set(_PLACEHOLDER.findall(text)) == wanted, (lang, message.id, text)
+from dmarcwatch.analysis.i18n import UnknownLanguage
+from dmarcwatch.reports.i18n import Translator
 
 
 def test_translator_uses_the_catalogue() -> None:

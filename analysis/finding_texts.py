@@ -1,0 +1,408 @@
+"""English texts of findings, keyed by finding code or ``code/variant`` (see
+:mod:`analysis.messages`). Plain words for a practice assistant; technical names only where the
+person fixing it needs them.
+
+Each text is marked with :func:`~analysis.i18n.N_` under its key, the ``msgctxt`` of its
+translations in ``analysis/locale/<lang>/LC_MESSAGES/analysis.po``. A text is a
+``str.format`` template filled with the finding's params plus ``domain`` and ``sender_name``.
+"""
+
+from __future__ import annotations
+
+from dmarcwatch.analysis.i18n import N_, Msg
+
+TEXTS: dict[str, tuple[Msg, Msg]] = {
+    "sendgrid-domain-not-authenticated": (
+        N_(
+            "sendgrid-domain-not-authenticated",
+            "{messages} messages ({share} % of the SendGrid mail) sent as {header_from} through "
+            "SendGrid fail DMARC: SendGrid signs them with its own name (sendgrid.net) and uses "
+            "its own return address, because the domain is not authenticated in the SendGrid "
+            'account. SPF and DKIM "pass", but for SendGrid, not for {domain}.',
+        ),
+        N_(
+            "sendgrid-domain-not-authenticated",
+            "The software vendor must set up Domain Authentication for {header_from} in the "
+            "SendGrid account that sends the practice's mail; the practice then publishes the "
+            "three DNS records (CNAMEs em…, s1._domainkey, s2._domainkey) SendGrid shows.",
+        ),
+    ),
+    "sendgrid-authenticated-other-domain/fails": (
+        N_(
+            "sendgrid-authenticated-other-domain/fails",
+            "{messages} messages sent as {header_from} through SendGrid fail DMARC: SendGrid signs "
+            "them as {signing_domains} (return path {envelope_domains}), a domain that does not "
+            "match {header_from}. The SendGrid account uses another authenticated domain as its "
+            "default.",
+        ),
+        N_(
+            "sendgrid-authenticated-other-domain/fails",
+            "The software vendor must authenticate {header_from} itself in SendGrid (a parent "
+            "domain does not cover a subdomain) and make sure mail from {header_from} uses it.",
+        ),
+    ),
+    "sendgrid-authenticated-other-domain/tree-walk": (
+        N_(
+            "sendgrid-authenticated-other-domain/tree-walk",
+            "{messages} messages sent as {header_from} through SendGrid are signed as "
+            "{signing_domains}. Receivers that still use the Public Suffix List accept this, but "
+            "receivers following the new DMARC standard (RFC 9989) will not, because "
+            "{signing_domains} has no DMARC record of its own.",
+        ),
+        N_(
+            "sendgrid-authenticated-other-domain/tree-walk",
+            "Either the software vendor authenticates {header_from} itself in SendGrid, or the "
+            "practice also publishes a DMARC record at {signing_domains}.",
+        ),
+    ),
+    "sendgrid-strict-spf/passes": (
+        N_(
+            "sendgrid-strict-spf/passes",
+            "The DMARC record of {domain} asks for strict SPF alignment (aspf=s). SendGrid's "
+            "return address {envelope_domains} can never match {header_from} exactly, so SPF never "
+            "counts for {messages} messages. They still pass through DKIM, but have no second "
+            "chance if the signature breaks.",
+        ),
+        N_(
+            "sendgrid-strict-spf/passes",
+            "Remove aspf=s from the DMARC record (relaxed is the default), or have the software "
+            "vendor set a custom return path in SendGrid equal to {header_from}.",
+        ),
+    ),
+    "sendgrid-strict-spf/fails": (
+        N_(
+            "sendgrid-strict-spf/fails",
+            "The DMARC record of {domain} asks for strict SPF alignment (aspf=s). SendGrid's "
+            "return address {envelope_domains} can never match {header_from} exactly, and the DKIM "
+            "signature does not help either: {failing} of {messages} messages fail DMARC.",
+        ),
+        N_(
+            "sendgrid-strict-spf/fails",
+            "Remove aspf=s from the DMARC record, or have the software vendor set a custom return "
+            "path equal to {header_from} and fix the DKIM signing in SendGrid.",
+        ),
+    ),
+    "m365-dkim-not-enabled/passes": (
+        N_(
+            "m365-dkim-not-enabled/passes",
+            "{messages} messages from Microsoft 365 are signed only as {signing_domains}, not as "
+            "{domain}: DKIM signing for the practice's own domain is not switched on. They pass "
+            "DMARC through SPF alone, which breaks as soon as mail is forwarded.",
+        ),
+        N_(
+            "m365-dkim-not-enabled/passes",
+            "In the Microsoft 365 Defender portal (Email authentication settings, DKIM), publish "
+            "the two selector1/selector2 CNAME records for {domain} and enable DKIM signing.",
+        ),
+    ),
+    "m365-dkim-not-enabled/fails": (
+        N_(
+            "m365-dkim-not-enabled/fails",
+            "{messages} messages from Microsoft 365 are signed only as {signing_domains}, not as "
+            "{domain}, and {failing} of them fail DMARC: DKIM signing for the practice's domain is "
+            "not switched on and SPF does not carry them.",
+        ),
+        N_(
+            "m365-dkim-not-enabled/fails",
+            "Enable DKIM for {domain} in the Microsoft 365 Defender portal (publish the "
+            "selector1/selector2 CNAMEs first), and make sure the SPF record includes "
+            "spf.protection.outlook.com.",
+        ),
+    ),
+    "google-dkim-not-enabled/passes": (
+        N_(
+            "google-dkim-not-enabled/passes",
+            "{messages} messages from Google Workspace are signed only as {signing_domains}, not "
+            "as {domain}: DKIM for the practice's domain is not set up. They pass DMARC through "
+            "SPF alone, which breaks as soon as mail is forwarded.",
+        ),
+        N_(
+            "google-dkim-not-enabled/passes",
+            "In the Google Admin console (Apps, Gmail, Authenticate email) generate a DKIM key for "
+            "{domain}, publish the google._domainkey TXT record and start authentication.",
+        ),
+    ),
+    "google-dkim-not-enabled/fails": (
+        N_(
+            "google-dkim-not-enabled/fails",
+            "{messages} messages from Google Workspace are signed only as {signing_domains}, not "
+            "as {domain}, and {failing} of them fail DMARC.",
+        ),
+        N_(
+            "google-dkim-not-enabled/fails",
+            "Set up DKIM for {domain} in the Google Admin console (Apps, Gmail, Authenticate "
+            "email) and make sure the SPF record includes _spf.google.com.",
+        ),
+    ),
+    "sender-aligned": (
+        N_(
+            "sender-aligned",
+            "{sender_name} sends as {domain} correctly: {pass_pct} % of {messages} messages pass "
+            "DMARC (DKIM aligned {dkim_pct} %, SPF aligned {spf_pct} %).",
+        ),
+        N_(
+            "sender-aligned",
+            "Nothing to do.",
+        ),
+    ),
+    "sender-not-aligned": (
+        N_(
+            "sender-not-aligned",
+            "{sender_name} sends as {domain}, but only {pass_pct} % of {messages} messages pass "
+            "DMARC ({failing} fail; DKIM aligned {dkim_pct} %, SPF aligned {spf_pct} %).",
+        ),
+        N_(
+            "sender-not-aligned",
+            "Set up DKIM signing for {domain} with {sender_name}, and include {sender_name} in the "
+            "SPF record if it uses the practice's own return address.",
+        ),
+    ),
+    "forwarding": (
+        N_(
+            "forwarding",
+            "{messages} messages reached receivers as forwarded copies (via {relays}). SPF cannot "
+            "pass after forwarding; the original DKIM signature survived on {dkim_survived} of "
+            "them ({survived_pct} %).",
+        ),
+        N_(
+            "forwarding",
+            "Nothing to do: this is normal for forwarded mail and mailing lists.",
+        ),
+    ),
+    "spoofing": (
+        N_(
+            "spoofing",
+            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
+            "or DKIM: someone else is sending in the practice's name. Under the current policy "
+            "(p={policy}) receivers blocked {blocked} of them ({blocked_pct} %).",
+        ),
+        N_(
+            "spoofing",
+            "Make sure every real sender is aligned, then move the DMARC policy to p=quarantine "
+            "and later p=reject so receivers block such mail.",
+        ),
+    ),
+    "spoofing/quarantine": (
+        N_(
+            "spoofing/quarantine",
+            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
+            "or DKIM: someone else is sending in the practice's name. Under the current policy "
+            "(p={policy}) receivers blocked {blocked} of them ({blocked_pct} %).",
+        ),
+        N_(
+            "spoofing/quarantine",
+            "The policy already asks receivers to quarantine such mail, yet they let much of it "
+            "through (check that pct=100). Once every real sender is aligned, move to p=reject.",
+        ),
+    ),
+    "spoofing/reject": (
+        N_(
+            "spoofing/reject",
+            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
+            "or DKIM: someone else is sending in the practice's name. Under the current policy "
+            "(p={policy}) receivers blocked {blocked} of them ({blocked_pct} %).",
+        ),
+        N_(
+            "spoofing/reject",
+            "The policy already asks receivers to reject such mail; those that delivered it "
+            "applied their own local policy. Nothing to change in DNS: keep p=reject and pct=100.",
+        ),
+    ),
+    "spoofing/info": (
+        N_(
+            "spoofing/info",
+            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
+            "or DKIM; receivers blocked {blocked_pct} % of them ({blocking_receivers}).",
+        ),
+        N_(
+            "spoofing/info",
+            "Nothing to do: the DMARC policy protects the domain.",
+        ),
+    ),
+    "unknown-sender-passing": (
+        N_(
+            "unknown-sender-passing",
+            "{messages} messages from {sources} sources that dmarcwatch does not recognise pass "
+            "DMARC as {domain} (signed as {signing_domains}; return path {envelope_domains}; host "
+            "names {rdns}). A service is sending with the practice's keys that nobody listed.",
+        ),
+        N_(
+            "unknown-sender-passing",
+            "Find out which service this is. If it is yours, nothing breaks; if not, remove its "
+            "entry from the SPF record and revoke its DKIM key.",
+        ),
+    ),
+    "receiver-rejected/legitimate": (
+        N_(
+            "receiver-rejected/legitimate",
+            "{receiver} rejected {messages} messages of {domain} sent by {senders}; {dmarc_failed} "
+            "of them failed DMARC under p={policy}. These messages did not arrive.",
+        ),
+        N_(
+            "receiver-rejected/legitimate",
+            "Fix the alignment of {senders} (see the other findings); until then consider p=none.",
+        ),
+    ),
+    "receiver-rejected/forwarded": (
+        N_(
+            "receiver-rejected/forwarded",
+            "{receiver} rejected {messages} forwarded copies of mail from {domain} whose signature "
+            "did not survive forwarding ({senders}).",
+        ),
+        N_(
+            "receiver-rejected/forwarded",
+            "Usually nothing to do: the original messages were delivered.",
+        ),
+    ),
+    "receiver-rejected/spoofed": (
+        N_(
+            "receiver-rejected/spoofed",
+            "{receiver} rejected {messages} spoofed messages that used {domain}.",
+        ),
+        N_(
+            "receiver-rejected/spoofed",
+            "Nothing to do: the DMARC policy works.",
+        ),
+    ),
+    "receiver-quarantined/legitimate": (
+        N_(
+            "receiver-quarantined/legitimate",
+            "{receiver} put {messages} messages of {domain} sent by {senders} in the spam folder; "
+            "{dmarc_failed} of them failed DMARC under p={policy}.",
+        ),
+        N_(
+            "receiver-quarantined/legitimate",
+            "Fix the alignment of {senders} (see the other findings).",
+        ),
+    ),
+    "receiver-quarantined/forwarded": (
+        N_(
+            "receiver-quarantined/forwarded",
+            "{receiver} put {messages} forwarded copies of mail from {domain} in the spam folder "
+            "({senders}).",
+        ),
+        N_(
+            "receiver-quarantined/forwarded",
+            "Usually nothing to do: the original messages were delivered.",
+        ),
+    ),
+    "receiver-quarantined/spoofed": (
+        N_(
+            "receiver-quarantined/spoofed",
+            "{receiver} put {messages} spoofed messages that used {domain} in the spam folder.",
+        ),
+        N_(
+            "receiver-quarantined/spoofed",
+            "Nothing to do: the DMARC policy works.",
+        ),
+    ),
+    "reporter-disagrees": (
+        N_(
+            "reporter-disagrees",
+            "For {messages} messages the receivers' DMARC verdict differs from dmarcwatch's own "
+            "check ({reporter_pass} passed by the receiver although not aligned, {reporter_fail} "
+            "failed although aligned; {tree_explains} explained by the RFC 9989 tree walk). "
+            "Senders: {senders}.",
+        ),
+        N_(
+            "reporter-disagrees",
+            "Usually nothing to do: receivers apply local rules. If it persists, compare with the "
+            "other findings.",
+        ),
+    ),
+    "tree-walk-differs": (
+        N_(
+            "tree-walk-differs",
+            "{messages} messages sent as {header_from} by {senders} pass DMARC only because "
+            "receivers still use the Public Suffix List: the authenticated domains ({identities}) "
+            "belong to another organisational domain under the new DMARC standard (RFC 9989), "
+            "which looks up DMARC records in DNS instead.",
+        ),
+        N_(
+            "tree-walk-differs",
+            "Publish a DMARC record at the parent domain as well, or sign and send with "
+            "{header_from} itself.",
+        ),
+    ),
+    "policy-readiness/ready": (
+        N_(
+            "policy-readiness/ready",
+            "{domain} is ready for a stricter policy: every known sender passed DMARC for at least "
+            "99 % of its mail over the last {days} days.",
+        ),
+        N_(
+            "policy-readiness/ready",
+            "Change the DMARC record from p={policy} to p={next}, then watch the reports for two "
+            "weeks.",
+        ),
+    ),
+    "policy-readiness/enforced": (
+        N_(
+            "policy-readiness/enforced",
+            "{domain} is protected with p=reject and every known sender passes DMARC.",
+        ),
+        N_(
+            "policy-readiness/enforced",
+            "Nothing to do. Note that DMARC (RFC 9989) advises p=quarantine for domains whose "
+            "users post to mailing lists.",
+        ),
+    ),
+    "policy-readiness/enforced-blocked": (
+        N_(
+            "policy-readiness/enforced-blocked",
+            "{domain} is at p=reject, but some known senders fail DMARC, so receivers reject their "
+            "mail: {blockers}.",
+        ),
+        N_(
+            "policy-readiness/enforced-blocked",
+            "Fix these senders at once (see the other findings), or lower the policy to p=none "
+            "until they pass.",
+        ),
+    ),
+    "policy-readiness/not-enough-data": (
+        N_(
+            "policy-readiness/not-enough-data",
+            "Not enough reports yet to judge {domain}: {days} days of data, {needed_days} needed.",
+        ),
+        N_(
+            "policy-readiness/not-enough-data",
+            "Wait until reports cover {needed_days} days.",
+        ),
+    ),
+    "policy-readiness/blocked": (
+        N_(
+            "policy-readiness/blocked",
+            "{domain} cannot move from p={policy} to a stricter policy yet. Senders below 99 % "
+            "DMARC pass: {blockers}.",
+        ),
+        N_(
+            "policy-readiness/blocked",
+            "Fix these senders first (see the other findings); keep p={policy} until they pass for "
+            "{needed_days} days.",
+        ),
+    ),
+    "no-reports/never": (
+        N_(
+            "no-reports/never",
+            "No DMARC aggregate report was ever received for {domain}.",
+        ),
+        N_(
+            "no-reports/never",
+            "Check that the DMARC record of {domain} has a rua=mailto: address that reaches "
+            "dmarcwatch's mailbox; if that address is in another domain, that domain must publish "
+            "the authorisation record {domain}._report._dmarc.<its domain>.",
+        ),
+    ),
+    "no-reports/stopped": (
+        N_(
+            "no-reports/stopped",
+            "No DMARC aggregate report for {domain} for {days} days (last report period "
+            "{last_report}).",
+        ),
+        N_(
+            "no-reports/stopped",
+            "Check that the DMARC record of {domain} still has the right rua=mailto: address and, "
+            "for an address in another domain, its _report._dmarc authorisation record.",
+        ),
+    ),
+}

@@ -17,8 +17,10 @@ import pytest
 
 import dmarcwatch
 from dmarcwatch.analysis.catalogue import CatalogueError
-from dmarcwatch.analysis.check import InvalidDomain, NameserverError, UnknownSender
+from dmarcwatch.analysis.check import UnknownSender
 from dmarcwatch.analysis.check.dkim import DerError
+from dmarcwatch.analysis.dns.names import InvalidDomain
+from dmarcwatch.analysis.dns.resolver import NameserverError
 from dmarcwatch.analysis.errors import AnalysisError, InvalidArgument
 from dmarcwatch.analysis.i18n import UnknownLanguage
 from dmarcwatch.cli import main

@@ -610,7 +610,9 @@ class Planner:
             practice = self.rng.choices(self.practices, weights)[0]
             domain = practice.subdomain if self.rng.random() < 0.65 else practice.domain
             day = self.preset.first_day + timedelta(days=self.rng.randrange(self.preset.days))
-            wanted = len(REPORTERS) if seq == 0 else self.rng.randint(1, self.preset.reporters_per_day)
+            wanted = (
+                len(REPORTERS) if seq == 0 else self.rng.randint(1, self.preset.reporters_per_day)
+            )
             for reporter in self.receivers(domain, day, min(wanted, self.preset.reports - seq)):
                 self.taken.add((reporter.key, domain, day))
                 size = record_count(self.preset.sizes, self.rng)

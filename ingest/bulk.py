@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Table
 
 from dmarcwatch.ingest import schema
 from dmarcwatch.ingest.model import Record
+from dmarcwatch.ingest.prepared import Cursor
 
 BATCH_RECORDS = 5000
 
@@ -112,34 +113,47 @@ _SPF: Fields = ("domain", "scope", "result", "human_result")
 _REASON: Fields = ("type", "comment")
 
 
-def write_records(conn: Connection, report_pk: int, records: Iterable[Record]) -> Written:
+def write_records(
+    conn: Connection, cursor: Cursor, report_pk: int, records: Iterable[Record]
+) -> Written:
     """Write every record of one report in the connection's open transaction."""
     count = messages = 0
     for batch in batches(records):
-        write_batch(conn, report_pk, batch)
+        write_batch(conn, cursor, report_pk, batch)
         count += len(batch.records)
         messages += batch.messages
     return Written(count, messages)
 
 
-def write_batch(conn: Connection, report_pk: int, batch: Batch) -> None:
-    """Write one batch's rows under the report's key."""
-    write = _copy if conn.dialect.name == "postgresql" else _executemany
+def write_batch(conn: Connection, cursor: Cursor, report_pk: int, batch: Batch) -> None:
+    """Write one batch's rows under the report's key (*cursor*: the driver's, of *conn*)."""
+    postgres = conn.dialect.name == "postgresql"
     for table, rows in batch.tables():
-        if rows:
-            write(conn, table, int(report_pk), rows)
+        if not rows:
+            continue
+        if postgres:
+            _copy(conn, table, int(report_pk), rows)
+        else:
+            cursor.many(_insert_sql(table, int(report_pk)), rows)
 
 
 def _columns(table: Table) -> str:
     return ", ".join(f'"{c.name}"' for c in table.columns)
 
 
-def _executemany(conn: Connection, table: Table, pk: int, rows: list[Row]) -> None:
+def _insert_sql(table: Table, pk: int) -> str:
     # The key is an int from our own reports table, written as a literal: SQLite prepares the
     # statement once per report and table, and no row has to be copied to carry it.
-    marks = ", ".join("?" for _ in table.columns[1:])
-    sql = f'INSERT INTO "{table.name}" ({_columns(table)}) VALUES ({pk:d}, {marks})'  # noqa: S608
-    conn.exec_driver_sql(sql, rows)
+    return _INSERT_SQL[table.name].format(pk=pk)
+
+
+_INSERT_SQL = {
+    table.name: (
+        f'INSERT INTO "{table.name}" ({_columns(table)}) '  # noqa: S608
+        f"VALUES ({{pk:d}}, {', '.join('?' for _ in table.columns[1:])})"
+    )
+    for table in (schema.records, schema.dkim_results, schema.spf_results, schema.reasons)
+}
 
 
 def _copy(conn: Connection, table: Table, pk: int, rows: list[Row]) -> None:

@@ -5,7 +5,8 @@ a report is. A batch's rows leave out the report's key, which is only known once
 own row is written (perhaps in another process, see :mod:`ingest.parallel`); each row starts
 with the record's ``seq``. :func:`write_batch` adds the key: on SQLite as a literal in the
 statement (one ``executemany`` per table), on PostgreSQL in front of each row of one
-``COPY … FROM STDIN`` per table, inside the caller's transaction.
+``COPY … FROM STDIN`` per table (an ``executemany`` for a few rows), inside the caller's
+transaction.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from dmarcwatch.ingest.model import Record
 from dmarcwatch.ingest.prepared import Cursor
 
 BATCH_RECORDS = 5000
+COPY_ROWS = 100
+"""On PostgreSQL, a table's rows of one batch go by ``COPY`` from this many on."""
 
 Row = tuple[Any, ...]
 
@@ -131,8 +134,10 @@ def write_batch(conn: Connection, cursor: Cursor, report_pk: int, batch: Batch) 
     for table, rows in batch.tables():
         if not rows:
             continue
-        if postgres:
+        if postgres and len(rows) >= COPY_ROWS:
             _copy(conn, table, int(report_pk), rows)
+        elif postgres:  # a COPY's set-up costs more than a few rows (psycopg pipelines these)
+            cursor.many(_PG_INSERT_SQL[table.name], [(report_pk, *row) for row in rows])
         else:
             cursor.many(_insert_sql(table, int(report_pk)), rows)
 
@@ -146,6 +151,14 @@ def _insert_sql(table: Table, pk: int) -> str:
     # statement once per report and table, and no row has to be copied to carry it.
     return _INSERT_SQL[table.name].format(pk=pk)
 
+
+_PG_INSERT_SQL = {
+    table.name: (
+        f'INSERT INTO "{table.name}" ({_columns(table)}) '  # noqa: S608
+        f"VALUES ({', '.join('%s' for _ in table.columns)})"
+    )
+    for table in (schema.records, schema.dkim_results, schema.spf_results, schema.reasons)
+}
 
 _INSERT_SQL = {
     table.name: (

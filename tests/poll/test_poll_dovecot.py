@@ -277,7 +277,8 @@ def test_server_killed_mid_batch_then_rerun_loses_and_duplicates_nothing(
     server = dovecot_factory()
     env = PollEnv(server, server.add_user(), tmp_path)
     env.seed(report_mails(200))
-    proc = env.start("--retries", "0")
+    # Batches of 20: the kill lands after 3 of 10 commits, with the backlog still in work.
+    proc = env.start("--retries", "0", batch_messages=20)
     wait_for(lambda: env.count("mailbox_messages") >= 60, what="60 handled messages")
     server.kill()
     result = env.finish(proc, timeout=60)

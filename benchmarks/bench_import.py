@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import corpus
+from benchmarks import _parsedmarc, corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -124,8 +124,13 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def run_child(args: list[str], *, watch_tree: bool, profile: Path | None = None) -> Run:
-    """Run ``python -m dmarcwatch ARGS`` through the VmHWM wrapper and measure it."""
+def run_child(
+    args: list[str], *, watch_tree: bool, profile: Path | None = None, cpu: int | None = None
+) -> Run:
+    """Run ``python -m dmarcwatch ARGS`` through the VmHWM wrapper and measure it.
+
+    *cpu* keeps the child on that one CPU.
+    """
     with tempfile.TemporaryDirectory(prefix="bench-child-") as tmp:
         hwm_file = Path(tmp) / "hwm"
         env = {**os.environ, "BENCH_HWM_FILE": str(hwm_file), "PYTHONPATH": str(ROOT)}
@@ -135,7 +140,7 @@ def run_child(args: list[str], *, watch_tree: bool, profile: Path | None = None)
         with out.open("wb") as stdout, err.open("wb") as stderr:
             started = time.perf_counter()
             child = subprocess.Popen(
-                [sys.executable, "-c", WRAPPER, *args],
+                [*_parsedmarc.pinned(cpu), sys.executable, "-c", WRAPPER, *args],
                 stdout=stdout,
                 stderr=stderr,
                 stdin=subprocess.DEVNULL,
@@ -315,16 +320,19 @@ def _free_port() -> int:
 class Backend:
     """Fresh empty stores of one kind, one per measurement."""
 
-    def __init__(self, name: str, work: Path, postgres: Postgres | None) -> None:
+    def __init__(
+        self, name: str, work: Path, postgres: Postgres | None, cpu: int | None = None
+    ) -> None:
         self.name = name
         self.work = work
         self.postgres = postgres
+        self.cpu = cpu
         self.count = 0
 
     def run(self, args: list[str], *, watch_tree: bool, profile: Path | None = None) -> Run:
         """A child run, with the PostgreSQL server's CPU seconds during it."""
         before = self.postgres.cpu_seconds() if self.postgres else 0.0
-        run = run_child(args, watch_tree=watch_tree, profile=profile)
+        run = run_child(args, watch_tree=watch_tree, profile=profile, cpu=self.cpu)
         if self.postgres is None:
             return run
         return dataclasses.replace(run, server_cpu=self.postgres.cpu_seconds() - before)
@@ -526,6 +534,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
     parser.add_argument(
+        "--parsedmarc",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="also time parsedmarc's CLI on the same files, beside the SQLite figure "
+        "(auto: for the realistic preset only)",
+    )
+    parser.add_argument("--parsedmarc-version", default=_parsedmarc.VERSION)
+    parser.add_argument(
+        "--parsedmarc-venv",
+        type=Path,
+        metavar="DIR",
+        help="install parsedmarc into DIR and keep it there (default: a throwaway one in /tmp)",
+    )
+    parser.add_argument(
+        "--cpu", type=int, metavar="N", help="run every child process on CPU N alone"
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         metavar="FILE",
@@ -564,11 +589,11 @@ def main(argv: list[str] | None = None) -> int:
                 )
         backends = []
         if args.backend in ("sqlite", "both"):
-            backends.append(Backend("sqlite", work, None))
+            backends.append(Backend("sqlite", work, None, args.cpu))
         if args.backend in ("postgresql", "both"):
             postgres = Postgres()
             postgres.start()
-            backends.append(Backend("postgresql", work, postgres))
+            backends.append(Backend("postgresql", work, postgres, args.cpu))
             print(f"PostgreSQL {postgres.version()} on 127.0.0.1:{postgres.port} (fsync=off)")
         for backend in backends:
             print(f"startup ({backend.name}, import of an empty folder): "
@@ -585,6 +610,9 @@ def main(argv: list[str] | None = None) -> int:
                     print_figures(f"{manifest['preset']} → {backend.name}{suffix}", manifest,
                                   figures)  # fmt: skip
                     sys.stdout.flush()
+                    if n == 1 and backend.name == "sqlite" and _with_parsedmarc(args, manifest):
+                        compare_parsedmarc(args, folder, manifest, figures)
+                        sys.stdout.flush()
         if args.profile:
             _print_profile(args.profile)
     except BenchmarkFailed as exc:
@@ -596,6 +624,44 @@ def main(argv: list[str] | None = None) -> int:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def _with_parsedmarc(args: argparse.Namespace, manifest: dict[str, Any]) -> bool:
+    if args.parsedmarc == "auto":
+        return bool(manifest["preset"] == "realistic")
+    return bool(args.parsedmarc == "yes")
+
+
+def compare_parsedmarc(
+    args: argparse.Namespace, folder: Path, manifest: dict[str, Any], figures: list[Figure]
+) -> None:
+    """parsedmarc's CLI on the corpus's files, best of ``--repeat``, and the ratio."""
+    files = [folder / entry["path"] for entry in manifest["files"]]
+    t = manifest["totals"]
+    with _parsedmarc.installed(args.parsedmarc_version, args.parsedmarc_venv) as executable:
+        runs = [_parsedmarc.run(executable, files, args.cpu) for _ in range(args.repeat)]
+    best = min(runs, key=lambda r: r.wall)
+    if best.code != 0 or best.reports != t["reports"]:
+        print(
+            f"note: parsedmarc exited {best.code} and read {best.reports:,} of "
+            f"{t['reports']:,} reports: {best.stderr.strip()[-300:]}"
+        )
+    walls = [r.wall for r in runs]
+    print(
+        f"parsedmarc {args.parsedmarc_version} --offline {manifest['preset']}: "
+        f"{len(files):,} files, {best.reports:,} reports, {best.records:,} records in "
+        f"{best.wall:.2f} s (CPU {best.cpu:.2f} s) = {_rate(t['reports'] / best.wall)} "
+        f"reports/s, {t['records'] / best.wall:,.0f} records/s "
+        f"[wall best of {len(runs)}, range {min(walls):.2f}–{max(walls):.2f} s]"
+    )
+    ours = min(figures, key=lambda f: f.first.wall).first
+    cpu = min(f.first.cpu for f in figures)
+    print(
+        f"dmarcwatch import / parsedmarc on {manifest['preset']}: "
+        f"{best.wall / ours.wall:.1f}x as fast (wall), {best.cpu / cpu:.1f}x (CPU seconds); "
+        f"dmarcwatch {t['reports'] / ours.wall:,.0f} reports/s, "
+        f"{t['reports'] / cpu:,.0f} reports per CPU second"
+    )
 
 
 def _print_profile(path: Path, top: int = 25) -> None:

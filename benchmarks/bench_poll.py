@@ -12,6 +12,7 @@ folder shows the cost of a poll with nothing to do. Run by hand from the reposit
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import sys
 import tempfile
@@ -32,10 +33,15 @@ def backlog(count: int, mixed: bool) -> list[bytes]:
     return [mails.report_mail(f"bench{i:06d}", kinds[i % len(kinds)]) for i in range(count)]
 
 
-def timed_run(env: PollEnv, *args: str) -> tuple[Result, float]:
+def timed_run(env: PollEnv, *args: str) -> tuple[Result, float, float]:
+    """The run, its wall seconds and the poller's CPU seconds (user + system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = env.run(*args, timeout=3600)
-    return result, time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return result, wall, cpu
 
 
 def main() -> int:
@@ -58,19 +64,20 @@ def main() -> int:
         print(f"appended {len(messages)} messages ({size / 1e6:.1f} MB) in {seeded:.1f} s")
         del messages
 
-        result, elapsed = timed_run(env)
+        result, elapsed, cpu = timed_run(env)
         if result.code != 0:
             print(f"poll failed with exit {result.code}: {result.stderr.strip()}")
             return 1
         counts = env.counts()
         print(
             f"poll: {args.messages} messages in {elapsed:.1f} s = "
-            f"{args.messages / elapsed:.0f} messages/s; "
+            f"{args.messages / elapsed:.0f} messages/s (CPU {cpu:.1f} s, "
+            f"{args.messages / cpu:.0f} messages per CPU second); "
             f"peak RSS {result.max_rss_kib / 1024:.0f} MiB"
         )
         print(f"  reports stored {env.count('reports')}, folders {counts}")
 
-        idle, idle_elapsed = timed_run(env)
+        idle, idle_elapsed, _ = timed_run(env)
         print(
             f"poll with nothing new: {idle_elapsed:.2f} s; "
             f"peak RSS {idle.max_rss_kib / 1024:.0f} MiB (exit {idle.code})"

@@ -156,6 +156,8 @@ class Practice:
 REALISTIC_SIZES = ((0.50, 1, 5), (0.28, 6, 30), (0.15, 31, 300), (0.06, 301, 3000),
                    (0.01, 3001, 50000))  # fmt: skip
 PRACTICE_SIZES = ((0.62, 1, 5), (0.28, 6, 30), (0.09, 31, 300), (0.01, 301, 3000))
+DAILY_SIZES = ((0.52, 1, 5), (0.32, 6, 30), (0.16, 31, 300))
+"""Issue 17's traffic: one small report per receiver, domain and day; about 25 records each."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ class Preset:
     days: int
     sizes: tuple[tuple[float, int, int], ...]
     fixed: tuple[tuple[str, str, int], ...] = ()  # (reporter key, container, records)
+    reporters_per_day: int = 0  # > 0: reports come in groups, 1 to this many receivers
     first_day: date = date(2026, 1, 1)
     description: str = ""
 
@@ -183,6 +186,9 @@ PRESETS = {
                description="five 50,000-record reports (zip, gzip, eml, xml, gzip)"),
         Preset("backlog", 20000, 300, 365, PRACTICE_SIZES,
                description="20,000 reports of 300 practices over a year, 1 to 3,000 records"),
+        Preset("realistic", 2000, 60, 30, DAILY_SIZES, reporters_per_day=6,
+               description="2,000 reports of 1 to 300 records (about 25 on average), several "
+               "receivers per domain and day"),
     )
 }  # fmt: skip
 
@@ -574,6 +580,9 @@ class Planner:
         return [1.0 / (rank + 1) ** 0.7 for rank in range(len(self.practices))]
 
     def reports(self) -> Iterator[Report]:
+        if self.preset.reporters_per_day:
+            yield from self.daily_reports()
+            return
         weights = self.weights()
         for seq in range(self.preset.reports):
             if self.preset.fixed:
@@ -589,6 +598,41 @@ class Planner:
             begin = Report(reporter, practice, domain, day, "", 0, "", seq).begin
             rid = report_id(reporter, domain, begin, self.rng)
             yield Report(reporter, practice, domain, day, rid, size, container, seq)
+
+    def daily_reports(self) -> Iterator[Report]:
+        """Reports in groups: one domain and day, then 1 to ``reporters_per_day`` receivers.
+
+        The first group holds every reporter, so each shape and container is present.
+        """
+        weights = self.weights()
+        seq = 0
+        while seq < self.preset.reports:
+            practice = self.rng.choices(self.practices, weights)[0]
+            domain = practice.subdomain if self.rng.random() < 0.65 else practice.domain
+            day = self.preset.first_day + timedelta(days=self.rng.randrange(self.preset.days))
+            wanted = (
+                len(REPORTERS) if seq == 0 else self.rng.randint(1, self.preset.reporters_per_day)
+            )
+            for reporter in self.receivers(domain, day, min(wanted, self.preset.reports - seq)):
+                self.taken.add((reporter.key, domain, day))
+                size = record_count(self.preset.sizes, self.rng)
+                container = container_of(reporter, day, self.rng)
+                begin = Report(reporter, practice, domain, day, "", 0, "", seq).begin
+                rid = report_id(reporter, domain, begin, self.rng)
+                yield Report(reporter, practice, domain, day, rid, size, container, seq)
+                seq += 1
+
+    def receivers(self, domain: str, day: date, count: int) -> list[Reporter]:
+        """Up to *count* distinct reporters with no report for *domain* on *day* yet."""
+        free = [r for r in REPORTERS if (r.key, domain, day) not in self.taken]
+        if count >= len(free):
+            return free
+        chosen: list[Reporter] = []
+        while len(chosen) < count:
+            reporter = self.rng.choices(free, [r.share for r in free])[0]
+            free.remove(reporter)
+            chosen.append(reporter)
+        return chosen
 
     def pick_reporter(self) -> Reporter:
         return self.rng.choices(REPORTERS, [r.share for r in REPORTERS])[0]

@@ -5,7 +5,8 @@ a report is. A batch's rows leave out the report's key, which is only known once
 own row is written (perhaps in another process, see :mod:`ingest.parallel`); each row starts
 with the record's ``seq``. :func:`write_batch` adds the key: on SQLite as a literal in the
 statement (one ``executemany`` per table), on PostgreSQL in front of each row of one
-``COPY … FROM STDIN`` per table, inside the caller's transaction.
+``COPY … FROM STDIN`` per table (an ``executemany`` for a few rows), inside the caller's
+transaction.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from sqlalchemy import Connection, Table
 
 from dmarcwatch.ingest import schema
 from dmarcwatch.ingest.model import Record
+from dmarcwatch.ingest.prepared import Cursor
 
 BATCH_RECORDS = 5000
+COPY_ROWS = 100
+"""On PostgreSQL, a table's rows of one batch go by ``COPY`` from this many on."""
 
 Row = tuple[Any, ...]
 
@@ -112,34 +116,57 @@ _SPF: Fields = ("domain", "scope", "result", "human_result")
 _REASON: Fields = ("type", "comment")
 
 
-def write_records(conn: Connection, report_pk: int, records: Iterable[Record]) -> Written:
+def write_records(
+    conn: Connection, cursor: Cursor, report_pk: int, records: Iterable[Record]
+) -> Written:
     """Write every record of one report in the connection's open transaction."""
     count = messages = 0
     for batch in batches(records):
-        write_batch(conn, report_pk, batch)
+        write_batch(conn, cursor, report_pk, batch)
         count += len(batch.records)
         messages += batch.messages
     return Written(count, messages)
 
 
-def write_batch(conn: Connection, report_pk: int, batch: Batch) -> None:
-    """Write one batch's rows under the report's key."""
-    write = _copy if conn.dialect.name == "postgresql" else _executemany
+def write_batch(conn: Connection, cursor: Cursor, report_pk: int, batch: Batch) -> None:
+    """Write one batch's rows under the report's key (*cursor*: the driver's, of *conn*)."""
+    postgres = conn.dialect.name == "postgresql"
     for table, rows in batch.tables():
-        if rows:
-            write(conn, table, int(report_pk), rows)
+        if not rows:
+            continue
+        if postgres and len(rows) >= COPY_ROWS:
+            _copy(conn, table, int(report_pk), rows)
+        elif postgres:  # a COPY's set-up costs more than a few rows (psycopg pipelines these)
+            cursor.many(_PG_INSERT_SQL[table.name], [(report_pk, *row) for row in rows])
+        else:
+            cursor.many(_insert_sql(table, int(report_pk)), rows)
 
 
 def _columns(table: Table) -> str:
     return ", ".join(f'"{c.name}"' for c in table.columns)
 
 
-def _executemany(conn: Connection, table: Table, pk: int, rows: list[Row]) -> None:
+def _insert_sql(table: Table, pk: int) -> str:
     # The key is an int from our own reports table, written as a literal: SQLite prepares the
     # statement once per report and table, and no row has to be copied to carry it.
-    marks = ", ".join("?" for _ in table.columns[1:])
-    sql = f'INSERT INTO "{table.name}" ({_columns(table)}) VALUES ({pk:d}, {marks})'  # noqa: S608
-    conn.exec_driver_sql(sql, rows)
+    return _INSERT_SQL[table.name].format(pk=pk)
+
+
+_PG_INSERT_SQL = {
+    table.name: (
+        f'INSERT INTO "{table.name}" ({_columns(table)}) '  # noqa: S608
+        f"VALUES ({', '.join('%s' for _ in table.columns)})"
+    )
+    for table in (schema.records, schema.dkim_results, schema.spf_results, schema.reasons)
+}
+
+_INSERT_SQL = {
+    table.name: (
+        f'INSERT INTO "{table.name}" ({_columns(table)}) '  # noqa: S608
+        f"VALUES ({{pk:d}}, {', '.join('?' for _ in table.columns[1:])})"
+    )
+    for table in (schema.records, schema.dkim_results, schema.spf_results, schema.reasons)
+}
 
 
 def _copy(conn: Connection, table: Table, pk: int, rows: list[Row]) -> None:

@@ -12,12 +12,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Dialect, bindparam, delete, select
 
 from dmarcwatch.ingest import database
+from dmarcwatch.ingest.prepared import Prepared, prepare
 from dmarcwatch.ingest.schema import mailbox_messages, mailbox_state
 from dmarcwatch.ingest.store import Store
+from dmarcwatch.ingest.writer import Writer
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    """Which message: mailbox, folder, UIDVALIDITY and UID."""
+
+    mailbox: str
+    folder: str
+    uidvalidity: int
+    uid: int
 
 
 class Ledger:
@@ -88,6 +101,29 @@ class Ledger:
             conn.execute(delete(mailbox_messages).where(*key))
             conn.execute(mailbox_messages.insert().values(row))
 
+    def record_in(
+        self, writer: Writer, message: MessageRecord, outcome: str, blob_sha256: str | None
+    ) -> None:
+        """:meth:`record`, inside the writer's open transaction (with the message's reports)."""
+        delete_row, insert_row = _statements(writer.conn.dialect)
+        key = {
+            "b_mailbox": message.mailbox,
+            "b_folder": message.folder,
+            "b_uidvalidity": message.uidvalidity,
+            "b_uid": message.uid,
+        }
+        row = {
+            "mailbox": message.mailbox,
+            "folder": message.folder,
+            "uidvalidity": message.uidvalidity,
+            "uid": message.uid,
+            "blob_sha256": blob_sha256,
+            "outcome": outcome,
+            "handled_at": dt.datetime.now(dt.UTC),
+        }
+        writer.cursor.run(delete_row, key)
+        writer.cursor.run(insert_row, row)
+
     def outcomes(self, mailbox: str) -> Iterator[tuple[str, int, int, str]]:
         """(folder, uidvalidity, uid, outcome) of every message handled in *mailbox*."""
         c = mailbox_messages.c
@@ -99,3 +135,25 @@ class Ledger:
         with self._errors(), self.engine.connect() as conn:
             for folder, validity, uid, outcome in conn.execute(query):
                 yield str(folder), int(validity), int(uid), str(outcome)
+
+
+_ROW = ("mailbox", "folder", "uidvalidity", "uid", "blob_sha256", "outcome", "handled_at")
+_CACHE: dict[str, tuple[Prepared, Prepared]] = {}
+
+
+def _statements(dialect: Dialect) -> tuple[Prepared, Prepared]:
+    """Delete and insert of one ``mailbox_messages`` row, built once per dialect."""
+    found = _CACHE.get(dialect.name)
+    if found is None:
+        c = mailbox_messages.c
+        key = (
+            c.mailbox == bindparam("b_mailbox"),
+            c.folder == bindparam("b_folder"),
+            c.uidvalidity == bindparam("b_uidvalidity"),
+            c.uid == bindparam("b_uid"),
+        )
+        found = _CACHE[dialect.name] = (
+            prepare(delete(mailbox_messages).where(*key), dialect),
+            prepare(mailbox_messages.insert(), dialect, _ROW),
+        )
+    return found

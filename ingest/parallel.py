@@ -2,8 +2,9 @@
 
 Reading an input (unpack, parse, rows: :func:`ingest.reading.read_input`) is most of an
 import's CPU time and needs no store, so :class:`Readers` hands inputs to worker processes and
-the calling process writes their events, one input per transaction, in the order the inputs
-came: the outcomes, the store and every message are the same as without workers.
+the calling process writes their events, one input per savepoint in group commits
+(:mod:`ingest.group`), in the order the inputs came: the outcomes, the store and every message
+are the same as without workers.
 
 Memory stays bounded however large a report is: each worker sends its events through its own
 queue of :data:`QUEUE_EVENTS` (a batch is at most :data:`ingest.bulk.BATCH_RECORDS` records)
@@ -30,11 +31,13 @@ from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any, Self
 
+from dmarcwatch.ingest.group import InputGroup, outcomes
 from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
 from dmarcwatch.ingest.pipeline import InputImport, InputOutcome, skipped_input
 from dmarcwatch.ingest.reading import read_input
 from dmarcwatch.ingest.sources import Input, InputError
 from dmarcwatch.ingest.store import Store
+from dmarcwatch.ingest.writer import Writer
 
 QUEUE_EVENTS = 32
 """Events a worker may read ahead of the writer (a report of few records is three)."""
@@ -166,21 +169,29 @@ class Readers:
     def import_all(
         self, store: Store, items: Iterable[Input | InputError]
     ) -> Iterator[InputOutcome | InputError]:
-        """Write every input's reports, yielding outcomes (and unreadable inputs) in order."""
+        """Write every input's reports, yielding outcomes (and unreadable inputs) in order.
+
+        Inputs are written in group commits (:mod:`ingest.group`); an outcome is yielded once
+        its input is committed.
+        """
         waiting: deque[InputOutcome | InputError | _Handed] = deque()
         ahead = _Ahead(INPUTS_AHEAD * self._jobs)
-        for item in items:
-            entry = item if isinstance(item, InputError) else self._hand(store, item, ahead)
-            waiting.append(entry)
-            while waiting and (ahead.full() or not isinstance(waiting[0], _Handed)):
-                yield self._next_outcome(store, waiting.popleft(), ahead)
-        while waiting:
-            yield self._next_outcome(store, waiting.popleft(), ahead)
+        with InputGroup[_Handed | None](store) as group:
+            for item in items:
+                entry = item if isinstance(item, InputError) else self._hand(group, item, ahead)
+                waiting.append(entry)
+                while waiting and (ahead.full() or not isinstance(waiting[0], _Handed)):
+                    yield from self._next_outcome(group, waiting.popleft(), ahead)
+            while waiting:
+                yield from self._next_outcome(group, waiting.popleft(), ahead)
+            yield from outcomes(group.commit())
 
-    def _hand(self, store: Store, item: Input, ahead: _Ahead) -> InputOutcome | _Handed:
+    def _hand(
+        self, group: InputGroup[_Handed | None], item: Input, ahead: _Ahead
+    ) -> InputOutcome | _Handed:
         """Give an input to the next worker, unless it is stored whole already."""
         sha = hashlib.sha256(item.data).hexdigest()
-        stored, complete = store.input_state(sha)
+        stored, complete = group.input_state(sha)
         if complete is not None:
             return skipped_input(item.source, sha, complete)
         if not self._workers:
@@ -191,19 +202,32 @@ class Readers:
         return _Handed(worker, item, sha, stored)
 
     def _next_outcome(
-        self, store: Store, entry: InputOutcome | InputError | _Handed, ahead: _Ahead
-    ) -> InputOutcome | InputError:
-        if not isinstance(entry, _Handed):
-            return entry
+        self,
+        group: InputGroup[_Handed | None],
+        entry: InputOutcome | InputError | _Handed,
+        ahead: _Ahead,
+    ) -> Iterator[InputOutcome | InputError]:
+        """Write a handed input into the group; yield what the group committed."""
+        if isinstance(entry, InputError):
+            yield from outcomes(group.commit())
+            yield entry
+            return
+        if isinstance(entry, InputOutcome):
+            group.hold(None, entry)
+        else:
+            ahead.remove(len(entry.item.data))
+            group.write(entry, len(entry.item.data), lambda writer: self._write(writer, entry))
+        if group.failed() or group.due():
+            yield from outcomes(group.commit())
+
+    def _write(self, writer: Writer, entry: _Handed) -> InputOutcome:
         data = entry.item.data
-        ahead.remove(len(data))
-        with store.writing() as writer:
-            if not entry.blob_stored:
-                writer.put_blob(entry.sha256, data)
-            job = InputImport(writer, entry.item.source, entry.sha256, len(data))
-            while not isinstance(event := self._event(entry.worker), _Done):
-                job.on(event)
-            return job.finish()
+        if not entry.blob_stored:
+            writer.put_blob(entry.sha256, data)
+        job = InputImport(writer, entry.item.source, entry.sha256, len(data))
+        while not isinstance(event := self._event(entry.worker), _Done):
+            job.on(event)
+        return job.finish()
 
     def _event(self, worker: int) -> Any:
         while True:

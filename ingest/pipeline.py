@@ -96,12 +96,19 @@ def import_input(
     if dry_run:
         return InputImport(None, source, sha, len(data)).run(read_input(data, limits))
     with store.writing() as writer:
-        stored, complete = writer.input_state(sha)
-        if complete is not None and not again:
-            return skipped_input(source, sha, complete)
-        if not stored:
-            writer.put_blob(sha, data)
-        return InputImport(writer, source, sha, len(data)).run(read_input(data, limits))
+        return write_input(writer, source, sha, data, limits, again=again)
+
+
+def write_input(
+    writer: Writer, source: str, sha: str, data: bytes, limits: Limits, *, again: bool = False
+) -> InputOutcome:
+    """Write one input (hash *sha*) in the writer's open transaction; see :func:`import_input`."""
+    stored, complete = writer.input_state(sha)
+    if complete is not None and not again:
+        return skipped_input(source, sha, complete)
+    if not stored:
+        writer.put_blob(sha, data)
+    return InputImport(writer, source, sha, len(data)).run(read_input(data, limits))
 
 
 def skipped_input(source: str, sha: str, reports: int) -> InputOutcome:

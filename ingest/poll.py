@@ -3,18 +3,22 @@
 For each message not yet handled (tracked by UID and UIDVALIDITY in the store, not by
 ``\\Seen``, so a person reading the mailbox changes nothing):
 
-1. fetch it with ``BODY.PEEK[]``, in batches bounded by count and bytes;
-2. hand it to :func:`ingest.pipeline.import_input`, which commits its reports;
-3. record the outcome in ``mailbox_messages`` (committed);
-4. only then move it: processed, invalid or other folder (or delete it, with ``delete``).
+1. fetch it with ``BODY.PEEK[]`` (one UID FETCH per batch, bounded by count and bytes);
+2. store its reports and record its outcome in ``mailbox_messages``, under a savepoint of its
+   own in the batch's one transaction (:mod:`ingest.group`), and commit the batch;
+3. only then move the batch's messages by UID set: processed, invalid or other folder (or
+   delete them, with ``delete``).
 
-A run stopped anywhere loses nothing: a message is moved only after steps 2 and 3 committed,
-a recorded message still in the folder is moved by the next run without being imported again,
-and a message imported but not recorded is imported again, which the store deduplicates.
+A run stopped anywhere loses nothing: a message is moved only after its reports and its
+ledger row committed (together), and a recorded message still in the folder is moved by the
+next run without being imported again. A message that fails with a bug is rolled back to its
+savepoint and left in place; the rest of its batch commits.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import signal
 import time
@@ -25,7 +29,8 @@ from types import FrameType
 from urllib.parse import quote as url_quote
 
 from dmarcwatch.ingest.errors import RejectedInput, StoreError, quote
-from dmarcwatch.ingest.ledger import Ledger
+from dmarcwatch.ingest.group import Done, GroupLimits, InputGroup
+from dmarcwatch.ingest.ledger import Ledger, MessageRecord
 from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits, MiB
 from dmarcwatch.ingest.mailbox import (
     LoginRefused,
@@ -34,12 +39,15 @@ from dmarcwatch.ingest.mailbox import (
     MailboxUnavailable,
     TLSVerificationFailed,
 )
-from dmarcwatch.ingest.pipeline import InputOutcome, import_input
+from dmarcwatch.ingest.pipeline import InputOutcome, import_input, write_input
 from dmarcwatch.ingest.store import Store
+from dmarcwatch.ingest.writer import Writer
 
 log = logging.getLogger(__name__)
 
 PROCESSED, INVALID, OTHER = "processed", "invalid", "other"
+_ONE_TRANSACTION = GroupLimits(inputs=1 << 30, bytes=1 << 62, seconds=float("inf"))
+"""A fetched batch (bounded by ``batch_messages`` and ``batch_bytes``) commits as one."""
 TOO_LARGE = "too-large"  # never fetched; moved like an invalid message
 
 
@@ -66,7 +74,7 @@ class PollOptions:
     dry_run: bool = False
     since: date | None = None
     limits: Limits = DEFAULT_LIMITS
-    batch_messages: int = 50
+    batch_messages: int = 200
     batch_bytes: int = 32 * MiB
     retries: int = 3
     backoff: float = 2.0  # seconds before the first retry; doubled each time
@@ -274,39 +282,81 @@ class FolderPoll:
                 break
             wanted = [u for u in group if sizes[u] <= limit]
             bodies = self.mailbox.fetch(wanted) if wanted else {}
-            for uid in group:
-                if self.stop.requested():
-                    break
+            taken, outcomes = self._batch(group, bodies)
+            for uid in taken:
                 if sizes[uid] > limit:
                     self._too_large(uid, sizes[uid])
-                elif uid in bodies:
-                    self._message(uid, bodies.pop(uid))
+                elif uid in outcomes:
+                    self._settle(uid, outcomes[uid])
             self._flush()
+
+    def _batch(
+        self, uids: list[int], bodies: dict[int, bytes]
+    ) -> tuple[list[int], dict[int, InputOutcome | Exception]]:
+        """Store a fetched batch in one transaction (a savepoint per message) and commit it.
+
+        Each message's ledger row commits with its reports, so a message is moved only after
+        both are committed, and a run killed before the move moves it next time unread.
+        Returns the UIDs taken before any stop request, and the outcome of each message.
+        """
+        taken: list[int] = []
+        if self.options.dry_run:
+            for uid in uids:
+                if self.stop.requested():
+                    break
+                taken.append(uid)
+            return taken, {u: self._import_dry(u, bodies[u]) for u in taken if u in bodies}
+        with InputGroup[int](self.store, _ONE_TRANSACTION) as group:
+            for uid in uids:
+                if self.stop.requested():
+                    break
+                taken.append(uid)
+                if uid in bodies:
+                    data = bodies.pop(uid)
+                    group.write(uid, len(data), functools.partial(self._write, uid=uid, data=data))
+            done = group.commit()
+        return taken, {
+            entry.item: entry.outcome if isinstance(entry, Done) else entry.error for entry in done
+        }
+
+    def _import_dry(self, uid: int, data: bytes) -> InputOutcome | Exception:
+        try:
+            return import_input(
+                self.store, self._source(uid), data, self.options.limits, dry_run=True
+            )
+        except StoreError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported per message by _settle
+            return exc
+
+    def _write(self, writer: Writer, uid: int, data: bytes) -> InputOutcome:
+        sha = hashlib.sha256(data).hexdigest()
+        outcome = write_input(writer, self._source(uid), sha, data, self.options.limits)
+        record = MessageRecord(self.name, self.folders.source, self.uidvalidity, uid)
+        self.ledger.record_in(writer, record, outcome.kind, outcome.blob_sha256)
+        return outcome
 
     def _source(self, uid: int) -> str:
         """An RFC 5092 IMAP URL naming the message, stored with its reports and rejects."""
         folder = url_quote(self.folders.source, safe="")
         return f"imap://{url_quote(self.name)}/{folder};UIDVALIDITY={self.uidvalidity}/;UID={uid}"
 
-    def _message(self, uid: int, data: bytes) -> None:
+    def _settle(self, uid: int, outcome: InputOutcome | Exception) -> None:
+        """Count, log and queue the move of a message whose outcome is committed."""
         source = self._source(uid)
-        try:
-            outcome = import_input(
-                self.store, source, data, self.options.limits, dry_run=self.options.dry_run
-            )
-        except RejectedInput as exc:  # the pipeline records rejects itself; belt and braces
-            log.warning("%s: invalid: %s", source, exc)
+        if isinstance(outcome, RejectedInput):  # the pipeline records rejects; belt and braces
+            log.warning("%s: invalid: %s", source, outcome)
             self._done(uid, INVALID, None)
             return
-        except StoreError:
-            raise
-        except Exception as exc:  # a bug: keep it from blocking every later report
+        if isinstance(outcome, Exception):  # a bug: keep it from blocking every later report
             self.summary.failed += 1
             log.error(
                 "%s: internal error %s; message left in place; rerun with --debug and report it",
                 source,
-                quote(f"{type(exc).__name__}: {exc}", 200),
-                exc_info=log.isEnabledFor(logging.DEBUG),
+                quote(f"{type(outcome).__name__}: {outcome}", 200),
+                exc_info=(type(outcome), outcome, outcome.__traceback__)
+                if log.isEnabledFor(logging.DEBUG)
+                else None,
             )
             return
         self._count(outcome)
@@ -315,7 +365,8 @@ class FolderPoll:
                 log.warning(
                     "%s: invalid: %s: %s", source, quote(rejection.location), rejection.reason
                 )
-        self._done(uid, outcome.kind, outcome.blob_sha256)
+        if not self.options.dry_run:
+            self._queue(uid, outcome.kind)  # recorded in the ledger with its reports
 
     def _too_large(self, uid: int, size: int) -> None:
         limit = self.options.limits.max_message_bytes

@@ -94,7 +94,7 @@ def sniff(data: bytes) -> Kind:
         return Kind.GZIP
     if data.startswith(_ZIP_MAGICS):
         return Kind.ZIP
-    if _xml_text(data[:_SNIFF_SIZE]) is not None:
+    if _is_xml(data[:_SNIFF_SIZE]):
         return Kind.XML
     if _HEADER_LINE.match(data):
         return Kind.MESSAGE
@@ -111,6 +111,34 @@ def _xml_text(head: bytes) -> str | None:
         if text is not None:
             return text
     return None
+
+
+def _is_xml(head: bytes) -> bool:
+    """``_xml_text(head) is not None``, mostly decided on a short prefix.
+
+    Every input is sniffed; decoding 64 KiB of a message five ways cost more than reading a
+    small report.
+    """
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return _tag_first(head[len(bom) :], encoding)
+    return any(_tag_first(head, encoding) for encoding in _BOMLESS)
+
+
+_PREFIX = 256  # a multiple of 4: UTF-16 and UTF-32 units are never cut
+
+
+def _tag_first(data: bytes, encoding: str) -> bool:
+    """Whether the first character after white space is ``<``.
+
+    A prefix decodes to the same characters as the whole, except perhaps its last one (where
+    the prefix cuts a multi-byte sequence), so two characters after the spaces decide.
+    """
+    prefix = data[:_PREFIX]
+    text = prefix.decode(encoding, errors="replace").lstrip(_XML_SPACE)
+    if len(text) >= 2 or len(prefix) == len(data):
+        return text.startswith("<")
+    return _starts_with_tag(data, encoding) is not None
 
 
 def _starts_with_tag(data: bytes, encoding: str) -> str | None:

@@ -6,28 +6,29 @@ Each report is written under a savepoint (:meth:`Writer.start_report` to
 input's other reports still commit with it. One commit per input (not one per
 report, blob and reject) matters on stores of many small reports.
 
-The statements are built once per dialect and reused with new parameters: SQLAlchemy then
-neither rebuilds nor recompiles them, which costs more than SQLite's own work for a small
-report.
+The statements are built once per dialect with SQLAlchemy Core and run on the driver's cursor
+(:mod:`ingest.prepared`): SQLAlchemy's execution layer costs more than SQLite's own work for a
+small report. Savepoints are plain SQL on the same cursor. The caller may open an input's own
+savepoint around its reports (:meth:`Writer.begin_input`), so that several inputs share one
+transaction (:mod:`ingest.group`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Executable, NestedTransaction, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Dialect, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 
 from dmarcwatch.ingest import schema
 from dmarcwatch.ingest.bulk import Batch, Written, write_batch, write_records
 from dmarcwatch.ingest.model import Record, ReportEnd, ReportHeader
+from dmarcwatch.ingest.prepared import Cursor, Prepared, prepare
 
 ReportKey = tuple[str, str, str, int, int]
 
@@ -62,15 +63,39 @@ class Writer:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self._sql = _statements(conn.dialect.name)
-        self._savepoint: NestedTransaction | None = None
+        self.cursor = Cursor(conn)
+        self._sql = _statements(conn.dialect)
+        self._in_report = False
+        self._in_input = False
+
+    # Inputs ---------------------------------------------------------------------------------
+
+    def begin_input(self) -> None:
+        """Open the savepoint of one input among several in this transaction."""
+        if self._in_input:
+            raise RuntimeError("an input is already being written")
+        self.cursor.plain("SAVEPOINT dw_input")
+        self._in_input = True
+
+    def end_input(self) -> None:
+        """Keep the input's writes (they commit with the transaction)."""
+        self._in_input = False
+        self.cursor.plain("RELEASE SAVEPOINT dw_input")
+
+    def undo_input(self) -> None:
+        """Leave nothing of the input being written; the transaction's other inputs stay."""
+        self._in_report = False
+        if self._in_input:
+            self._in_input = False
+            self.cursor.plain("ROLLBACK TO SAVEPOINT dw_input")
+            self.cursor.plain("RELEASE SAVEPOINT dw_input")
 
     # Blobs ----------------------------------------------------------------------------------
 
     def input_state(self, sha256: str) -> tuple[bool, int | None]:
         """Whether an input's bytes are stored, and how many reports it held if all are."""
-        row = self.conn.execute(self._sql.input_state, {"b_sha": sha256}).first()
-        return (False, None) if row is None else (True, row.report_count)
+        row = self.cursor.run(self._sql.input_state, {"b_sha": sha256}).fetchone()
+        return (False, None) if row is None else (True, row[0])
 
     def put_blob(self, sha256: str, data: bytes) -> None:
         """Keep an input's original bytes once per SHA-256 (compressed unless they already are)."""
@@ -83,18 +108,19 @@ class Writer:
             "first_seen": _now(),
             "report_count": None,
         }
-        self.conn.execute(self._sql.insert_blob, row)
+        self.cursor.run(self._sql.insert_blob, row)
 
     def mark_complete(self, sha256: str, reports: int) -> None:
         """Note that every one of the input's *reports* is stored (or already was)."""
-        self.conn.execute(self._sql.mark_complete, {"b_sha": sha256, "report_count": reports})
+        self.cursor.run(self._sql.mark_complete, {"b_sha": sha256, "report_count": reports})
 
     # Reports --------------------------------------------------------------------------------
 
     def has_report(self, key: ReportKey) -> str | None:
         """The stored report's content hash for a natural key, or ``None`` if not stored."""
         params = dict(zip(_KEY_PARAMS, key, strict=True))
-        return self.conn.execute(self._sql.has_report, params).scalar_one_or_none()
+        row = self.cursor.run(self._sql.has_report, params).fetchone()
+        return None if row is None else str(row[0])
 
     def start_report(
         self, header: ReportHeader, *, source: str, location: str, blob_sha256: str
@@ -104,20 +130,20 @@ class Writer:
         The blob must have been stored. Rows follow (:meth:`write_rows`), then
         :meth:`end_report`, or :meth:`abandon_report` to leave nothing of the report.
         """
-        if self._savepoint is not None:
+        if self._in_report:
             raise RuntimeError("a report is already being written")
-        savepoint = self.conn.begin_nested()
         row = _report_values(header, source, location, blob_sha256)
-        pk = self.conn.execute(self._sql.insert_report, row).scalar_one_or_none()
-        if pk is None:
-            savepoint.rollback()
+        self.cursor.plain("SAVEPOINT dw_report")
+        found = self.cursor.run(self._sql.insert_report, row).fetchone()
+        if found is None:
+            self.cursor.plain("RELEASE SAVEPOINT dw_report")  # nothing was written
             return None
-        self._savepoint = savepoint
-        return int(pk)
+        self._in_report = True
+        return int(found[0])
 
     def write_rows(self, pk: int, batch: Batch) -> None:
         """Write a batch of the report's record rows."""
-        write_batch(self.conn, pk, batch)
+        write_batch(self.conn, self.cursor, pk, batch)
 
     def end_report(
         self, pk: int, header: ReportHeader, end: ReportEnd, content_sha256: str, written: Written
@@ -130,10 +156,10 @@ class Writer:
             "warnings": json.dumps([*header.warnings, *end.warnings], ensure_ascii=False),
             "content_sha256": content_sha256,
         }
-        self.conn.execute(self._sql.finish_report, finish)
-        savepoint, self._savepoint = self._savepoint, None
-        if savepoint is not None:
-            savepoint.commit()
+        self.cursor.run(self._sql.finish_report, finish)
+        if self._in_report:
+            self._in_report = False
+            self.cursor.plain("RELEASE SAVEPOINT dw_report")
 
     def abandon_report(self, failure: BaseException | None = None) -> None:
         """Roll the report being written back to its savepoint.
@@ -141,11 +167,12 @@ class Writer:
         SQLite ends the whole transaction itself on some errors (a full disk, an I/O error),
         and the savepoint goes with it; then *failure*, the database's own error, is re-raised.
         """
-        savepoint, self._savepoint = self._savepoint, None
-        if savepoint is None or not savepoint.is_active:
+        if not self._in_report:
             return
+        self._in_report = False
         try:
-            savepoint.rollback()
+            self.cursor.plain("ROLLBACK TO SAVEPOINT dw_report")
+            self.cursor.plain("RELEASE SAVEPOINT dw_report")
         except DBAPIError:
             if isinstance(failure, DBAPIError):
                 raise failure from None
@@ -172,7 +199,7 @@ class Writer:
         if pk is None:
             return AddResult("duplicate", None, 0, 0)
         try:
-            written = write_records(self.conn, pk, records)
+            written = write_records(self.conn, self.cursor, pk, records)
             self.end_report(pk, header, end(), content_sha256(), written)
         except BaseException as failure:
             self.abandon_report(failure)
@@ -207,7 +234,7 @@ class Writer:
             "last_seen": seen,
             "times_seen": 1,
         }
-        if self.conn.execute(self._sql.insert_reject, row).first() is not None:
+        if self.cursor.run(self._sql.insert_reject, row).fetchone() is not None:
             return True
         again = {
             "b_sha": blob_sha256,
@@ -217,48 +244,98 @@ class Writer:
             "reject_class": reject_class,
             "size": size,
         }
-        self.conn.execute(self._sql.reject_again, again)
+        self.cursor.run(self._sql.reject_again, again)
         return False
 
 
 _KEY_PARAMS = ("b_org", "b_report_id", "b_domain", "b_begin", "b_end")
+_BLOB_COLUMNS = ("sha256", "size", "compression", "data", "first_seen", "report_count")
+_REPORT_COLUMNS = (
+    "org_name", "email", "report_id", "policy_domain", "begin_ts", "end_ts", "schema",
+    "version", "extra_contact_info", "generator", "errors", "adkim", "aspf", "p", "sp", "np",
+    "pct", "fo", "testing", "discovery_method", "warnings", "record_count", "message_count",
+    "source", "location", "blob_sha256", "ingested_at",
+)  # fmt: skip
+_FINISH_COLUMNS = ("record_count", "message_count", "warnings", "content_sha256")
+_REJECT_COLUMNS = (
+    "blob_sha256", "location", "source", "reason", "reject_class", "size", "first_seen",
+    "last_seen", "times_seen",
+)  # fmt: skip
+_AGAIN_COLUMNS = ("last_seen", "reason", "reject_class", "size")
 
 
 @dataclass(frozen=True, slots=True)
 class _Statements:
-    input_state: Executable
-    insert_blob: Executable
-    mark_complete: Executable
-    has_report: Executable
-    insert_report: Executable
-    finish_report: Executable
-    insert_reject: Executable
-    reject_again: Executable
+    input_state: Prepared
+    insert_blob: Prepared
+    mark_complete: Prepared
+    has_report: Prepared
+    insert_report: Prepared
+    finish_report: Prepared
+    insert_reject: Prepared
+    reject_again: Prepared
 
 
-@functools.cache
-def _statements(dialect: str) -> _Statements:
+_CACHE: dict[str, _Statements] = {}
+
+
+def _statements(dialect: Dialect) -> _Statements:
     """The writer's statements for *dialect*, built once; parameters come at execution."""
-    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    found = _CACHE.get(dialect.name)
+    if found is None:
+        found = _CACHE[dialect.name] = _build(dialect)
+    return found
+
+
+def _build(dialect: Dialect) -> _Statements:
+    # The dialect's own insert (for ON CONFLICT), imported here: a SQLite user's start-up
+    # need not load the PostgreSQL dialect (about 40 ms).
+    insert: Any
+    if dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert  # noqa: PLC0415 - see above
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # noqa: PLC0415 - see above
     blobs, reports, rejects = schema.blobs.c, schema.reports.c, schema.rejects.c
     pairs = zip(_KEY_COLUMNS, _KEY_PARAMS, strict=True)
     key = (column == bindparam(name) for column, name in pairs)
     return _Statements(
-        input_state=select(blobs.report_count).where(blobs.sha256 == bindparam("b_sha")),
-        insert_blob=insert(schema.blobs).on_conflict_do_nothing(),
-        mark_complete=update(schema.blobs).where(blobs.sha256 == bindparam("b_sha")),
-        has_report=select(reports.content_sha256).where(*key),
-        insert_report=insert(schema.reports)
-        .on_conflict_do_nothing(index_elements=list(_KEY_COLUMNS))
-        .returning(reports.id),
-        finish_report=update(schema.reports).where(reports.id == bindparam("b_pk")),
-        insert_reject=insert(schema.rejects).on_conflict_do_nothing().returning(rejects.id),
-        reject_again=update(schema.rejects)
-        .where(
-            rejects.blob_sha256 == bindparam("b_sha"),
-            rejects.location == bindparam("b_location"),
-        )
-        .values(times_seen=rejects.times_seen + 1),
+        input_state=prepare(
+            select(blobs.report_count).where(blobs.sha256 == bindparam("b_sha")), dialect
+        ),
+        insert_blob=prepare(insert(schema.blobs).on_conflict_do_nothing(), dialect, _BLOB_COLUMNS),
+        mark_complete=prepare(
+            update(schema.blobs).where(blobs.sha256 == bindparam("b_sha")),
+            dialect,
+            ("report_count",),
+        ),
+        has_report=prepare(select(reports.content_sha256).where(*key), dialect),
+        insert_report=prepare(
+            insert(schema.reports)
+            .on_conflict_do_nothing(index_elements=list(_KEY_COLUMNS))
+            .returning(reports.id),
+            dialect,
+            _REPORT_COLUMNS,
+        ),
+        finish_report=prepare(
+            update(schema.reports).where(reports.id == bindparam("b_pk")),
+            dialect,
+            _FINISH_COLUMNS,
+        ),
+        insert_reject=prepare(
+            insert(schema.rejects).on_conflict_do_nothing().returning(rejects.id),
+            dialect,
+            _REJECT_COLUMNS,
+        ),
+        reject_again=prepare(
+            update(schema.rejects)
+            .where(
+                rejects.blob_sha256 == bindparam("b_sha"),
+                rejects.location == bindparam("b_location"),
+            )
+            .values(times_seen=rejects.times_seen + 1),
+            dialect,
+            _AGAIN_COLUMNS,
+        ),
     )
 
 

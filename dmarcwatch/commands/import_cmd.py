@@ -13,9 +13,10 @@ from dmarcwatch.commands import add_command
 from dmarcwatch.context import open_store
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import quote
+from dmarcwatch.ingest.group import import_all
 from dmarcwatch.ingest.limits import DEFAULT_LIMITS
 from dmarcwatch.ingest.parallel import Readers
-from dmarcwatch.ingest.pipeline import InputOutcome, import_input
+from dmarcwatch.ingest.pipeline import InputOutcome
 from dmarcwatch.ingest.sources import InputError, iter_inputs
 from dmarcwatch.ingest.store import Store
 from dmarcwatch.summary import ImportSummary
@@ -88,8 +89,7 @@ def _results(args: argparse.Namespace, store: Store) -> Iterator[InputOutcome | 
         with Readers(args.jobs, DEFAULT_LIMITS) as readers:
             yield from readers.import_all(store, items)
         return
-    for item in items:
-        yield item if isinstance(item, InputError) else import_input(store, item.source, item.data)
+    yield from import_all(store, items, DEFAULT_LIMITS)
 
 
 def _report(args: argparse.Namespace, outcome: InputOutcome) -> None:

@@ -6,6 +6,7 @@ standard library open the containers, defusedxml parses the XML.
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import gzip
 import io
@@ -143,3 +144,27 @@ def test_import_of_a_tiny_corpus_stores_exactly_the_manifest_totals(
         want["messages"],
         0,
     )
+
+
+def test_daily_sizes_average_about_25_records_between_1_and_300() -> None:
+    rng = random.Random(5)
+    sizes = [corpus.record_count(corpus.DAILY_SIZES, rng) for _ in range(20_000)]
+    assert (min(sizes), max(sizes)) == (1, 300)
+    assert 22 < sum(sizes) / len(sizes) < 28
+    assert sum(s <= 30 for s in sizes) > 0.8 * len(sizes)
+
+
+def test_realistic_preset_sends_several_receivers_per_domain_and_day(tmp_path: Path) -> None:
+    preset = dataclasses.replace(corpus.PRESETS["realistic"], reports=150)
+    manifest = corpus.generate(preset, tmp_path, seed=4)
+    files = manifest["files"]
+    assert len(files) == 150 and max(f["records"] for f in files) <= 300
+    assert set(manifest["containers"]) == {"xml", "gzip", "zip", "eml"}
+    assert set(manifest["reporters"]) == {r.key for r in corpus.REPORTERS}
+    days: dict[tuple[str, str], set[str]] = {}
+    for f in files:  # file names: reporter!domain!begin!end[!id]
+        reporter, domain, begin = Path(f["path"]).name.split("!")[:3]
+        days.setdefault((domain, begin), set()).add(reporter)
+    receivers = [len(r) for r in days.values()]
+    assert sum(receivers) == 150  # no reporter twice for one domain and day
+    assert sum(n >= 2 for n in receivers) > len(receivers) / 2

@@ -25,6 +25,9 @@ from tests.servers.dovecot import DovecotServer, running_dovecot
 pytestmark = [pytest.mark.dovecot, pytest.mark.slow]
 
 RUNS = 10
+BATCH = 4
+"""Messages per fetch and commit: the 30-message mailbox is worked in several batches, so the
+kills land between commits and between a commit and its move, as in a large backlog."""
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +79,7 @@ def test_dovecot_killed_during_poll_then_rerun_loses_and_duplicates_nothing(
     env.seed(mailbox.messages)
     handled, delay = kill_point(1000 + run, len(mailbox.messages))
 
-    running = env.start("--retries", "0")
+    running = env.start("--retries", "0", batch_messages=BATCH)
     wait_until_handled(env, handled, running)
     time.sleep(delay)  # the random point itself, not a wait for anything
     at_kill = None if ended(running) else env.count("mailbox_messages")
@@ -105,7 +108,7 @@ def test_poller_killed_at_a_random_point_then_rerun_loses_and_duplicates_nothing
     env.seed(mailbox.messages)
     handled, delay = kill_point(2000 + run, len(mailbox.messages))
 
-    running = env.start()
+    running = env.start(batch_messages=BATCH)
     wait_until_handled(env, handled, running)
     time.sleep(delay)
     LANDED["poller"].append(landed(env, running))

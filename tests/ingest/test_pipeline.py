@@ -18,6 +18,7 @@ from dmarcwatch.ingest import schema
 from dmarcwatch.ingest.bulk import Batch, write_batch
 from dmarcwatch.ingest.errors import StoreNotWritable
 from dmarcwatch.ingest.pipeline import import_input
+from dmarcwatch.ingest.prepared import Cursor
 from dmarcwatch.ingest.store import Store
 from tests.ingest.reportxml import Report, Row
 
@@ -169,11 +170,11 @@ def test_a_store_failure_mid_input_stores_nothing_of_it(
 ) -> None:
     written = []
 
-    def fail_second(conn: Connection, pk: int, batch: Batch) -> None:
+    def fail_second(conn: Connection, cursor: Cursor, pk: int, batch: Batch) -> None:
         if written and pk not in written:
             raise StoreNotWritable("cannot write to the store: the disk is full")
         written.append(pk)
-        write_batch(conn, pk, batch)
+        write_batch(conn, cursor, pk, batch)
 
     monkeypatch.setattr("dmarcwatch.ingest.writer.write_batch", fail_second)
     xml = [gzip.compress(Report(report_id=name).bytes()) for name in ("one", "two")]

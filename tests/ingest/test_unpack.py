@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import io
@@ -14,7 +15,10 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from dmarcwatch.ingest import unpack as unpack_module
 from dmarcwatch.ingest.errors import (
     ContainerError,
     LimitExceeded,
@@ -556,3 +560,22 @@ def test_real_empty_file_is_rejected_as_empty() -> None:
 def test_zip_member_chunks_can_be_streamed_twice() -> None:
     payload = only_payload(make_zip({"a.xml": report() * 1000}))
     assert b"".join(payload.chunks()) == b"".join(payload.chunks()) == report() * 1000
+
+
+_SPACES = st.sampled_from([" ", "\t", "\r\n", "\n"])
+_HEADS = st.one_of(
+    st.binary(max_size=600),
+    st.tuples(
+        st.lists(_SPACES, max_size=200).map("".join),
+        st.sampled_from(["<", "<?xml", "a", "\u00e9<", "\U0001f600", ""]),
+        st.sampled_from(["utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"]),
+        st.binary(max_size=300),
+        st.sampled_from([b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF32_BE]),
+    ).map(lambda t: t[4] + (t[0] + t[1]).encode(t[2]) + t[3]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_HEADS)
+def test_sniffing_on_a_prefix_decides_as_decoding_the_whole_head(head: bytes) -> None:
+    assert unpack_module._is_xml(head) == (unpack_module._xml_text(head) is not None)

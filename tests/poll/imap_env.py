@@ -16,6 +16,7 @@ from typing import Any
 from tests.servers.dovecot import HOST, DovecotServer, ImapUser
 
 REPO = Path(__file__).resolve().parents[2]
+HOOKS = Path(__file__).resolve().parent / "hooks"
 
 
 @dataclass(frozen=True)
@@ -129,15 +130,33 @@ class PollEnv:
         words = command.split()  # "poll", or "config check"
         return [sys.executable, "-m", "dmarcwatch", *words, "--config", str(self.config), *args]
 
-    def environment(self) -> dict[str, str]:
+    def environment(
+        self, move_marker: Path | None = None, batch_messages: int | None = None
+    ) -> dict[str, str]:
+        """The CLI's environment; the hooks (tests/poll/hooks/sitecustomize.py) when asked."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("DMARCWATCH_")}
         env["PYTHONPATH"] = str(REPO)
+        if move_marker is not None or batch_messages is not None:
+            env["PYTHONPATH"] = os.pathsep.join((str(HOOKS), str(REPO)))
+        if move_marker is not None:
+            env["POLL_TEST_MOVE_MARKER"] = str(move_marker)
+        if batch_messages is not None:
+            env["POLL_TEST_BATCH_MESSAGES"] = str(batch_messages)
         return env
 
     def start(
-        self, *args: str, command: str = "poll", max_file_bytes: int | None = None
+        self,
+        *args: str,
+        command: str = "poll",
+        max_file_bytes: int | None = None,
+        move_marker: Path | None = None,
+        batch_messages: int | None = None,
     ) -> Running:
-        """Start the CLI; *max_file_bytes* (RLIMIT_FSIZE) makes its writes fail like a full disk."""
+        """Start the CLI; *max_file_bytes* (RLIMIT_FSIZE) makes its writes fail like a full disk.
+
+        With *move_marker*, the first move writes its UIDs into that file and then waits;
+        *batch_messages* sets the poller's batch size.
+        """
         out = self.root / f"run-{os.urandom(4).hex()}"
         # RLIMIT_FSIZE via prlimit(1); Python ignores SIGXFSZ, so writes fail with EFBIG.
         limit = [] if max_file_bytes is None else ["prlimit", f"--fsize={max_file_bytes}"]
@@ -146,7 +165,7 @@ class PollEnv:
             proc = subprocess.Popen(
                 limit + self.argv(*args, command=command),
                 cwd=REPO,
-                env=self.environment(),
+                env=self.environment(move_marker, batch_messages),
                 stdin=subprocess.DEVNULL,
                 stdout=out_file,  # files, not pipes: no deadlock on long output
                 stderr=err_file,

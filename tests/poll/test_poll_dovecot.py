@@ -231,25 +231,44 @@ def test_sigterm_finishes_the_message_in_hand_and_exits_0(poll_env: PollEnv) -> 
 
 
 def test_poller_killed_between_commit_and_move_then_rerun_moves_without_duplicates(
-    poll_env: PollEnv,
+    poll_env: PollEnv, tmp_path: Path
 ) -> None:
     poll_env.seed(report_mails(120))
-    proc = poll_env.start()
-    # Moves happen after each fetched group; kill while a group is recorded but not moved.
-    wait_for(lambda: poll_env.count("mailbox_messages") % 50 >= 10, what="a part-recorded batch")
+    marker = tmp_path / "moving"
+    # The first batch's move announces itself and waits: the batch is committed, not moved.
+    proc = poll_env.start(move_marker=marker)
+    wait_for(marker.exists, what="the first move")
     proc.send_signal(signal.SIGKILL)
     poll_env.finish(proc, timeout=30)
     recorded = poll_env.count("mailbox_messages")
-    counts = poll_env.counts()
-    assert counts.get(PROCESSED, 0) < recorded, "the kill did not land between commit and move"
+    about_to_move = marker.read_text().split()
+    assert recorded == len(about_to_move) == poll_env.count("reports") > 0
+    assert poll_env.counts().get(PROCESSED, 0) == 0
 
     again = poll_env.run("--json")
 
     assert again.code == 0, again.stderr
-    assert json.loads(again.stdout)["mailboxes"][0]["resumed"] >= 1
+    assert json.loads(again.stdout)["mailboxes"][0]["resumed"] == recorded
     counts = poll_env.counts()
     assert counts["INBOX"] == 0 and counts[PROCESSED] == 120
     assert poll_env.report_ids() == [f"r{i:05d}" for i in range(120)]
+
+
+def test_a_batch_with_a_broken_message_and_a_repeated_report_files_each_message(
+    poll_env: PollEnv,
+) -> None:
+    twice = mails.report_mail("twice", "gzip")
+    batch = [*report_mails(3), mails.broken_mail("malformed-xml", "bad"), twice, twice]
+    poll_env.seed(batch)
+
+    result = poll_env.run("--json")
+
+    assert result.code == 65, result.stderr
+    summary = json.loads(result.stdout)["mailboxes"][0]
+    assert (summary["processed"], summary["invalid"], summary["moved"]) == (5, 1, 6)
+    assert (summary["reports_stored"], summary["reports_duplicate"]) == (4, 1)
+    assert poll_env.counts() == {"INBOX": 0, PROCESSED: 5, INVALID: 1}
+    assert poll_env.count("mailbox_messages") == 6 and poll_env.count("rejects") == 1
 
 
 def test_server_killed_mid_batch_then_rerun_loses_and_duplicates_nothing(
@@ -258,7 +277,8 @@ def test_server_killed_mid_batch_then_rerun_loses_and_duplicates_nothing(
     server = dovecot_factory()
     env = PollEnv(server, server.add_user(), tmp_path)
     env.seed(report_mails(200))
-    proc = env.start("--retries", "0")
+    # Batches of 20: the kill lands after 3 of 10 commits, with the backlog still in work.
+    proc = env.start("--retries", "0", batch_messages=20)
     wait_for(lambda: env.count("mailbox_messages") >= 60, what="60 handled messages")
     server.kill()
     result = env.finish(proc, timeout=60)

@@ -220,7 +220,7 @@ def test_sigterm_finishes_the_message_in_hand_and_moves_it(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    real = pipeline.import_input
+    real = pipeline.write_input
 
     def import_then_signal(*args: Any, **kwargs: Any) -> pipeline.InputOutcome:
         calls.append(args[1])
@@ -228,7 +228,7 @@ def test_sigterm_finishes_the_message_in_hand_and_moves_it(
             os.kill(os.getpid(), signal.SIGTERM)  # arrives while message 3 is in hand
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(poll, "import_input", import_then_signal)
+    monkeypatch.setattr(poll, "write_input", import_then_signal)
     previous = signal.getsignal(signal.SIGTERM)
     stop = StopFlag()
     stop.install()
@@ -265,17 +265,101 @@ def test_source_names_the_message_as_an_imap_url(store: Store) -> None:
 def test_an_internal_error_on_one_message_leaves_it_in_place_and_the_rest_go_on(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = pipeline.import_input
+    real = pipeline.write_input
 
     def fail_on_second(*args: Any, **kwargs: Any) -> pipeline.InputOutcome:
         if args[1].endswith(";UID=2"):
             raise RuntimeError("bug in a parser")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(poll, "import_input", fail_on_second)
+    monkeypatch.setattr(poll, "write_input", fail_on_second)
     box = MemoryMailbox()
     fill(box, n_reports=4, n_other=0, n_broken=0)
     summary = run(store, box)
     assert summary.failed == 1 and summary.processed == 3
     assert box.count("INBOX") == 1 and box.count("DMARC/Processed") == 3
     assert len(Ledger(store).handled("praxis", "INBOX", 1)) == 3
+
+
+# Batches: one fetch, one transaction (a savepoint per message), one move per target --------
+
+
+def test_a_batch_is_fetched_committed_and_moved_once(store: Store) -> None:
+    box = MemoryMailbox()
+    fill(box, n_reports=5, n_other=1, n_broken=1)  # seven messages: one batch of FAST
+    summary = run(store, box)
+    assert (summary.processed, summary.other, summary.invalid) == (5, 1, 1)
+    ops = [op for op, _ in box.calls]
+    assert ops.count("fetch") == 1
+    assert ops.count("move") == 3  # processed, other, invalid: each by one UID set
+    assert [uids for op, uids in box.calls if op == "fetch"] == [(1, 2, 3, 4, 5, 6, 7)]
+
+
+def test_a_broken_message_inside_a_batch_loses_nothing_else(store: Store) -> None:
+    box = MemoryMailbox()
+    for i in range(3):
+        box.add("INBOX", mails.report_mail(f"a{i}"))
+    box.add("INBOX", mails.broken_mail("truncated-gzip", "bad"))
+    for i in range(3):
+        box.add("INBOX", mails.report_mail(f"b{i}", "zip"))
+    summary = run(store, box)
+    assert (summary.processed, summary.invalid, summary.reports_stored) == (6, 1, 6)
+    assert box.count("DMARC/Processed") == 6 and box.count("DMARC/Invalid") == 1
+    assert store.totals().rejects == 1
+    assert Ledger(store).handled("praxis", "INBOX", 1)[4] == "invalid"
+
+
+def test_a_batch_holding_the_same_report_twice_stores_it_once(store: Store) -> None:
+    box = MemoryMailbox()
+    same = mails.report_mail("same", "gzip")
+    box.add("INBOX", same)
+    box.add("INBOX", same)  # the same bytes: skipped on its hash inside the open batch
+    box.add("INBOX", mails.report_mail("same", "zip"))  # the same report, other container
+    summary = run(store, box)
+    assert (summary.reports_stored, summary.reports_duplicate) == (1, 2)
+    assert summary.processed == 3 and box.count("DMARC/Processed") == 3
+    assert stored_reports(store) == 1 and store.totals().rejects == 0
+
+
+def test_a_crash_between_commit_and_move_moves_the_batch_next_run_unread(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = MemoryMailbox()
+    fill(box, n_reports=7, n_other=0, n_broken=0)
+
+    def crash(uids: Any, folder: str) -> None:
+        raise KeyboardInterrupt  # the process dies after the commit, before any move
+
+    monkeypatch.setattr(box, "move", crash)
+    with pytest.raises(KeyboardInterrupt):
+        run(store, box)
+    assert stored_reports(store) == 7 and box.count("INBOX") == 7
+    assert len(Ledger(store).handled("praxis", "INBOX", 1)) == 7
+    monkeypatch.undo()
+    box.calls.clear()
+    again = run(store, box)
+    assert again.resumed == 7 and again.moved == 7 and again.reports_stored == 0
+    assert not [op for op, _ in box.calls if op == "fetch"]
+    assert box.count("DMARC/Processed") == 7 and stored_reports(store) == 7
+
+
+def test_a_store_failure_mid_batch_stores_and_moves_nothing_of_it(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = pipeline.write_input
+    calls: list[str] = []
+
+    def fail_third(*args: Any, **kwargs: Any) -> pipeline.InputOutcome:
+        calls.append(args[1])
+        if len(calls) == 3:
+            raise StoreNotWritable("cannot write to the store: the disk is full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(poll, "write_input", fail_third)
+    box = MemoryMailbox()
+    fill(box, n_reports=5, n_other=0, n_broken=0)
+    with pytest.raises(StoreNotWritable):
+        run(store, box)
+    assert stored_reports(store) == 0 and box.count("INBOX") == 5
+    assert not Ledger(store).handled("praxis", "INBOX", 1)
+    assert not [op for op, _ in box.calls if op == "move"]

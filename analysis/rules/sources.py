@@ -49,7 +49,7 @@ def spoofing(ctx: Context) -> list[Finding]:
     current_none = ctx.policy not in ENFORCING
     judged = hit if current_none or enforced.empty else enforced
     blocked = judged[_blocked(judged)]
-    share = messages(blocked) / messages(judged)
+    share = messages(blocked) / messages(judged) if messages(judged) else 1.0  # count may be 0
     info = not current_none and (enforced.empty or share >= 0.9)
     severity = Severity.INFO if info else Severity.WARNING
     everything_blocked = hit[_blocked(hit)]

@@ -10,6 +10,7 @@ ADKIM = "adkim"
 ASPF = "aspf"
 P = "p"
 SP = "sp"
+PCT = "pct"  # the report's published pct (100 when absent: RFC 9990 removed the tag)
 SOURCE_IP = "source_ip"
 HEADER_FROM = "header_from"
 ENVELOPE_FROM = "envelope_from"

@@ -186,26 +186,53 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         N_(
             "spoofing/quarantine",
             "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
-            "or DKIM: someone else is sending in the practice's name. Under the current policy "
-            "(p={policy}) receivers blocked {blocked} of them ({blocked_pct} %).",
+            "or DKIM: someone else is sending in the practice's name. Of the {enforced} sent under "
+            "p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
         ),
         N_(
             "spoofing/quarantine",
-            "The policy already asks receivers to quarantine such mail, yet they let much of it "
-            "through (check that pct=100). Once every real sender is aligned, move to p=reject.",
+            "The policy already asks receivers to quarantine such mail; those that delivered it "
+            "applied their own local policy. Once every real sender is aligned, move to p=reject.",
+        ),
+    ),
+    "spoofing/quarantine-pct": (
+        N_(
+            "spoofing/quarantine-pct",
+            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
+            "or DKIM: someone else is sending in the practice's name. Of the {enforced} sent under "
+            "p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
+        ),
+        N_(
+            "spoofing/quarantine-pct",
+            "The record has pct={pct}: receivers quarantine only {pct} % of such mail and deliver "
+            "the rest. Remove pct (or set pct=100); once every real sender is aligned, move to "
+            "p=reject.",
         ),
     ),
     "spoofing/reject": (
         N_(
             "spoofing/reject",
             "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
-            "or DKIM: someone else is sending in the practice's name. Under the current policy "
-            "(p={policy}) receivers blocked {blocked} of them ({blocked_pct} %).",
+            "or DKIM: someone else is sending in the practice's name. Of the {enforced} sent under "
+            "p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
         ),
         N_(
             "spoofing/reject",
             "The policy already asks receivers to reject such mail; those that delivered it "
             "applied their own local policy. Nothing to change in DNS: keep p=reject and pct=100.",
+        ),
+    ),
+    "spoofing/reject-pct": (
+        N_(
+            "spoofing/reject-pct",
+            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
+            "or DKIM: someone else is sending in the practice's name. Of the {enforced} sent under "
+            "p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
+        ),
+        N_(
+            "spoofing/reject-pct",
+            "The record has pct={pct}: receivers reject only {pct} % of such mail and quarantine "
+            "the rest. Remove pct (or set pct=100).",
         ),
     ),
     "spoofing/info": (
@@ -217,6 +244,31 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         N_(
             "spoofing/info",
             "Nothing to do: the DMARC policy protects the domain.",
+        ),
+    ),
+    "spoofing/info-since": (
+        N_(
+            "spoofing/info-since",
+            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
+            "or DKIM. {unprotected} of them came while p=none was published, before the policy "
+            "protected the domain; of the {enforced} sent under p={policy}, receivers blocked "
+            "{blocked_pct} % ({blocking_receivers}).",
+        ),
+        N_(
+            "spoofing/info-since",
+            "Nothing to do: the DMARC policy protects the domain now.",
+        ),
+    ),
+    "spoofing/info-before": (
+        N_(
+            "spoofing/info-before",
+            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
+            "or DKIM, all while p=none was published, before the current policy (p={policy}) "
+            "protected the domain.",
+        ),
+        N_(
+            "spoofing/info-before",
+            "Nothing to do: the DMARC policy protects the domain now.",
         ),
     ),
     "unknown-sender-passing": (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dmarcwatch.analysis.check.model import Observation, Severity
-from dmarcwatch.analysis.check.senders import SenderDns
+from dmarcwatch.analysis.check.origins import KnownSender, cname_evidence
 from dmarcwatch.analysis.check.textual import dns_error, txt_evidence
 from dmarcwatch.analysis.dns.lookup import Lookup
 from dmarcwatch.analysis.dns.resolver import Resolver
@@ -23,9 +23,12 @@ NEAR_LIMIT = 8  # warn from here (reference §7.1)
 
 
 def check_spf(
-    resolver: Resolver, domain: str, apex: Lookup, senders: Sequence[SenderDns]
+    resolver: Resolver, domain: str, apex: Lookup, senders: Sequence[KnownSender]
 ) -> list[Observation]:
-    """Findings about the SPF record published at *domain* (TXT answer *apex*)."""
+    """Findings about the SPF record published at *domain* (TXT answer *apex*).
+
+    *senders* are the services known to send for *domain*: its record must include each one.
+    """
     if not apex.ok:
         return [dns_error(apex)]
     records = spf_records(apex)
@@ -50,8 +53,8 @@ def _obs(key: str, severity: Severity, evidence: Sequence[str], **params: str | 
     return Observation(key.split(".", 1)[0], severity, key, params, tuple(evidence))
 
 
-def _missing(domain: str, senders: Sequence[SenderDns], evidence: tuple[str, ...]) -> Observation:
-    includes = [f"include:{s.spf_includes[0]}" for s in senders if s.spf_includes]
+def _missing(domain: str, senders: Sequence[KnownSender], evidence: tuple[str, ...]) -> Observation:
+    includes = [f"include:{s.dns.spf_includes[0]}" for s in senders if s.dns.spf_includes]
     suggestion = " ".join(["v=spf1", *includes, "~all"])
     return _obs("spf-missing", Severity.WARNING, evidence, suggestion=suggestion)
 
@@ -108,22 +111,32 @@ def _hygiene(record: SpfRecord, walk: SpfWalk, evidence: tuple[str, ...]) -> lis
 
 
 def _coverage(
-    domain: str, walk: SpfWalk, senders: Sequence[SenderDns], evidence: tuple[str, ...]
+    domain: str, walk: SpfWalk, senders: Sequence[KnownSender], evidence: tuple[str, ...]
 ) -> list[Observation]:
-    """Each sender's SPF name must be reached through include/redirect (or named by a term)."""
+    """Each sender's SPF name must be reached through include/redirect (or named by a term).
+
+    The finding says how the sender became known (its strongest origin names the text).
+    """
     named = walk.reached | {target for _, target in walk.mechanisms}
     found = []
-    for sender in senders:
+    for known in senders:
+        sender = known.dns
         if not sender.spf_includes or named & set(sender.spf_includes):
             continue
-        params = {"sender": sender.name, "include": sender.spf_includes[0]}
+        params: dict[str, str | int] = {
+            "sender": sender.name,
+            "include": sender.spf_includes[0],
+            "found_by": known.found_by,
+        }
+        if known.cname is not None:
+            params |= {"name": known.cname.name, "target": known.cname.values[0]}
         found.append(
             Observation(
                 "spf-sender-not-covered",
                 Severity.WARNING,
-                "spf-sender-not-covered",
+                f"spf-sender-not-covered.{known.origins[0].value}",
                 params,
-                evidence,
+                (*cname_evidence(known), *evidence),
                 sender=sender.id,
             )
         )

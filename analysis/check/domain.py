@@ -11,8 +11,9 @@ from dmarcwatch.analysis.check.check_spf import check_spf
 from dmarcwatch.analysis.check.findings import render_findings
 from dmarcwatch.analysis.check.messages import DEFAULT_LANGUAGE
 from dmarcwatch.analysis.check.model import CheckFinding, Observation, Severity
+from dmarcwatch.analysis.check.origins import KnownSender, known_senders
 from dmarcwatch.analysis.check.seen import Seen
-from dmarcwatch.analysis.check.senders import SENDGRID, SenderDns, sender_dns
+from dmarcwatch.analysis.check.senders import SENDGRID
 from dmarcwatch.analysis.dns.names import normalise_domain
 from dmarcwatch.analysis.dns.resolver import Resolver, ResolverConfig
 
@@ -48,12 +49,13 @@ def assess_domain(
     """
     name = normalise_domain(domain)
     seen = seen or Seen()
-    known = _senders([*senders, *seen.senders])
+    resolver = Resolver(resolver_config)
+    known = known_senders(resolver, name, senders, seen.senders)
+    declared = [k.dns for k in known if k.declared]
     requests = [SelectorRequest(s.lower(), Source.GIVEN) for s in selectors]
     requests += [SelectorRequest(s, Source.REPORTS) for s in seen.selectors]
-    requests += [SelectorRequest(s, Source.SENDER, d.id) for d in known for s in d.selectors]
+    requests += [SelectorRequest(s, Source.SENDER, d.id) for d in declared for s in d.selectors]
     paths = [normalise_domain(p) for p in (*return_paths, *seen.return_paths)]
-    resolver = Resolver(resolver_config)
     observations = _observe(resolver, name, known, requests, list(dict.fromkeys(paths)))
     if resolver.unreachable:
         observations = [_unreachable(observations)]
@@ -80,23 +82,15 @@ def check_domain(
     return list(report.findings)
 
 
-def _senders(names: Sequence[str]) -> list[SenderDns]:
-    unique: dict[str, SenderDns] = {}
-    for name in names:
-        dns = sender_dns(name)
-        unique.setdefault(dns.id, dns)
-    return list(unique.values())
-
-
 def _observe(
     resolver: Resolver,
     domain: str,
-    senders: list[SenderDns],
+    senders: list[KnownSender],
     requests: list[SelectorRequest],
     return_paths: list[str],
 ) -> list[Observation]:
     apex = resolver.txt(domain)
-    sendgrid = any(s.id == SENDGRID for s in senders)
+    sendgrid = any(s.dns.id == SENDGRID and s.declared for s in senders)
     dkim_requests = [r for r in requests if not (sendgrid and r.sender == SENDGRID)]
     found = check_spf(resolver, domain, apex, senders)
     found += check_dmarc(resolver, domain, apex)

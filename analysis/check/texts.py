@@ -157,14 +157,40 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
             "lists.",
         ),
     ),
-    "spf-sender-not-covered": (
+    "spf-sender-not-covered.dkim-cname": (
         N_(
-            "spf-sender-not-covered",
-            "{sender} sends for {domain}, but the SPF record of {domain} does not include "
-            "{include}.",
+            "spf-sender-not-covered.dkim-cname",
+            "{sender} sends for {domain}: its DKIM CNAME {name} points to {target}. But the "
+            "SPF record of {domain} does not include {include}.",
         ),
         N_(
-            "spf-sender-not-covered",
+            "spf-sender-not-covered.dkim-cname",
+            "Add include:{include} before the all term. (SendGrid checks SPF on its own em… "
+            "return-path name, so for SendGrid this matters for mail sent with {domain} as the "
+            "envelope sender.)",
+        ),
+    ),
+    "spf-sender-not-covered.reports": (
+        N_(
+            "spf-sender-not-covered.reports",
+            "{sender} sends for {domain}, as the stored reports show, but the SPF record of "
+            "{domain} does not include {include}.",
+        ),
+        N_(
+            "spf-sender-not-covered.reports",
+            "Add include:{include} before the all term. (SendGrid checks SPF on its own em… "
+            "return-path name, so for SendGrid this matters for mail sent with {domain} as the "
+            "envelope sender.)",
+        ),
+    ),
+    "spf-sender-not-covered.sender-option": (
+        N_(
+            "spf-sender-not-covered.sender-option",
+            "{sender} sends for {domain} (named with --sender), but the SPF record of {domain} "
+            "does not include {include}.",
+        ),
+        N_(
+            "spf-sender-not-covered.sender-option",
             "Add include:{include} before the all term. (SendGrid checks SPF on its own em… "
             "return-path name, so for SendGrid this matters for mail sent with {domain} as the "
             "envelope sender.)",

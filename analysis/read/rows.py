@@ -59,6 +59,7 @@ def rows_statement(sel: Selection) -> sa.Select[tuple[object, ...]]:
         r.c.aspf.label(c.ASPF),
         r.c.p.label(c.P),
         r.c.sp.label(c.SP),
+        sa.func.coalesce(r.c.pct, 100).label(c.PCT),
         rec.c.source_ip.label(c.SOURCE_IP),
         sa.func.lower(rec.c.header_from).label(c.HEADER_FROM),
         sa.func.lower(sa.func.coalesce(rec.c.envelope_from, "")).label(c.ENVELOPE_FROM),
@@ -91,6 +92,7 @@ ROW_COLUMNS = [
     c.ASPF,
     c.P,
     c.SP,
+    c.PCT,
     c.SOURCE_IP,
     c.HEADER_FROM,
     c.ENVELOPE_FROM,
@@ -125,6 +127,7 @@ def normalise_rows(frame: pd.DataFrame) -> pd.DataFrame:
     for col in (c.ENVELOPE_FROM, c.HEADER_FROM, c.SOURCE_IP):
         frame[col] = frame[col].fillna("").astype(object)
     frame[c.DAY] = pd.to_datetime(frame[c.DAY].astype("int64") * SECONDS_PER_DAY, unit="s")
+    frame[c.PCT] = frame[c.PCT].fillna(100).astype("int64")
     frame[c.MESSAGES] = frame[c.MESSAGES].astype("int64")
     frame[c.RECORDS] = frame[c.RECORDS].astype("int64")
     frame[c.REPORT_END] = frame[c.REPORT_END].astype("int64")

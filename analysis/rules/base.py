@@ -65,6 +65,14 @@ def legitimate(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[(rows[c.SENDER] != UNKNOWN) & ~rows[c.FORWARDED]]
 
 
+def spoofed(rows: pd.DataFrame) -> pd.Series:
+    """Which rows are spoofing: an unknown source, delivered directly, failing DMARC.
+
+    The ``spoofing`` finding tells these rows, including what receivers did with them.
+    """
+    return (rows[c.SENDER] == UNKNOWN) & ~rows[c.FORWARDED] & ~rows[c.DMARC_PASS]
+
+
 def messages(rows: pd.DataFrame) -> int:
     return int(rows[c.MESSAGES].sum())
 

@@ -1,8 +1,10 @@
 """What receivers did with the domain's mail: rejected or quarantined it, and why.
 
 Legitimate mail (a known sender delivering directly) gets one finding per receiver, since
-"why did Gmail reject our mail?" is asked per receiver; forwarded copies and spoofed mail
-get one finding per domain, naming every receiver: for them the policy works as meant.
+"why did Gmail reject our mail?" is asked per receiver; forwarded copies and other mail from
+unknown sources get one finding per domain, naming every receiver: for them the policy works
+as meant. Spoofed mail (unknown sources failing DMARC) is left to the ``spoofing`` finding,
+which says what receivers did with it, so the same messages are not told twice.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import pandas as pd
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.classify import UNKNOWN
 from dmarcwatch.analysis.findings import Actor, Finding, Param, Severity, evidence_of
-from dmarcwatch.analysis.rules.base import Context, joined, messages
+from dmarcwatch.analysis.rules.base import Context, joined, messages, spoofed
 
 
 def _kinds(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
@@ -27,6 +29,7 @@ def _kinds(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
 def _by_disposition(ctx: Context, disposition: str) -> list[Finding]:
     rows = ctx.rows[ctx.rows[c.DISPOSITION].astype(str).str.lower() == disposition]
+    rows = rows[~spoofed(rows)]
     code = f"receiver-{'rejected' if disposition == 'reject' else 'quarantined'}"
     findings = []
     for kind, part in _kinds(rows):

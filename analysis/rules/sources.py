@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.classify import UNKNOWN
 from dmarcwatch.analysis.findings import Actor, Finding, Param, Severity, evidence_of
-from dmarcwatch.analysis.rules.base import Context, joined, messages, percent
+from dmarcwatch.analysis.rules.base import Context, joined, messages, percent, spoofed
 
 
 def forwarding(ctx: Context) -> list[Finding]:
@@ -33,35 +35,77 @@ def forwarding(ctx: Context) -> list[Finding]:
 def spoofing(ctx: Context) -> list[Finding]:
     """Unknown sources failing both SPF and DKIM alignment: someone else using the domain.
 
-    A warning while the policy lets such mail through (``p=none``), information once the
-    receivers quarantine or reject it.
+    Each report is judged against the policy it states: mail sent while ``p=none`` was
+    published was not yet protected, and counts neither for nor against a later policy.
+    A warning while the current policy lets such mail through, information once receivers
+    block what the policy asks them to block. What receivers did (quarantined, rejected, and
+    who) is told here, not again by the ``receiver-*`` findings.
     """
-    rows = ctx.rows
-    hit = rows[(rows[c.SENDER] == UNKNOWN) & ~rows[c.FORWARDED] & ~rows[c.DMARC_PASS]]
+    hit = ctx.rows[spoofed(ctx.rows)]
     if hit.empty:
         return []
-    blocked = hit[hit[c.DISPOSITION].isin(["reject", "quarantine"])]
-    blocking = blocked.groupby(c.RECEIVER)[c.MESSAGES].sum().sort_values(ascending=False)
-    share = messages(blocked) / messages(hit)
-    severity = Severity.INFO if share >= 0.9 else Severity.WARNING
+    enforcing = _applied(hit).isin(ENFORCING)
+    enforced = hit[enforcing]
+    current_none = ctx.policy not in ENFORCING
+    judged = hit if current_none or enforced.empty else enforced
+    blocked = judged[_blocked(judged)]
+    share = messages(blocked) / messages(judged) if messages(judged) else 1.0  # count may be 0
+    info = not current_none and (enforced.empty or share >= 0.9)
+    severity = Severity.INFO if info else Severity.WARNING
+    everything_blocked = hit[_blocked(hit)]
     params: dict[str, Param] = {
         "messages": messages(hit),
         "blocked": messages(blocked),
         "blocked_pct": percent(share),
         "policy": ctx.policy,
-        "blocking_receivers": ", ".join(str(r) for r in blocking.index[:5]),
+        "blocking_receivers": _receivers(everything_blocked),
         "sources": int(hit[c.SOURCE_IP].nunique()),
-        "variant": _spoofing_variant(severity, ctx.policy),
+        "unprotected": messages(hit[~enforcing]),
+        "enforced": messages(enforced),
+        "pct": int(enforced[c.PCT].min()) if not enforced.empty else 100,
+        "variant": _spoofing_variant(severity, ctx.policy, hit, enforced),
     }
     actor = Actor.PRACTICE if severity is Severity.WARNING else None
     return [Finding("spoofing", severity, ctx.domain, UNKNOWN, actor, evidence_of(hit), params)]
 
 
-def _spoofing_variant(severity: Severity, policy: str) -> str:
-    """Which advice fits: a policy to enforce, or one receivers already have but overrode."""
+ENFORCING = ("quarantine", "reject")
+_RECEIVERS_SHOWN = 8
+
+
+def _applied(rows: pd.DataFrame) -> pd.Series:
+    """The policy each row's report asked for: ``p`` for the policy domain, ``sp`` below it."""
+    own = rows[c.HEADER_FROM] == rows[c.DOMAIN]
+    sub = rows[c.SP].fillna("").astype(str).str.lower()
+    policy = rows[c.P].fillna("none").astype(str).str.lower()
+    return policy.where(own | (sub == ""), sub)
+
+
+def _blocked(rows: pd.DataFrame) -> pd.Series:
+    return rows[c.DISPOSITION].astype(str).str.lower().isin(ENFORCING)
+
+
+def _receivers(rows: pd.DataFrame) -> str:
+    """The receivers that blocked the mail, most messages first."""
+    by_receiver = rows.groupby(c.RECEIVER)[c.MESSAGES].sum().sort_values(ascending=False)
+    names = [str(r) for r in by_receiver.index[:_RECEIVERS_SHOWN]]
+    more = len(by_receiver) - len(names)
+    return ", ".join(names) + (f" (+{more})" if more > 0 else "")
+
+
+def _spoofing_variant(
+    severity: Severity, policy: str, hit: pd.DataFrame, enforced: pd.DataFrame
+) -> str:
+    """Which text fits: blocked (since the policy changed, or all along), a policy to
+    enforce, a pct below 100 that lets mail through, or receivers overriding the policy."""
     if severity is Severity.INFO:
-        return "info"
-    return policy if policy in ("quarantine", "reject") else "warning"
+        if enforced.empty:
+            return "info-before"
+        return "info-since" if messages(enforced) < messages(hit) else "info"
+    if policy not in ENFORCING:
+        return "warning"
+    partial = int(enforced[c.PCT].min()) < 100 if not enforced.empty else False
+    return f"{policy}-pct" if partial else policy
 
 
 def unknown_passing(ctx: Context) -> list[Finding]:

@@ -13,7 +13,7 @@ from dmarcwatch.analysis.findings import Severity
 from dmarcwatch.analysis.messages import render
 from dmarcwatch.analysis.rules import Context, diagnose
 from dmarcwatch.languages import LANGUAGES
-from tests.analysis.frames import row, rows
+from tests.analysis.frames import DAY0, row, rows
 
 D = "email.physio.ch"
 SIGNED = f"{D}|s1|pass sendgrid.info|smtpapi|pass"
@@ -99,8 +99,86 @@ def test_spoofing_blocked_by_receivers_is_information_only():
         ),
     )
     assert ("spoofing", "info") in _codes(findings)
-    assert ("receiver-rejected", "info") in _codes(findings)
     assert not [f for f in findings if f.severity is Severity.CRITICAL]
+
+
+def test_spoofed_mail_that_receivers_blocked_is_told_once_by_the_spoofing_finding():
+    findings, _ = _findings(
+        row("149.72.1.1", D, dkim=SIGNED, spf=f"em1234.{D}|mfrom|pass", p="quarantine"),
+        *[
+            row(
+                "185.220.101.9",
+                D,
+                spf=f"{D}|mfrom|fail",
+                pe=("fail", "fail"),
+                p="quarantine",
+                disposition="quarantine",
+                receiver=receiver,
+                messages=48,
+            )
+            for receiver in ("google.com", "Mimecast")
+        ],
+    )
+    assert [f.code for f in findings if f.sender == "unknown"] == ["spoofing"]
+    (spoofing,) = [f for f in findings if f.code == "spoofing"]
+    assert spoofing.evidence.messages == 96
+    assert "google.com" in render(spoofing).summary and "Mimecast" in render(spoofing).summary
+
+
+def _spoofed(p: str, disposition: str, messages: int, day: int, pct: int = 100) -> dict:
+    return row(
+        "185.220.101.9",
+        D,
+        spf=f"{D}|mfrom|fail",
+        pe=("fail", "fail"),
+        p=p,
+        pct=pct,
+        disposition=disposition,
+        messages=messages,
+        day=DAY0 + day,
+    )
+
+
+def test_spoofing_before_the_policy_was_enforced_is_not_counted_against_it():
+    findings, _ = _findings(
+        row(
+            "149.72.1.1", D, dkim=SIGNED, spf=f"em1234.{D}|mfrom|pass", p="quarantine", day=DAY0 + 9
+        ),
+        _spoofed("none", "none", 46, day=0),
+        _spoofed("quarantine", "quarantine", 96, day=9),
+    )
+    (spoofing,) = [f for f in findings if f.code == "spoofing"]
+    assert spoofing.severity is Severity.INFO
+    assert (spoofing.params["unprotected"], spoofing.params["blocked"]) == (46, 96)
+    assert spoofing.params["blocked_pct"] == 100
+    text = render(spoofing)
+    assert "46 of them came while p=none was published" in text.summary
+    assert "pct" not in text.fix
+    for lang in LANGUAGES:
+        assert "{" not in render(spoofing, lang).summary
+
+
+def test_spoofing_let_through_under_a_partial_pct_names_the_pct():
+    findings, _ = _findings(
+        row("149.72.1.1", D, dkim=SIGNED, spf=f"em1234.{D}|mfrom|pass", p="quarantine"),
+        _spoofed("quarantine", "quarantine", 50, day=0, pct=50),
+        _spoofed("quarantine", "none", 50, day=0, pct=50),
+    )
+    (spoofing,) = [f for f in findings if f.code == "spoofing"]
+    assert spoofing.severity is Severity.WARNING
+    assert "pct=50" in render(spoofing).fix
+    assert "pct=50" in render(spoofing, "de").fix
+
+
+def test_spoofing_let_through_under_pct_100_does_not_advise_checking_pct():
+    findings, _ = _findings(
+        row("149.72.1.1", D, dkim=SIGNED, spf=f"em1234.{D}|mfrom|pass", p="quarantine"),
+        _spoofed("quarantine", "quarantine", 50, day=0),
+        _spoofed("quarantine", "none", 50, day=0),
+    )
+    (spoofing,) = [f for f in findings if f.code == "spoofing"]
+    assert spoofing.severity is Severity.WARNING
+    assert "pct" not in render(spoofing).fix
 
 
 @pytest.mark.parametrize(
@@ -196,3 +274,9 @@ def test_microsoft_signing_with_the_parent_domain_warns_about_the_tree_walk():
     (differs,) = [f for f in findings if f.code == "tree-walk-differs"]
     assert differs.severity is Severity.WARNING
     assert differs.params["identities"].startswith("physio.ch")
+
+
+def test_spoofing_rows_of_zero_messages_do_not_divide_by_zero():
+    findings, _ = _findings(_spoofed("quarantine", "none", 0, day=0))
+    (spoofing,) = [f for f in findings if f.code == "spoofing"]
+    assert spoofing.params["messages"] == 0

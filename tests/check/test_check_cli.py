@@ -522,3 +522,25 @@ def test_failed_lookup_at_the_parent_is_not_reported_as_missing_dmarc(capsys, dn
     assert any(
         "_dmarc.parent-fails.ch" in f["summary"] for f in findings if f["code"] == "dns-error"
     )
+
+
+def test_sendgrid_found_by_its_dkim_cnames_must_be_in_the_spf_record(capsys, dns):
+    practice = Practice("cname-only.ch", spf=["v=spf1 include:spf.protection.outlook.com ~all"])
+    domain = practice.publish(dns)
+    _, findings = check(capsys, dns, domain)
+    finding = only(findings, "spf-sender-not-covered")
+    assert finding["sender"] == "sendgrid"
+    assert finding["evidence"]["found_by"] == "dkim-cname"
+    assert f"s1._domainkey.{domain}" in finding["summary"]
+    assert "spf-ok" not in codes(findings)
+    cname = f'CNAME s1._domainkey.{domain}: "s1.domainkey.u123.wl.sendgrid.net"'
+    assert cname in finding["evidence"]["dns"]
+
+
+def test_a_named_sender_is_said_to_be_named_with_the_option(capsys, dns):
+    practice = Practice("named-only.ch", spf=["v=spf1 ~all"], s1=None, s2=None)
+    domain = practice.publish(dns)
+    _, findings = check(capsys, dns, domain, "--sender", "mailchimp")
+    finding = only(findings, "spf-sender-not-covered")
+    assert finding["evidence"]["found_by"] == "sender-option"
+    assert "--sender" in finding["summary"]

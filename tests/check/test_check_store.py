@@ -96,3 +96,14 @@ def test_an_explicit_store_that_does_not_exist_is_an_error(tmp_path, capsys):
     code = main(["check", "example.ch", "--db", url, "--nameserver", "127.0.0.1:9"])
     assert code == 69
     assert "absent.db" in capsys.readouterr().err
+
+
+def test_a_sender_seen_only_in_the_reports_must_be_in_the_spf_record(tmp_path, capsys, dns):
+    practice = Practice("seen-only.ch", spf=["v=spf1 ~all"], s1=None, s2=None, return_path=None)
+    domain = practice.publish(dns)
+    capsys.readouterr()
+    url = import_report(tmp_path, domain, "custom1")
+    findings = check(capsys, dns, domain, url)
+    covered = [f for f in findings if f["code"] == "spf-sender-not-covered"]
+    assert [f["evidence"]["found_by"] for f in covered] == ["reports"]
+    assert "stored reports" in covered[0]["summary"]

@@ -250,7 +250,8 @@ def test_disk_full_for_the_sqlite_store_poll_moves_only_what_was_stored(
         result = env.run(max_file_bytes=4096)
     else:
         filler = fill(disk, leave=leave)
-        result = env.run()
+        # small batches: the disk fills between two commits, not before or after the one batch
+        result = env.run(batch_messages=4)
 
     assert result.code == 73, result.stderr
     store_lines = [line for line in result.stderr_lines if ": invalid: " not in line]

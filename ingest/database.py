@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -65,13 +66,19 @@ def masked(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+# user:password@host in a URL or in driver text; the password may hold "@" (the last one ends it).
+_USERINFO = re.compile(r"(?<![\w.+%-])([\w.+%-]+):[^\s/\"']+@(?=[\w\[])")
+# libpq's keyword form: password=secret or password='se cret'.
+_KEYWORD = re.compile(r"\b(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s;]+)", re.IGNORECASE)
+
+
 def mask_text(text: str) -> str:
-    """Hide a password in URL-like text that could not be parsed (``scheme://user:pw@host``)."""
-    scheme, sep, rest = text.partition("://")
-    creds, at, host = rest.rpartition("@")
-    if not sep or not at or ":" not in creds:
-        return text
-    return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
+    """*text* with the password of every ``user:password@host`` and ``password=…`` hidden.
+
+    The password fields are found by their place in a URL or a connection string, never by
+    searching for the password's text, which could be any word of the message.
+    """
+    return _KEYWORD.sub(r"\1***", _USERINFO.sub(r"\1:***@", text))
 
 
 def sqlite_path(url: URL) -> Path | None:
@@ -215,7 +222,7 @@ def translate(orig: BaseException | None, url: URL) -> StoreError | None:
         return _translate_sqlite(orig, where)
     if orig is not None and type(orig).__module__.startswith("psycopg"):
         sqlstate = getattr(orig, "sqlstate", None) or ""
-        return _translate_postgres(one_line(orig, url.password), sqlstate, type(orig), where)
+        return _translate_postgres(one_line(orig), sqlstate, type(orig), where)
     return None
 
 
@@ -255,10 +262,7 @@ def _translate_postgres(
     return None
 
 
-def one_line(err: BaseException, password: str | None) -> str:
-    """A driver message on one line (its lines joined, 300 characters at most), password hidden."""
+def one_line(err: BaseException) -> str:
+    """A driver message on one line (its lines joined, 300 characters at most), passwords hidden."""
     parts = [line.strip() for line in str(err).splitlines() if line.strip()]
-    text = "; ".join(parts) or type(err).__name__
-    if password:
-        text = text.replace(password, "***")
-    return text[:300]
+    return mask_text("; ".join(parts) or type(err).__name__)[:300]

@@ -8,6 +8,7 @@ from dmarcwatch.ingest.errors import (
     LockBusy,
     RejectedInput,
     SchemaError,
+    StoreMissing,
     StoreNotWritable,
     StoreUnavailable,
 )
@@ -28,6 +29,7 @@ _CODES: tuple[tuple[type[IngestError] | tuple[type[IngestError], ...], Exit], ..
     (LoginRefused, Exit.NOPERM),
     (MailboxError, Exit.UNAVAILABLE),
     (StoreNotWritable, Exit.CANTCREAT),
+    (StoreMissing, Exit.NOINPUT),
     ((StoreUnavailable, SchemaError), Exit.UNAVAILABLE),
     (RejectedInput, Exit.DATAERR),
 )

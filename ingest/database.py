@@ -103,14 +103,18 @@ def sqlite_read_only(url: URL) -> bool:
     return url.query.get("mode") == "ro"
 
 
-def create(url: URL) -> Engine:
-    """An engine for *url*, configured for the store (pragmas, timeouts, transactions)."""
+def create(url: URL, *, new: bool = True) -> Engine:
+    """An engine for *url*, configured for the store (pragmas, timeouts, transactions).
+
+    With ``new=False`` the database is only opened as it is: an SQLite file keeps its journal
+    mode (a store made by :func:`create` is already in WAL mode).
+    """
     if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, new)
     return _postgres_engine(url)
 
 
-def _sqlite_engine(url: URL) -> Engine:
+def _sqlite_engine(url: URL, new: bool) -> Engine:
     path = sqlite_path(url)
     if path is None:
         engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
@@ -118,7 +122,7 @@ def _sqlite_engine(url: URL) -> Engine:
         if not sqlite_read_only(url):
             _prepare_directory(path)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
-    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "connect", _sqlite_on_connect if new else _sqlite_on_connect_as_is)
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
 
@@ -140,12 +144,22 @@ def _prepare_directory(path: Path) -> None:
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     """Per-connection setup: own transaction control, WAL, busy timeout, foreign keys."""
+    _sqlite_setup(dbapi_connection, wal=True)
+
+
+def _sqlite_on_connect_as_is(dbapi_connection: Any, _record: Any) -> None:
+    """The same setup without switching to WAL, which would write to an empty file."""
+    _sqlite_setup(dbapi_connection, wal=False)
+
+
+def _sqlite_setup(dbapi_connection: Any, *, wal: bool) -> None:
     dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event emits BEGIN itself
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        _enable_wal(cursor)
+        if wal:
+            _enable_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")  # durable enough in WAL mode
     finally:
         cursor.close()

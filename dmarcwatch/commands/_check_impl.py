@@ -23,11 +23,10 @@ from dmarcwatch.analysis.check import (
     seen_in_reports,
 )
 from dmarcwatch.analysis.check.names import normalise_domain
-from dmarcwatch.context import DB_ENV, config_for, database_url
+from dmarcwatch.context import DB_ENV, config_for, open_existing_store
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import StoreError, StoreUnavailable, escape_controls
-from dmarcwatch.ingest.store import Store
 
 _LABELS = {
     "en": ("Fix", "Evidence"),
@@ -98,7 +97,7 @@ def _seen(args: argparse.Namespace, domain: str) -> Seen:
     config = config_for(args)
     explicit = explicit or config.database_url is not None
     try:
-        store = Store.open(database_url(args, config), create=False)
+        store = open_existing_store(args, config)
     except StoreError as exc:
         if explicit:
             raise

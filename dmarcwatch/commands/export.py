@@ -42,13 +42,13 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 def run(args: argparse.Namespace) -> int:
     from dmarcwatch.analysis.records import iter_records, selection_for  # noqa: PLC0415
     from dmarcwatch.commands._analysis import catalogue  # noqa: PLC0415
-    from dmarcwatch.context import open_store  # noqa: PLC0415
+    from dmarcwatch.context import open_store_to_read  # noqa: PLC0415
     from dmarcwatch.reports.export import ExportError, export_records  # noqa: PLC0415
 
     period = period_from(args)
     target = None if args.output == "-" else Path(args.output)
     senders = catalogue()
-    with open_store(args) as store:
+    with open_store_to_read(args) as store:
         selection = selection_for(
             store.engine,
             domains_from(args),

@@ -89,7 +89,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 def run(args: argparse.Namespace) -> int:
     from dmarcwatch.analysis.check import NameserverError, ResolverConfig, parse_nameserver  # noqa: PLC0415
     from dmarcwatch.commands._analysis import catalogue  # noqa: PLC0415
-    from dmarcwatch.context import config_for, open_store  # noqa: PLC0415
+    from dmarcwatch.context import config_for, open_store_to_read  # noqa: PLC0415
     from dmarcwatch.reports.document import ReportOptions, build_report  # noqa: PLC0415
 
     period = period_from(args)
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         **({"span": period.span} if period.span else {}),
     )
     senders = catalogue()
-    with open_store(args) as store:
+    with open_store_to_read(args) as store:
         report = build_report(store.engine, options, catalogue=senders)
     output = args.output or (None if recipients else DEFAULT_OUTPUT)
     if output:

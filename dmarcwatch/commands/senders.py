@@ -18,7 +18,7 @@ from dmarcwatch.commands._analysis import (
     safe,
     snapshot_path,
 )
-from dmarcwatch.context import open_store
+from dmarcwatch.context import open_store_to_read
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         return update(args)
     query = query_from(args)
     senders = catalogue()
-    with open_store(args) as store:
+    with open_store_to_read(args) as store:
         if args.rdns:
             _resolve_rdns(store, args)
         result = analyse(store.engine, query, catalogue=senders)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
-from dmarcwatch.config import Config, MailboxConfig, MicrosoftOAuth, TokenCommand
+from dmarcwatch.config import Config, MailboxConfig, MicrosoftOAuth, TokenCommand, require_file
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.mailbox import Auth, Endpoint, ImapMailbox, PasswordAuth, TokenAuth, connect
@@ -62,7 +62,7 @@ def job(box: MailboxConfig) -> MailboxJob:
 
 def chosen(config: Config, names: Sequence[str] | None) -> list[MailboxConfig]:
     """The mailboxes named with ``--mailbox`` (all by default); none configured is an error."""
-    where = config.path or "the configuration"
+    where = require_file(config)
     if not config.mailboxes:
         raise CommandError(
             f"no [[mailbox]] in {where}; run 'dmarcwatch init' for an example", Exit.CONFIG

@@ -10,7 +10,7 @@ from sqlalchemy.exc import ArgumentError
 
 from dmarcwatch.commands import common_options
 from dmarcwatch.commands._mailboxes import open_mailbox
-from dmarcwatch.config import Config, MailboxConfig, load_config
+from dmarcwatch.config import Config, MailboxConfig, load_config, require_file
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import quote
 from dmarcwatch.ingest.mailbox import LoginRefused, MailboxError
@@ -40,8 +40,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    where = config.path or "no config file (defaults)"
-    print(f"config {where}: valid")
+    print(f"config {require_file(config)}: valid")
     for line in describe(config):
         print(f"  {line}")
     if not args.connect:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import platformdirs
 
 from dmarcwatch.config import APP, Config, load_config
+from dmarcwatch.errors import CommandError
+from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.database import masked, parse_url
-from dmarcwatch.ingest.errors import StoreEmpty, StoreMissing
+from dmarcwatch.ingest.errors import InvalidStoreURL, StoreEmpty, StoreMissing
 from dmarcwatch.ingest.store import Store
 
 DB_ENV = "DMARCWATCH_DB"
@@ -47,14 +51,17 @@ def store_location(args: argparse.Namespace, config: Config | None = None) -> tu
 
 def open_store(args: argparse.Namespace, config: Config | None = None) -> Store:
     """Open (creating or migrating) the store the arguments and configuration name."""
-    return Store.open(database_url(args, config))
+    url, origin = store_location(args, config)
+    with _url_checked(origin):
+        return Store.open(url)
 
 
 def open_existing_store(args: argparse.Namespace, config: Config | None = None) -> Store:
     """Open the store without creating it or its schema (exit 66 when there is none)."""
     url, origin = store_location(args, config)
     try:
-        return Store.open(url, create=False)
+        with _url_checked(origin):
+            return Store.open(url, create=False)
     except StoreEmpty as exc:
         raise StoreEmpty(_holds_no_reports(masked(parse_url(url)), origin)) from exc
     except StoreMissing as exc:
@@ -69,6 +76,16 @@ def open_store_to_read(args: argparse.Namespace, config: Config | None = None) -
         store.close()
         raise StoreEmpty(_holds_no_reports(store.url, origin))
     return store
+
+
+@contextlib.contextmanager
+def _url_checked(origin: str) -> Iterator[None]:
+    """A URL that cannot name a store is the user's typo: --db a usage error, else config."""
+    try:
+        yield
+    except InvalidStoreURL as exc:
+        code = Exit.USAGE if origin == "from --db" else Exit.CONFIG
+        raise CommandError(f"{exc} ({origin})", code) from exc
 
 
 def _holds_no_reports(url: str, origin: str) -> str:

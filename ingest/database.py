@@ -22,7 +22,12 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
-from dmarcwatch.ingest.errors import StoreError, StoreNotWritable, StoreUnavailable
+from dmarcwatch.ingest.errors import (
+    InvalidStoreURL,
+    StoreError,
+    StoreNotWritable,
+    StoreUnavailable,
+)
 
 SQLITE_BUSY_TIMEOUT_S = 120
 """How long an SQLite writer waits for another process's write transaction to finish.
@@ -47,15 +52,15 @@ def parse_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except (exc.ArgumentError, ValueError):
-        raise StoreUnavailable(f"not a database URL: {mask_text(url)}") from None
+        raise InvalidStoreURL(f"not a database URL: {mask_text(url)}") from None
     if "@" in (parsed.host or ""):
-        raise StoreUnavailable(
+        raise InvalidStoreURL(
             f"not a database URL: {mask_text(url)} (write @ in a password as %40)"
         )
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
-        raise StoreUnavailable(
+        raise InvalidStoreURL(
             f"unsupported database {parsed.drivername!r}: use sqlite:///PATH or postgresql://…"
         )
     return parsed

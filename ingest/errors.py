@@ -10,6 +10,7 @@
     │   └── ReportParseError       XML that is not a DMARC aggregate report, or is malformed
     │       └── UnsafeXML          a DTD, entity declaration or external reference
     └── StoreError                 the store cannot be used
+        ├── InvalidStoreURL        not a database URL, or a database dmarcwatch does not support
         ├── StoreUnavailable       cannot connect (exit 69)
         │   └── StoreMissing       no store where the URL points, and none is to be made (exit 66)
         │       └── StoreEmpty     the database is there, but without a store in it
@@ -94,6 +95,10 @@ class UnsafeXML(ReportParseError):
 
 class StoreError(IngestError):
     """The store cannot be used."""
+
+
+class InvalidStoreURL(StoreError):
+    """The store URL is malformed or names a database other than SQLite or PostgreSQL."""
 
 
 class StoreUnavailable(StoreError):

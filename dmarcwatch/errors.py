@@ -12,7 +12,7 @@ from dmarcwatch.ingest.errors import (
     StoreNotWritable,
     StoreUnavailable,
 )
-from dmarcwatch.ingest.mailbox import LoginRefused, MailboxError
+from dmarcwatch.ingest.mailbox import LoginRefused, MailboxError, MailboxMisconfigured
 
 
 class CommandError(Exception):
@@ -27,6 +27,7 @@ class CommandError(Exception):
 _CODES: tuple[tuple[type[IngestError] | tuple[type[IngestError], ...], Exit], ...] = (
     (LockBusy, Exit.TEMPFAIL),
     (LoginRefused, Exit.NOPERM),
+    (MailboxMisconfigured, Exit.CONFIG),
     (MailboxError, Exit.UNAVAILABLE),
     (StoreNotWritable, Exit.CANTCREAT),
     (StoreMissing, Exit.NOINPUT),

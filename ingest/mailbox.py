@@ -12,6 +12,7 @@ Errors::
     IngestError
     └── MailboxError                 the mailbox cannot be used as configured
         ├── MailboxUnavailable       cannot connect, timed out, connection lost (transient)
+        ├── MailboxMisconfigured     no such folder to poll
         ├── TLSVerificationFailed    the server's certificate is not trusted
         └── LoginRefused             the server refused the credentials (or no token)
 """
@@ -36,6 +37,8 @@ Security = Literal["tls", "starttls", "plain"]
 Mechanism = Literal["auto", "xoauth2", "oauthbearer"]
 DELETED = b"\\Deleted"
 IDLE_MAX_SECONDS = 29 * 60
+FOLDERS_LISTED = 20
+"""At most this many of the server's folders are named when the folder to poll is missing."""
 
 
 class MailboxError(IngestError):
@@ -44,6 +47,11 @@ class MailboxError(IngestError):
 
 class MailboxUnavailable(MailboxError):
     """The server cannot be reached, timed out or dropped the connection; worth a retry."""
+
+
+class MailboxMisconfigured(MailboxError):
+    """The settings do not fit the server: the folder to poll does not exist. A person must
+    change the config; never retried."""
 
 
 class TLSVerificationFailed(MailboxError):
@@ -176,6 +184,25 @@ def tls_context(ca_file: Path | None) -> ssl.SSLContext:
     return context
 
 
+def has_folder(folders: Sequence[str], name: str) -> bool:
+    """Whether *name* is among the server's *folders*: INBOX in any case (RFC 3501 §5.1 makes
+    it case-insensitive), any other name exactly as the server lists it."""
+    if name.upper() == "INBOX":
+        return any(folder.upper() == "INBOX" for folder in folders)
+    return name in folders
+
+
+def missing_folder(endpoint: Endpoint, name: str, folders: Sequence[str]) -> MailboxMisconfigured:
+    """The error for a folder to poll that does not exist, naming (some of) those that do."""
+    listed = sorted(folders)
+    shown = ", ".join(quote(folder, 60) for folder in listed[:FOLDERS_LISTED])
+    if len(listed) > FOLDERS_LISTED:
+        shown += f" and {len(listed) - FOLDERS_LISTED} more"
+    return MailboxMisconfigured(
+        f"{endpoint}: folder {quote(name)} does not exist; the server has {shown or 'no folders'}"
+    )
+
+
 def connect(endpoint: Endpoint, auth: Auth) -> ImapMailbox:
     """Open a protected connection to *endpoint* and log in; the caller closes it."""
     context = tls_context(endpoint.ca_file) if endpoint.security != "plain" else None
@@ -241,7 +268,16 @@ class ImapMailbox:
         raise LoginRefused(f"{self.endpoint}: server does not offer SASL {wanted.upper()}")
 
     def select(self, folder: str) -> int:
-        info = self._call(f"selecting {quote(folder)}", self.client.select_folder, folder)
+        """SELECT *folder*; a refusal because it does not exist is :class:`MailboxMisconfigured`."""
+        try:
+            info = self._call(f"selecting {quote(folder)}", self.client.select_folder, folder)
+        except MailboxUnavailable:
+            raise
+        except MailboxError as exc:
+            folders = self.folders()
+            if not has_folder(folders, folder):
+                raise missing_folder(self.endpoint, folder, folders) from exc
+            raise
         self._uidnext = int(info.get(b"UIDNEXT", 0))
         return int(info[b"UIDVALIDITY"])
 

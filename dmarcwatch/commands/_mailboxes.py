@@ -79,11 +79,13 @@ def chosen(config: Config, names: Sequence[str] | None) -> list[MailboxConfig]:
 
 
 def exit_code(summaries: Sequence[MailboxSummary]) -> Exit:
-    """77 a login was refused; 69 a mailbox unusable; 70 an internal error on a message;
-    65 a message was invalid; else 0."""
+    """77 a login was refused; 78 settings do not fit a server; 69 a mailbox unusable; 70 an
+    internal error on a message; 65 a message was invalid; else 0."""
     statuses = {s.status for s in summaries}
     if "login" in statuses:
         return Exit.NOPERM
+    if "config" in statuses:
+        return Exit.CONFIG
     if statuses & {"unavailable", "tls", "error"}:
         return Exit.UNAVAILABLE
     if any(s.failed for s in summaries):

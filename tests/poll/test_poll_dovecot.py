@@ -350,7 +350,7 @@ def test_config_check_connect_with_a_wrong_password_exits_77(poll_env: PollEnv) 
     poll_env.password_file.write_text("wrong\n")
     result = poll_env.run("--connect", command="config check")
     assert result.code == 77
-    assert "mailbox 'praxis'" in result.stdout and "login refused" in result.stdout
+    assert "mailbox 'praxis'" in result.stderr and "login refused" in result.stderr
 
 
 def test_microsoft_client_credentials_token_logs_in_with_xoauth2(

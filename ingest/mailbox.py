@@ -12,7 +12,7 @@ Errors::
     IngestError
     └── MailboxError                 the mailbox cannot be used as configured
         ├── MailboxUnavailable       cannot connect, timed out, connection lost (transient)
-        ├── MailboxMisconfigured     no such folder to poll
+        ├── MailboxMisconfigured     security and port do not match, or no such folder to poll
         ├── TLSVerificationFailed    the server's certificate is not trusted
         └── LoginRefused             the server refused the credentials (or no token)
 """
@@ -32,13 +32,21 @@ from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from dmarcwatch.ingest.errors import IngestError, quote
+from dmarcwatch.ingest.imapprobe import greets_in_plain_text, speaks_tls
 
 Security = Literal["tls", "starttls", "plain"]
 Mechanism = Literal["auto", "xoauth2", "oauthbearer"]
 DELETED = b"\\Deleted"
 IDLE_MAX_SECONDS = 29 * 60
+GREETING_TIMEOUT_S = 5.0
+"""Connecting, the TLS handshake and the greeting: a server greets at once (RFC 9051 §7.1), so
+one that stays silent is most likely an implicit-TLS port waiting for our handshake."""
 FOLDERS_LISTED = 20
 """At most this many of the server's folders are named when the folder to poll is missing."""
+# OpenSSL's reasons when a TLS client reads a plain-text answer (the server's greeting).
+_NOT_TLS = frozenset(
+    {"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG", "HTTP_REQUEST"}
+)
 
 
 class MailboxError(IngestError):
@@ -50,8 +58,8 @@ class MailboxUnavailable(MailboxError):
 
 
 class MailboxMisconfigured(MailboxError):
-    """The settings do not fit the server: the folder to poll does not exist. A person must
-    change the config; never retried."""
+    """The settings do not fit the server: TLS on a plain port (or the reverse), or the folder
+    to poll does not exist. A person must change the config; never retried."""
 
 
 class TLSVerificationFailed(MailboxError):
@@ -203,11 +211,39 @@ def missing_folder(endpoint: Endpoint, name: str, folders: Sequence[str]) -> Mai
     )
 
 
+@contextmanager
+def _port_mismatch_explained(endpoint: Endpoint) -> Iterator[None]:
+    """Silence on a plain connection, or plain text in reply to a TLS handshake, usually means
+    the other kind of port: probe it, and say which setting fits."""
+    try:
+        yield
+    except TimeoutError as exc:
+        tls_port = endpoint.security != "tls" and speaks_tls(
+            endpoint.host, endpoint.port, GREETING_TIMEOUT_S
+        )
+        if not tls_port:
+            raise
+        raise MailboxMisconfigured(
+            f"{endpoint}: port {endpoint.port} speaks implicit TLS: "
+            'set security = "tls" (or port = 143 for STARTTLS)'
+        ) from exc
+    except ssl.SSLError as exc:
+        if endpoint.security != "tls" or exc.reason not in _NOT_TLS:
+            raise
+        plain = greets_in_plain_text(endpoint.host, endpoint.port, GREETING_TIMEOUT_S)
+        kind = "speaks plain IMAP" if plain else "does not speak TLS"
+        raise MailboxMisconfigured(
+            f"{endpoint}: port {endpoint.port} {kind}: "
+            'set security = "starttls" (or port = 993 for implicit TLS)'
+        ) from exc
+
+
 def connect(endpoint: Endpoint, auth: Auth) -> ImapMailbox:
     """Open a protected connection to *endpoint* and log in; the caller closes it."""
     context = tls_context(endpoint.ca_file) if endpoint.security != "plain" else None
-    timeout = SocketTimeout(connect=endpoint.timeout, read=endpoint.timeout)
-    with translated(endpoint, "connecting"):
+    greeting = min(endpoint.timeout, GREETING_TIMEOUT_S)
+    timeout = SocketTimeout(connect=greeting, read=endpoint.timeout)
+    with translated(endpoint, "connecting"), _port_mismatch_explained(endpoint):
         client = IMAPClient(
             endpoint.host,
             port=endpoint.port,

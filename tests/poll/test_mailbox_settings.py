@@ -1,12 +1,18 @@
-"""Settings that do not fit the server: told quickly, with what to change, exit 78."""
+"""Settings that do not fit the server: told quickly, with what to change, exit 78.
+
+Against the real Dovecot the tests start, which listens with STARTTLS (``imap_port``) and with
+implicit TLS (``imaps_port``).
+"""
 
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
 
 from tests.poll.imap_env import PollEnv, report_mails
+from tests.servers.dovecot import DovecotServer
 
 pytestmark = pytest.mark.dovecot
 
@@ -17,6 +23,59 @@ def _timed(env: PollEnv, *args: str, command: str = "poll") -> tuple[float, int,
     started = time.monotonic()
     result = env.run(*args, command=command, timeout=120)
     return time.monotonic() - started, result.code, result.stdout, result.stderr
+
+
+def test_starttls_on_the_implicit_tls_port_fails_fast_with_the_setting_to_use(
+    poll_env: PollEnv, dovecot: DovecotServer
+) -> None:
+    poll_env.seed(report_mails(1))
+    poll_env.write_config(security="starttls", port=dovecot.imaps_port, timeout=60)
+
+    elapsed, code, _out, err = _timed(poll_env)
+
+    assert code == 78, err
+    assert elapsed < FAST_S
+    lines = err.splitlines()
+    assert len(lines) == 1
+    assert f'port {dovecot.imaps_port} speaks implicit TLS: set security = "tls"' in lines[0]
+    assert poll_env.counts() == {"INBOX": 1}
+
+
+def test_tls_on_the_starttls_port_fails_fast_with_the_setting_to_use(
+    poll_env: PollEnv, dovecot: DovecotServer
+) -> None:
+    poll_env.write_config(security="tls", port=dovecot.imap_port)
+
+    elapsed, code, _out, err = _timed(poll_env)
+
+    assert code == 78, err
+    assert elapsed < FAST_S
+    lines = err.splitlines()
+    assert len(lines) == 1
+    assert "WRONG_VERSION_NUMBER" not in lines[0] and "_ssl.c" not in lines[0]
+    assert f"port {dovecot.imap_port} speaks plain IMAP" in lines[0]
+    assert 'set security = "starttls"' in lines[0] and "port = 993" in lines[0]
+
+
+def test_config_check_connect_gives_the_same_advice(
+    poll_env: PollEnv, dovecot: DovecotServer
+) -> None:
+    poll_env.write_config(security="starttls", port=dovecot.imaps_port, timeout=60)
+    elapsed, code, out, err = _timed(poll_env, "--connect", command="config check")
+    assert code == 78 and elapsed < FAST_S
+    assert 'speaks implicit TLS: set security = "tls"' in err
+    assert "speaks implicit TLS" not in out
+
+
+def test_a_server_that_never_greets_times_out_quickly_and_may_be_retried() -> None:
+    from dmarcwatch.ingest.mailbox import Endpoint, MailboxUnavailable, PasswordAuth, connect
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, and says nothing
+        endpoint = Endpoint("127.0.0.1", silent.getsockname()[1], "starttls", None, 60)
+        started = time.monotonic()
+        with pytest.raises(MailboxUnavailable, match="timed out while connecting"):
+            connect(endpoint, PasswordAuth("u", "p"))
+    assert time.monotonic() - started < FAST_S
 
 
 def test_a_missing_source_folder_is_a_config_error_listing_the_folders_in_poll(

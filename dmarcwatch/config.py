@@ -18,6 +18,7 @@ name the key and the file. Relative paths in the file are relative to the file's
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
@@ -36,6 +37,24 @@ Mechanism = Literal["auto", "xoauth2", "oauthbearer"]
 _IMAP_PORTS = {"tls": 993, "starttls": 143, "plain": 143}
 _SMTP_PORTS = {"tls": 465, "starttls": 587}
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# Every key of each table, as the module docstring lists them: a key outside these is a typo.
+_KEYS = {
+    "": ("database", "mailbox", "smtp"),
+    "database": ("url",),
+    "mailbox": (
+        *("name", "host", "port", "security", "allow_insecure", "ca_file", "username"),
+        *("password_file", "password_env", "oauth2", "folder", "processed_folder"),
+        *("invalid_folder", "other_folder", "delete", "timeout"),
+    ),
+    "oauth2": (
+        *("token_command", "provider", "tenant_id", "client_id", "client_secret_file"),
+        *("certificate_file", "token_cache_file", "mechanism"),
+    ),
+    "smtp": (
+        *("host", "port", "security", "ca_file", "username", "password_file", "password_env"),
+        *("from", "timeout"),
+    ),
+}
 _T = TypeVar("_T")
 
 
@@ -134,10 +153,23 @@ def load_config(path: str | Path | None) -> Config:
     return parse_config(data, target)
 
 
+def require_file(config: Config) -> Path:
+    """The file *config* was read from; a config error naming the path looked at if none."""
+    if config.path is None:
+        raise ConfigError(
+            f"no config file at {default_config_path()}: write one with 'dmarcwatch init', "
+            "or name one with --config"
+        )
+    return config.path
+
+
 def parse_config(data: dict[str, Any], path: Path) -> Config:
     """Validate the parsed TOML *data* of the file at *path*."""
     top = _Table(data, "", path)
+    top.known(_KEYS[""])
     database = top.table("database")
+    if database:
+        database.known(_KEYS["database"])
     url = database.optional("url", str) if database else None
     if database:
         database.done()
@@ -158,10 +190,13 @@ def _check_unique_names(mailboxes: tuple[MailboxConfig, ...], path: Path) -> Non
 
 
 def _mailbox(t: _Table) -> MailboxConfig:
+    if "name" not in t.data:  # perhaps mistyped: say so rather than "missing"
+        t.known(_KEYS["mailbox"])
     name = t.required("name", str)
     if not _NAME.fullmatch(name):
         t.fail("name", "must be 1-64 letters, digits, '.', '_' or '-'")
     t.where = f"[[mailbox]] {name!r}"
+    t.known(_KEYS["mailbox"])
     security = t.choice("security", ("tls", "starttls", "plain"), "tls")
     if security == "plain" and not t.optional("allow_insecure", bool, False):
         t.fail("security", "'plain' sends the password unencrypted; set allow_insecure = true")
@@ -192,6 +227,7 @@ def _mailbox(t: _Table) -> MailboxConfig:
 
 def _smtp(t: _Table) -> SmtpConfig:
     t.where = "[smtp]"
+    t.known(_KEYS["smtp"])
     security = t.choice("security", ("tls", "starttls"), "tls")
     username = t.optional("username", str)
     password = _password(t, required=username is not None)
@@ -213,6 +249,7 @@ def _smtp(t: _Table) -> SmtpConfig:
 
 def _oauth(t: _Table, mailbox: str) -> OAuthConfig:
     t.where = f"[mailbox.oauth2] of {mailbox!r}"
+    t.known(_KEYS["oauth2"])
     mechanism = t.choice("mechanism", ("auto", "xoauth2", "oauthbearer"), "auto")
     command = t.optional("token_command", str)
     provider = t.optional("provider", str)
@@ -365,10 +402,24 @@ class _Table:
             self.fail(key, "must be written as [[mailbox]] tables")
         return [_Table(v, f"[[{key}]] #{i + 1}", self.path) for i, v in enumerate(value)]
 
+    def known(self, keys: tuple[str, ...]) -> None:
+        """Refuse a key outside *keys* before anything else: a typo explains what follows."""
+        unknown = sorted(set(self.data) - set(keys))
+        if unknown:
+            self.fail(unknown[0], _unknown(unknown[0], keys))
+
     def done(self) -> None:
         unknown = sorted(set(self.data) - self.seen)
         if unknown:
-            self.fail(unknown[0], "is unknown (check the spelling; see dmarcwatch init)")
+            self.fail(unknown[0], _unknown(unknown[0], tuple(self.seen)))
+
+
+def _unknown(key: str, known: tuple[str, ...]) -> str:
+    """'is unknown', with the nearest known key when one is close (``passwrd_file``)."""
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    if close:
+        return f"is unknown; did you mean {close[0]!r}?"
+    return "is unknown (check the spelling; see dmarcwatch init)"
 
 
 _TYPE_NAMES: dict[type, str] = {

@@ -19,10 +19,11 @@ from dmarcwatch.ingest.errors import (
     LockBusy,
     RejectedInput,
     SchemaError,
+    StoreMissing,
     StoreNotWritable,
     StoreUnavailable,
 )
-from dmarcwatch.ingest.mailbox import LoginRefused, MailboxError
+from dmarcwatch.ingest.mailbox import LoginRefused, MailboxError, MailboxMisconfigured
 
 _Kind = type[Exception] | tuple[type[Exception], ...]
 
@@ -69,8 +70,10 @@ def _codes() -> tuple[tuple[_Kind, Exit], ...]:
     return (
         (LockBusy, Exit.TEMPFAIL),
         (LoginRefused, Exit.NOPERM),
+        (MailboxMisconfigured, Exit.CONFIG),
         (MailboxError, Exit.UNAVAILABLE),
         (StoreNotWritable, Exit.CANTCREAT),
+        (StoreMissing, Exit.NOINPUT),
         ((StoreUnavailable, SchemaError), Exit.UNAVAILABLE),
         (RejectedInput, Exit.DATAERR),
         (InvalidArgument, Exit.USAGE),

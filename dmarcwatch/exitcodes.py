@@ -9,7 +9,7 @@ class Exit(enum.IntEnum):
     OK = 0  # every input handled
     USAGE = 64  # EX_USAGE: wrong arguments
     DATAERR = 65  # EX_DATAERR: some inputs rejected (valid ones stored, rejects recorded)
-    NOINPUT = 66  # EX_NOINPUT: a named input does not exist or cannot be read
+    NOINPUT = 66  # EX_NOINPUT: a named input, or the store to read, does not exist or is empty
     UNAVAILABLE = 69  # EX_UNAVAILABLE: store or mailbox unreachable
     SOFTWARE = 70  # EX_SOFTWARE: a bug; the message asks for a report with --debug output
     CANTCREAT = 73  # EX_CANTCREAT: store not writable

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -21,7 +22,12 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
-from dmarcwatch.ingest.errors import StoreError, StoreNotWritable, StoreUnavailable
+from dmarcwatch.ingest.errors import (
+    InvalidStoreURL,
+    StoreError,
+    StoreNotWritable,
+    StoreUnavailable,
+)
 
 SQLITE_BUSY_TIMEOUT_S = 120
 """How long an SQLite writer waits for another process's write transaction to finish.
@@ -46,15 +52,15 @@ def parse_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except (exc.ArgumentError, ValueError):
-        raise StoreUnavailable(f"not a database URL: {mask_text(url)}") from None
+        raise InvalidStoreURL(f"not a database URL: {mask_text(url)}") from None
     if "@" in (parsed.host or ""):
-        raise StoreUnavailable(
+        raise InvalidStoreURL(
             f"not a database URL: {mask_text(url)} (write @ in a password as %40)"
         )
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
-        raise StoreUnavailable(
+        raise InvalidStoreURL(
             f"unsupported database {parsed.drivername!r}: use sqlite:///PATH or postgresql://…"
         )
     return parsed
@@ -65,13 +71,19 @@ def masked(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+# user:password@host in a URL or in driver text; the password may hold "@" (the last one ends it).
+_USERINFO = re.compile(r"(?<![\w.+%-])([\w.+%-]+):[^\s/\"']+@(?=[\w\[])")
+# libpq's keyword form: password=secret or password='se cret'.
+_KEYWORD = re.compile(r"\b(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s;]+)", re.IGNORECASE)
+
+
 def mask_text(text: str) -> str:
-    """Hide a password in URL-like text that could not be parsed (``scheme://user:pw@host``)."""
-    scheme, sep, rest = text.partition("://")
-    creds, at, host = rest.rpartition("@")
-    if not sep or not at or ":" not in creds:
-        return text
-    return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}"
+    """*text* with the password of every ``user:password@host`` and ``password=…`` hidden.
+
+    The password fields are found by their place in a URL or a connection string, never by
+    searching for the password's text, which could be any word of the message.
+    """
+    return _KEYWORD.sub(r"\1***", _USERINFO.sub(r"\1:***@", text))
 
 
 def sqlite_path(url: URL) -> Path | None:
@@ -96,14 +108,18 @@ def sqlite_read_only(url: URL) -> bool:
     return url.query.get("mode") == "ro"
 
 
-def create(url: URL) -> Engine:
-    """An engine for *url*, configured for the store (pragmas, timeouts, transactions)."""
+def create(url: URL, *, new: bool = True) -> Engine:
+    """An engine for *url*, configured for the store (pragmas, timeouts, transactions).
+
+    With ``new=False`` the database is only opened as it is: an SQLite file keeps its journal
+    mode (a store made by :func:`create` is already in WAL mode).
+    """
     if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, new)
     return _postgres_engine(url)
 
 
-def _sqlite_engine(url: URL) -> Engine:
+def _sqlite_engine(url: URL, new: bool) -> Engine:
     path = sqlite_path(url)
     if path is None:
         engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
@@ -111,7 +127,7 @@ def _sqlite_engine(url: URL) -> Engine:
         if not sqlite_read_only(url):
             _prepare_directory(path)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
-    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "connect", _sqlite_on_connect if new else _sqlite_on_connect_as_is)
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
 
@@ -133,12 +149,22 @@ def _prepare_directory(path: Path) -> None:
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     """Per-connection setup: own transaction control, WAL, busy timeout, foreign keys."""
+    _sqlite_setup(dbapi_connection, wal=True)
+
+
+def _sqlite_on_connect_as_is(dbapi_connection: Any, _record: Any) -> None:
+    """The same setup without switching to WAL, which would write to an empty file."""
+    _sqlite_setup(dbapi_connection, wal=False)
+
+
+def _sqlite_setup(dbapi_connection: Any, *, wal: bool) -> None:
     dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event emits BEGIN itself
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        _enable_wal(cursor)
+        if wal:
+            _enable_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")  # durable enough in WAL mode
     finally:
         cursor.close()
@@ -215,7 +241,7 @@ def translate(orig: BaseException | None, url: URL) -> StoreError | None:
         return _translate_sqlite(orig, where)
     if orig is not None and type(orig).__module__.startswith("psycopg"):
         sqlstate = getattr(orig, "sqlstate", None) or ""
-        return _translate_postgres(one_line(orig, url.password), sqlstate, type(orig), where)
+        return _translate_postgres(one_line(orig), sqlstate, type(orig), where)
     return None
 
 
@@ -255,10 +281,7 @@ def _translate_postgres(
     return None
 
 
-def one_line(err: BaseException, password: str | None) -> str:
-    """A driver message on one line (its lines joined, 300 characters at most), password hidden."""
+def one_line(err: BaseException) -> str:
+    """A driver message on one line (its lines joined, 300 characters at most), passwords hidden."""
     parts = [line.strip() for line in str(err).splitlines() if line.strip()]
-    text = "; ".join(parts) or type(err).__name__
-    if password:
-        text = text.replace(password, "***")
-    return text[:300]
+    return mask_text("; ".join(parts) or type(err).__name__)[:300]

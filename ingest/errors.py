@@ -10,7 +10,10 @@
     │   └── ReportParseError       XML that is not a DMARC aggregate report, or is malformed
     │       └── UnsafeXML          a DTD, entity declaration or external reference
     └── StoreError                 the store cannot be used
+        ├── InvalidStoreURL        not a database URL, or a database dmarcwatch does not support
         ├── StoreUnavailable       cannot connect (exit 69)
+        │   └── StoreMissing       no store where the URL points, and none is to be made (exit 66)
+        │       └── StoreEmpty     the database is there, but without a store in it
         ├── StoreNotWritable       read-only file, full disk, permissions (exit 73)
         ├── SchemaError            the store's schema is newer than this program, or broken
         └── LockBusy               another process holds a named store lock (exit 75)
@@ -94,8 +97,21 @@ class StoreError(IngestError):
     """The store cannot be used."""
 
 
+class InvalidStoreURL(StoreError):
+    """The store URL is malformed or names a database other than SQLite or PostgreSQL."""
+
+
 class StoreUnavailable(StoreError):
     """The database cannot be reached or opened."""
+
+
+class StoreMissing(StoreUnavailable):
+    """No store where the URL points (no file, or a database without the schema), and the
+    caller only reads, so none is created."""
+
+
+class StoreEmpty(StoreMissing):
+    """The database exists but has no store in it (no schema), and the caller only reads."""
 
 
 class StoreNotWritable(StoreError):

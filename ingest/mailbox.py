@@ -12,6 +12,7 @@ Errors::
     IngestError
     └── MailboxError                 the mailbox cannot be used as configured
         ├── MailboxUnavailable       cannot connect, timed out, connection lost (transient)
+        ├── MailboxMisconfigured     security and port do not match, or no such folder to poll
         ├── TLSVerificationFailed    the server's certificate is not trusted
         └── LoginRefused             the server refused the credentials (or no token)
 """
@@ -31,11 +32,21 @@ from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from dmarcwatch.ingest.errors import IngestError, quote
+from dmarcwatch.ingest.imapprobe import greets_in_plain_text, speaks_tls
 
 Security = Literal["tls", "starttls", "plain"]
 Mechanism = Literal["auto", "xoauth2", "oauthbearer"]
 DELETED = b"\\Deleted"
 IDLE_MAX_SECONDS = 29 * 60
+GREETING_TIMEOUT_S = 5.0
+"""Connecting, the TLS handshake and the greeting: a server greets at once (RFC 9051 §7.1), so
+one that stays silent is most likely an implicit-TLS port waiting for our handshake."""
+FOLDERS_LISTED = 20
+"""At most this many of the server's folders are named when the folder to poll is missing."""
+# OpenSSL's reasons when a TLS client reads a plain-text answer (the server's greeting).
+_NOT_TLS = frozenset(
+    {"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG", "HTTP_REQUEST"}
+)
 
 
 class MailboxError(IngestError):
@@ -44,6 +55,11 @@ class MailboxError(IngestError):
 
 class MailboxUnavailable(MailboxError):
     """The server cannot be reached, timed out or dropped the connection; worth a retry."""
+
+
+class MailboxMisconfigured(MailboxError):
+    """The settings do not fit the server: TLS on a plain port (or the reverse), or the folder
+    to poll does not exist. A person must change the config; never retried."""
 
 
 class TLSVerificationFailed(MailboxError):
@@ -176,11 +192,58 @@ def tls_context(ca_file: Path | None) -> ssl.SSLContext:
     return context
 
 
+def has_folder(folders: Sequence[str], name: str) -> bool:
+    """Whether *name* is among the server's *folders*: INBOX in any case (RFC 3501 §5.1 makes
+    it case-insensitive), any other name exactly as the server lists it."""
+    if name.upper() == "INBOX":
+        return any(folder.upper() == "INBOX" for folder in folders)
+    return name in folders
+
+
+def missing_folder(endpoint: Endpoint, name: str, folders: Sequence[str]) -> MailboxMisconfigured:
+    """The error for a folder to poll that does not exist, naming (some of) those that do."""
+    listed = sorted(folders)
+    shown = ", ".join(quote(folder, 60) for folder in listed[:FOLDERS_LISTED])
+    if len(listed) > FOLDERS_LISTED:
+        shown += f" and {len(listed) - FOLDERS_LISTED} more"
+    return MailboxMisconfigured(
+        f"{endpoint}: folder {quote(name)} does not exist; the server has {shown or 'no folders'}"
+    )
+
+
+@contextmanager
+def _port_mismatch_explained(endpoint: Endpoint) -> Iterator[None]:
+    """Silence on a plain connection, or plain text in reply to a TLS handshake, usually means
+    the other kind of port: probe it, and say which setting fits."""
+    try:
+        yield
+    except TimeoutError as exc:
+        tls_port = endpoint.security != "tls" and speaks_tls(
+            endpoint.host, endpoint.port, GREETING_TIMEOUT_S
+        )
+        if not tls_port:
+            raise
+        raise MailboxMisconfigured(
+            f"{endpoint}: port {endpoint.port} speaks implicit TLS: "
+            'set security = "tls" (or port = 143 for STARTTLS)'
+        ) from exc
+    except ssl.SSLError as exc:
+        if endpoint.security != "tls" or exc.reason not in _NOT_TLS:
+            raise
+        plain = greets_in_plain_text(endpoint.host, endpoint.port, GREETING_TIMEOUT_S)
+        kind = "speaks plain IMAP" if plain else "does not speak TLS"
+        raise MailboxMisconfigured(
+            f"{endpoint}: port {endpoint.port} {kind}: "
+            'set security = "starttls" (or port = 993 for implicit TLS)'
+        ) from exc
+
+
 def connect(endpoint: Endpoint, auth: Auth) -> ImapMailbox:
     """Open a protected connection to *endpoint* and log in; the caller closes it."""
     context = tls_context(endpoint.ca_file) if endpoint.security != "plain" else None
-    timeout = SocketTimeout(connect=endpoint.timeout, read=endpoint.timeout)
-    with translated(endpoint, "connecting"):
+    greeting = min(endpoint.timeout, GREETING_TIMEOUT_S)
+    timeout = SocketTimeout(connect=greeting, read=endpoint.timeout)
+    with translated(endpoint, "connecting"), _port_mismatch_explained(endpoint):
         client = IMAPClient(
             endpoint.host,
             port=endpoint.port,
@@ -241,7 +304,16 @@ class ImapMailbox:
         raise LoginRefused(f"{self.endpoint}: server does not offer SASL {wanted.upper()}")
 
     def select(self, folder: str) -> int:
-        info = self._call(f"selecting {quote(folder)}", self.client.select_folder, folder)
+        """SELECT *folder*; a refusal because it does not exist is :class:`MailboxMisconfigured`."""
+        try:
+            info = self._call(f"selecting {quote(folder)}", self.client.select_folder, folder)
+        except MailboxUnavailable:
+            raise
+        except MailboxError as exc:
+            folders = self.folders()
+            if not has_folder(folders, folder):
+                raise missing_folder(self.endpoint, folder, folders) from exc
+            raise
         self._uidnext = int(info.get(b"UIDNEXT", 0))
         return int(info[b"UIDVALIDITY"])
 

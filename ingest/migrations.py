@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, inspect, select, update
 
 from dmarcwatch.ingest import schema
-from dmarcwatch.ingest.database import write_transaction
-from dmarcwatch.ingest.errors import SchemaError
+from dmarcwatch.ingest.database import masked, write_transaction
+from dmarcwatch.ingest.errors import SchemaError, StoreEmpty
 
 BASELINE = 1
 """The first release's schema version."""
@@ -63,7 +63,8 @@ def latest(steps: Sequence[Migration] = MIGRATIONS) -> int:
 def migrate(engine: Engine, *, create: bool = True, steps: Sequence[Migration] = MIGRATIONS) -> int:
     """Create or upgrade the schema; return the store's (latest) version.
 
-    With ``create=False`` an empty database is refused instead of being given the schema.
+    With ``create=False`` an empty database is refused (:class:`StoreEmpty`) instead of
+    being given the schema.
     """
     _check_order(steps)
     while True:
@@ -80,7 +81,7 @@ def _advance(conn: Connection, *, create: bool, steps: Sequence[Migration]) -> i
     target = latest(steps)
     if version is None:
         if not create:
-            raise SchemaError("the database has no dmarcwatch store in it (run an import first)")
+            raise StoreEmpty(f"the database {masked(conn.engine.url)} holds no dmarcwatch store")
         _create_all(conn, target)
         return target
     if version > target:

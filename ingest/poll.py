@@ -36,6 +36,7 @@ from dmarcwatch.ingest.mailbox import (
     LoginRefused,
     Mailbox,
     MailboxError,
+    MailboxMisconfigured,
     MailboxUnavailable,
     TLSVerificationFailed,
 )
@@ -85,7 +86,7 @@ class MailboxSummary:
     """What one run did with one mailbox (counts are messages unless named otherwise)."""
 
     mailbox: str
-    status: str = "ok"  # ok | unavailable | tls | login | error | stopped
+    status: str = "ok"  # ok | unavailable | tls | login | config | error | stopped
     error: str | None = None
     seen: int = 0
     processed: int = 0
@@ -178,15 +179,23 @@ def poll_with_retries(
                 return _failed(summary, "unavailable", exc)
             delay *= 2
             continue
-        except LoginRefused as exc:
-            return _failed(summary, "login", exc)
-        except TLSVerificationFailed as exc:
-            return _failed(summary, "tls", exc)
         except MailboxError as exc:
-            return _failed(summary, "error", exc)
+            return _failed(summary, _status(exc), exc)
         if stop.requested():
             summary.status = "stopped"
         return summary
+
+
+_STATUSES: tuple[tuple[type[MailboxError], str], ...] = (
+    (LoginRefused, "login"),
+    (TLSVerificationFailed, "tls"),
+    (MailboxMisconfigured, "config"),
+)
+
+
+def _status(exc: MailboxError) -> str:
+    """The summary status of an error that ends a mailbox's poll without a retry."""
+    return next((status for kind, status in _STATUSES if isinstance(exc, kind)), "error")
 
 
 def _failed(summary: MailboxSummary, status: str, exc: Exception) -> MailboxSummary:

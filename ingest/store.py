@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine, Select, delete, func, select, update
+from sqlalchemy import Engine, Select, delete, exists, func, select, update
 from sqlalchemy.engine import URL
 
 from dmarcwatch.ingest import database, locks, migrations, schema
-from dmarcwatch.ingest.errors import StoreUnavailable
+from dmarcwatch.ingest.errors import StoreMissing
 from dmarcwatch.ingest.model import Record, ReportEnd, ReportHeader
 from dmarcwatch.ingest.writer import AddResult, ReportKey, Writer
 
@@ -56,13 +56,14 @@ class Store:
         """Connect, then create or upgrade the schema (:func:`ingest.migrations.migrate`).
 
         *url* is ``sqlite:///PATH``, ``postgresql+psycopg://…`` (or ``postgresql://…``), or a
-        bare file path. With ``create=False`` a database without a store is refused.
+        bare file path. With ``create=False`` nothing is created: a missing file or a database
+        without the schema is :class:`StoreMissing`.
         """
         parsed = database.parse_url(url)
         path = database.sqlite_path(parsed)
         if not create and path is not None and not path.exists():
-            raise StoreUnavailable(f"no store at {path}")
-        engine = database.create(parsed)
+            raise StoreMissing(f"no store at {database.masked(parsed)}")
+        engine = database.create(parsed, new=create)
         try:
             with database.translated_errors(parsed):
                 migrations.migrate(engine, create=create)
@@ -203,6 +204,12 @@ class Store:
             return conn.execute(statement).rowcount
 
     # Totals and locks -----------------------------------------------------------------------
+
+    def has_reports(self) -> bool:
+        """Whether the store holds at least one report."""
+        query = select(exists().select_from(schema.reports))
+        with self._errors(), self.engine.connect() as conn:
+            return bool(conn.execute(query).scalar())
 
     def totals(self) -> StoreTotals:
         """Counts of reports, records, messages and rejects."""

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import ipaddress
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
 
-from dmarcwatch.commands._reporting import day_start
+from dmarcwatch.commands._reporting import day_start, parse_since
 from dmarcwatch.config import APP
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
@@ -22,8 +21,6 @@ if TYPE_CHECKING:  # the analysis (pandas, numpy) is imported when a command run
     from dmarcwatch.analysis.catalogue import Catalogue
 
 SNAPSHOT_NAME = "sender-networks.json"
-_SPAN = re.compile(r"^\s*(\d+)\s*([hdw]?)\s*$")
-_UNITS = {"h": dt.timedelta(hours=1), "d": dt.timedelta(days=1), "w": dt.timedelta(weeks=1)}
 
 
 def safe(text: object) -> str:
@@ -69,15 +66,15 @@ def query_from(args: argparse.Namespace) -> Query:
     from dmarcwatch.analysis.api import Query
 
     until = day_start(args.until, "--until") + dt.timedelta(days=1) if args.until else None
-    match = _SPAN.match(args.since)
+    parsed = parse_since(args.since, "hdw", examples="7d, 12h or 2w")
     since: dt.datetime | None = None
     span = dt.timedelta(days=7)
-    if match:
-        span = int(match.group(1)) * _UNITS[match.group(2) or "d"]
+    if isinstance(parsed, dt.datetime):
+        since = parsed
+    else:
+        span = parsed
         if span <= dt.timedelta(0):
             raise CommandError("--since: the span must be positive", Exit.USAGE)
-    else:
-        since = day_start(args.since, "--since")
     for ip in args.ip:
         try:
             ipaddress.ip_address(ip)

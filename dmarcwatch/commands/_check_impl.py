@@ -22,11 +22,10 @@ from dmarcwatch.analysis.dns.resolver import ResolverConfig, parse_nameserver
 from dmarcwatch.analysis.i18n import Translator
 from dmarcwatch.analysis.read import Reader
 from dmarcwatch.commands._words import actor_name, evidence_label, fix_label, translator
-from dmarcwatch.context import DB_ENV, config_for, database_url
+from dmarcwatch.context import DB_ENV, config_for, open_existing_store
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import StoreError, StoreUnavailable, escape_controls
-from dmarcwatch.ingest.store import Store
 
 _SELECTOR = re.compile(r"^[A-Za-z0-9_-]{1,63}(\.[A-Za-z0-9_-]{1,63})*$")
 
@@ -75,7 +74,7 @@ def _seen(args: argparse.Namespace, domain: str) -> Seen:
     config = config_for(args)
     explicit = explicit or config.database_url is not None
     try:
-        store = Store.open(database_url(args, config), create=False)
+        store = open_existing_store(args, config)
     except StoreError as exc:
         if explicit:
             raise

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
-from dmarcwatch.config import Config, MailboxConfig, MicrosoftOAuth, TokenCommand
+from dmarcwatch.config import Config, MailboxConfig, MicrosoftOAuth, TokenCommand, require_file
 from dmarcwatch.errors import CommandError, ConfigError
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.mailbox import Auth, Endpoint, ImapMailbox, PasswordAuth, TokenAuth, connect
@@ -62,7 +62,7 @@ def job(box: MailboxConfig) -> MailboxJob:
 
 def chosen(config: Config, names: Sequence[str] | None) -> list[MailboxConfig]:
     """The mailboxes named with ``--mailbox`` (all by default); none configured is an error."""
-    where = config.path or "the configuration"
+    where = require_file(config)
     if not config.mailboxes:
         raise ConfigError(f"no [[mailbox]] in {where}; run 'dmarcwatch init' for an example")
     if not names:
@@ -77,11 +77,13 @@ def chosen(config: Config, names: Sequence[str] | None) -> list[MailboxConfig]:
 
 
 def exit_code(summaries: Sequence[MailboxSummary]) -> Exit:
-    """77 a login was refused; 69 a mailbox unusable; 70 an internal error on a message;
-    65 a message was invalid; else 0."""
+    """77 a login was refused; 78 settings do not fit a server; 69 a mailbox unusable; 70 an
+    internal error on a message; 65 a message was invalid; else 0."""
     statuses = {s.status for s in summaries}
     if "login" in statuses:
         return Exit.NOPERM
+    if "config" in statuses:
+        return Exit.CONFIG
     if statuses & {"unavailable", "tls", "error"}:
         return Exit.UNAVAILABLE
     if any(s.failed for s in summaries):

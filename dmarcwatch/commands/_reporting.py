@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 
-_SPAN = re.compile(r"^\s*(\d{1,5})\s*([dw]?)\s*$")
-_UNITS = {"d": dt.timedelta(days=1), "w": dt.timedelta(weeks=1)}
+_SPAN = re.compile(r"^\s*(\d+)\s*([a-z]?)\s*$")
+_UNITS = {"h": dt.timedelta(hours=1), "d": dt.timedelta(days=1), "w": dt.timedelta(weeks=1)}
+MAX_SPAN = dt.timedelta(days=36_500)
+"""The longest ``--since`` span: back before any report, and still inside the calendar."""
 
 
 @dataclass(frozen=True)
@@ -69,13 +71,37 @@ def period_from(args: argparse.Namespace) -> PeriodArgs:
     text = args.since or args.default_since
     if text is None:
         return PeriodArgs(None, None, until)
-    match = _SPAN.match(text)
-    if match is None:
-        return PeriodArgs(None, day_start(text, "--since"), until)
-    span = int(match.group(1)) * _UNITS[match.group(2) or "d"]
-    if span <= dt.timedelta(0):
+    start = parse_since(text, "dw", examples="30d or 4w")
+    if isinstance(start, dt.datetime):
+        return PeriodArgs(None, start, until)
+    if start <= dt.timedelta(0):
         raise CommandError("--since: the span must be at least one day", Exit.USAGE)
-    return PeriodArgs(span, None, until)
+    return PeriodArgs(start, None, until)
+
+
+def parse_since(text: str, units: str, examples: str) -> dt.timedelta | dt.datetime:
+    """A ``--since`` value: a span (a number and one of *units*, days when bare) or a day.
+
+    *examples* shows the accepted spans in the usage error; a span longer than
+    :data:`MAX_SPAN` is a usage error too.
+    """
+    match = _SPAN.match(text)
+    if match is None or (match.group(2) or "d") not in units:
+        try:
+            return day_start(text, "--since")
+        except CommandError:
+            raise CommandError(
+                f"--since: expected a span such as {examples} or a date YYYY-MM-DD, "
+                f"got {text[:40]!r}",
+                Exit.USAGE,
+            ) from None
+    digits, unit = match.group(1).lstrip("0") or "0", match.group(2) or "d"
+    if len(digits) > 6 or int(digits) * _UNITS[unit] > MAX_SPAN:
+        raise CommandError(
+            f"--since: a span is at most {MAX_SPAN.days}d (100 years), got {text[:40]!r}",
+            Exit.USAGE,
+        )
+    return int(digits) * _UNITS[unit]
 
 
 def day_start(text: str, option: str) -> dt.datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from sqlalchemy.engine import make_url
@@ -10,10 +11,11 @@ from sqlalchemy.exc import ArgumentError
 
 from dmarcwatch.commands import common_options
 from dmarcwatch.commands._mailboxes import open_mailbox
-from dmarcwatch.config import Config, MailboxConfig, load_config
+from dmarcwatch.config import Config, MailboxConfig, load_config, require_file
+from dmarcwatch.errors import exit_code_for
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import quote
-from dmarcwatch.ingest.mailbox import LoginRefused, MailboxError
+from dmarcwatch.ingest.mailbox import ImapMailbox, MailboxError, has_folder, missing_folder
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -30,7 +32,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         help="validate the configuration (and with --connect, log in to each mailbox)",
         description="Validate the configuration file: keys, types, password files. With "
         "--connect, log in to each mailbox and report its folders and message counts. "
-        "Exit codes: 0 ok, 69 a mailbox unreachable, 77 login refused, 78 config error.",
+        "Failures go to stderr. Exit codes: 0 ok, 69 a mailbox unreachable, 77 login refused, "
+        "78 config error (also: no config file, a missing folder to poll, security and port "
+        "that do not match).",
     )
     check.add_argument(
         "--connect", action="store_true", help="log in to each mailbox and look around"
@@ -40,8 +44,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    where = config.path or "no config file (defaults)"
-    print(f"config {where}: valid")
+    print(f"config {require_file(config)}: valid")
     for line in describe(config):
         print(f"  {line}")
     if not args.connect:
@@ -87,33 +90,37 @@ def _masked(url: str) -> str:
 
 
 def connect_and_look(box: MailboxConfig) -> Exit:
-    """Log in to *box*, print its folders and message counts; the exit code of the outcome."""
-    name = quote(box.name)
+    """Log in to *box*, print its folders and message counts; the exit code of the outcome.
+
+    What works goes to stdout, what fails to stderr, in the words ``poll`` would use.
+    """
     try:
         mailbox = open_mailbox(box)
-    except LoginRefused as exc:
-        print(f"mailbox {name}: {exc}")
-        return Exit.NOPERM
     except MailboxError as exc:
-        print(f"mailbox {name}: {exc}")
-        return Exit.UNAVAILABLE
+        return _failed(box, exc)
     try:
-        folders = mailbox.folders()
-        print(f"mailbox {name}: logged in to {box.host}:{box.port}; {len(folders)} folders")
-        wanted = (box.folder, box.processed_folder, box.invalid_folder, box.other_folder)
-        for folder in dict.fromkeys(f for f in wanted if f):
-            count = (
-                f"{mailbox.count(folder)} messages"
-                if folder in folders
-                else "missing (created when first needed)"
-            )
-            print(f"  {folder}: {count}")
-        if box.folder not in folders:
-            print(f"mailbox {name}: folder {quote(box.folder)} does not exist")
-            return Exit.CONFIG
+        _look(mailbox, box)
     except MailboxError as exc:
-        print(f"mailbox {name}: {exc}")
-        return Exit.UNAVAILABLE
+        return _failed(box, exc)
     finally:
         mailbox.close()
     return Exit.OK
+
+
+def _look(mailbox: ImapMailbox, box: MailboxConfig) -> None:
+    folders = mailbox.folders()
+    print(f"mailbox {quote(box.name)}: logged in to {box.host}:{box.port}; {len(folders)} folders")
+    wanted = (box.folder, box.processed_folder, box.invalid_folder, box.other_folder)
+    for folder in dict.fromkeys(f for f in wanted if f):
+        if has_folder(folders, folder):
+            state = f"{mailbox.count(folder)} messages"
+        else:
+            state = "missing" if folder == box.folder else "missing (created when first needed)"
+        print(f"  {folder}: {state}")
+    if not has_folder(folders, box.folder):
+        raise missing_folder(mailbox.endpoint, box.folder, folders)
+
+
+def _failed(box: MailboxConfig, exc: MailboxError) -> Exit:
+    print(f"dmarcwatch: mailbox {quote(box.name)}: {exc}", file=sys.stderr)
+    return exit_code_for(exc) or Exit.UNAVAILABLE

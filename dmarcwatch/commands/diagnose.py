@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from dmarcwatch.commands import add_command
 from dmarcwatch.commands._analysis import add_selection, catalogue, query_from, safe
-from dmarcwatch.context import open_store
+from dmarcwatch.context import open_store_to_read
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.languages import LANGUAGES
 
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
     query = query_from(args)
     senders = catalogue()
-    with open_store(args) as store:
+    with open_store_to_read(args) as store:
         result = analyse(Reader(store.engine), query, catalogue=senders)
     findings = result.findings
     if args.json:

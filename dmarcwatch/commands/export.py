@@ -43,13 +43,13 @@ def run(args: argparse.Namespace) -> int:
     from dmarcwatch.analysis.read import Reader  # noqa: PLC0415
     from dmarcwatch.analysis.records import iter_records, selection_for  # noqa: PLC0415
     from dmarcwatch.commands._analysis import catalogue  # noqa: PLC0415
-    from dmarcwatch.context import open_store  # noqa: PLC0415
+    from dmarcwatch.context import open_store_to_read  # noqa: PLC0415
     from dmarcwatch.reports.export import export_records  # noqa: PLC0415
 
     period = period_from(args)
     target = None if args.output == "-" else Path(args.output)
     senders = catalogue()
-    with open_store(args) as store:
+    with open_store_to_read(args) as store:
         reader = Reader(store.engine)
         selection = selection_for(
             reader,

@@ -17,11 +17,12 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from dmarcwatch.commands import add_command
 from dmarcwatch.commands._mailboxes import chosen, exit_code, job
+from dmarcwatch.commands._reporting import parse_since
 from dmarcwatch.config import MailboxConfig, load_config
 from dmarcwatch.context import open_store
 from dmarcwatch.errors import CommandError
@@ -54,9 +55,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument(
         "--since",
-        type=_date,
-        metavar="YYYY-MM-DD",
-        help="only messages received on or after this date (for a first backfill)",
+        metavar="SPAN|DATE",
+        help="only messages received in the last 7d or 2w, or on or after a date YYYY-MM-DD "
+        "(for a first backfill)",
     )
     parser.add_argument(
         "--mailbox",
@@ -65,6 +66,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         help="poll only this mailbox (repeat for several; default: all)",
     )
     parser.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing on success, even with -v"
+    )
     parser.add_argument(
         "--retries",
         type=_count,
@@ -87,11 +91,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.set_defaults(func=run)
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+def since_date(text: str) -> date:
+    """The first day a ``--since`` span (counted back from today, UTC) or date names."""
+    since = parse_since(text, "dw", examples="7d or 2w")
+    if isinstance(since, datetime):
+        return since.date()
+    return datetime.now(UTC).date() - since
 
 
 def _count(text: str) -> int:
@@ -102,9 +107,10 @@ def _count(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    since = since_date(args.since) if args.since else None
     config = load_config(args.config)
     boxes = chosen(config, args.mailbox)
-    options = PollOptions(dry_run=args.dry_run, since=args.since, retries=args.retries)
+    options = PollOptions(dry_run=args.dry_run, since=since, retries=args.retries)
     stop = StopFlag()
     stop.install()
     with contextlib.ExitStack() as stack:
@@ -143,7 +149,8 @@ def _report(summaries: Sequence[MailboxSummary], code: Exit, args: argparse.Name
     for summary in summaries:
         if summary.error:
             print(f"dmarcwatch: {summary.error}", file=sys.stderr)
-        log.info("%s", summary.line())
+        if not args.quiet:
+            log.info("%s", summary.line())
     if args.json:
         body = {"exit_code": int(code), "mailboxes": [s.as_dict() for s in summaries]}
         print(json.dumps(body, indent=2))

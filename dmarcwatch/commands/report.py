@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     from dmarcwatch.analysis.dns.resolver import ResolverConfig, parse_nameserver  # noqa: PLC0415
     from dmarcwatch.analysis.read import Reader  # noqa: PLC0415
     from dmarcwatch.commands._analysis import catalogue  # noqa: PLC0415
-    from dmarcwatch.context import config_for, open_store  # noqa: PLC0415
+    from dmarcwatch.context import config_for, open_store_to_read  # noqa: PLC0415
     from dmarcwatch.reports.document import ReportOptions, build_report  # noqa: PLC0415
     from dmarcwatch.reports.mail import send_report  # noqa: PLC0415
 
@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         **({"span": period.span} if period.span else {}),
     )
     senders = catalogue()
-    with open_store(args) as store:
+    with open_store_to_read(args) as store:
         report = build_report(Reader(store.engine), options, catalogue=senders)
     output = args.output or (None if recipients else DEFAULT_OUTPUT)
     if output:

@@ -19,7 +19,7 @@ from dmarcwatch.commands._analysis import (
     snapshot_path,
 )
 from dmarcwatch.commands.check import DEFAULT_RETRIES, DEFAULT_TIMEOUT
-from dmarcwatch.context import open_store
+from dmarcwatch.context import open_store_to_read
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         return update(args)
     query = query_from(args)
     senders = catalogue()
-    with open_store(args) as store:
+    with open_store_to_read(args) as store:
         if args.rdns:
             _resolve_rdns(store, args)
         result = analyse(Reader(store.engine), query, catalogue=senders)

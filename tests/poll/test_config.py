@@ -246,3 +246,60 @@ def test_poll_without_any_mailbox_is_a_config_error(
     path = write(tmp_path, '[database]\nurl = "sqlite:///x.db"\n')
     assert main(["poll", "--config", str(path)]) == Exit.CONFIG
     assert "no [[mailbox]]" in capsys.readouterr().err
+
+
+def _no_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("DMARCWATCH_CONFIG", raising=False)
+    return tmp_path / "xdg" / "dmarcwatch" / "config.toml"
+
+
+@pytest.mark.parametrize("argv", [["config", "check"], ["config", "check", "--connect"]])
+def test_config_check_without_a_config_file_names_the_path_and_exits_78(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = _no_config_file(tmp_path, monkeypatch)
+    assert main(argv) == Exit.CONFIG
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        f"dmarcwatch: no config file at {path}: write one with 'dmarcwatch init', "
+        "or name one with --config"
+    ]
+
+
+def test_poll_without_a_config_file_names_the_path_it_looked_at(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _no_config_file(tmp_path, monkeypatch)
+    assert main(["poll"]) == Exit.CONFIG
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and f"no config file at {path}" in err[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            MINIMAL.replace("password_file", "passwrd_file"),
+            "[[mailbox]] 'praxis' key 'passwrd_file' is unknown; did you mean 'password_file'?",
+        ),
+        (MINIMAL + 'proccessed_folder = "x"\n', "did you mean 'processed_folder'?"),
+        ('[databse]\nurl = "x"\n', "key 'databse' is unknown; did you mean 'database'?"),
+        ('[database]\nulr = "x"\n', "[database] key 'ulr' is unknown; did you mean 'url'?"),
+        (
+            '[smtp]\nhost = "h"\nfrom = "a@b.ch"\nusername = "u"\npasword_env = "X"\n',
+            "[smtp] key 'pasword_env' is unknown; did you mean 'password_env'?",
+        ),
+        (
+            MINIMAL.replace('password_file = "praxis.pass"\n', "[mailbox.oauth2]\n")
+            + 'token_comand = "x"\n',
+            "key 'token_comand' is unknown; did you mean 'token_command'?",
+        ),
+    ],
+)
+def test_a_mistyped_key_gets_a_suggestion(tmp_path: Path, text: str, expected: str) -> None:
+    assert expected in error_of(tmp_path, text)

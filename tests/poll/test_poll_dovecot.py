@@ -84,6 +84,15 @@ def test_quiet_on_success_and_one_line_per_mailbox_with_verbose(poll_env: PollEn
     ]
 
 
+def test_quiet_silences_verbose_and_a_since_span_counts_back_from_today(
+    poll_env: PollEnv,
+) -> None:
+    poll_env.seed(report_mails(2))
+    result = poll_env.run("--quiet", "--verbose", "--since", "7d")
+    assert (result.code, result.stdout, result.stderr) == (0, "", "")
+    assert poll_env.counts()[PROCESSED] == 2
+
+
 def test_untrusted_certificate_exits_69_and_moves_nothing(poll_env: PollEnv) -> None:
     poll_env.seed(report_mails(2))
     poll_env.write_config(ca_file=None)  # only the system trust anchors
@@ -361,7 +370,7 @@ def test_config_check_connect_with_a_wrong_password_exits_77(poll_env: PollEnv) 
     poll_env.password_file.write_text("wrong\n")
     result = poll_env.run("--connect", command="config check")
     assert result.code == 77
-    assert "mailbox 'praxis'" in result.stdout and "login refused" in result.stdout
+    assert "mailbox 'praxis'" in result.stderr and "login refused" in result.stderr
 
 
 def test_microsoft_client_credentials_token_logs_in_with_xoauth2(

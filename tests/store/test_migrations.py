@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, create_engine, inspect, text, update
 from sqlalchemy.engine import Inspector
 
 from dmarcwatch.ingest import migrations, schema
-from dmarcwatch.ingest.errors import SchemaError, StoreUnavailable
+from dmarcwatch.ingest.errors import SchemaError, StoreEmpty, StoreMissing
 from dmarcwatch.ingest.migrations import Migration
 from dmarcwatch.ingest.store import Store
 from tests.store.factories import add, header, records
@@ -184,14 +184,20 @@ def test_steps_must_be_numbered_from_two_without_gaps(store: Store) -> None:
 
 
 def test_open_without_create_refuses_a_missing_sqlite_file(tmp_path: Path) -> None:
-    with pytest.raises(StoreUnavailable, match="no store at"):
-        Store.open(str(tmp_path / "missing.db"), create=False)
-    assert not (tmp_path / "missing.db").exists()
+    missing = tmp_path / "sub" / "missing.db"
+    with pytest.raises(StoreMissing, match=f"^no store at sqlite:///{missing}$"):
+        Store.open(str(missing), create=False)
+    assert not (tmp_path / "sub").exists()
 
 
 def test_open_without_create_refuses_an_empty_database(fresh_pg_url: str) -> None:
-    with pytest.raises(SchemaError, match="no dmarcwatch store"):
+    with pytest.raises(StoreEmpty, match="holds no dmarcwatch store"):
         Store.open(fresh_pg_url, create=False)
+    engine = _plain_engine(fresh_pg_url)
+    try:
+        assert inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()
 
 
 def test_database_with_foreign_tables_of_our_names_is_refused(store_url: str) -> None:

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import event
 
 from dmarcwatch.ingest.database import POSTGRES_MISSING
-from dmarcwatch.ingest.errors import StoreNotWritable, StoreUnavailable
+from dmarcwatch.ingest.errors import InvalidStoreURL, StoreNotWritable, StoreUnavailable
 from dmarcwatch.ingest.store import Store
 from tests.store.factories import add, header, records
 
@@ -119,8 +119,8 @@ def test_file_that_is_not_a_database_is_unavailable(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("url", ["mysql://u@h/db", "postgresql+psycopg2://u@h/db"])
-def test_unsupported_database_is_unavailable(url: str) -> None:
-    with pytest.raises(StoreUnavailable, match="unsupported database"):
+def test_unsupported_database_is_an_invalid_url(url: str) -> None:
+    with pytest.raises(InvalidStoreURL, match="unsupported database"):
         Store.open(url)
 
 
@@ -186,11 +186,11 @@ def test_sqlite_store_names_its_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "url", ["postgresql://dmarc:s3cret@db:notaport/x", "postgresql://dmarc:s3c@ret@db/x"]
 )
-def test_malformed_url_is_unavailable_without_showing_the_password(url: str) -> None:
-    with pytest.raises(StoreUnavailable, match="not a database URL") as unavailable:
+def test_malformed_url_is_invalid_without_showing_the_password(url: str) -> None:
+    with pytest.raises(InvalidStoreURL, match="not a database URL") as invalid:
         Store.open(url)
-    assert "s3c" not in str(unavailable.value)
-    assert "dmarc:***@db" in str(unavailable.value)
+    assert "s3c" not in str(invalid.value)
+    assert "dmarc:***@db" in str(invalid.value)
 
 
 def test_memory_store_works_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import (
     IngestError,
+    InvalidStoreURL,
     LockBusy,
     RejectedInput,
     SchemaError,
@@ -74,6 +75,7 @@ def _codes() -> tuple[tuple[_Kind, Exit], ...]:
         (MailboxError, Exit.UNAVAILABLE),
         (StoreNotWritable, Exit.CANTCREAT),
         (StoreMissing, Exit.NOINPUT),
+        (InvalidStoreURL, Exit.USAGE),
         ((StoreUnavailable, SchemaError), Exit.UNAVAILABLE),
         (RejectedInput, Exit.DATAERR),
         (InvalidArgument, Exit.USAGE),

@@ -29,13 +29,16 @@ from dmarcwatch.errors import exit_code_for
 from dmarcwatch.ingest.errors import (
     ContainerError,
     IngestError,
+    InvalidStoreURL,
     LimitExceeded,
     LockBusy,
     NotAReport,
     RejectedInput,
     ReportParseError,
     SchemaError,
+    StoreEmpty,
     StoreError,
+    StoreMissing,
     StoreNotWritable,
     StoreUnavailable,
     UnsafeXML,
@@ -43,11 +46,11 @@ from dmarcwatch.ingest.errors import (
 from dmarcwatch.ingest.mailbox import (
     LoginRefused,
     MailboxError,
+    MailboxMisconfigured,
     MailboxUnavailable,
     TLSVerificationFailed,
 )
 from dmarcwatch.ingest.oauth import OAuthError
-from dmarcwatch.ingest.store import Store
 from dmarcwatch.reports.errors import (
     ExportError,
     ExportNeedsFile,
@@ -65,10 +68,19 @@ from dmarcwatch.reports.errors import (
 from dmarcwatch.reports.svg import UnsafeSvg
 
 # (error raised by a command, exit code, the line on stderr)
+SAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "samples/reports/bluewin.ch!email.physio-muster.ch!1786320000!1786406399.xml.gz"
+)
+
 MAPPED = [
     (LockBusy("another poll is running"), 75, "another poll is running"),
     (OAuthError("no token"), 77, "no token"),
     (LoginRefused("login refused"), 77, "login refused"),
+    (MailboxMisconfigured("port 993 speaks TLS"), 78, "port 993 speaks TLS"),
+    (StoreMissing("no store at sqlite:///x"), 66, "no store at sqlite:///x"),
+    (StoreEmpty("sqlite:///x holds no reports yet"), 66, "sqlite:///x holds no reports yet"),
+    (InvalidStoreURL("unsupported database 'x'"), 64, "unsupported database 'x'"),
     (TLSVerificationFailed("not trusted"), 69, "not trusted"),
     (MailboxUnavailable("timed out"), 69, "timed out"),
     (MailboxError("no such folder"), 69, "no such folder"),
@@ -206,8 +218,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def empty_store(isolated: Path) -> str:
+    """A store holding one report: read-only commands refuse a store without any (exit 66)."""
     url = f"sqlite:///{isolated / 'store.db'}"
-    Store.open(url).close()
+    assert main(["import", "--quiet", "--db", url, str(SAMPLE)]) == 0
     return url
 
 

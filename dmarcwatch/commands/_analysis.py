@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import ipaddress
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
 
-from dmarcwatch.commands._reporting import day_start
+from dmarcwatch.commands._reporting import add_receivers_and_ips, day_start, ips_from
 from dmarcwatch.config import APP
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
@@ -47,20 +46,7 @@ def add_selection(parser: argparse.ArgumentParser, default_since: str) -> None:
         "spans end with the newest report",
     )
     parser.add_argument("--until", metavar="DATE", help="last day of the period (YYYY-MM-DD)")
-    parser.add_argument(
-        "--receiver",
-        action="append",
-        default=[],
-        metavar="R",
-        help="only reports from this receiver, e.g. google.com (repeatable)",
-    )
-    parser.add_argument(
-        "--ip",
-        action="append",
-        default=[],
-        metavar="IP",
-        help="only records from this source IP (repeatable)",
-    )
+    add_receivers_and_ips(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -78,11 +64,6 @@ def query_from(args: argparse.Namespace) -> Query:
             raise CommandError("--since: the span must be positive", Exit.USAGE)
     else:
         since = day_start(args.since, "--since")
-    for ip in args.ip:
-        try:
-            ipaddress.ip_address(ip)
-        except ValueError:
-            raise CommandError(f"--ip: not an IP address: {ip[:60]!r}", Exit.USAGE) from None
     domains = tuple(d.strip().lower().rstrip(".") for d in args.domain)
     return Query(
         domains=domains,
@@ -90,7 +71,7 @@ def query_from(args: argparse.Namespace) -> Query:
         since=since,
         until=until,
         receivers=tuple(args.receiver),
-        ips=tuple(args.ip),
+        ips=ips_from(args),
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dmarcwatch.commands import add_command
+from dmarcwatch.commands._receivers import require_known
 from dmarcwatch.commands._reporting import (
     add_domains,
     add_period,
@@ -65,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     senders = catalogue()
     with open_store(args) as store:
         reader = Reader(store.engine)
+        require_known(reader, args.receiver)
         selection = selection_for(
             reader,
             domains_from(args),

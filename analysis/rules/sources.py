@@ -49,7 +49,7 @@ def spoofing(ctx: Context) -> list[Finding]:
         "blocked": messages(blocked),
         "blocked_pct": percent(share),
         "policy": ctx.policy,
-        "blocking_receivers": ", ".join(str(r) for r in blocking.index[:5]),
+        "blocking_receivers": tuple(str(r) for r in blocking.index[:5]),
         "sources": int(hit[c.SOURCE_IP].nunique()),
         "variant": _spoofing_variant(severity, ctx.policy),
     }

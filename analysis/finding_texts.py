@@ -9,16 +9,21 @@ translations in ``analysis/locale/<lang>/LC_MESSAGES/analysis.po``. A text is a
 
 from __future__ import annotations
 
-from dmarcwatch.analysis.i18n import N_, Msg
+from dmarcwatch.analysis.i18n import N_, NP_, Msg
 
 TEXTS: dict[str, tuple[Msg, Msg]] = {
     "sendgrid-domain-not-authenticated": (
-        N_(
+        NP_(
             "sendgrid-domain-not-authenticated",
+            "{messages} message ({share} % of the SendGrid mail) sent as {header_from} through "
+            "SendGrid fails DMARC: SendGrid signs it with its own name (sendgrid.net) and uses "
+            "its own return address, because the domain is not authenticated in the SendGrid "
+            'account. SPF and DKIM "pass", but for SendGrid, not for {domain}.',
             "{messages} messages ({share} % of the SendGrid mail) sent as {header_from} through "
             "SendGrid fail DMARC: SendGrid signs them with its own name (sendgrid.net) and uses "
             "its own return address, because the domain is not authenticated in the SendGrid "
             'account. SPF and DKIM "pass", but for SendGrid, not for {domain}.',
+            "messages",
         ),
         N_(
             "sendgrid-domain-not-authenticated",
@@ -28,12 +33,17 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "sendgrid-authenticated-other-domain/fails": (
-        N_(
+        NP_(
             "sendgrid-authenticated-other-domain/fails",
-            "{messages} messages sent as {header_from} through SendGrid fail DMARC: SendGrid signs "
-            "them as {signing_domains} (return path {envelope_domains}), a domain that does not "
-            "match {header_from}. The SendGrid account uses another authenticated domain as its "
-            "default.",
+            "{messages} message sent as {header_from} through SendGrid fails DMARC: SendGrid "
+            "signs it as {signing_domains} (return path {envelope_domains}), a domain that does "
+            "not match {header_from}. The SendGrid account uses another authenticated domain as "
+            "its default.",
+            "{messages} messages sent as {header_from} through SendGrid fail DMARC: SendGrid "
+            "signs them as {signing_domains} (return path {envelope_domains}), a domain that "
+            "does not match {header_from}. The SendGrid account uses another authenticated "
+            "domain as its default.",
+            "messages",
         ),
         N_(
             "sendgrid-authenticated-other-domain/fails",
@@ -42,12 +52,17 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "sendgrid-authenticated-other-domain/tree-walk": (
-        N_(
+        NP_(
             "sendgrid-authenticated-other-domain/tree-walk",
+            "{messages} message sent as {header_from} through SendGrid is signed as "
+            "{signing_domains}. Receivers that still use the Public Suffix List accept this, but "
+            "receivers following the new DMARC standard (RFC 9989) will not, because "
+            "{signing_domains} has no DMARC record of its own.",
             "{messages} messages sent as {header_from} through SendGrid are signed as "
             "{signing_domains}. Receivers that still use the Public Suffix List accept this, but "
             "receivers following the new DMARC standard (RFC 9989) will not, because "
             "{signing_domains} has no DMARC record of its own.",
+            "messages",
         ),
         N_(
             "sendgrid-authenticated-other-domain/tree-walk",
@@ -56,12 +71,17 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "sendgrid-strict-spf/passes": (
-        N_(
+        NP_(
             "sendgrid-strict-spf/passes",
             "The DMARC record of {domain} asks for strict SPF alignment (aspf=s). SendGrid's "
-            "return address {envelope_domains} can never match {header_from} exactly, so SPF never "
-            "counts for {messages} messages. They still pass through DKIM, but have no second "
-            "chance if the signature breaks.",
+            "return address {envelope_domains} can never match {header_from} exactly, so SPF "
+            "never counts for {messages} message. It still passes through DKIM, but has no "
+            "second chance if the signature breaks.",
+            "The DMARC record of {domain} asks for strict SPF alignment (aspf=s). SendGrid's "
+            "return address {envelope_domains} can never match {header_from} exactly, so SPF "
+            "never counts for {messages} messages. They still pass through DKIM, but have no "
+            "second chance if the signature breaks.",
+            "messages",
         ),
         N_(
             "sendgrid-strict-spf/passes",
@@ -70,11 +90,15 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "sendgrid-strict-spf/fails": (
-        N_(
+        NP_(
             "sendgrid-strict-spf/fails",
             "The DMARC record of {domain} asks for strict SPF alignment (aspf=s). SendGrid's "
-            "return address {envelope_domains} can never match {header_from} exactly, and the DKIM "
-            "signature does not help either: {failing} of {messages} messages fail DMARC.",
+            "return address {envelope_domains} can never match {header_from} exactly, and the "
+            "DKIM signature does not help either: {failing} of {messages} message fails DMARC.",
+            "The DMARC record of {domain} asks for strict SPF alignment (aspf=s). SendGrid's "
+            "return address {envelope_domains} can never match {header_from} exactly, and the "
+            "DKIM signature does not help either: {failing} of {messages} messages fail DMARC.",
+            "messages",
         ),
         N_(
             "sendgrid-strict-spf/fails",
@@ -83,11 +107,15 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "m365-dkim-not-enabled/passes": (
-        N_(
+        NP_(
             "m365-dkim-not-enabled/passes",
+            "{messages} message from Microsoft 365 is signed only as {signing_domains}, not as "
+            "{domain}: DKIM signing for the practice's own domain is not switched on. It passes "
+            "DMARC through SPF alone, which breaks as soon as mail is forwarded.",
             "{messages} messages from Microsoft 365 are signed only as {signing_domains}, not as "
             "{domain}: DKIM signing for the practice's own domain is not switched on. They pass "
             "DMARC through SPF alone, which breaks as soon as mail is forwarded.",
+            "messages",
         ),
         N_(
             "m365-dkim-not-enabled/passes",
@@ -96,11 +124,15 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "m365-dkim-not-enabled/fails": (
-        N_(
+        NP_(
             "m365-dkim-not-enabled/fails",
+            "{messages} message from Microsoft 365 is signed only as {signing_domains}, not as "
+            "{domain}, and fails DMARC ({failing} of {messages}): DKIM signing for the "
+            "practice's domain is not switched on and SPF does not carry it.",
             "{messages} messages from Microsoft 365 are signed only as {signing_domains}, not as "
-            "{domain}, and {failing} of them fail DMARC: DKIM signing for the practice's domain is "
-            "not switched on and SPF does not carry them.",
+            "{domain}, and {failing} of them fail DMARC: DKIM signing for the practice's domain "
+            "is not switched on and SPF does not carry them.",
+            "messages",
         ),
         N_(
             "m365-dkim-not-enabled/fails",
@@ -110,11 +142,15 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "google-dkim-not-enabled/passes": (
-        N_(
+        NP_(
             "google-dkim-not-enabled/passes",
+            "{messages} message from Google Workspace is signed only as {signing_domains}, not "
+            "as {domain}: DKIM for the practice's domain is not set up. It passes DMARC through "
+            "SPF alone, which breaks as soon as mail is forwarded.",
             "{messages} messages from Google Workspace are signed only as {signing_domains}, not "
             "as {domain}: DKIM for the practice's domain is not set up. They pass DMARC through "
             "SPF alone, which breaks as soon as mail is forwarded.",
+            "messages",
         ),
         N_(
             "google-dkim-not-enabled/passes",
@@ -123,10 +159,13 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "google-dkim-not-enabled/fails": (
-        N_(
+        NP_(
             "google-dkim-not-enabled/fails",
+            "{messages} message from Google Workspace is signed only as {signing_domains}, not "
+            "as {domain}, and fails DMARC ({failing} of {messages}).",
             "{messages} messages from Google Workspace are signed only as {signing_domains}, not "
             "as {domain}, and {failing} of them fail DMARC.",
+            "messages",
         ),
         N_(
             "google-dkim-not-enabled/fails",
@@ -135,10 +174,13 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "sender-aligned": (
-        N_(
+        NP_(
             "sender-aligned",
+            "{sender_name} sends as {domain} correctly: {pass_pct} % of {messages} message "
+            "passes DMARC (DKIM aligned {dkim_pct} %, SPF aligned {spf_pct} %).",
             "{sender_name} sends as {domain} correctly: {pass_pct} % of {messages} messages pass "
             "DMARC (DKIM aligned {dkim_pct} %, SPF aligned {spf_pct} %).",
+            "messages",
         ),
         N_(
             "sender-aligned",
@@ -146,10 +188,13 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "sender-not-aligned": (
-        N_(
+        NP_(
             "sender-not-aligned",
+            "{sender_name} sends as {domain}, but only {pass_pct} % of {messages} message passes "
+            "DMARC ({failing} fails; DKIM aligned {dkim_pct} %, SPF aligned {spf_pct} %).",
             "{sender_name} sends as {domain}, but only {pass_pct} % of {messages} messages pass "
             "DMARC ({failing} fail; DKIM aligned {dkim_pct} %, SPF aligned {spf_pct} %).",
+            "messages",
         ),
         N_(
             "sender-not-aligned",
@@ -158,11 +203,15 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "forwarding": (
-        N_(
+        NP_(
             "forwarding",
-            "{messages} messages reached receivers as forwarded copies (via {relays}). SPF cannot "
+            "{messages} message reached receivers as a forwarded copy (via {relays}). SPF cannot "
             "pass after forwarding; the original DKIM signature survived on {dkim_survived} of "
             "them ({survived_pct} %).",
+            "{messages} messages reached receivers as forwarded copies (via {relays}). SPF "
+            "cannot pass after forwarding; the original DKIM signature survived on "
+            "{dkim_survived} of them ({survived_pct} %).",
+            "messages",
         ),
         N_(
             "forwarding",
@@ -170,11 +219,15 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "spoofing": (
-        N_(
+        NP_(
             "spoofing",
-            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
-            "or DKIM: someone else is sending in the practice's name. Under the current policy "
-            "(p={policy}) receivers blocked {blocked} of them ({blocked_pct} %).",
+            "{messages} message from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM: someone else is sending in the practice's name. Under the current "
+            "policy (p={policy}) receivers blocked {blocked} ({blocked_pct} %).",
+            "{messages} messages from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM: someone else is sending in the practice's name. Under the current "
+            "policy (p={policy}) receivers blocked {blocked} of them ({blocked_pct} %).",
+            "messages",
         ),
         N_(
             "spoofing",
@@ -183,11 +236,15 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "spoofing/quarantine": (
-        N_(
+        NP_(
             "spoofing/quarantine",
-            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
-            "or DKIM: someone else is sending in the practice's name. Of the {enforced} sent under "
-            "p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
+            "{messages} message from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM: someone else is sending in the practice's name. Of the {enforced} sent "
+            "under p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
+            "{messages} messages from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM: someone else is sending in the practice's name. Of the {enforced} sent "
+            "under p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
+            "messages",
         ),
         N_(
             "spoofing/quarantine",
@@ -196,11 +253,15 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "spoofing/quarantine-pct": (
-        N_(
+        NP_(
             "spoofing/quarantine-pct",
-            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
-            "or DKIM: someone else is sending in the practice's name. Of the {enforced} sent under "
-            "p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
+            "{messages} message from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM: someone else is sending in the practice's name. Of the {enforced} sent "
+            "under p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
+            "{messages} messages from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM: someone else is sending in the practice's name. Of the {enforced} sent "
+            "under p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
+            "messages",
         ),
         N_(
             "spoofing/quarantine-pct",
@@ -210,11 +271,15 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "spoofing/reject": (
-        N_(
+        NP_(
             "spoofing/reject",
-            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
-            "or DKIM: someone else is sending in the practice's name. Of the {enforced} sent under "
-            "p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
+            "{messages} message from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM: someone else is sending in the practice's name. Of the {enforced} sent "
+            "under p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
+            "{messages} messages from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM: someone else is sending in the practice's name. Of the {enforced} sent "
+            "under p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
+            "messages",
         ),
         N_(
             "spoofing/reject",
@@ -223,11 +288,15 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "spoofing/reject-pct": (
-        N_(
+        NP_(
             "spoofing/reject-pct",
-            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
-            "or DKIM: someone else is sending in the practice's name. Of the {enforced} sent under "
-            "p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
+            "{messages} message from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM: someone else is sending in the practice's name. Of the {enforced} sent "
+            "under p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
+            "{messages} messages from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM: someone else is sending in the practice's name. Of the {enforced} sent "
+            "under p={policy}, receivers blocked {blocked} ({blocked_pct} %).",
+            "messages",
         ),
         N_(
             "spoofing/reject-pct",
@@ -236,10 +305,13 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "spoofing/info": (
-        N_(
+        NP_(
             "spoofing/info",
-            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
-            "or DKIM; receivers blocked {blocked_pct} % of them ({blocking_receivers}).",
+            "{messages} message from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM; receivers blocked {blocked_pct} % ({blocking_receivers}).",
+            "{messages} messages from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM; receivers blocked {blocked_pct} % of them ({blocking_receivers}).",
+            "messages",
         ),
         N_(
             "spoofing/info",
@@ -247,12 +319,17 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "spoofing/info-since": (
-        N_(
+        NP_(
             "spoofing/info-since",
-            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
-            "or DKIM. {unprotected} of them came while p=none was published, before the policy "
-            "protected the domain; of the {enforced} sent under p={policy}, receivers blocked "
-            "{blocked_pct} % ({blocking_receivers}).",
+            "{messages} message from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM. {unprotected} of them came while p=none was published, before the "
+            "policy protected the domain; of the {enforced} sent under p={policy}, receivers "
+            "blocked {blocked_pct} % ({blocking_receivers}).",
+            "{messages} messages from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM. {unprotected} of them came while p=none was published, before the "
+            "policy protected the domain; of the {enforced} sent under p={policy}, receivers "
+            "blocked {blocked_pct} % ({blocking_receivers}).",
+            "messages",
         ),
         N_(
             "spoofing/info-since",
@@ -260,11 +337,15 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "spoofing/info-before": (
-        N_(
+        NP_(
             "spoofing/info-before",
-            "{messages} messages from {sources} unknown sources used {domain} without passing SPF "
-            "or DKIM, all while p=none was published, before the current policy (p={policy}) "
+            "{messages} message from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM while p=none was published, before the current policy (p={policy}) "
             "protected the domain.",
+            "{messages} messages from unknown sources ({sources}) used {domain} without passing "
+            "SPF or DKIM, all while p=none was published, before the current policy (p={policy}) "
+            "protected the domain.",
+            "messages",
         ),
         N_(
             "spoofing/info-before",
@@ -272,11 +353,17 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "unknown-sender-passing": (
-        N_(
+        NP_(
             "unknown-sender-passing",
-            "{messages} messages from {sources} sources that dmarcwatch does not recognise pass "
-            "DMARC as {domain} (signed as {signing_domains}; return path {envelope_domains}; host "
-            "names {rdns}). A service is sending with the practice's keys that nobody listed.",
+            "{messages} message from sources that dmarcwatch does not recognise ({sources}) "
+            "passes DMARC as {domain} (signed as {signing_domains}; return path "
+            "{envelope_domains}; host names {rdns}). A service is sending with the practice's "
+            "keys that nobody listed.",
+            "{messages} messages from sources that dmarcwatch does not recognise ({sources}) "
+            "pass DMARC as {domain} (signed as {signing_domains}; return path "
+            "{envelope_domains}; host names {rdns}). A service is sending with the practice's "
+            "keys that nobody listed.",
+            "messages",
         ),
         N_(
             "unknown-sender-passing",
@@ -285,10 +372,13 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "receiver-rejected/legitimate": (
-        N_(
+        NP_(
             "receiver-rejected/legitimate",
-            "{receiver} rejected {messages} messages of {domain} sent by {senders}; {dmarc_failed} "
-            "of them failed DMARC under p={policy}. These messages did not arrive.",
+            "{receiver} rejected {messages} message of {domain} sent by {senders}; "
+            "{dmarc_failed} of them failed DMARC under p={policy}. This message did not arrive.",
+            "{receiver} rejected {messages} messages of {domain} sent by {senders}; "
+            "{dmarc_failed} of them failed DMARC under p={policy}. These messages did not arrive.",
+            "messages",
         ),
         N_(
             "receiver-rejected/legitimate",
@@ -296,10 +386,13 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "receiver-rejected/forwarded": (
-        N_(
+        NP_(
             "receiver-rejected/forwarded",
-            "{receiver} rejected {messages} forwarded copies of mail from {domain} whose signature "
+            "{receiver} rejected {messages} forwarded copy of mail from {domain} whose signature "
             "did not survive forwarding ({senders}).",
+            "{receiver} rejected {messages} forwarded copies of mail from {domain} whose "
+            "signature did not survive forwarding ({senders}).",
+            "messages",
         ),
         N_(
             "receiver-rejected/forwarded",
@@ -307,9 +400,11 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "receiver-rejected/spoofed": (
-        N_(
+        NP_(
             "receiver-rejected/spoofed",
+            "{receiver} rejected {messages} spoofed message that used {domain}.",
             "{receiver} rejected {messages} spoofed messages that used {domain}.",
+            "messages",
         ),
         N_(
             "receiver-rejected/spoofed",
@@ -317,10 +412,13 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "receiver-quarantined/legitimate": (
-        N_(
+        NP_(
             "receiver-quarantined/legitimate",
-            "{receiver} put {messages} messages of {domain} sent by {senders} in the spam folder; "
+            "{receiver} put {messages} message of {domain} sent by {senders} in the spam folder; "
             "{dmarc_failed} of them failed DMARC under p={policy}.",
+            "{receiver} put {messages} messages of {domain} sent by {senders} in the spam "
+            "folder; {dmarc_failed} of them failed DMARC under p={policy}.",
+            "messages",
         ),
         N_(
             "receiver-quarantined/legitimate",
@@ -328,10 +426,13 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "receiver-quarantined/forwarded": (
-        N_(
+        NP_(
             "receiver-quarantined/forwarded",
+            "{receiver} put {messages} forwarded copy of mail from {domain} in the spam folder "
+            "({senders}).",
             "{receiver} put {messages} forwarded copies of mail from {domain} in the spam folder "
             "({senders}).",
+            "messages",
         ),
         N_(
             "receiver-quarantined/forwarded",
@@ -339,9 +440,11 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "receiver-quarantined/spoofed": (
-        N_(
+        NP_(
             "receiver-quarantined/spoofed",
+            "{receiver} put {messages} spoofed message that used {domain} in the spam folder.",
             "{receiver} put {messages} spoofed messages that used {domain} in the spam folder.",
+            "messages",
         ),
         N_(
             "receiver-quarantined/spoofed",
@@ -349,12 +452,17 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "reporter-disagrees": (
-        N_(
+        NP_(
             "reporter-disagrees",
+            "For {messages} message the receivers' DMARC verdict differs from dmarcwatch's own "
+            "check ({reporter_pass} passed by the receiver although not aligned, {reporter_fail} "
+            "failed although aligned; {tree_explains} explained by the RFC 9989 tree walk). "
+            "Senders: {senders}.",
             "For {messages} messages the receivers' DMARC verdict differs from dmarcwatch's own "
             "check ({reporter_pass} passed by the receiver although not aligned, {reporter_fail} "
             "failed although aligned; {tree_explains} explained by the RFC 9989 tree walk). "
             "Senders: {senders}.",
+            "messages",
         ),
         N_(
             "reporter-disagrees",
@@ -363,12 +471,17 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "tree-walk-differs": (
-        N_(
+        NP_(
             "tree-walk-differs",
+            "{messages} message sent as {header_from} by {senders} passes DMARC only because "
+            "receivers still use the Public Suffix List: the authenticated domains "
+            "({identities}) belong to another organisational domain under the new DMARC standard "
+            "(RFC 9989), which looks up DMARC records in DNS instead.",
             "{messages} messages sent as {header_from} by {senders} pass DMARC only because "
-            "receivers still use the Public Suffix List: the authenticated domains ({identities}) "
-            "belong to another organisational domain under the new DMARC standard (RFC 9989), "
-            "which looks up DMARC records in DNS instead.",
+            "receivers still use the Public Suffix List: the authenticated domains "
+            "({identities}) belong to another organisational domain under the new DMARC standard "
+            "(RFC 9989), which looks up DMARC records in DNS instead.",
+            "messages",
         ),
         N_(
             "tree-walk-differs",
@@ -377,10 +490,13 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "policy-readiness/ready": (
-        N_(
+        NP_(
             "policy-readiness/ready",
-            "{domain} is ready for a stricter policy: every known sender passed DMARC for at least "
-            "99 % of its mail over the last {days} days.",
+            "{domain} is ready for a stricter policy: every known sender passed DMARC for at "
+            "least 99 % of its mail over the last {days} day.",
+            "{domain} is ready for a stricter policy: every known sender passed DMARC for at "
+            "least 99 % of its mail over the last {days} days.",
+            "days",
         ),
         N_(
             "policy-readiness/ready",
@@ -412,13 +528,17 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "policy-readiness/not-enough-data": (
-        N_(
+        NP_(
             "policy-readiness/not-enough-data",
+            "Not enough reports yet to judge {domain}: {days} day of data, {needed_days} needed.",
             "Not enough reports yet to judge {domain}: {days} days of data, {needed_days} needed.",
+            "days",
         ),
-        N_(
+        NP_(
             "policy-readiness/not-enough-data",
+            "Wait until reports cover {needed_days} day.",
             "Wait until reports cover {needed_days} days.",
+            "needed_days",
         ),
     ),
     "policy-readiness/blocked": (
@@ -427,10 +547,13 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
             "{domain} cannot move from p={policy} to a stricter policy yet. Senders below 99 % "
             "DMARC pass: {blockers}.",
         ),
-        N_(
+        NP_(
             "policy-readiness/blocked",
-            "Fix these senders first (see the other findings); keep p={policy} until they pass for "
-            "{needed_days} days.",
+            "Fix these senders first (see the other findings); keep p={policy} until they pass "
+            "for {needed_days} day.",
+            "Fix these senders first (see the other findings); keep p={policy} until they pass "
+            "for {needed_days} days.",
+            "needed_days",
         ),
     ),
     "no-reports/never": (
@@ -446,10 +569,13 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "no-reports/stopped": (
-        N_(
+        NP_(
             "no-reports/stopped",
+            "No DMARC aggregate report for {domain} for {days} day (last report period "
+            "{last_report}).",
             "No DMARC aggregate report for {domain} for {days} days (last report period "
             "{last_report}).",
+            "days",
         ),
         N_(
             "no-reports/stopped",

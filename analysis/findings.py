@@ -20,7 +20,7 @@ from dmarcwatch.analysis.severity import Severity as Severity
 MAX_SOURCES = 20
 
 
-Param = str | int | float
+Param = str | int | float | tuple[str, ...]  # a tuple is a list of names
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import functools
 import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from babel import numbers
+from babel import lists, numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -33,15 +34,26 @@ class UnknownLanguage(AnalysisError, ValueError):
 
 
 class Msg(NamedTuple):
-    """An English text and the context that keys it (a finding code), as marked in the code."""
+    """An English text and the context that keys it (a finding code), as marked in the code.
+
+    A text whose words depend on a number has a *plural* too, and *counted* names the
+    placeholder whose value picks the form (by the language's plural rules).
+    """
 
     context: str
     text: str
+    plural: str = ""
+    counted: str = ""
 
 
 def N_(context: str, text: str) -> Msg:  # named as gettext markers usually are
     """Mark *text* for extraction under *context*; it is translated where it is used."""
     return Msg(context, text)
+
+
+def NP_(context: str, singular: str, plural: str, counted: str) -> Msg:
+    """Mark a text with a plural; the placeholder *counted* picks the form where it is used."""
+    return Msg(context, singular, plural, counted)
 
 
 @dataclass(frozen=True)
@@ -107,9 +119,17 @@ class Translator:
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         return str(self.translations.npgettext(context, singular, plural, n))
 
-    def text(self, msg: Msg) -> str:
-        """A marked text (:func:`N_`) in this language."""
-        return self.pgettext(msg.context, msg.text)
+    def text(self, msg: Msg, values: Mapping[str, object] | None = None) -> str:
+        """A marked text (:func:`N_`, :func:`NP_`) in this language.
+
+        For a text with a plural, the number in *values* under ``msg.counted`` picks the form
+        (the singular when it is missing or not a whole number).
+        """
+        if not msg.plural:
+            return self.pgettext(msg.context, msg.text)
+        n = (values or {}).get(msg.counted)
+        number = n if isinstance(n, int) and not isinstance(n, bool) else 1
+        return self.npgettext(msg.context, msg.text, msg.plural, number)
 
 
 def format_number(value: float, lang: str, digits: int = 0) -> str:
@@ -130,6 +150,13 @@ def _symbols(lang: str) -> tuple[str, str]:
     locale = LOCALES.get(lang, LOCALES[DEFAULT_LANGUAGE])
     group = numbers.get_group_symbol(locale)
     return _GROUP_FIXES.get(group, group), numbers.get_decimal_symbol(locale)
+
+
+def format_items(items: Sequence[str], lang: str) -> str:
+    """*items* as *lang* lists them ("A, B and C", "A, B et C"); an empty list as a dash."""
+    if not items:
+        return "\u2014"
+    return str(lists.format_list(list(items), locale=LOCALES.get(lang, LOCALES[DEFAULT_LANGUAGE])))
 
 
 def format_short(value: float, lang: str) -> str:

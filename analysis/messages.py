@@ -4,7 +4,8 @@ A finding's texts are keyed by its code, or by ``code/variant`` where the param 
 ``state`` or ``kind`` picks one of several cases; the English texts are in
 :mod:`analysis.finding_texts`, their translations in the ``analysis`` gettext catalogue
 (:mod:`analysis.i18n`). Each is a ``str.format`` template filled with the finding's params
-(numbers as the language writes them) plus ``domain`` and ``sender_name``.
+(numbers as the language writes them, lists as it lists: "A, B and C", "A, B und C") plus
+``domain`` and ``sender_name``. A text with a plural takes the form its count param asks for.
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from dataclasses import dataclass
 
 from dmarcwatch.analysis.finding_texts import TEXTS
 from dmarcwatch.analysis.findings import Finding, Param
-from dmarcwatch.analysis.i18n import ANALYSIS, N_, Translator, format_short, translator
+from dmarcwatch.analysis.i18n import (
+    ANALYSIS,
+    N_,
+    Translator,
+    format_items,
+    format_short,
+    translator,
+)
 from dmarcwatch.languages import LANGUAGES
 
 _VARIANT_KEYS = ("variant", "state", "kind")
@@ -41,7 +49,8 @@ def render(finding: Finding, lang: str = "en", sender_name: str | None = None) -
     """The summary and fix of *finding* in *lang* (English when the language is unknown)."""
     t = translator(ANALYSIS, lang)
     entry = TEXTS.get(message_key(finding))
-    summary, fix = (t.text(entry[0]), t.text(entry[1])) if entry else ("{code}", "")
+    params = finding.params
+    summary, fix = (t.text(entry[0], params), t.text(entry[1], params)) if entry else ("{code}", "")
     values = {k: format_value(v, lang) for k, v in finding.params.items()}
     name = str(sender_name or finding.params.get("sender_name") or finding.sender or "")
     values.setdefault("sender_name", _sender(name, lang, t))
@@ -58,7 +67,9 @@ def _sender(name: str, lang: str, t: Translator) -> str:
 
 
 def format_value(value: Param, lang: str) -> str:
-    """Numbers as *lang* writes them (at most one decimal); text unchanged."""
+    """Numbers as *lang* writes them (at most one decimal), lists as it lists; text unchanged."""
+    if isinstance(value, tuple):
+        return format_items(value, lang)
     if isinstance(value, bool | str):
         return str(value)
     return format_short(value, lang)

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 import pandas as pd
 
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.api import prepare
 from dmarcwatch.analysis.catalogue import Catalogue
-from dmarcwatch.analysis.read import SECONDS_PER_DAY, Reader, Reason, Selection
+from dmarcwatch.analysis.read import (
+    SECONDS_PER_DAY,
+    DkimResult,
+    Reader,
+    Reason,
+    Selection,
+    SpfResult,
+)
 
 REPORTS_PER_CHUNK = 500
 
@@ -55,6 +63,12 @@ COLUMNS = (
     "disagrees",
 )
 BOOLEAN_COLUMNS = ("forwarded", "dkim_aligned", "spf_aligned", "disagrees")
+# Columns holding lists of objects, with the fields of each object, in order.
+LIST_COLUMNS: dict[str, tuple[str, ...]] = {
+    "dkim_results": DkimResult._fields,
+    "spf_results": SpfResult._fields,
+    "reasons": Reason._fields,
+}
 INTEGER_COLUMNS = ("pct", "messages")
 
 
@@ -97,16 +111,9 @@ def iter_records(
         yield export_frame(prepare(reader, rows, catalogue, domains), catalogue)
 
 
-def results_text(results: Iterable[tuple[str, ...]]) -> str:
-    """DKIM or SPF results as exported: ``domain|selector|result`` each, sorted, by spaces."""
-    return " ".join(sorted("|".join(parts) for parts in results))
-
-
-def reasons_text(reasons: Iterable[Reason]) -> str:
-    """Override reasons as exported: ``type`` or ``type: comment`` each, sorted, by "; "."""
-    return "; ".join(
-        sorted(r.type if r.comment == "" else f"{r.type}: {r.comment}" for r in reasons)
-    )
+def as_objects(values: Iterable[NamedTuple]) -> list[dict[str, str]]:
+    """DKIM or SPF results or override reasons as exported: one object each, sorted."""
+    return [dict(value._asdict()) for value in values]
 
 
 def _iso(seconds: pd.Series) -> pd.Series:
@@ -140,9 +147,9 @@ def export_frame(rows: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
             "header_from": rows[c.HEADER_FROM],
             "envelope_from": rows[c.ENVELOPE_FROM],
             "envelope_to": rows["envelope_to"].fillna(""),
-            "dkim_results": rows[c.DKIM_RESULTS].map(results_text),
-            "spf_results": rows[c.SPF_RESULTS].map(results_text),
-            "reasons": rows[c.REASON_DETAILS].map(reasons_text),
+            "dkim_results": rows[c.DKIM_RESULTS].map(as_objects),
+            "spf_results": rows[c.SPF_RESULTS].map(as_objects),
+            "reasons": rows[c.REASON_DETAILS].map(as_objects),
             "sender": rows[c.SENDER],
             "sender_name": rows[c.SENDER].map(names),
             "forwarded": rows[c.FORWARDED].astype(bool),

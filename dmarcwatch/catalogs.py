@@ -2,10 +2,10 @@
 
 ``python -m dmarcwatch.catalogs`` extracts with Babel every message of each gettext domain
 (``analysis``, ``reports`` with its templates, ``commands``): the texts marked with
-``_``, ``gettext``, ``ngettext``, ``pgettext``, ``npgettext`` and ``N_`` (context first). It
-adds new ones to each ``<package>/locale/<lang>/LC_MESSAGES/<domain>.po`` (untranslated, so
-the catalogue test fails until someone translates them) and drops messages the code no longer
-uses. English msgstrs are left empty: the msgid is the English text.
+``_``, ``gettext``, ``ngettext``, ``pgettext``, ``npgettext``, ``N_`` and ``NP_`` (context
+first). It adds new ones to each ``<package>/locale/<lang>/LC_MESSAGES/<domain>.po``
+(untranslated, so the catalogue test fails until someone translates them) and drops messages the
+code no longer uses. English msgstrs are left empty: the msgid is the English text.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ KEYWORDS = {
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
     "N_": ((1, "c"), 2),
+    "NP_": ((1, "c"), 2, 3),
 }
 HEADER = (
     "# The words of dmarcwatch ({domain}), language {lang}.\n"

@@ -1,9 +1,9 @@
 """Connecting to the store's database: URLs, engines, write transactions and error translation.
 
 Two backends are supported: SQLite (the default, one file) and PostgreSQL through psycopg 3
-(``postgresql+psycopg://``; plain ``postgresql://`` means the same). Driver and server errors
-that a user can act on become :class:`~ingest.errors.StoreError` subclasses with one-line
-messages that never show the password.
+(``postgresql+psycopg://``; plain ``postgresql://`` or ``postgres://`` means the same). Driver
+and server errors that a user can act on become :class:`~ingest.errors.StoreError` subclasses
+with one-line messages that never show the password.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def parse_url(url: str) -> URL:
         raise InvalidStoreURL(
             f"not a database URL: {mask_text(url)} (write @ in a password as %40)"
         )
-    if parsed.drivername == "postgresql":
+    if parsed.drivername in ("postgres", "postgresql"):  # "postgres://" from hosting panels
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
         raise InvalidStoreURL(

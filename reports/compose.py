@@ -13,7 +13,7 @@ from dmarcwatch.analysis import tables
 from dmarcwatch.analysis.api import DomainSummary
 from dmarcwatch.analysis.check import CheckFinding
 from dmarcwatch.analysis.findings import Finding, worst_first
-from dmarcwatch.analysis.i18n import ANALYSIS
+from dmarcwatch.analysis.i18n import ANALYSIS, format_items
 from dmarcwatch.analysis.messages import render
 from dmarcwatch.reports.i18n import Translator
 from dmarcwatch.reports.view import Cell, FindingView, Metric, RollupRow, TableView
@@ -115,8 +115,10 @@ def evidence_line(finding: Finding, t: Translator) -> str:
         )
         parts.append(f"{count} ({shown})")
     if e.receivers:
-        listed = ", ".join(e.receivers[:MAX_LISTED])
-        listed += ", \u2026" if len(e.receivers) > MAX_LISTED else ""
+        if len(e.receivers) > MAX_LISTED:
+            listed = ", ".join(e.receivers[:MAX_LISTED]) + ", \u2026"
+        else:
+            listed = format_items(e.receivers, t.lang)
         parts.append(t.gettext("reported by %(receivers)s", receivers=listed))
     if e.first_seen and e.last_seen:
         parts.append(t.date_range(e.first_seen, e.last_seen))

@@ -1,10 +1,11 @@
 """Export one row per record as CSV, JSON or Parquet, written chunk by chunk.
 
 CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
-a tab or a carriage return; OWASP "CSV injection") get a leading apostrophe: a reporter name
-or domain is attacker-controlled. JSON is one array of objects; Parquet (pyarrow, the
-``parquet`` extra) keeps the column types. The file appears complete or not at all: it is
-written under a temporary name and renamed.
+a tab or a carriage return; OWASP "CSV injection") get a leading apostrophe: a reporter name or
+domain is attacker-controlled. The DKIM and SPF results and the override reasons are lists of
+objects; a CSV cell holds them as :func:`list_cell` text. JSON is one array of objects; Parquet
+(pyarrow, the ``parquet`` extra) keeps the column types, the lists as lists of structs. The
+file appears complete or not at all: it is written under a temporary name and renamed.
 """
 
 from __future__ import annotations
@@ -21,13 +22,33 @@ from typing import IO, Any, Literal
 
 import pandas as pd
 
-from dmarcwatch.analysis.records import BOOLEAN_COLUMNS, COLUMNS, INTEGER_COLUMNS
+from dmarcwatch.analysis.records import BOOLEAN_COLUMNS, COLUMNS, INTEGER_COLUMNS, LIST_COLUMNS
 from dmarcwatch.reports.errors import ExportError as ExportError
 from dmarcwatch.reports.errors import ExportNeedsFile, ExportNotWritable, ParquetUnavailable
 
 Format = Literal["csv", "json", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "json", "parquet")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_SEPARATORS = frozenset("%| ")
+
+
+def list_cell(values: Iterable[Iterable[str]]) -> str:
+    """A list of objects as one CSV cell: ``field|field|field`` each, separated by spaces.
+
+    In each field ``%``, ``|``, spaces and other unprintable characters are percent-encoded
+    (UTF-8, like a URL), so a selector or comment cannot fake a separator.
+    """
+    return " ".join("|".join(_encode(field) for field in value) for value in values)
+
+
+def _encode(field: str) -> str:
+    return "".join(
+        ch if ch not in _SEPARATORS and ch.isprintable() else _percent(ch) for ch in field
+    )
+
+
+def _percent(ch: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in ch.encode("utf-8"))
 
 
 def neutralise(value: object) -> object:
@@ -91,6 +112,8 @@ def _write_csv(frames: Iterable[pd.DataFrame], out: IO[str]) -> int:
 
 
 def _csv_cell(value: object) -> object:
+    if isinstance(value, list):
+        return neutralise(list_cell(item.values() for item in value))
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -118,6 +141,8 @@ def _records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
 
 
 def _plain(column: str, value: Any) -> Any:
+    if column in LIST_COLUMNS:
+        return [{key: str(v) for key, v in item.items()} for item in value]
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if column in BOOLEAN_COLUMNS:
@@ -135,12 +160,7 @@ def _write_parquet(frames: Iterable[pd.DataFrame], out: IO[bytes]) -> int:
         raise ParquetUnavailable(
             "Parquet needs pyarrow: pip install 'dmarcwatch[parquet]'"
         ) from exc
-    fields = [
-        pa.field(col, pa.bool_() if col in BOOLEAN_COLUMNS else
-                 pa.int64() if col in INTEGER_COLUMNS else pa.string())
-        for col in COLUMNS
-    ]  # fmt: skip
-    schema = pa.schema(fields)
+    schema = pa.schema([pa.field(col, _arrow_type(pa, col)) for col in COLUMNS])
     rows = 0
     with pq.ParquetWriter(out, schema, compression="zstd") as writer:
         for frame in frames:
@@ -152,6 +172,14 @@ def _write_parquet(frames: Iterable[pd.DataFrame], out: IO[bytes]) -> int:
     return rows
 
 
+def _arrow_type(pa: Any, column: str) -> Any:
+    if column in LIST_COLUMNS:
+        return pa.list_(pa.struct([(name, pa.string()) for name in LIST_COLUMNS[column]]))
+    if column in BOOLEAN_COLUMNS:
+        return pa.bool_()
+    return pa.int64() if column in INTEGER_COLUMNS else pa.string()
+
+
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[list(COLUMNS)].copy()
     for col in COLUMNS:
@@ -159,6 +187,6 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].astype(bool)
         elif col in INTEGER_COLUMNS:
             out[col] = out[col].astype("Int64")
-        else:
+        elif col not in LIST_COLUMNS:
             out[col] = out[col].astype(object).where(out[col].notna(), None)
     return out

@@ -44,7 +44,9 @@ def check_dmarc(resolver: Resolver, domain: str, apex: Lookup) -> list[Observati
     return found
 
 
-def _obs(key: str, severity: Severity, evidence: Sequence[str], **params: str | int) -> Observation:
+def _obs(
+    key: str, severity: Severity, evidence: Sequence[str], **params: str | int | tuple[str, ...]
+) -> Observation:
     return Observation(key.split(".", 1)[0], severity, key, params, tuple(evidence))
 
 
@@ -180,8 +182,12 @@ def _tags(
     if pct.isdigit() and int(pct) < 100 and applied.policy not in (None, "none"):
         found.append(_obs("dmarc-removed-tags.pct", Severity.WARNING, evidence, name=name, pct=pct))
     elif removed:
-        tags = ", ".join(f"{tag}=" for tag in removed)
-        found.append(_obs("dmarc-removed-tags", Severity.INFO, evidence, name=name, tags=tags))
+        tags = tuple(f"{tag}=" for tag in removed)
+        found.append(
+            _obs(
+                "dmarc-removed-tags", Severity.INFO, evidence, name=name, tags=tags, count=len(tags)
+            )
+        )
     if record.tags.get("t", "").lower() == "y":
         policy = applied.policy or "none"
         found.append(_obs("dmarc-testing", Severity.INFO, evidence, name=name, policy=policy))

@@ -2,11 +2,13 @@
 
 A :class:`~analysis.check.model.CheckFinding` has the fields of a ``diagnose`` finding
 (code, severity, domain, sender, actor, summary, fix) plus ``evidence``, the DNS answers it
-rests on, quoted as the server gave them.
+rests on, quoted as the server gave them; a line repeated (20 queries not sent to a dead
+nameserver) is told once, where it first appears, with its count: ``… (×20)``.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from dmarcwatch.analysis.check.messages import render
@@ -24,11 +26,17 @@ def to_finding(observation: Observation, domain: str, language: str) -> CheckFin
         summary=summary,
         fix=fix,
         actor=observation.actor,
-        evidence=observation.evidence,
+        evidence=collapsed(observation.evidence),
         sender=observation.sender,
         sender_name=sender_name(observation.sender) if observation.sender else None,
         params=dict(observation.params),
     )
+
+
+def collapsed(lines: Iterable[str]) -> tuple[str, ...]:
+    """Each distinct line once, in order of first appearance, ``(×n)`` after a repeated one."""
+    counts = Counter(lines)
+    return tuple(line if n == 1 else f"{line} (\u00d7{n})" for line, n in counts.items())
 
 
 def unique(observations: Iterable[Observation]) -> list[Observation]:

@@ -1,7 +1,8 @@
 """The words of the DNS check's findings in the reader's language.
 
 The English texts are in :mod:`analysis.check.texts`, their translations in the ``analysis``
-gettext catalogue (:mod:`analysis.i18n`).
+gettext catalogue (:mod:`analysis.i18n`). A text with a plural takes the form its ``count``
+asks for; a tuple param is a list, written as the language lists.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dmarcwatch.analysis.check.texts import TEXTS
-from dmarcwatch.analysis.i18n import ANALYSIS, translator
+from dmarcwatch.analysis.i18n import ANALYSIS, format_items, translator
 from dmarcwatch.languages import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
 from dmarcwatch.languages import LANGUAGES as LANGUAGES
 
@@ -25,5 +26,7 @@ def render(key: str, language: str, params: Mapping[str, object]) -> tuple[str, 
     """(summary, fix) of message *key* in *language* (English when it has no such language)."""
     summary, fix = TEXTS[key]
     t = translator(ANALYSIS, language)
-    values = _Keep(params)
-    return t.text(summary).format_map(values), t.text(fix).format_map(values)
+    values = _Keep(
+        {k: format_items(v, t.lang) if isinstance(v, tuple) else v for k, v in params.items()}
+    )
+    return t.text(summary, params).format_map(values), t.text(fix, params).format_map(values)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from dmarcwatch.analysis.severity import Actor as Actor
 from dmarcwatch.analysis.severity import Severity as Severity
 
-Params = Mapping[str, str | int]
+Params = Mapping[str, str | int | tuple[str, ...]]  # a tuple is a list
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ Placeholders in {braces} are filled from the observation; {domain} is always ava
 
 from __future__ import annotations
 
-from dmarcwatch.analysis.i18n import N_, Msg
+from dmarcwatch.analysis.i18n import N_, NP_, Msg
 
 TEXTS: dict[str, tuple[Msg, Msg]] = {
     "spf-missing": (
@@ -45,10 +45,13 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "spf-too-many-lookups": (
-        N_(
+        NP_(
             "spf-too-many-lookups",
-            "The SPF record of {domain} needs {count} DNS lookups; the limit is 10, so SPF ends in "
-            "permerror.",
+            "The SPF record of {domain} needs {count} DNS lookup; the limit is 10, so SPF ends "
+            "in permerror.",
+            "The SPF record of {domain} needs {count} DNS lookups; the limit is 10, so SPF ends "
+            "in permerror.",
+            "count",
         ),
         N_(
             "spf-too-many-lookups",
@@ -69,10 +72,13 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "spf-void-lookups.over": (
-        N_(
+        NP_(
             "spf-void-lookups.over",
+            "The SPF record of {domain} has {count} lookup that finds nothing; more than 2 makes "
+            "SPF end in permerror.",
             "The SPF record of {domain} has {count} lookups that find nothing; more than 2 makes "
             "SPF end in permerror.",
+            "count",
         ),
         N_(
             "spf-void-lookups.over",
@@ -80,14 +86,19 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "spf-void-lookups.some": (
-        N_(
+        NP_(
             "spf-void-lookups.some",
-            "The SPF record of {domain} has {count} lookup(s) that find nothing (limit 2): {terms}",
+            "The SPF record of {domain} has {count} lookup that finds nothing (limit 2): {terms}",
+            "The SPF record of {domain} has {count} lookups that find nothing (limit 2): {terms}",
+            "count",
         ),
-        N_(
+        NP_(
             "spf-void-lookups.some",
-            "Remove the term(s), or publish the record they expect (for 'a': an A or AAAA record "
+            "Remove the term, or publish the record it expects (for 'a': an A or AAAA record at "
+            "the name).",
+            "Remove the terms, or publish the records they expect (for 'a': an A or AAAA record "
             "at the name).",
+            "count",
         ),
     ),
     "spf-include-broken": (
@@ -320,10 +331,13 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
     ),
     "dmarc-removed-tags": (
-        N_(
+        NP_(
             "dmarc-removed-tags",
             "The DMARC record at _dmarc.{name} uses {tags}, removed by RFC 9989; receivers "
+            "following it ignore the tag (harmless).",
+            "The DMARC record at _dmarc.{name} uses {tags}, removed by RFC 9989; receivers "
             "following it ignore them (harmless).",
+            "count",
         ),
         N_(
             "dmarc-removed-tags",

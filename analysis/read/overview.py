@@ -75,3 +75,10 @@ def domains_with_records(conn: Connection, sel: Selection) -> list[str]:
         .order_by(r.c.policy_domain)
     )
     return [str(domain) for domain in conn.scalars(stmt)]
+
+
+def reporters(conn: Connection) -> list[tuple[str, str]]:
+    """Every distinct (org_name, email) of the stored reports, sorted."""
+    r = schema.reports
+    stmt = sa.select(r.c.org_name, r.c.email).distinct()
+    return sorted((str(org or ""), str(email or "")) for org, email in conn.execute(stmt))

@@ -54,6 +54,11 @@ class Reader:
         with self._engine.connect() as conn:
             return overview.latest_end(conn, sel)
 
+    def reporters(self) -> list[tuple[str, str]]:
+        """Every receiver that sent a stored report, as (org_name, email)."""
+        with self._engine.connect() as conn:
+            return overview.reporters(conn)
+
     def activity(self, domains: Iterable[str] = ()) -> list[DomainActivity]:
         with self._engine.connect() as conn:
             return overview.activity(conn, domains)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from dmarcwatch.analysis.read import receivers
 from dmarcwatch.ingest import schema
 
 SECONDS_PER_DAY = 86400
@@ -16,7 +17,8 @@ class Selection:
     """Which records to read; an empty field selects everything.
 
     ``domains`` are policy domains, ``since``/``until`` epoch seconds (UTC) on the reports'
-    ``begin`` (``until`` exclusive); ``receivers`` match the reporter's name or e-mail domain;
+    ``begin`` (``until`` exclusive); ``receivers`` match the reporter's name or e-mail domain,
+    or an alias of them (``Google`` for ``google.com``: :mod:`.receivers`);
     ``ips`` are source IPs and ``from_domains`` header From domains of the records.
     """
 
@@ -60,13 +62,17 @@ def _domains(domains: tuple[str, ...]) -> list[str]:
 
 
 def _receiver_matches(receiver: str) -> sa.ColumnElement[bool]:
-    """A receiver given as ``google.com`` matches the org name or the report's e-mail domain."""
+    """A receiver (``Google``, ``gmail.com``) matches the org name or e-mail domain of a report.
+
+    Its aliases count too (:func:`.receivers.names_for`); the test is :func:`.receivers.matches`.
+    """
     r = schema.reports
-    name = receiver.lower()
+    names = receivers.names_for(receiver)
+    email = sa.func.lower(r.c.email)
     return sa.or_(
-        sa.func.lower(r.c.org_name) == name,
-        sa.func.lower(r.c.email).like(f"%@{_escape_like(name)}", escape="\\"),
-        sa.func.lower(r.c.email).like(f"%.{_escape_like(name)}", escape="\\"),
+        sa.func.lower(r.c.org_name).in_(names),
+        *(email.like(f"%@{_escape_like(name)}", escape="\\") for name in names),
+        *(email.like(f"%.{_escape_like(name)}", escape="\\") for name in names),
     )
 
 

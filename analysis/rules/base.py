@@ -87,13 +87,16 @@ def percent(share: float) -> float:
     return int(share * 1000) / 10
 
 
-def joined(values: pd.Series, limit: int = 5) -> str:
-    """Distinct non-empty values, most frequent first, as ``a, b, c``."""
+def joined(values: pd.Series, limit: int = 5) -> tuple[str, ...]:
+    """Distinct non-empty values, most frequent first, at most *limit*; the last one says how
+    many more there are (``c (+2)``). The texts write the list as the reader's language lists."""
     series = values.dropna().astype(str)
     counts = series[series != ""].value_counts()
     names = [str(v) for v in counts.index[:limit]]
     more = len(counts) - len(names)
-    return ", ".join(names) + (f" (+{more})" if more > 0 else "")
+    if more > 0:
+        names[-1] += f" (+{more})"
+    return tuple(names)
 
 
 def exploded_domains(rows: pd.DataFrame) -> pd.Series:

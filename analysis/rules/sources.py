@@ -85,12 +85,10 @@ def _blocked(rows: pd.DataFrame) -> pd.Series:
     return rows[c.DISPOSITION].astype(str).str.lower().isin(ENFORCING)
 
 
-def _receivers(rows: pd.DataFrame) -> str:
-    """The receivers that blocked the mail, most messages first."""
+def _receivers(rows: pd.DataFrame) -> tuple[str, ...]:
+    """The receivers that blocked the mail, most messages first (a list for the texts)."""
     by_receiver = rows.groupby(c.RECEIVER)[c.MESSAGES].sum().sort_values(ascending=False)
-    names = [str(r) for r in by_receiver.index[:_RECEIVERS_SHOWN]]
-    more = len(by_receiver) - len(names)
-    return ", ".join(names) + (f" (+{more})" if more > 0 else "")
+    return tuple(str(r) for r in by_receiver.index[:_RECEIVERS_SHOWN])
 
 
 def _spoofing_variant(

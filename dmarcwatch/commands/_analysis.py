@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import ipaddress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
 
-from dmarcwatch.commands._reporting import day_start, parse_since
+from dmarcwatch.commands._reporting import add_receivers_and_ips, day_start, ips_from, parse_since
 from dmarcwatch.config import APP
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
@@ -44,20 +43,7 @@ def add_selection(parser: argparse.ArgumentParser, default_since: str) -> None:
         "spans end with the newest report",
     )
     parser.add_argument("--until", metavar="DATE", help="last day of the period (YYYY-MM-DD)")
-    parser.add_argument(
-        "--receiver",
-        action="append",
-        default=[],
-        metavar="R",
-        help="only reports from this receiver, e.g. google.com (repeatable)",
-    )
-    parser.add_argument(
-        "--ip",
-        action="append",
-        default=[],
-        metavar="IP",
-        help="only records from this source IP (repeatable)",
-    )
+    add_receivers_and_ips(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -75,11 +61,6 @@ def query_from(args: argparse.Namespace) -> Query:
         span = parsed
         if span <= dt.timedelta(0):
             raise CommandError("--since: the span must be positive", Exit.USAGE)
-    for ip in args.ip:
-        try:
-            ipaddress.ip_address(ip)
-        except ValueError:
-            raise CommandError(f"--ip: not an IP address: {ip[:60]!r}", Exit.USAGE) from None
     domains = tuple(d.strip().lower().rstrip(".") for d in args.domain)
     return Query(
         domains=domains,
@@ -87,7 +68,7 @@ def query_from(args: argparse.Namespace) -> Query:
         since=since,
         until=until,
         receivers=tuple(args.receiver),
-        ips=tuple(args.ip),
+        ips=ips_from(args),
     )
 
 

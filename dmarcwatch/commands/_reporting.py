@@ -1,9 +1,10 @@
-"""Options shared by ``report`` and ``export``: domains and the period (stdlib only, fast)."""
+"""Options shared by the reading commands: domains, period, receivers, IPs (stdlib only, fast)."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import ipaddress
 import re
 from dataclasses import dataclass
 
@@ -33,6 +34,33 @@ def add_domains(parser: argparse.ArgumentParser) -> None:
         metavar="D",
         help="policy domain (repeatable; default: every domain in the store)",
     )
+
+
+def add_receivers_and_ips(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--receiver",
+        action="append",
+        default=[],
+        metavar="R",
+        help="only reports from this receiver, e.g. google.com (repeatable)",
+    )
+    parser.add_argument(
+        "--ip",
+        action="append",
+        default=[],
+        metavar="IP",
+        help="only records from this source IP (repeatable)",
+    )
+
+
+def ips_from(args: argparse.Namespace) -> tuple[str, ...]:
+    """The ``--ip`` values, each checked to be an IP address."""
+    for ip in args.ip:
+        try:
+            ipaddress.ip_address(ip)
+        except ValueError:
+            raise CommandError(f"--ip: not an IP address: {ip[:60]!r}", Exit.USAGE) from None
+    return tuple(args.ip)
 
 
 def add_period(parser: argparse.ArgumentParser, default_since: str | None) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from dmarcwatch.commands import add_command
 from dmarcwatch.commands._analysis import add_selection, catalogue, query_from, safe
+from dmarcwatch.commands._receivers import require_known
 from dmarcwatch.context import open_store_to_read
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.languages import LANGUAGES
@@ -41,7 +42,9 @@ def run(args: argparse.Namespace) -> int:
     query = query_from(args)
     senders = catalogue()
     with open_store_to_read(args) as store:
-        result = analyse(Reader(store.engine), query, catalogue=senders)
+        reader = Reader(store.engine)
+        require_known(reader, query.receivers)
+        result = analyse(reader, query, catalogue=senders)
     findings = result.findings
     if args.json:
         data = [as_json(f, args.lang, senders) for f in findings]

@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from dmarcwatch.commands import add_command
-from dmarcwatch.commands._reporting import add_domains, add_period, domains_from, period_from
+from dmarcwatch.commands._receivers import require_known
+from dmarcwatch.commands._reporting import (
+    add_domains,
+    add_period,
+    add_receivers_and_ips,
+    domains_from,
+    ips_from,
+    period_from,
+)
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 
@@ -22,8 +31,13 @@ DESCRIPTION = """\
 Export every stored record of the selected domains and period, one row each: report id,
 receiver, begin and end, published policy, source IP and reverse DNS, messages, disposition,
 header and envelope From, the DKIM and SPF results, override reasons, the recognised sender,
-recomputed DKIM/SPF alignment and DMARC result, and the receiver's own verdict. CSV cells that
-a spreadsheet would run as a formula are prefixed with an apostrophe."""
+recomputed DKIM/SPF alignment and DMARC result, and the receiver's own verdict.
+
+The DKIM results, SPF results and reasons are lists: in JSON arrays of objects
+({"domain", "selector", "result"}; {"domain", "scope", "result"}; {"type", "comment"}), in
+Parquet lists of structs, in CSV one cell of "field|field|field" items separated by spaces,
+with %, |, spaces and unprintable characters in a field percent-encoded (%25, %7C, %20). CSV
+cells that a spreadsheet would run as a formula are prefixed with an apostrophe."""
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -33,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--format", choices=FORMATS, default="csv", help="default csv")
     add_domains(parser)
     add_period(parser, None)
+    add_receivers_and_ips(parser)
     parser.add_argument(
         "-o", "--output", metavar="FILE", required=True, help="the file to write ('-': stdout)"
     )
@@ -51,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     senders = catalogue()
     with open_store_to_read(args) as store:
         reader = Reader(store.engine)
+        require_known(reader, args.receiver)
         selection = selection_for(
             reader,
             domains_from(args),
@@ -58,9 +74,12 @@ def run(args: argparse.Namespace) -> int:
             since=period.since,
             until=period.until,
         )
+        selection = replace(selection, receivers=tuple(args.receiver), ips=ips_from(args))
         frames = iter_records(reader, selection, senders)
         try:
             rows = export_records(frames, args.format, target)
+        except BrokenPipeError:
+            raise  # a reader that stopped early (| head) is not a write error
         except OSError as exc:
             raise CommandError(
                 f"cannot write {args.output}: {exc.strerror}", Exit.CANTCREAT

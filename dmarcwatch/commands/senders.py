@@ -18,6 +18,7 @@ from dmarcwatch.commands._analysis import (
     safe,
     snapshot_path,
 )
+from dmarcwatch.commands._receivers import require_known
 from dmarcwatch.commands.check import DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from dmarcwatch.context import open_store_to_read
 from dmarcwatch.errors import CommandError
@@ -106,9 +107,11 @@ def run(args: argparse.Namespace) -> int:
     query = query_from(args)
     senders = catalogue()
     with open_store_to_read(args) as store:
+        reader = Reader(store.engine)
+        require_known(reader, query.receivers)
         if args.rdns:
             _resolve_rdns(store, args)
-        result = analyse(Reader(store.engine), query, catalogue=senders)
+        result = analyse(reader, query, catalogue=senders)
     table = tables.by_sender(result.rows, senders)
     if args.json:
         print(json.dumps(as_json(table), indent=1))

@@ -56,7 +56,7 @@ def test_italian_text_is_italian_with_its_placeholders_filled():
     )
     italian, english = render(finding, "it"), render(finding, "en")
     assert italian != english
-    assert italian.summary.startswith("12\u2019345 messaggi da 4 fonti sconosciute")
+    assert italian.summary.startswith("12\u2019345 messaggi da fonti sconosciute (4)")
     assert "physio-lugano.ch" in italian.summary and "(p=none)" in italian.summary
     assert "321 (2.6 %)" in italian.summary
     assert "a nome dello studio" in italian.summary

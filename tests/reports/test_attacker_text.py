@@ -158,5 +158,6 @@ def test_export_neutralises_formula_cells(hostile_db: str, tmp_path: Path) -> No
     assert len(rows) == 2
     assert {row["receiver"] for row in rows} == {"'" + ORG}
     spoof = next(row for row in rows if row["source_ip"] == "192.0.2.66")
-    assert spoof["reasons"] == f"local_policy: @SUM(1) {HOSTILE}"  # not at the start: kept
+    comment = f"@SUM(1) {HOSTILE}".replace(" ", "%20")  # the export's list cell, unambiguous
+    assert spoof["reasons"] == f"local_policy|{comment}"  # the formula not at the start: kept
     assert spoof["dmarc_result"] == "fail"

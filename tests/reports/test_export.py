@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -14,7 +16,7 @@ from dmarcwatch.analysis.records import COLUMNS
 from dmarcwatch.cli import main
 from dmarcwatch.ingest import schema
 from dmarcwatch.ingest.store import Store
-from dmarcwatch.reports.export import neutralise
+from dmarcwatch.reports.export import list_cell, neutralise
 
 
 def _store_totals(url: str, domain: str | None = None) -> tuple[int, int]:
@@ -73,7 +75,9 @@ def test_json_rows_carry_alignment_and_the_reporters_verdict(demo_db: str, tmp_p
     assert {row["policy_domain"] for row in rows} == {domain}
     # before Domain Authentication, SendGrid signed as sendgrid.net: SPF and DKIM "pass"
     # but neither aligns, so DMARC fails (samples/README.md)
-    unauthenticated = [r for r in rows if r["dkim_results"].startswith("sendgrid.net|")]
+    unauthenticated = [
+        r for r in rows if any(d["domain"] == "sendgrid.net" for d in r["dkim_results"])
+    ]
     assert unauthenticated
     for row in unauthenticated:
         assert row["sender"] == "sendgrid"
@@ -150,3 +154,64 @@ def test_since_and_from_together_are_a_usage_error(
     assert main(["export", "--db", demo_db, "--since", "7d", "--from", "2026-09-01",
                  "-o", "-"]) == 64  # fmt: skip
     assert "--since or --from" in capsys.readouterr().err
+
+
+def test_json_results_are_lists_of_objects(demo_db: str, tmp_path: Path) -> None:
+    out = tmp_path / "records.json"
+    assert main(["export", "--db", demo_db, "--format", "json", "-o", str(out)]) == 0
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    dkim = [d for row in rows for d in row["dkim_results"]]
+    spf = [s for row in rows for s in row["spf_results"]]
+    assert dkim and spf
+    assert {tuple(d) for d in dkim} == {("domain", "selector", "result")}
+    assert {tuple(s) for s in spf} == {("domain", "scope", "result")}
+    assert all(isinstance(row["reasons"], list) for row in rows)
+    assert all(tuple(r) == ("type", "comment") for row in rows for r in row["reasons"])
+
+
+def test_parquet_results_are_lists_of_structs(demo_db: str, tmp_path: Path) -> None:
+    out = tmp_path / "records.parquet"
+    assert main(["export", "--db", demo_db, "--format", "parquet", "-o", str(out)]) == 0
+    table = pq.read_table(out)
+    field = table.schema.field("dkim_results").type
+    assert str(field.value_type) == "struct<domain: string, selector: string, result: string>"
+    assert any(table.column("spf_results").to_pylist())
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([], ""),
+        ([("a.ch", "s1", "pass")], "a.ch|s1|pass"),
+        (
+            [("a.ch", "s 1|x", "pass"), ("b.ch", "100%", "fail")],
+            "a.ch|s%201%7Cx|pass b.ch|100%25|fail",
+        ),
+        ([("local_policy", "")], "local_policy|"),
+    ],
+)
+def test_csv_lists_are_unambiguous(values: list[tuple[str, ...]], expected: str) -> None:
+    assert list_cell(values) == expected
+
+
+def test_export_selects_by_receiver_and_ip(demo_db: str, tmp_path: Path) -> None:
+    out = tmp_path / "google.json"
+    assert main(["export", "--db", demo_db, "--format", "json", "--receiver", "google.com",
+                 "-o", str(out)]) == 0  # fmt: skip
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert rows
+    assert {row["receiver"] for row in rows} == {"google.com"}
+    ip = rows[0]["source_ip"]
+    assert main(["export", "--db", demo_db, "--format", "json", "--ip", ip,
+                 "-o", str(out)]) == 0  # fmt: skip
+    assert {row["source_ip"] for row in json.loads(out.read_text(encoding="utf-8"))} == {ip}
+
+
+def test_a_closed_stdout_is_not_an_error(demo_db: str) -> None:
+    command = [sys.executable, "-m", "dmarcwatch", "export", "--db", demo_db, "-o", "-"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read()
+    assert (proc.returncode, err) == (0, b"")

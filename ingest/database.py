@@ -37,7 +37,10 @@ largest report (2,000,000 records by default, tens of seconds) with room to spar
 
 POSTGRES_CONNECT_TIMEOUT_S = 10
 
-POSTGRES_MISSING = "PostgreSQL support is not installed: pip install 'dmarcwatch[postgres]'"
+POSTGRES_MISSING = (
+    "PostgreSQL support is not installed: install dmarcwatch with its postgres extra "
+    "(pip install '.[postgres]' from the source, or psycopg[binary] into its environment)"
+)
 
 _WRITE = "dmarcwatch_write"
 """Execution option: begin the transaction as a writer (``BEGIN IMMEDIATE`` on SQLite)."""

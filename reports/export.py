@@ -158,7 +158,8 @@ def _write_parquet(frames: Iterable[pd.DataFrame], out: IO[bytes]) -> int:
         import pyarrow.parquet as pq  # noqa: PLC0415
     except ImportError as exc:
         raise ParquetUnavailable(
-            "Parquet needs pyarrow: pip install 'dmarcwatch[parquet]'"
+            "Parquet needs pyarrow: install dmarcwatch with its parquet extra (or pyarrow into its "
+            "environment)"
         ) from exc
     schema = pa.schema([pa.field(col, _arrow_type(pa, col)) for col in COLUMNS])
     rows = 0

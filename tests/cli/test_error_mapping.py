@@ -287,7 +287,10 @@ def test_parquet_without_pyarrow_is_a_config_error(
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     out = isolated / "out.parquet"
     code, err = _run(capsys, "export", "--db", empty_store, "--format", "parquet", "-o", str(out))
-    line = "dmarcwatch: Parquet needs pyarrow: pip install 'dmarcwatch[parquet]'\n"
+    line = (
+        "dmarcwatch: Parquet needs pyarrow: install dmarcwatch with its parquet extra "
+        "(or pyarrow into its environment)\n"
+    )
     assert (code, err) == (78, line)
     assert not out.exists()
 

@@ -208,12 +208,26 @@ def _postgres_engine(url: URL) -> Engine:
 
 
 @contextlib.contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection inside one write transaction: committed on success, rolled back on error."""
+def write_transaction(engine: Engine, *, schema_change: bool = False) -> Iterator[Connection]:
+    """A connection inside one write transaction: committed on success, rolled back on error.
+
+    A *schema_change* on SQLite runs with foreign keys off (a table rebuilt under its own name
+    must not cascade its drop to the rows that refer to it); the change checks them itself.
+    """
     with engine.connect() as conn:
         conn.execution_options(**{_WRITE: True})
-        with conn.begin():
-            yield conn
+        if not (schema_change and conn.dialect.name == "sqlite"):
+            with conn.begin():
+                yield conn
+            return
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")  # only outside a transaction (no autobegin)
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
 @contextlib.contextmanager

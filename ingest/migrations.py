@@ -23,7 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, inspect, select, update
+from sqlalchemy import Connection, Engine, Table, inspect, select, update
+from sqlalchemy.schema import CreateTable
 
 from dmarcwatch.ingest import schema
 from dmarcwatch.ingest.database import masked, write_transaction
@@ -49,8 +50,54 @@ def _complete_inputs(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE blobs ADD COLUMN report_count INTEGER")
 
 
+_KEY = "org_name, report_id, policy_domain, begin_ts, end_ts"
+
+
+def _verified_reports(conn: Connection) -> None:
+    """Version 3: ``reports.verification`` and ``reports.variant`` (part of the natural key)."""
+    if conn.dialect.name != "postgresql":
+        _rebuild_sqlite(conn, schema.reports)
+        return
+    for ddl in (
+        "ALTER TABLE reports ADD COLUMN verification TEXT DEFAULT 'not-applicable' NOT NULL",
+        "ALTER TABLE reports ADD COLUMN variant INTEGER DEFAULT '0' NOT NULL",
+        "ALTER TABLE reports DROP CONSTRAINT uq_reports_key",
+        f"ALTER TABLE reports ADD CONSTRAINT uq_reports_key UNIQUE ({_KEY}, variant)",
+    ):
+        conn.exec_driver_sql(ddl)
+
+
+def _rebuild_sqlite(conn: Connection, table: Table) -> None:
+    """Give a SQLite table its latest shape: SQLite cannot change a table's constraints.
+
+    The SQLite manual's way: create the new table, copy the rows, drop the old one, rename
+    (foreign keys are off for the step, :func:`ingest.database.write_transaction`).
+    """
+    name, new = table.name, f"{table.name}_new"
+    ddl = str(CreateTable(table).compile(dialect=conn.dialect)).strip()
+    head = f"CREATE TABLE {name} ("
+    if not ddl.startswith(head):
+        raise SchemaError(f"cannot rebuild the table {name}")
+    conn.exec_driver_sql(f"CREATE TABLE {new} (" + ddl[len(head) :])
+    kept = [c["name"] for c in inspect(conn).get_columns(name)]
+    columns = ", ".join(c for c in kept if c in table.c)
+    conn.exec_driver_sql(f"INSERT INTO {new} ({columns}) SELECT {columns} FROM {name}")  # noqa: S608 - our own names
+    conn.exec_driver_sql(f"DROP TABLE {name}")
+    conn.exec_driver_sql(f"ALTER TABLE {new} RENAME TO {name}")
+    for index in table.indexes:
+        index.create(conn)
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+    if broken is not None:
+        raise SchemaError(f"rebuilding the table {name} broke a reference: {tuple(broken)}")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "blobs.report_count: skip re-imports of inputs stored whole", _complete_inputs),
+    Migration(
+        3,
+        "reports.verification and reports.variant: DKIM verdicts, disputed keys kept",
+        _verified_reports,
+    ),
 )
 """Steps after the baseline, in order (version 2, 3, …)."""
 
@@ -68,7 +115,7 @@ def migrate(engine: Engine, *, create: bool = True, steps: Sequence[Migration] =
     """
     _check_order(steps)
     while True:
-        with write_transaction(engine) as conn:
+        with write_transaction(engine, schema_change=True) as conn:
             done = _advance(conn, create=create, steps=steps)
         if done is not None:
             return done

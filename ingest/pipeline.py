@@ -10,10 +10,15 @@ Reading (:mod:`ingest.reading`) yields events; :class:`InputImport` writes them.
 meet here in-line, or across processes in :mod:`ingest.parallel`.
 
 Duplicates are cheap. An input stored whole before (every report in it stored) is skipped on
-its hash alone. Otherwise, once a report's header is read, a report already in the store is
-not parsed further in-line (a worker process reads it whole, and its rows are dropped); its
-bytes are hashed either way, to tell a true duplicate from a different report that reuses the
-same id (a conflict, kept as a reject).
+its hash alone. Otherwise a report whose natural key (reporter, report id, domain, period) is
+already stored is read and written as the key's next variant, and its content hash decides:
+the same content is a duplicate (rolled back), a different one *disputes* the key. Both are
+kept: a forged report that arrived first must not push the real one out. Which of them
+counts is the read layer's rule (:mod:`analysis.read.selection`).
+
+A mail input is checked once by the :class:`ingest.verify.MailVerifier` handed in (DKIM),
+and each report gets its verdict (:mod:`ingest.verify`); without a verifier, or for an input
+that is not a mail, the verdict is ``not-applicable``.
 """
 
 from __future__ import annotations
@@ -35,16 +40,13 @@ from dmarcwatch.ingest.reading import (
     read_input,
 )
 from dmarcwatch.ingest.store import Store
+from dmarcwatch.ingest.verify import MailCheck, MailVerifier, verdict_of
 from dmarcwatch.ingest.writer import Writer
 
 Kind = Literal["processed", "invalid", "other"]
 
 _NOT_REPORT_CLASSES = frozenset(
     {RejectClass.NOT_A_REPORT, RejectClass.FAILURE_REPORT, RejectClass.TLS_REPORT}
-)
-_CONFLICT = (
-    "a different report with the same reporter, report id, domain and period "
-    "is already stored; this one was kept as a reject"
 )
 
 
@@ -74,6 +76,10 @@ class InputOutcome:
     messages: int
     rejected: tuple[Rejection, ...]
     kind: Kind
+    verdicts: tuple[tuple[str, int], ...] = ()
+    """How many stored reports got each verdict (``verified``, ``failed``, …)."""
+    disputed: tuple[str, ...] = ()
+    """Locations of stored reports whose key another, different stored report claims too."""
 
 
 def import_input(
@@ -84,6 +90,7 @@ def import_input(
     *,
     dry_run: bool = False,
     again: bool = False,
+    verifier: MailVerifier | None = None,
 ) -> InputOutcome:
     """Store every report in *data*; commits before returning.
 
@@ -94,21 +101,35 @@ def import_input(
     """
     sha = hashlib.sha256(data).hexdigest()
     if dry_run:
-        return InputImport(None, source, sha, len(data)).run(read_input(data, limits))
+        check = verifier(data) if verifier is not None else None
+        job = InputImport(None, source, sha, len(data), check=check)
+        return job.run(read_input(data, limits))
     with store.writing() as writer:
-        return write_input(writer, source, sha, data, limits, again=again)
+        return write_input(writer, source, sha, data, limits, again=again, verifier=verifier)
 
 
 def write_input(
-    writer: Writer, source: str, sha: str, data: bytes, limits: Limits, *, again: bool = False
+    writer: Writer,
+    source: str,
+    sha: str,
+    data: bytes,
+    limits: Limits,
+    *,
+    again: bool = False,
+    verifier: MailVerifier | None = None,
 ) -> InputOutcome:
-    """Write one input (hash *sha*) in the writer's open transaction; see :func:`import_input`."""
+    """Write one input (hash *sha*) in the writer's open transaction; see :func:`import_input`.
+
+    A *verifier* checks a mail input's signatures once, before its reports are read.
+    """
     stored, complete = writer.input_state(sha)
     if complete is not None and not again:
         return skipped_input(source, sha, complete)
     if not stored:
         writer.put_blob(sha, data)
-    return InputImport(writer, source, sha, len(data)).run(read_input(data, limits))
+    check = verifier(data) if verifier is not None else None
+    job = InputImport(writer, source, sha, len(data), check=check)
+    return job.run(read_input(data, limits))
 
 
 def skipped_input(source: str, sha: str, reports: int) -> InputOutcome:
@@ -124,6 +145,8 @@ class _Report:
     header: ReportHeader
     pk: int | None
     duplicate: bool
+    verdict: str = "not-applicable"
+    contending: bool = False
     records: int = 0
     messages: int = 0
 
@@ -146,6 +169,9 @@ class InputImport:
     messages: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     kind: Kind = "processed"
+    check: MailCheck | None = None
+    verdicts: dict[str, int] = field(default_factory=dict)
+    disputed: list[str] = field(default_factory=list)
     _report: _Report | None = field(default=None, init=False)
 
     def run(self, events: Reading) -> InputOutcome:
@@ -183,20 +209,33 @@ class InputImport:
             messages=self.messages,
             rejected=tuple(self.rejected),
             kind=self.kind,
+            verdicts=tuple(sorted(self.verdicts.items())),
+            disputed=tuple(self.disputed),
         )
 
     def _started(self, event: ReportStarted) -> bool:
-        pk = None
+        """Write the report's row; a key already stored is written as its next variant."""
+        verdict = verdict_of(self.check, event.header)
+        pk, contending = None, False
         if self.writer is not None:
-            pk = self.writer.start_report(
-                event.header,
-                source=self.source,
-                location=event.location,
-                blob_sha256=self.blob_sha256,
-            )
+            pk = self._start(event, verdict, contending=False)
+            if pk is None:
+                contending = True
+                pk = self._start(event, verdict, contending=True)
         duplicate = self.writer is not None and pk is None
-        self._report = _Report(event.location, event.header, pk, duplicate)
-        return duplicate
+        self._report = _Report(event.location, event.header, pk, duplicate, verdict, contending)
+        return False
+
+    def _start(self, event: ReportStarted, verdict: str, *, contending: bool) -> int | None:
+        assert self.writer is not None
+        return self.writer.start_report(
+            event.header,
+            source=self.source,
+            location=event.location,
+            blob_sha256=self.blob_sha256,
+            verification=verdict,
+            contending=contending,
+        )
 
     def _rows(self, batch: Batch) -> None:
         report = self._report
@@ -211,25 +250,29 @@ class InputImport:
         report, self._report = self._report, None
         if report is None:
             raise RuntimeError("a report ended that had not started")
-        if report.duplicate:
-            self._duplicate(report, event.content_sha256)
+        if report.duplicate or self._same_as_stored(report, event.content_sha256):
+            self.duplicates += 1
             return
         if self.writer is not None and report.pk is not None and event.end is not None:
             written = Written(report.records, report.messages)
             self.writer.end_report(
                 report.pk, report.header, event.end, event.content_sha256, written
             )
+        if report.contending:
+            self.disputed.append(report.location)
+        self.verdicts[report.verdict] = self.verdicts.get(report.verdict, 0) + 1
         self.stored += 1
         self.records += report.records
         self.messages += report.messages
 
-    def _duplicate(self, report: _Report, content_sha256: str) -> None:
-        """A report already stored: the same one, or another reusing its id (a conflict)."""
-        stored = self.writer.has_report(report.header.key) if self.writer is not None else None
-        if stored and stored != content_sha256:
-            self._rejected(Rejected(report.location, _CONFLICT, RejectClass.CONFLICT))
-            return
-        self.duplicates += 1
+    def _same_as_stored(self, report: _Report, content_sha256: str) -> bool:
+        """Whether a contending report is one already stored under its key (then dropped)."""
+        if not report.contending or self.writer is None or report.pk is None:
+            return False
+        if content_sha256 not in self.writer.key_contents(report.header.key, report.pk):
+            return False
+        self.writer.abandon_report()
+        return True
 
     def _rejected(self, event: Rejected) -> None:
         if self._report is not None:

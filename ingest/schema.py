@@ -120,8 +120,20 @@ reports = Table(
     _sha256("blob_sha256", ForeignKey("blobs.sha256"), nullable=False),
     _sha256("content_sha256"),
     Column("ingested_at", UtcDateTime, nullable=False),
+    # The DKIM verdict on the mail that carried the report (ingest.verify): verified,
+    # unverified, failed, or not-applicable for files imported by hand.
+    Column("verification", Text, nullable=False, server_default="not-applicable"),
+    # 0 for the first report stored under a key; 1, 2, … for later, different reports that
+    # claim the same key (a disputed key: both are kept, the read layer decides which counts).
+    Column("variant", Integer, nullable=False, server_default="0"),
     UniqueConstraint(
-        "org_name", "report_id", "policy_domain", "begin_ts", "end_ts", name="uq_reports_key"
+        "org_name",
+        "report_id",
+        "policy_domain",
+        "begin_ts",
+        "end_ts",
+        "variant",
+        name="uq_reports_key",
     ),
     Index("ix_reports_domain_begin", "policy_domain", "begin_ts"),
     Index("ix_reports_blob", "blob_sha256"),

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Dialect, bindparam, select, update
+from sqlalchemy import Connection, Dialect, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from dmarcwatch.ingest import schema
@@ -39,6 +39,7 @@ _KEY_COLUMNS = (
     schema.reports.c.begin_ts,
     schema.reports.c.end_ts,
 )
+_UNIQUE_COLUMNS = (*_KEY_COLUMNS, schema.reports.c.variant)
 
 _STORED_AS_IS = (b"\x1f\x8b", b"PK\x03\x04")
 """gzip and zip inputs: already compressed, kept as they are (zlib would gain nothing)."""
@@ -122,17 +123,36 @@ class Writer:
         row = self.cursor.run(self._sql.has_report, params).fetchone()
         return None if row is None else str(row[0])
 
+    def key_contents(self, key: ReportKey, but: int) -> set[str]:
+        """The content hashes of the reports stored under *key*, except the report *but*."""
+        params = {**dict(zip(_KEY_PARAMS, key, strict=True)), "b_pk": but}
+        return {str(row[0]) for row in self.cursor.run(self._sql.key_contents, params)}
+
     def start_report(
-        self, header: ReportHeader, *, source: str, location: str, blob_sha256: str
+        self,
+        header: ReportHeader,
+        *,
+        source: str,
+        location: str,
+        blob_sha256: str,
+        verification: str = "not-applicable",
+        contending: bool = False,
     ) -> int | None:
         """Write a report's row under a new savepoint; its key, or ``None`` for a duplicate.
 
-        The blob must have been stored. Rows follow (:meth:`write_rows`), then
-        :meth:`end_report`, or :meth:`abandon_report` to leave nothing of the report.
+        ``None`` means a report with the same natural key is stored. A *contending* report is
+        written under the key anyway, as its next ``variant`` (a disputed key; the caller
+        abandons it if its content turns out to be the stored one's). The blob must have been
+        stored. Rows follow (:meth:`write_rows`), then :meth:`end_report`, or
+        :meth:`abandon_report` to leave nothing of the report.
         """
         if self._in_report:
             raise RuntimeError("a report is already being written")
         row = _report_values(header, source, location, blob_sha256)
+        row["verification"] = verification
+        if contending:
+            params = dict(zip(_KEY_PARAMS, header.key, strict=True))
+            row["variant"] = int(self.cursor.run(self._sql.next_variant, params).fetchone()[0])
         self.cursor.plain("SAVEPOINT dw_report")
         found = self.cursor.run(self._sql.insert_report, row).fetchone()
         if found is None:
@@ -254,7 +274,7 @@ _REPORT_COLUMNS = (
     "org_name", "email", "report_id", "policy_domain", "begin_ts", "end_ts", "schema",
     "version", "extra_contact_info", "generator", "errors", "adkim", "aspf", "p", "sp", "np",
     "pct", "fo", "testing", "discovery_method", "warnings", "record_count", "message_count",
-    "source", "location", "blob_sha256", "ingested_at",
+    "source", "location", "blob_sha256", "ingested_at", "verification", "variant",
 )  # fmt: skip
 _FINISH_COLUMNS = ("record_count", "message_count", "warnings", "content_sha256")
 _REJECT_COLUMNS = (
@@ -270,6 +290,8 @@ class _Statements:
     insert_blob: Prepared
     mark_complete: Prepared
     has_report: Prepared
+    key_contents: Prepared
+    next_variant: Prepared
     insert_report: Prepared
     finish_report: Prepared
     insert_reject: Prepared
@@ -296,8 +318,8 @@ def _build(dialect: Dialect) -> _Statements:
     else:
         from sqlalchemy.dialects.sqlite import insert  # noqa: PLC0415 - see above
     blobs, reports, rejects = schema.blobs.c, schema.reports.c, schema.rejects.c
-    pairs = zip(_KEY_COLUMNS, _KEY_PARAMS, strict=True)
-    key = (column == bindparam(name) for column, name in pairs)
+    pairs = list(zip(_KEY_COLUMNS, _KEY_PARAMS, strict=True))
+    key = [column == bindparam(name) for column, name in pairs]
     return _Statements(
         input_state=prepare(
             select(blobs.report_count).where(blobs.sha256 == bindparam("b_sha")), dialect
@@ -308,10 +330,22 @@ def _build(dialect: Dialect) -> _Statements:
             dialect,
             ("report_count",),
         ),
-        has_report=prepare(select(reports.content_sha256).where(*key), dialect),
+        has_report=prepare(
+            select(reports.content_sha256).where(*key).order_by(reports.variant).limit(1),
+            dialect,
+        ),
+        key_contents=prepare(
+            select(reports.content_sha256).where(
+                *key, reports.id != bindparam("b_pk"), reports.content_sha256.is_not(None)
+            ),
+            dialect,
+        ),
+        next_variant=prepare(
+            select(func.coalesce(func.max(reports.variant), -1) + 1).where(*key), dialect
+        ),
         insert_report=prepare(
             insert(schema.reports)
-            .on_conflict_do_nothing(index_elements=list(_KEY_COLUMNS))
+            .on_conflict_do_nothing(index_elements=list(_UNIQUE_COLUMNS))
             .returning(reports.id),
             dialect,
             _REPORT_COLUMNS,
@@ -372,4 +406,6 @@ def _report_values(
         "location": location,
         "blob_sha256": blob_sha256,
         "ingested_at": _now(),
+        "verification": "not-applicable",
+        "variant": 0,
     }

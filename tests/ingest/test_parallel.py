@@ -90,7 +90,7 @@ def test_workers_store_and_report_exactly_what_one_process_does(
     kinds = {o.kind for o in outcomes if isinstance(o, InputOutcome)}
     assert kinds == {"processed", "invalid", "other"}
     by_source = {o.source: o for o in outcomes if isinstance(o, InputOutcome)}
-    assert [r.reject_class for r in by_source["conflict.xml"].rejected] == ["conflict"]
+    assert by_source["conflict.xml"].disputed == ("input",)
     late = by_source["broken-late.xml"]
     assert (late.stored, late.records, late.kind) == (0, 0, "invalid")
 

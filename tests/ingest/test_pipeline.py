@@ -76,13 +76,15 @@ def test_the_same_report_in_any_container_is_a_duplicate(store: Store) -> None:
     assert store.totals().reports == 1
 
 
-def test_same_id_with_different_content_is_kept_as_a_conflict(store: Store) -> None:
+def test_same_id_with_different_content_is_kept_and_disputes_the_key(store: Store) -> None:
     import_input(store, "a.xml", Report(rows=[Row(count="1")]).bytes())
     outcome = import_input(store, "b.xml", Report(rows=[Row(count="999")]).bytes())
-    assert outcome.stored == 0
-    assert [r.reject_class for r in outcome.rejected] == ["conflict"]
-    assert store.totals().messages == 1
-    assert store.get_blob(outcome.blob_sha256).endswith(b"</feedback>\n")
+    assert (outcome.stored, outcome.rejected, outcome.kind) == (1, (), "processed")
+    assert outcome.disputed == ("input",)
+    assert store.totals().messages == 1000
+    again = import_input(store, "c.xml", Report(rows=[Row(count="999")]).bytes() + b" ")
+    assert (again.stored, again.duplicates, again.disputed) == (0, 1, ())
+    assert store.totals().reports == 2
 
 
 def test_one_broken_report_does_not_lose_the_others(store: Store) -> None:

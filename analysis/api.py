@@ -39,6 +39,7 @@ class Query:
     ips: tuple[str, ...] = ()
     configured: tuple[str, ...] = ()
     no_reports_days: int = 7
+    include_unverified: bool = False  # count reports from mails without a usable DKIM signature
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,9 @@ def analyse(
     domains = tuple(d.lower().rstrip(".") for d in query.domains)
     newest = reader.policy_domains()
     periods = _periods(query, newest, domains, now)
-    frames = [reader.rows(_selection(query, group, period)) for period, group in periods.items()]
+    selections = [_selection(query, group, period) for period, group in periods.items()]
+    frames = [reader.rows(sel) for sel in selections]
+    left_out = {d: s for sel in selections for d, s in reader.set_aside(sel).items()}
     filled = [f for f in frames if not f.empty] or frames[:1]
     raw = pd.concat(filled, ignore_index=True) if len(filled) > 1 else filled[0]
     history = prepare(reader, raw, catalogue, list(newest))
@@ -128,7 +131,8 @@ def analyse(
     starts = history[c.DOMAIN].map(lambda d: _naive(period_of.get(d, overall).since))
     rows = history[history[c.DAY] >= starts]
     store_last = max(newest.values(), default=None)
-    wanted = sorted(set(domains or rows[c.DOMAIN].unique()) | set(query.configured))
+    seen = set(domains or rows[c.DOMAIN].unique()) | set(left_out)
+    wanted = sorted(seen | set(query.configured))
     activity = {a.domain: a for a in reader.activity(wanted)} if wanted else {}
     summaries = []
     for domain in wanted:
@@ -142,6 +146,7 @@ def analyse(
             last_begin=newest.get(domain),
             now=now,
             no_reports_days=query.no_reports_days,
+            set_aside=left_out.get(domain),
         )
         summaries.append(_summarise(ctx, period_of.get(domain, overall)))
     return Analysis(period=overall, domains=summaries, rows=rows)
@@ -159,6 +164,7 @@ def _selection(query: Query, group: tuple[str, ...], period: Period) -> Selectio
         until=int(period.until.timestamp()),
         receivers=query.receivers,
         ips=query.ips,
+        include_unverified=query.include_unverified,
     )
 
 

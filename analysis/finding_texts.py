@@ -583,4 +583,62 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
             "for an address in another domain, its _report._dmarc authorisation record.",
         ),
     ),
+    "reports-set-aside": (
+        NP_(
+            "reports-set-aside",
+            "{reports} report for {domain} was set aside and is not counted in pass rates or "
+            "policy readiness: {unverified} came in mail without a DKIM signature of its "
+            "reporter, {failed} in mail whose signature failed or belongs to another domain, "
+            "{outranked} lost a dispute over its report key.",
+            "{reports} reports for {domain} were set aside and are not counted in pass rates or "
+            "policy readiness: {unverified} came in mail without a DKIM signature of their "
+            "reporter, {failed} in mail whose signature failed or belongs to another domain, "
+            "{outranked} lost a dispute over their report key.",
+            "reports",
+        ),
+        N_(
+            "reports-set-aside",
+            "Anyone can send mail to the rua address, so only reports in mail signed by the "
+            "reporter's own domain count. If a real reporter's mail arrives unsigned (a "
+            "forwarding mailbox can break signatures), deliver reports straight to the rua "
+            "mailbox, or count unsigned reports with include_unverified = true in the config "
+            "or --include-unverified.",
+        ),
+    ),
+    "report-key-disputed/decided": (
+        NP_(
+            "report-key-disputed/decided",
+            "{disputed} report key of {domain} (reporter, report id, period) is claimed by "
+            "different reports ({reporters}); the one in mail signed by its reporter counts, "
+            "the others are set aside.",
+            "{disputed} report keys of {domain} (reporter, report id, period) are claimed by "
+            "different reports ({reporters}); in each, the one in mail signed by its reporter "
+            "counts, the others are set aside.",
+            "disputed",
+        ),
+        N_(
+            "report-key-disputed/decided",
+            "Someone may be sending forged reports that copy the ids of real ones. Nothing to "
+            "change as long as the real reporters sign their mail; keep an eye on the rua "
+            "mailbox.",
+        ),
+    ),
+    "report-key-disputed/undecided": (
+        NP_(
+            "report-key-disputed/undecided",
+            "{disputed} report key of {domain} (reporter, report id, period) is claimed by "
+            "different reports ({reporters}), and no one of them is trusted more than the "
+            "others: none of them is counted ({undecided} undecided).",
+            "{disputed} report keys of {domain} (reporter, report id, period) are claimed by "
+            "different reports ({reporters}), and for {undecided} of them no one report is "
+            "trusted more than the others: none of those is counted.",
+            "disputed",
+        ),
+        N_(
+            "report-key-disputed/undecided",
+            "Someone may be sending forged reports that copy the ids of real ones, and the "
+            "tool cannot tell which is real. Look at the mails in the rua mailbox that carry "
+            "these reports and at their DKIM signatures, and ask the reporter if in doubt.",
+        ),
+    ),
 }

@@ -11,6 +11,7 @@ from dmarcwatch.analysis.read.overview import DomainActivity
 from dmarcwatch.analysis.read.reader import Reader
 from dmarcwatch.analysis.read.results import DkimResult, Reason, SpfResult, canonical
 from dmarcwatch.analysis.read.selection import SECONDS_PER_DAY, Selection
+from dmarcwatch.analysis.read.trust import SetAside
 
 __all__ = [
     "SECONDS_PER_DAY",
@@ -20,6 +21,7 @@ __all__ = [
     "Reader",
     "Reason",
     "Selection",
+    "SetAside",
     "SpfResult",
     "canonical",
 ]

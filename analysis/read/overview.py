@@ -59,7 +59,9 @@ def policy_domains(conn: Connection) -> dict[str, int]:
 def latest_end(conn: Connection, sel: Selection) -> int | None:
     """The latest report end (epoch seconds) among reports matching *sel* (without times)."""
     r = schema.reports
-    plain = Selection(domains=sel.domains, receivers=sel.receivers)
+    plain = Selection(
+        domains=sel.domains, receivers=sel.receivers, include_unverified=sel.include_unverified
+    )
     value = conn.execute(sa.select(sa.func.max(r.c.end_ts)).where(*report_filter(plain))).scalar()
     return int(value) if value is not None else None
 

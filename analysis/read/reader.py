@@ -17,6 +17,7 @@ from dmarcwatch.analysis.read import identities, overview, rdnscache
 from dmarcwatch.analysis.read.identities import Identities
 from dmarcwatch.analysis.read.overview import DomainActivity
 from dmarcwatch.analysis.read.selection import Selection
+from dmarcwatch.analysis.read.trust import SetAside, set_aside
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,6 +71,11 @@ class Reader:
     def identities(self, sel: Selection, max_ips: int | None = None) -> Identities:
         with self._engine.connect() as conn:
             return identities.identities(conn, sel, max_ips)
+
+    def set_aside(self, sel: Selection) -> dict[str, SetAside]:
+        """Per policy domain, the reports of *sel* the trust rule left out, and disputed keys."""
+        with self._engine.connect() as conn:
+            return set_aside(conn, sel)
 
     def source_ips(self, sel: Selection) -> list[str]:
         with self._engine.connect() as conn:

@@ -1,4 +1,12 @@
-"""Which records to read: one :class:`Selection` and the one filter every read applies."""
+"""Which records to read: one :class:`Selection` and the one filter every read applies.
+
+The filter also decides which reports are trusted (:func:`trusted`): a report carried by a mail
+whose DKIM signature is not its reporter's (``failed``) never counts, an ``unverified`` one only
+with ``include_unverified``, and of several different reports claiming one key (reporter,
+report id, policy domain, period: a *disputed* key) only the one that is trusted more than all
+the others counts. When two are trusted alike (two verified ones, two unverified ones) neither
+counts: the tool cannot tell which is real, and says so (:func:`set_aside`).
+"""
 
 from __future__ import annotations
 
@@ -28,10 +36,17 @@ class Selection:
     receivers: tuple[str, ...] = ()
     ips: tuple[str, ...] = ()
     from_domains: tuple[str, ...] = ()
+    include_unverified: bool = False
+    """Count reports from mails without a usable DKIM signature (never ``failed`` ones)."""
 
 
 def report_filter(sel: Selection) -> list[sa.ColumnElement[bool]]:
-    """The conditions on ``reports`` (domains, times, receivers)."""
+    """The conditions on ``reports`` (domains, times, receivers, and :func:`trusted`)."""
+    return [*scope_filter(sel), trusted(sel.include_unverified)]
+
+
+def scope_filter(sel: Selection) -> list[sa.ColumnElement[bool]]:
+    """The selection's conditions on ``reports`` without the trust rule (see :mod:`.trust`)."""
     r = schema.reports
     where: list[sa.ColumnElement[bool]] = []
     if sel.domains:
@@ -44,6 +59,37 @@ def report_filter(sel: Selection) -> list[sa.ColumnElement[bool]]:
     if sel.receivers:
         where.append(sa.or_(*(_receiver_matches(x) for x in sel.receivers)))
     return where
+
+
+def rank(table: sa.FromClause, include_unverified: bool) -> sa.ColumnElement[int]:
+    """How far a report is trusted: 2 verified or imported by hand, 1 unverified, 0 none."""
+    verification = table.c.verification
+    return sa.case(
+        (verification.in_(("verified", "not-applicable")), 2),
+        (verification == "unverified", 1 if include_unverified else 0),
+        else_=0,
+    )
+
+
+def trusted(include_unverified: bool) -> sa.ColumnElement[bool]:
+    """Reports that count: trusted, and trusted more than any other report claiming their key."""
+    r = schema.reports
+    other = schema.reports.alias("contender")
+    mine = rank(r, include_unverified)
+    rival = (
+        sa.select(other.c.id)
+        .where(
+            other.c.org_name == r.c.org_name,
+            other.c.report_id == r.c.report_id,
+            other.c.policy_domain == r.c.policy_domain,
+            other.c.begin_ts == r.c.begin_ts,
+            other.c.end_ts == r.c.end_ts,
+            other.c.id != r.c.id,
+            rank(other, include_unverified) >= mine,
+        )
+        .correlate(r)
+    )
+    return sa.and_(mine > 0, ~sa.exists(rival))
 
 
 def record_filter(sel: Selection) -> list[sa.ColumnElement[bool]]:

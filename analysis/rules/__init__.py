@@ -16,6 +16,7 @@ from dmarcwatch.analysis.rules import (
     reports,
     sendgrid,
     sources,
+    trust,
 )
 from dmarcwatch.analysis.rules.base import Context, Rule
 
@@ -33,6 +34,8 @@ DATA_RULES: list[Rule] = [
 def diagnose(ctx: Context) -> list[Finding]:
     """Every finding for one domain, worst first."""
     findings = reports.no_reports(ctx)
+    for trust_rule in trust.RULES:
+        findings.extend(trust_rule(ctx))
     if not ctx.rows.empty or not ctx.history.empty:
         for rule in DATA_RULES:
             findings.extend(rule(ctx))

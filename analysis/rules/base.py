@@ -12,7 +12,7 @@ from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.catalogue import Catalogue
 from dmarcwatch.analysis.classify import UNKNOWN
 from dmarcwatch.analysis.findings import Finding
-from dmarcwatch.analysis.read import DomainActivity
+from dmarcwatch.analysis.read import DomainActivity, SetAside
 
 READINESS_DAYS = 14
 READINESS_SHARE = 0.99
@@ -35,6 +35,7 @@ class Context:
     last_begin: int | None  # begin of this domain's newest report
     now: dt.datetime
     no_reports_days: int = 7
+    set_aside: SetAside | None = None  # reports the trust rule left out, disputed keys
 
     def sender_name(self, sender: str) -> str:
         return "unknown" if sender == UNKNOWN else self.catalogue.name(sender)

@@ -1,0 +1,51 @@
+"""``reports-set-aside`` and ``report-key-disputed``: what the analysis did not count, and why.
+
+Reports from mails without their reporter's DKIM signature, or that lost a dispute over their
+key, are left out by the read layer (:mod:`analysis.read.selection`); these findings say so,
+so that a forged report campaign, or a real reporter whose mail arrives unsigned, is visible.
+"""
+
+from __future__ import annotations
+
+from dmarcwatch.analysis.findings import Actor, Evidence, Finding, Param, Severity
+from dmarcwatch.analysis.rules.base import Context
+
+
+def set_aside(ctx: Context) -> list[Finding]:
+    left = ctx.set_aside
+    if left is None or left.reports == 0:
+        return []
+    params: dict[str, Param] = {
+        "reports": left.reports,
+        "unverified": left.unverified,
+        "failed": left.failed,
+        "outranked": left.outranked,
+    }
+    return [
+        Finding(
+            "reports-set-aside", Severity.WARNING, ctx.domain, None, Actor.PRACTICE, Evidence(),
+            params,
+        )
+    ]  # fmt: skip
+
+
+def disputed(ctx: Context) -> list[Finding]:
+    left = ctx.set_aside
+    if left is None or left.disputed == 0:
+        return []
+    params: dict[str, Param] = {
+        "state": "undecided" if left.undecided else "decided",
+        "disputed": left.disputed,
+        "undecided": left.undecided,
+        "reporters": left.reporters[:5],
+    }
+    evidence = Evidence(receivers=left.reporters[:5])
+    return [
+        Finding(
+            "report-key-disputed", Severity.WARNING, ctx.domain, None, Actor.PRACTICE, evidence,
+            params,
+        )
+    ]  # fmt: skip
+
+
+RULES = [set_aside, disputed]

@@ -14,6 +14,7 @@ name the key and the file. Relative paths in the file are relative to the file's
     [mailbox.oauth2] token_command  |  provider="microsoft" tenant_id client_id
                     (client_secret_file | certificate_file) token_cache_file;  mechanism
     [smtp]          host port security ca_file username password_file | password_env from timeout
+    [trust]         include_unverified nameservers
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ _SMTP_PORTS = {"tls": 465, "starttls": 587}
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # Every key of each table, as the module docstring lists them: a key outside these is a typo.
 _KEYS = {
-    "": ("database", "mailbox", "smtp"),
+    "": ("database", "mailbox", "smtp", "trust"),
+    "trust": ("include_unverified", "nameservers"),
     "database": ("url",),
     "mailbox": (
         *("name", "host", "port", "security", "allow_insecure", "ca_file", "username"),
@@ -124,11 +126,22 @@ class SmtpConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class TrustConfig:
+    """Which reports count: ``include_unverified`` counts reports from unsigned mail;
+    ``nameservers`` (``HOST[:PORT]``) answer the DKIM key look-ups of ``poll`` (default: the
+    system's)."""
+
+    include_unverified: bool = False
+    nameservers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     path: Path | None
     database_url: str | None = None
     mailboxes: tuple[MailboxConfig, ...] = ()
     smtp: SmtpConfig | None = None
+    trust: TrustConfig = field(default_factory=TrustConfig)
 
 
 def default_config_path() -> Path:
@@ -176,9 +189,21 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     mailboxes = tuple(_mailbox(t) for t in top.tables("mailbox"))
     smtp_table = top.table("smtp")
     smtp = _smtp(smtp_table) if smtp_table else None
+    trust_table = top.table("trust")
+    trust = _trust(trust_table) if trust_table else TrustConfig()
     top.done()
     _check_unique_names(mailboxes, path)
-    return Config(path=path, database_url=url, mailboxes=mailboxes, smtp=smtp)
+    return Config(path=path, database_url=url, mailboxes=mailboxes, smtp=smtp, trust=trust)
+
+
+def _trust(t: _Table) -> TrustConfig:
+    t.known(_KEYS["trust"])
+    include = t.optional("include_unverified", bool, False)
+    servers = t.optional("nameservers", list, [])
+    if not all(isinstance(s, str) and s for s in servers):
+        t.fail("nameservers", "expected a list of HOST or HOST:PORT strings")
+    t.done()
+    return TrustConfig(include_unverified=include, nameservers=tuple(servers))
 
 
 def _check_unique_names(mailboxes: tuple[MailboxConfig, ...], path: Path) -> None:

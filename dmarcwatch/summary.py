@@ -19,6 +19,9 @@ class ImportSummary:
     missing: int = 0
     records: int = 0
     messages: int = 0
+    verified: int = 0  # reports in mail signed by their reporter (DKIM)
+    untrusted: int = 0  # reports in mail without their reporter's valid DKIM signature
+    disputed: int = 0  # reports stored under a key another, different stored report claims
     problems: list[str] = field(default_factory=list)
 
     def add(self, outcome: InputOutcome) -> None:
@@ -27,6 +30,10 @@ class ImportSummary:
         self.duplicates += outcome.duplicates
         self.records += outcome.records
         self.messages += outcome.messages
+        verdicts = dict(outcome.verdicts)
+        self.verified += verdicts.get("verified", 0)
+        self.untrusted += verdicts.get("unverified", 0) + verdicts.get("failed", 0)
+        self.disputed += len(outcome.disputed)
         if outcome.kind == "other":
             self.skipped += 1
         else:
@@ -42,6 +49,10 @@ class ImportSummary:
             parts.append(f"{self.skipped} skipped (not reports)")
         if self.unreadable or self.missing:
             parts.append(f"{self.unreadable + self.missing} unreadable")
+        if self.verified or self.untrusted:
+            parts.append(f"{self.verified} DKIM-verified, {self.untrusted} not (set aside)")
+        if self.disputed:
+            parts.append(f"{self.disputed} disputing a stored report's key")
         parts += [f"{self.records} records", f"{self.messages} messages"]
         return ", ".join(parts)
 

@@ -31,6 +31,7 @@ from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits, MiB
 from dmarcwatch.ingest.pipeline import InputOutcome, write_input
 from dmarcwatch.ingest.sources import Input, InputError
 from dmarcwatch.ingest.store import Store
+from dmarcwatch.ingest.verify import MailVerifier
 from dmarcwatch.ingest.writer import Writer
 
 T = TypeVar("T")
@@ -98,10 +99,21 @@ class InputGroup(Generic[T]):
             return self._writer.input_state(sha256)
         return self.store.input_state(sha256)
 
-    def add(self, item: T, source: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+    def add(
+        self,
+        item: T,
+        source: str,
+        data: bytes,
+        limits: Limits = DEFAULT_LIMITS,
+        verifier: MailVerifier | None = None,
+    ) -> None:
         """Store every report of one input (see :func:`ingest.pipeline.import_input`)."""
         sha = hashlib.sha256(data).hexdigest()
-        self.write(item, len(data), lambda writer: write_input(writer, source, sha, data, limits))
+        self.write(
+            item,
+            len(data),
+            lambda writer: write_input(writer, source, sha, data, limits, verifier=verifier),
+        )
 
     def write(self, item: T, size: int, write: Callable[[Writer], InputOutcome]) -> None:
         """Write one input with *write* under its savepoint; its outcome waits for the commit.
@@ -178,6 +190,7 @@ def import_all(
     items: Iterable[Input | InputError],
     limits: Limits = DEFAULT_LIMITS,
     group_limits: GroupLimits | None = None,
+    verifier: MailVerifier | None = None,
 ) -> Iterator[InputOutcome | InputError]:
     """Each input's outcome in order (unreadable inputs in their place), written in groups.
 
@@ -191,7 +204,7 @@ def import_all(
                 yield from outcomes(group.commit())
                 yield item
                 continue
-            group.add(item, item.source, item.data, limits)
+            group.add(item, item.source, item.data, limits, verifier)
             if group.failed() or group.due():
                 yield from outcomes(group.commit())
         yield from outcomes(group.commit())

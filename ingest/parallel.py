@@ -37,6 +37,7 @@ from dmarcwatch.ingest.pipeline import InputImport, InputOutcome, skipped_input
 from dmarcwatch.ingest.reading import read_input
 from dmarcwatch.ingest.sources import Input, InputError
 from dmarcwatch.ingest.store import Store
+from dmarcwatch.ingest.verify import MailVerifier
 from dmarcwatch.ingest.writer import Writer
 
 QUEUE_EVENTS = 32
@@ -120,6 +121,7 @@ class Readers:
             raise ValueError("at least one worker is needed")
         self._jobs = jobs
         self._limits = limits
+        self._verifier: MailVerifier | None = None
         self._tasks: list[Any] = []
         self._events: list[Any] = []
         self._workers: list[BaseProcess] = []
@@ -167,13 +169,17 @@ class Readers:
             channel.cancel_join_thread()
 
     def import_all(
-        self, store: Store, items: Iterable[Input | InputError]
+        self,
+        store: Store,
+        items: Iterable[Input | InputError],
+        verifier: MailVerifier | None = None,
     ) -> Iterator[InputOutcome | InputError]:
         """Write every input's reports, yielding outcomes (and unreadable inputs) in order.
 
         Inputs are written in group commits (:mod:`ingest.group`); an outcome is yielded once
-        its input is committed.
+        its input is committed. A *verifier* checks each mail input's DKIM in this process.
         """
+        self._verifier = verifier
         waiting: deque[InputOutcome | InputError | _Handed] = deque()
         ahead = _Ahead(INPUTS_AHEAD * self._jobs)
         with InputGroup[_Handed | None](store) as group:
@@ -224,7 +230,8 @@ class Readers:
         data = entry.item.data
         if not entry.blob_stored:
             writer.put_blob(entry.sha256, data)
-        job = InputImport(writer, entry.item.source, entry.sha256, len(data))
+        check = self._verifier(data) if self._verifier is not None else None
+        job = InputImport(writer, entry.item.source, entry.sha256, len(data), check=check)
         while not isinstance(event := self._event(entry.worker), _Done):
             job.on(event)
         return job.finish()

@@ -45,6 +45,12 @@ from dmarcwatch.ingest.writer import Writer
 
 Kind = Literal["processed", "invalid", "other"]
 
+DISPUTED = (
+    "%s [%s]: a different report with the same reporter, report id, domain and period is "
+    "stored; both are kept, the key is disputed (see dmarcwatch diagnose)"
+)
+"""The log line of a report that disputes a stored key (``%s``: source, location)."""
+
 _NOT_REPORT_CLASSES = frozenset(
     {RejectClass.NOT_A_REPORT, RejectClass.FAILURE_REPORT, RejectClass.TLS_REPORT}
 )

@@ -40,8 +40,9 @@ from dmarcwatch.ingest.mailbox import (
     MailboxUnavailable,
     TLSVerificationFailed,
 )
-from dmarcwatch.ingest.pipeline import InputOutcome, import_input, write_input
+from dmarcwatch.ingest.pipeline import DISPUTED, InputOutcome, import_input, write_input
 from dmarcwatch.ingest.store import Store
+from dmarcwatch.ingest.verify import MailVerifier
 from dmarcwatch.ingest.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class PollOptions:
     batch_bytes: int = 32 * MiB
     retries: int = 3
     backoff: float = 2.0  # seconds before the first retry; doubled each time
+    verifier: MailVerifier | None = None  # DKIM of each message (ingest.verify); None: not checked
 
 
 @dataclass(slots=True)
@@ -98,6 +100,8 @@ class MailboxSummary:
     failed: int = 0  # an internal error; left in place for the next run
     reports_stored: int = 0
     reports_duplicate: int = 0
+    reports_untrusted: int = 0  # stored, but DKIM unverified or failed: not counted by default
+    reports_disputed: int = 0  # stored under a key another, different stored report claims
     records: int = 0
     attempts: int = 0
     uidnext: int = 0  # when the folder was selected: later mail has UIDs from here on
@@ -108,6 +112,10 @@ class MailboxSummary:
             f"{self.other} other; {self.reports_stored} reports stored, "
             f"{self.reports_duplicate} duplicates; {self.moved} moved"
         )
+        if self.reports_untrusted:
+            counts += f", {self.reports_untrusted} reports without their reporter's DKIM"
+        if self.reports_disputed:
+            counts += f", {self.reports_disputed} reports disputing a stored report's key"
         if self.deleted:
             counts += f", {self.deleted} deleted"
         if self.resumed:
@@ -331,7 +339,12 @@ class FolderPoll:
     def _import_dry(self, uid: int, data: bytes) -> InputOutcome | Exception:
         try:
             return import_input(
-                self.store, self._source(uid), data, self.options.limits, dry_run=True
+                self.store,
+                self._source(uid),
+                data,
+                self.options.limits,
+                dry_run=True,
+                verifier=self.options.verifier,
             )
         except StoreError:
             raise
@@ -340,7 +353,14 @@ class FolderPoll:
 
     def _write(self, writer: Writer, uid: int, data: bytes) -> InputOutcome:
         sha = hashlib.sha256(data).hexdigest()
-        outcome = write_input(writer, self._source(uid), sha, data, self.options.limits)
+        outcome = write_input(
+            writer,
+            self._source(uid),
+            sha,
+            data,
+            self.options.limits,
+            verifier=self.options.verifier,
+        )
         record = MessageRecord(self.name, self.folders.source, self.uidvalidity, uid)
         self.ledger.record_in(writer, record, outcome.kind, outcome.blob_sha256)
         return outcome
@@ -392,6 +412,11 @@ class FolderPoll:
         s = self.summary
         s.reports_stored += outcome.stored
         s.reports_duplicate += outcome.duplicates
+        verdicts = dict(outcome.verdicts)
+        s.reports_untrusted += verdicts.get("unverified", 0) + verdicts.get("failed", 0)
+        s.reports_disputed += len(outcome.disputed)
+        for location in outcome.disputed:
+            log.warning(DISPUTED, outcome.source, location)
         s.records += outcome.records
         if outcome.kind == PROCESSED:
             s.processed += 1

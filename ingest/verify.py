@@ -43,6 +43,22 @@ class MailVerifier(Protocol):
     def __call__(self, data: bytes) -> MailCheck | None: ...
 
 
+_NOT_MAIL = (b"\x1f\x8b", b"PK\x03\x04", b"<", b"{")
+"""How gzip, zip, XML and JSON inputs begin (after white space): files, not mails."""
+
+
+def mail_only(verifier: MailVerifier) -> MailVerifier:
+    """*verifier* for inputs that are mails; other inputs (files imported by hand) get ``None``.
+
+    A mailbox source hands over mails only and uses the verifier itself.
+    """
+
+    def check(data: bytes) -> MailCheck | None:
+        return None if data[:64].lstrip().startswith(_NOT_MAIL) else verifier(data)
+
+    return check
+
+
 def verdict_of(check: MailCheck | None, header: ReportHeader) -> Verdict:
     """The verdict of one report carried by a mail whose check is *check*."""
     if check is None:

@@ -46,6 +46,7 @@ class ReportOptions:
     dns: ResolverConfig | None = None  # check each domain's DNS records (report --dns)
     generator: str = "dmarcwatch"  # named in the footer, e.g. "dmarcwatch 0.1.0"
     workers: int | None = None  # processes drawing domains; None: one per CPU from 4 domains
+    include_unverified: bool = False  # count reports from mail without the reporter's DKIM
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,12 @@ class _Job:
 
     def domain(self, domain: str, index: int) -> tuple[tuple[int, str], _Done]:
         """Analyse, draw and put into words one domain; its rows are dropped on return."""
-        query = Query(domains=(domain,), since=self.period.since, until=self.period.until)
+        query = Query(
+            domains=(domain,),
+            since=self.period.since,
+            until=self.period.until,
+            include_unverified=self.options.include_unverified,
+        )
         summary = analyse(self.reader, query, catalogue=self.catalogue, now=self.now).domains[0]
         previous = previous_totals(
             self.reader, domain, self.period, self.catalogue, self.policy_domains

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 import platformdirs
 
 from dmarcwatch.commands._reporting import add_receivers_and_ips, day_start, ips_from, parse_since
+from dmarcwatch.commands._trust import add_include_unverified, include_unverified
 from dmarcwatch.config import APP
+from dmarcwatch.context import config_for
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import escape_controls
@@ -44,6 +46,7 @@ def add_selection(parser: argparse.ArgumentParser, default_since: str) -> None:
     )
     parser.add_argument("--until", metavar="DATE", help="last day of the period (YYYY-MM-DD)")
     add_receivers_and_ips(parser)
+    add_include_unverified(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -69,6 +72,7 @@ def query_from(args: argparse.Namespace) -> Query:
         until=until,
         receivers=tuple(args.receiver),
         ips=ips_from(args),
+        include_unverified=include_unverified(args, config_for(args)),
     )
 
 

@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from dmarcwatch.commands import add_command
-from dmarcwatch.context import open_store
+from dmarcwatch.commands._trust import mail_verifier
+from dmarcwatch.context import config_for, open_store
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import quote
 from dmarcwatch.ingest.group import import_all
 from dmarcwatch.ingest.limits import DEFAULT_LIMITS
 from dmarcwatch.ingest.parallel import Readers
-from dmarcwatch.ingest.pipeline import InputOutcome
+from dmarcwatch.ingest.pipeline import DISPUTED, InputOutcome
 from dmarcwatch.ingest.sources import InputError, iter_inputs
 from dmarcwatch.ingest.store import Store
 from dmarcwatch.summary import ImportSummary
@@ -34,6 +35,13 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    parser.add_argument(
+        "--verify-mail",
+        action="store_true",
+        help="check the DKIM signature of inputs that are e-mail messages, as poll does: "
+        "reports in mail not signed by their reporter are then set aside by the analysis "
+        "(files imported by hand count as they are)",
+    )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument(
         "-j",
@@ -85,11 +93,12 @@ def _import_all(
 def _results(args: argparse.Namespace, store: Store) -> Iterator[InputOutcome | InputError]:
     """Each input's outcome, in order: read here, or by ``--jobs`` worker processes."""
     items = iter_inputs(args.paths)
+    verifier = mail_verifier(config_for(args), files_too=True) if args.verify_mail else None
     if args.jobs > 1:
         with Readers(args.jobs, DEFAULT_LIMITS) as readers:
-            yield from readers.import_all(store, items)
+            yield from readers.import_all(store, items, verifier)
         return
-    yield from import_all(store, items, DEFAULT_LIMITS)
+    yield from import_all(store, items, DEFAULT_LIMITS, verifier=verifier)
 
 
 def _report(args: argparse.Namespace, outcome: InputOutcome) -> None:
@@ -100,6 +109,8 @@ def _report(args: argparse.Namespace, outcome: InputOutcome) -> None:
         where = f" [{rejection.location}]" if rejection.location else ""
         verdict = "skipped" if outcome.kind == "other" else "rejected"
         _say(f"{verdict} {quote(outcome.source, 200)}{where}: {rejection.reason}")
+    for location in outcome.disputed:
+        _say(DISPUTED % (quote(outcome.source, 200), quote(location, 200)))
 
 
 def _say(line: str) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 from dmarcwatch.commands import add_command
 from dmarcwatch.commands._mailboxes import chosen, exit_code, job
 from dmarcwatch.commands._reporting import parse_since
+from dmarcwatch.commands._trust import mail_verifier
 from dmarcwatch.config import MailboxConfig, load_config
 from dmarcwatch.context import open_store
 from dmarcwatch.errors import CommandError
@@ -110,7 +111,9 @@ def run(args: argparse.Namespace) -> int:
     since = since_date(args.since) if args.since else None
     config = load_config(args.config)
     boxes = chosen(config, args.mailbox)
-    options = PollOptions(dry_run=args.dry_run, since=since, retries=args.retries)
+    options = PollOptions(
+        dry_run=args.dry_run, since=since, retries=args.retries, verifier=mail_verifier(config)
+    )
     stop = StopFlag()
     stop.install()
     with contextlib.ExitStack() as stack:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from dmarcwatch import __version__
 from dmarcwatch.commands import add_command
 from dmarcwatch.commands._reporting import add_domains, add_period, domains_from, period_from
+from dmarcwatch.commands._trust import add_include_unverified
 from dmarcwatch.errors import CommandError, ConfigError
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.languages import LANGUAGES
@@ -83,6 +84,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         metavar="ADDR[,ADDR]",
         help="send the report to these addresses through [smtp] in the config",
     )
+    add_include_unverified(parser)
     parser.set_defaults(func=run)
 
 
@@ -90,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
     from dmarcwatch.analysis.dns.resolver import ResolverConfig, parse_nameserver  # noqa: PLC0415
     from dmarcwatch.analysis.read import Reader  # noqa: PLC0415
     from dmarcwatch.commands._analysis import catalogue  # noqa: PLC0415
+    from dmarcwatch.commands._trust import include_unverified  # noqa: PLC0415
     from dmarcwatch.context import config_for, open_store_to_read  # noqa: PLC0415
     from dmarcwatch.reports.document import ReportOptions, build_report  # noqa: PLC0415
     from dmarcwatch.reports.mail import send_report  # noqa: PLC0415
@@ -108,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
         dns=ResolverConfig(nameservers=servers) if args.dns else None,
         generator=f"dmarcwatch {__version__}",
         workers=args.jobs,
+        include_unverified=include_unverified(args, config_for(args)),
         **({"span": period.span} if period.span else {}),
     )
     senders = catalogue()

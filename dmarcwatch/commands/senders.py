@@ -127,7 +127,12 @@ def _resolve_rdns(store: Store, args: argparse.Namespace) -> None:
     from dmarcwatch.analysis.read import Reader, Selection
 
     query = query_from(args)
-    sel = Selection(domains=query.domains, receivers=query.receivers, ips=query.ips)
+    sel = Selection(
+        domains=query.domains,
+        receivers=query.receivers,
+        ips=query.ips,
+        include_unverified=query.include_unverified,
+    )
     reader = Reader(store.engine)
     ips = reader.source_ips(sel)
     now = dt.datetime.now(dt.UTC)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, inspect, text, update
+from sqlalchemy import Connection, Engine, create_engine, inspect, select, text, update
 from sqlalchemy.engine import Inspector
 
 from dmarcwatch.ingest import migrations, schema
@@ -209,3 +210,51 @@ def test_database_with_foreign_tables_of_our_names_is_refused(store_url: str) ->
     engine.dispose()
     with pytest.raises(SchemaError, match="tables named like dmarcwatch's"):
         Store.open(store_url)
+
+
+def _first_release_report(url: str) -> None:
+    """One blob, report and record written in the first release's shape."""
+    engine = _plain_engine(url)
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    report = {
+        "org_name": "google.com", "email": "x@google.com", "report_id": "r1",
+        "policy_domain": "example.org", "begin_ts": 1, "end_ts": 2, "schema": "rfc7489",
+        "errors": "[]", "adkim": "r", "aspf": "r", "p": "none", "sp": "none", "np": "none",
+        "fo": "0", "warnings": "[]", "record_count": 1, "message_count": 5, "source": "a.xml",
+        "location": "input", "blob_sha256": "a" * 64, "ingested_at": now,
+    }  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(
+            schema.blobs.insert().values(
+                sha256="a" * 64, size=1, compression="none", data=b"x", first_seen=now
+            )
+        )
+        pk = conn.execute(schema.reports.insert().values(**report)).inserted_primary_key[0]
+        conn.execute(
+            schema.records.insert().values(
+                report_pk=pk, seq=0, source_ip="192.0.2.1", count=5, disposition="none",
+                dkim="pass", spf="pass", header_from="example.org",
+            )
+        )  # fmt: skip
+    engine.dispose()
+
+
+def test_version_3_keeps_every_report_and_record_and_calls_them_not_applicable(
+    store_url: str,
+) -> None:
+    """The SQLite table rebuild must not cascade to the records (foreign keys are off)."""
+    dialect = "sqlite" if store_url.startswith("sqlite") else "postgresql"
+    if dialect == "sqlite":
+        Path(store_url.removeprefix("sqlite:///")).parent.mkdir(parents=True)
+    _load_first_release(store_url, dialect)
+    _first_release_report(store_url)
+    with Store.open(store_url) as store:
+        assert _version(store) == 3
+        assert (store.totals().reports, store.totals().records) == (1, 1)
+        r = schema.reports
+        with store.engine.connect() as conn:
+            row = conn.execute(select(r.c.verification, r.c.variant)).one()
+            assert tuple(row) == ("not-applicable", 0)
+            if dialect == "sqlite":  # the connection the migration used has them back on
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert add(store, header(), records(2)).records == 2

@@ -84,6 +84,8 @@ class DkimVerifier:
     _keys: dict[str, Lookup] = field(default_factory=dict)
 
     def __call__(self, data: bytes) -> MailSignatures:
+        if _SIGNATURE_FIELD not in _header_section(data).lower():
+            return MailSignatures(())  # unsigned: no need to parse (or copy) a large mail
         try:
             message = dkim.DKIM(data, minkey=MIN_KEY_BITS)
         except dkim.DKIMException:
@@ -99,6 +101,15 @@ class DkimVerifier:
         if self.config.deadline is not None:
             deadline = min(deadline, self.config.deadline)
         return dataclasses.replace(self.config, deadline=deadline, max_queries=MAX_SIGNATURES)
+
+
+_SIGNATURE_FIELD = b"dkim-signature"
+
+
+def _header_section(data: bytes) -> bytes:
+    """The header fields of a mail (up to the first empty line), without its body."""
+    ends = [at for at in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if at >= 0]
+    return data[: min(ends)] if ends else data
 
 
 @dataclass

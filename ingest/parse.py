@@ -483,6 +483,7 @@ class _Builder:
         self._row: dict[str, str] = {}
         self._reasons: list[PolicyOverrideReason] = []
         self._dkims: list[DkimAuthResult] = []
+        self._auth_seen = {False: 0, True: 0}
         self._spfs: list[SpfAuthResult] = []
         self._auth: dict[str, str] = {}
         self.target: dict[str, str] = self._top
@@ -609,11 +610,14 @@ class _Builder:
         self._reasons = []
         self._dkims = []
         self._spfs = []
+        self._auth_seen = {False: 0, True: 0}
 
     def _end_auth(self, kind: int) -> None:
-        result = self.reader.auth(
-            kind == K_AUTH_SPF, self._auth, len(self._dkims) + len(self._spfs)
-        )
+        spf = kind == K_AUTH_SPF
+        self._auth_seen[spf] += 1
+        if not self.reader.has_room(spf, self._auth_seen[spf] - 1):
+            return
+        result = self.reader.auth(spf, self._auth)
         if isinstance(result, DkimAuthResult):
             self._dkims.append(result)
         else:

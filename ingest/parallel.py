@@ -224,7 +224,7 @@ class Readers:
         data = entry.item.data
         if not entry.blob_stored:
             writer.put_blob(entry.sha256, data)
-        job = InputImport(writer, entry.item.source, entry.sha256, len(data))
+        job = InputImport(writer, entry.item.source, entry.sha256, len(data), limits=self._limits)
         while not isinstance(event := self._event(entry.worker), _Done):
             job.on(event)
         return job.finish()

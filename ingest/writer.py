@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Dialect, bindparam, select, update
+from sqlalchemy import Connection, Dialect, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from dmarcwatch.ingest import schema
@@ -121,6 +121,16 @@ class Writer:
         params = dict(zip(_KEY_PARAMS, key, strict=True))
         row = self.cursor.run(self._sql.has_report, params).fetchone()
         return None if row is None else str(row[0])
+
+    def reporter_day_records(self, org_name: str, begin_ts: int) -> int:
+        """Records stored for reports of *org_name* whose period begins on *begin_ts*'s day (UTC).
+
+        The key's unique index starts with ``org_name``: this reads one reporter's reports only.
+        """
+        day = begin_ts - begin_ts % 86_400
+        params = {"b_org": org_name, "b_from": day, "b_to": day + 86_400}
+        row = self.cursor.run(self._sql.reporter_day_records, params).fetchone()
+        return int(row[0]) if row is not None else 0
 
     def start_report(
         self, header: ReportHeader, *, source: str, location: str, blob_sha256: str
@@ -270,6 +280,7 @@ class _Statements:
     insert_blob: Prepared
     mark_complete: Prepared
     has_report: Prepared
+    reporter_day_records: Prepared
     insert_report: Prepared
     finish_report: Prepared
     insert_reject: Prepared
@@ -309,6 +320,14 @@ def _build(dialect: Dialect) -> _Statements:
             ("report_count",),
         ),
         has_report=prepare(select(reports.content_sha256).where(*key), dialect),
+        reporter_day_records=prepare(
+            select(func.coalesce(func.sum(reports.record_count), 0)).where(
+                reports.org_name == bindparam("b_org"),
+                reports.begin_ts >= bindparam("b_from"),
+                reports.begin_ts < bindparam("b_to"),
+            ),
+            dialect,
+        ),
         insert_report=prepare(
             insert(schema.reports)
             .on_conflict_do_nothing(index_elements=list(_KEY_COLUMNS))

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from dmarcwatch.commands import add_command
-from dmarcwatch.context import open_store
+from dmarcwatch.context import config_for, open_store
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import quote
 from dmarcwatch.ingest.group import import_all
-from dmarcwatch.ingest.limits import DEFAULT_LIMITS
+from dmarcwatch.ingest.limits import Limits
 from dmarcwatch.ingest.parallel import Readers
 from dmarcwatch.ingest.pipeline import InputOutcome
 from dmarcwatch.ingest.sources import InputError, iter_inputs
@@ -56,8 +56,9 @@ def _jobs(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     summary = ImportSummary()
     progress = _Progress(enabled=sys.stderr.isatty() and not args.quiet)
-    with open_store(args) as store:
-        _import_all(args, store, summary, progress)
+    config = config_for(args)
+    with open_store(args, config) as store:
+        _import_all(args, store, config.limits, summary, progress)
     progress.done()
     if args.json:
         print(summary.to_json())
@@ -69,9 +70,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _import_all(
-    args: argparse.Namespace, store: Store, summary: ImportSummary, progress: _Progress
+    args: argparse.Namespace,
+    store: Store,
+    limits: Limits,
+    summary: ImportSummary,
+    progress: _Progress,
 ) -> None:
-    for result in _results(args, store):
+    for result in _results(args, store, limits):
         if isinstance(result, InputError):
             summary.missing += result.missing
             summary.unreadable += not result.missing
@@ -82,14 +87,16 @@ def _import_all(
         progress.tick(summary)
 
 
-def _results(args: argparse.Namespace, store: Store) -> Iterator[InputOutcome | InputError]:
+def _results(
+    args: argparse.Namespace, store: Store, limits: Limits
+) -> Iterator[InputOutcome | InputError]:
     """Each input's outcome, in order: read here, or by ``--jobs`` worker processes."""
     items = iter_inputs(args.paths)
     if args.jobs > 1:
-        with Readers(args.jobs, DEFAULT_LIMITS) as readers:
+        with Readers(args.jobs, limits) as readers:
             yield from readers.import_all(store, items)
         return
-    yield from import_all(store, items, DEFAULT_LIMITS)
+    yield from import_all(store, items, limits)
 
 
 def _report(args: argparse.Namespace, outcome: InputOutcome) -> None:

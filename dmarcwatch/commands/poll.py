@@ -110,7 +110,9 @@ def run(args: argparse.Namespace) -> int:
     since = since_date(args.since) if args.since else None
     config = load_config(args.config)
     boxes = chosen(config, args.mailbox)
-    options = PollOptions(dry_run=args.dry_run, since=since, retries=args.retries)
+    options = PollOptions(
+        dry_run=args.dry_run, since=since, retries=args.retries, limits=config.limits
+    )
     stop = StopFlag()
     stop.install()
     with contextlib.ExitStack() as stack:

@@ -534,6 +534,28 @@ def big_header(with_report: bool) -> bytes:
     return b"\n".join([*lines, f"Subject: {subject}".encode()]) + b"\n\n" + body
 
 
+def slow_parts(parts: int) -> bytes:
+    """*parts* gzip reports of 100 MiB (max_report_bytes) each, nearly all ``<y/>`` elements in
+    an extension: each is about 140 kB, and slow to read (a callback per element)."""
+    flood = gzip.compress(b"<y/>" * ((100 * MiB - 4096) // 4), 9, mtime=0)
+    found = []
+    for i in range(parts):
+        head, _, tail = report(f"slow-{i}").partition(b"</report_metadata>")
+        members = gz(head + b"<x>") + flood + gz(b"</x></report_metadata>" + tail)
+        found.append((members, "application", "gzip", f"r{i}.xml.gz"))
+    return mail_with(found, subject="Report domain: email.physio-muster.ch Submitter: x")
+
+
+def many_records(reports: int, records: int) -> bytes:
+    """*reports* gzip reports of *records* records each, every source IP distinct."""
+    parts = []
+    for n in range(reports):
+        rows = [Row(ip=f"10.{n}.{i >> 8 & 255}.{i & 255}") for i in range(records)]
+        data = gz(Report(report_id=f"many-{n}", rows=rows).bytes())
+        parts.append((data, "application", "gzip", f"r{n}.xml.gz"))
+    return mail_with(parts, subject="Report domain: email.physio-muster.ch Submitter: x")
+
+
 def mbox(reports: int) -> bytes:
     out = b""
     for i in range(reports):
@@ -1127,6 +1149,18 @@ def _container_cases() -> Iterator[Case]:
 
 
 def _mail_cases() -> Iterator[Case]:
+    yield Case(
+        "slow-parts.eml",
+        "1.66 MB: twelve gzip reports of 100 MiB of tiny elements (130 s of CPU before)",
+        lambda: slow_parts(12),
+        rejected(C.LIMIT, reports=2, records=2, messages=6),
+    )
+    yield Case(
+        "many-records.eml",
+        "twelve gzip reports of 20,000 records of distinct IPs: 200,000 stored, then refused",
+        lambda: many_records(12, 20_000),
+        rejected(C.LIMIT, reports=10, records=200_000, messages=600_000),
+    )
     yield Case(
         "failure-report.eml",
         "a failure (ruf) report",

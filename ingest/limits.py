@@ -9,6 +9,11 @@ MiB = 1024 * 1024
 RFC9990_AUTH_RESULTS = 100
 """RFC 9990 allows at most 100 DKIM results in one row; dmarcwatch applies it to SPF too."""
 
+KEY_FIELD_BYTES = {"org_name": 512, "report_id": 512, "policy_domain": 1024}
+"""Most UTF-8 bytes of the fields of a report's key. The key's unique index must hold a
+row: PostgreSQL's B-tree refuses one over 2,704 bytes ("index row size exceeds"), and
+these add up to 2,048 bytes with the period. A valid domain has at most 253 characters."""
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:

@@ -16,6 +16,7 @@ transaction (:mod:`ingest.group`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import zlib
 from collections.abc import Callable, Iterable
@@ -233,6 +234,7 @@ class Writer:
         A repeat counts ``times_seen`` up and keeps the latest reason and class.
         """
         seen = _now()
+        location = bounded_location(location)
         row = {
             "blob_sha256": blob_sha256,
             "location": location,
@@ -256,6 +258,18 @@ class Writer:
         }
         self.cursor.run(self._sql.reject_again, again)
         return False
+
+
+_LOCATION_BYTES = 1024
+
+
+def bounded_location(location: str) -> str:
+    """*location* (attacker-chosen member and file names) short enough for the rejects' unique
+    index: a long one keeps its start and a hash of the whole, so it stays unique."""
+    if len(location.encode("utf-8", "surrogatepass")) <= _LOCATION_BYTES:
+        return location
+    digest = hashlib.sha256(location.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{location[:200]}… (sha256 {digest})"
 
 
 _KEY_PARAMS = ("b_org", "b_report_id", "b_domain", "b_begin", "b_end")

@@ -944,6 +944,12 @@ def _encoding_cases() -> Iterator[Case]:
 
 
 def _value_cases() -> Iterator[Case]:
+    yield Case(
+        "long-org-name.d",
+        "a 6,000-character org_name (exit 70 on PostgreSQL before) beside a good report",
+        lambda: {"a.xml": report("long-org", org="o" * 6000), "b.xml": report("short")},
+        rejected(C.INVALID_REPORT, reports=1, records=1, messages=3),
+    )
     invalid = rejected(C.INVALID_REPORT)
     yield Case("count-negative.xml", "count -1", lambda: count_report("-1", "neg"), invalid)
     yield Case("count-2p64.xml", "count 2^64", lambda: count_report(str(2**64), "c64"), invalid)

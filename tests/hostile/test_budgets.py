@@ -21,7 +21,13 @@ from tests.hostile.test_hostile import (
     import_one,
 )
 
-BUDGET_CASES = ["dkim-10001.xml", "dkim-178x10000.xml.gz", "slow-parts.eml", "many-records.eml"]
+BUDGET_CASES = [
+    "dkim-10001.xml",
+    "dkim-178x10000.xml.gz",
+    "slow-parts.eml",
+    "many-records.eml",
+    "long-org-name.d",
+]
 
 
 @pytest.mark.slow

@@ -15,6 +15,8 @@ name the key and the file. Relative paths in the file are relative to the file's
                     (client_secret_file | certificate_file) token_cache_file;  mechanism
     [smtp]          host port security ca_file username password_file | password_env from timeout
     [trust]         include_unverified nameservers
+    [limits]        max_message_bytes max_report_bytes max_input_bytes max_input_cpu_seconds
+                    max_input_seconds max_input_records max_reporter_day_records
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any, Literal, NoReturn, TypeVar
 import platformdirs
 
 from dmarcwatch.errors import ConfigError
+from dmarcwatch.ingest.limits import CONFIGURABLE, DEFAULT_LIMITS, Limits
 
 APP = "dmarcwatch"
 
@@ -40,7 +43,7 @@ _SMTP_PORTS = {"tls": 465, "starttls": 587}
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # Every key of each table, as the module docstring lists them: a key outside these is a typo.
 _KEYS = {
-    "": ("database", "mailbox", "smtp", "trust"),
+    "": ("database", "mailbox", "smtp", "trust", "limits"),
     "trust": ("include_unverified", "nameservers"),
     "database": ("url",),
     "mailbox": (
@@ -56,6 +59,7 @@ _KEYS = {
         *("host", "port", "security", "ca_file", "username", "password_file", "password_env"),
         *("from", "timeout"),
     ),
+    "limits": CONFIGURABLE,
 }
 _T = TypeVar("_T")
 
@@ -142,6 +146,7 @@ class Config:
     mailboxes: tuple[MailboxConfig, ...] = ()
     smtp: SmtpConfig | None = None
     trust: TrustConfig = field(default_factory=TrustConfig)
+    limits: Limits = DEFAULT_LIMITS
 
 
 def default_config_path() -> Path:
@@ -191,9 +196,18 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     smtp = _smtp(smtp_table) if smtp_table else None
     trust_table = top.table("trust")
     trust = _trust(trust_table) if trust_table else TrustConfig()
+    limits_table = top.table("limits")
+    limits = _limits(limits_table) if limits_table else DEFAULT_LIMITS
     top.done()
     _check_unique_names(mailboxes, path)
-    return Config(path=path, database_url=url, mailboxes=mailboxes, smtp=smtp, trust=trust)
+    return Config(
+        path=path,
+        database_url=url,
+        mailboxes=mailboxes,
+        smtp=smtp,
+        trust=trust,
+        limits=limits,
+    )
 
 
 def _trust(t: _Table) -> TrustConfig:
@@ -204,6 +218,22 @@ def _trust(t: _Table) -> TrustConfig:
         t.fail("nameservers", "expected a list of HOST or HOST:PORT strings")
     t.done()
     return TrustConfig(include_unverified=include, nameservers=tuple(servers))
+
+
+def _limits(t: _Table) -> Limits:
+    """``[limits]``: positive numbers; seconds may be fractional, the others are whole."""
+    t.known(_KEYS["limits"])
+    values: dict[str, int | float] = {}
+    for key in CONFIGURABLE:
+        seconds = key.endswith("_seconds")
+        value = t.optional(key, (int, float) if seconds else int)
+        if value is None:
+            continue
+        if value <= 0:
+            t.fail(key, f"must be more than 0, not {value}")
+        values[key] = float(value) if seconds else value
+    t.done()
+    return Limits(**values)  # type: ignore[arg-type]
 
 
 def _check_unique_names(mailboxes: tuple[MailboxConfig, ...], path: Path) -> None:

@@ -231,7 +231,9 @@ class Readers:
         if not entry.blob_stored:
             writer.put_blob(entry.sha256, data)
         check = self._verifier(data) if self._verifier is not None else None
-        job = InputImport(writer, entry.item.source, entry.sha256, len(data), check=check)
+        job = InputImport(
+            writer, entry.item.source, entry.sha256, len(data), check=check, limits=self._limits
+        )
         while not isinstance(event := self._event(entry.worker), _Done):
             job.on(event)
         return job.finish()

@@ -44,7 +44,7 @@ from xml.parsers import expat
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
 from dmarcwatch.ingest.errors import LimitExceeded, RejectClass, ReportParseError, UnsafeXML, quote
-from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
+from dmarcwatch.ingest.limits import DEFAULT_LIMITS, KEY_FIELD_BYTES, Limits
 from dmarcwatch.ingest.model import (
     AggregateReport,
     DkimAuthResult,
@@ -483,6 +483,7 @@ class _Builder:
         self._row: dict[str, str] = {}
         self._reasons: list[PolicyOverrideReason] = []
         self._dkims: list[DkimAuthResult] = []
+        self._auth_seen = {False: 0, True: 0}
         self._spfs: list[SpfAuthResult] = []
         self._auth: dict[str, str] = {}
         self.target: dict[str, str] = self._top
@@ -609,11 +610,14 @@ class _Builder:
         self._reasons = []
         self._dkims = []
         self._spfs = []
+        self._auth_seen = {False: 0, True: 0}
 
     def _end_auth(self, kind: int) -> None:
-        result = self.reader.auth(
-            kind == K_AUTH_SPF, self._auth, len(self._dkims) + len(self._spfs)
-        )
+        spf = kind == K_AUTH_SPF
+        self._auth_seen[spf] += 1
+        if not self.reader.has_room(spf, self._auth_seen[spf] - 1):
+            return
+        result = self.reader.auth(spf, self._auth)
         if isinstance(result, DkimAuthResult):
             self._dkims.append(result)
         else:
@@ -664,6 +668,7 @@ class _Builder:
             self._fail("no <policy_published> section")
         meta = self._metadata()
         policy = self._published()
+        self._check_key_sizes(meta.org_name, meta.report_id, policy.domain)
         warnings = tuple(encoding_warnings) + self._render_warnings()
         self._warnings.clear()
         return ReportHeader(
@@ -673,6 +678,17 @@ class _Builder:
             policy=policy,
             warnings=warnings,
         )
+
+    def _check_key_sizes(self, org_name: str, report_id: str, policy_domain: str) -> None:
+        """Refuse a key field too long for the store's unique index (on either backend)."""
+        values = {"org_name": org_name, "report_id": report_id, "policy_domain": policy_domain}
+        for name, value in values.items():
+            size = len(value.encode("utf-8", "surrogatepass"))
+            if size > KEY_FIELD_BYTES[name]:
+                self._fail(
+                    f"{name} is {size} bytes long, more than the {KEY_FIELD_BYTES[name]} "
+                    f"a report key may hold: {quote(value, 40)}"
+                )
 
     def finish(self, encoding_warnings: list[str]) -> ReportEnd:
         if self.reader.record_no == 0:

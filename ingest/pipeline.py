@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from dmarcwatch.ingest.bulk import Batch, Written
-from dmarcwatch.ingest.errors import RejectClass
+from dmarcwatch.ingest.errors import RejectClass, quote
 from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
 from dmarcwatch.ingest.model import ReportHeader
 from dmarcwatch.ingest.reading import (
@@ -108,7 +108,7 @@ def import_input(
     sha = hashlib.sha256(data).hexdigest()
     if dry_run:
         check = verifier(data) if verifier is not None else None
-        job = InputImport(None, source, sha, len(data), check=check)
+        job = InputImport(None, source, sha, len(data), check=check, limits=limits)
         return job.run(read_input(data, limits))
     with store.writing() as writer:
         return write_input(writer, source, sha, data, limits, again=again, verifier=verifier)
@@ -134,7 +134,7 @@ def write_input(
     if not stored:
         writer.put_blob(sha, data)
     check = verifier(data) if verifier is not None else None
-    job = InputImport(writer, source, sha, len(data), check=check)
+    job = InputImport(writer, source, sha, len(data), check=check, limits=limits)
     return job.run(read_input(data, limits))
 
 
@@ -155,6 +155,8 @@ class _Report:
     contending: bool = False
     records: int = 0
     messages: int = 0
+    reporter_day: int = 0
+    """Records the store already holds for the report's reporter and day."""
 
 
 @dataclass(slots=True)
@@ -178,7 +180,10 @@ class InputImport:
     check: MailCheck | None = None
     verdicts: dict[str, int] = field(default_factory=dict)
     disputed: list[str] = field(default_factory=list)
+    limits: Limits = DEFAULT_LIMITS
     _report: _Report | None = field(default=None, init=False)
+    _skipping: bool = field(default=False, init=False)
+    """A report was rejected half-way: its remaining rows and its end are ignored."""
 
     def run(self, events: Reading) -> InputOutcome:
         """Write every event of an in-line reading, telling it to skip stored reports."""
@@ -199,6 +204,8 @@ class InputImport:
                 return self._started(event)
             case ReportEnded():
                 self._ended(event)
+            case Rejected() if self._skipping:
+                self._skipping = False  # the report rejected half-way, failing on its own
             case Rejected():
                 self._rejected(event)
         return False
@@ -230,6 +237,11 @@ class InputImport:
                 pk = self._start(event, verdict, contending=True)
         duplicate = self.writer is not None and pk is None
         self._report = _Report(event.location, event.header, pk, duplicate, verdict, contending)
+        if self.writer is not None and not duplicate:
+            metadata = event.header.metadata
+            self._report.reporter_day = self.writer.reporter_day_records(
+                metadata.org_name, metadata.begin
+            )
         return False
 
     def _start(self, event: ReportStarted, verdict: str, *, contending: bool) -> int | None:
@@ -247,13 +259,28 @@ class InputImport:
         report = self._report
         if report is None or report.duplicate:
             return  # a worker reads a stored report whole; its rows are not needed
+        limit = self.limits.max_reporter_day_records
+        if report.reporter_day + report.records + len(batch.records) > limit:
+            self._over_reporter_day(report, limit)
+            return
         if self.writer is not None and report.pk is not None:
             self.writer.write_rows(report.pk, batch)
         report.records += len(batch.records)
         report.messages += batch.messages
 
+    def _over_reporter_day(self, report: _Report, limit: int) -> None:
+        reason = (
+            f"the reports of {quote(report.header.metadata.org_name, 60)} for this day would "
+            f"hold more than {limit} records in all (max_reporter_day_records)"
+        )
+        self._rejected(Rejected(report.location, reason, RejectClass.LIMIT))
+        self._skipping = True
+
     def _ended(self, event: ReportEnded) -> None:
         report, self._report = self._report, None
+        if report is None and self._skipping:
+            self._skipping = False
+            return
         if report is None:
             raise RuntimeError("a report ended that had not started")
         if report.duplicate or self._same_as_stored(report, event.content_sha256):

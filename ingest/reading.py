@@ -10,18 +10,24 @@ The consumer may answer a :class:`ReportStarted` with ``True`` (``generator.send
 report is already stored: its remaining bytes are then only hashed, not parsed. A report's
 content hash leaves out white space (line endings change in mail), so the same report in
 another container still compares equal.
+
+One input has budgets in all (:class:`InputBudget`): decompressed bytes, CPU and wall-clock
+seconds, and records. The report being read when a budget runs out is rejected with one
+line, and the rest of the input is not read: a mail of twelve crafted parts costs at most one
+budget, not twelve reports' limits.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Generator, Iterator
-from dataclasses import dataclass
+import time
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass, field
 
 from dmarcwatch.ingest.bulk import Batch, batches
-from dmarcwatch.ingest.errors import RejectClass, RejectedInput
+from dmarcwatch.ingest.errors import LimitExceeded, RejectClass, RejectedInput
 from dmarcwatch.ingest.limits import Limits
-from dmarcwatch.ingest.model import ReportEnd, ReportHeader
+from dmarcwatch.ingest.model import Record, ReportEnd, ReportHeader
 from dmarcwatch.ingest.parse import open_report
 from dmarcwatch.ingest.unpack import Payload, unpack
 
@@ -58,28 +64,87 @@ Event = ReportStarted | Batch | ReportEnded | Rejected
 Reading = Generator[Event, bool | None, None]
 
 
+@dataclass(slots=True)
+class InputBudget:
+    """What reading one input may cost in all; :class:`LimitExceeded` once it is spent."""
+
+    limits: Limits
+    size: int = 0
+    records: int = 0
+    cpu_started: float = field(default_factory=time.process_time)
+    started: float = field(default_factory=time.monotonic)
+    spent: bool = False
+
+    def chunks(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        """Pass decompressed chunks through, counting their bytes and the time so far."""
+        limits = self.limits
+        for chunk in chunks:
+            self.size += len(chunk)
+            if self.size > limits.max_input_bytes:
+                self._spend(
+                    f"the reports in this input decompress to more than "
+                    f"{limits.max_input_bytes} bytes in all (max_input_bytes)"
+                )
+            self.check_time()
+            yield chunk
+
+    def check_time(self) -> None:
+        limits = self.limits
+        if time.process_time() - self.cpu_started > limits.max_input_cpu_seconds:
+            self._spend(
+                f"reading this input took more than {limits.max_input_cpu_seconds:g} CPU "
+                "seconds (max_input_cpu_seconds)"
+            )
+        if time.monotonic() - self.started > limits.max_input_seconds:
+            self._spend(
+                f"reading this input took more than {limits.max_input_seconds:g} seconds "
+                "(max_input_seconds)"
+            )
+
+    def counted(self, records: Iterable[Record]) -> Iterator[Record]:
+        """Pass records through, counting them against the input's record budget."""
+        limit = self.limits.max_input_records
+        for record in records:
+            self.records += 1
+            if self.records > limit:
+                self._spend(
+                    f"the reports in this input hold more than {limit} records in all "
+                    "(max_input_records)"
+                )
+            yield record
+
+    def _spend(self, reason: str) -> None:
+        self.spent = True
+        raise LimitExceeded(reason)
+
+
 def read_input(data: bytes, limits: Limits) -> Reading:
-    """Every report in *data* as events, in order; a broken report does not stop the others."""
+    """Every report in *data* as events, in order; a broken report does not stop the others,
+    a spent :class:`InputBudget` stops the input."""
+    budget = InputBudget(limits)
     try:
         payloads = list(unpack(data, limits))
     except RejectedInput as exc:
         yield Rejected("", exc.reason, exc.reject_class, whole_input=True)
         return
     for payload in payloads:
-        yield from _read_report(payload, limits)
+        yield from _read_report(payload, limits, budget)
+        if budget.spent:
+            return
 
 
-def _read_report(payload: Payload, limits: Limits) -> Reading:
+def _read_report(payload: Payload, limits: Limits, budget: InputBudget) -> Reading:
     hasher = hashlib.sha256()
     try:
-        chunks = _hashed(payload.chunks(), hasher)
+        budget.check_time()
+        chunks = _hashed(budget.chunks(payload.chunks()), hasher)
         stream = open_report(chunks, limits)
         if (yield ReportStarted(payload.location, stream.header)):
             for _ in chunks:  # already stored: hash the rest without parsing it
                 pass
             yield ReportEnded(None, hasher.hexdigest())
             return
-        yield from batches(stream.records())
+        yield from batches(budget.counted(stream.records()))
         yield ReportEnded(stream.end, hasher.hexdigest())
     except RejectedInput as exc:
         yield Rejected(payload.location, exc.reason, exc.reject_class)

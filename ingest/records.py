@@ -165,7 +165,6 @@ class _Template:
     middle: tuple[str, ...]
     late: tuple[str, ...]
     row: dict[str, str]
-    overflow: list[tuple[bytes, bytes]] | None  # auth results over the limit: raise when read
     quiet: bool  # none of the above: the record needs only its head read
 
 
@@ -287,13 +286,25 @@ class RecordReader:
         if self.record_no > self.limits.max_records:
             raise LimitExceeded(f"more than {self.limits.max_records} records in one report")
 
-    def auth(self, spf: bool, auth: dict[str, str], so_far: int) -> DkimAuthResult | SpfAuthResult:
-        """One ``auth_results/dkim`` or ``auth_results/spf`` (after *so_far* others)."""
-        if so_far >= self.limits.max_auth_results:
-            raise LimitExceeded(
-                f"record {self.record_no} has more than {self.limits.max_auth_results} "
-                "authentication results"
+    def has_room(self, spf: bool, seen: int) -> bool:
+        """Whether a record that has *seen* DKIM (or SPF) results so far may keep one more.
+
+        RFC 9990 allows 100 DKIM results in a row: those beyond ``max_auth_results`` of each
+        kind are dropped, with a warning once per record, so that a report of records of
+        10,000 results each is read in bounded memory and its records are still counted.
+        """
+        if seen < self.limits.max_auth_results:
+            return True
+        if seen == self.limits.max_auth_results:
+            what = "SPF" if spf else "DKIM"
+            self.warn(
+                f"a record has more than {self.limits.max_auth_results} {what} results: "
+                "the others were dropped"
             )
+        return False
+
+    def auth(self, spf: bool, auth: dict[str, str]) -> DkimAuthResult | SpfAuthResult:
+        """One ``auth_results/dkim`` or ``auth_results/spf``."""
         if "human_result" in auth:
             self.seen_9990 = self.seen_9990 or spf
         name = domain(auth.get("domain", ""))
@@ -403,8 +414,6 @@ class RecordReader:
     def _noisy(self, template: _Template, ip: bytes | None, count: bytes | None) -> Record:
         """A record whose template gives warnings: in the order :meth:`record` gives them."""
         self._replay(template.early)
-        if template.overflow is not None:
-            self._raise_auth_limit(template.overflow)
         row = template.row
         text = row.get("count", None if count is None else count.decode().strip())
         number = self.count(text)
@@ -441,8 +450,7 @@ class RecordReader:
         try:
             reasons = self._reasons(evaluated)
             auths = [] if auth is None else _AUTH_TEXT.findall(auth)
-            overflow = auths if len(auths) > self.limits.max_auth_results else None
-            dkims, spfs = self._auths([] if overflow else auths)
+            dkims, spfs = self._auths(auths)
             self._capture = middle
             fields = _fields(evaluated)
             identified = self._identifiers(_fields(identifiers))
@@ -455,8 +463,8 @@ class RecordReader:
         row = _fields(after)
         template = _Template(
             (*words, reasons, *identified, dkims, spfs),
-            tuple(early), tuple(middle), tuple(late), row, overflow,
-            not (early or middle or late or row or overflow),
+            tuple(early), tuple(middle), tuple(late), row,
+            not (early or middle or late or row),
         )  # fmt: skip
         if not row and len(tail) <= _CACHED_TAIL and len(self._templates) < _CACHE_SIZE:
             self._templates[tail] = template
@@ -473,15 +481,19 @@ class RecordReader:
     def _auths(
         self, found: list[tuple[bytes, bytes]]
     ) -> tuple[tuple[DkimAuthResult, ...], tuple[SpfAuthResult, ...]]:
-        results = [self.auth(kind == b"spf", _fields(body), 0) for kind, body in found]
-        dkims = tuple(r for r in results if isinstance(r, DkimAuthResult))
-        spfs = tuple(r for r in results if isinstance(r, SpfAuthResult))
-        return dkims, spfs
-
-    def _raise_auth_limit(self, found: list[tuple[bytes, bytes]]) -> None:
-        """Read the results one by one, as the exact way does, up to the one over the limit."""
-        for so_far, (kind, body) in enumerate(found):
-            self.auth(kind == b"spf", _fields(body), so_far)
+        dkims: list[DkimAuthResult] = []
+        spfs: list[SpfAuthResult] = []
+        seen = {False: 0, True: 0}
+        for kind, body in found:
+            spf = kind == b"spf"
+            seen[spf] += 1
+            if self.has_room(spf, seen[spf] - 1):
+                result = self.auth(spf, _fields(body))
+                if isinstance(result, DkimAuthResult):
+                    dkims.append(result)
+                else:
+                    spfs.append(result)
+        return tuple(dkims), tuple(spfs)
 
     def _identifiers(self, fields: dict[str, str]) -> tuple[str, str | None, str | None]:
         envelope_from = fields.get("envelope_from")

@@ -16,6 +16,7 @@ transaction (:mod:`ingest.group`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import zlib
 from collections.abc import Callable, Iterable
@@ -127,6 +128,15 @@ class Writer:
         """The content hashes of the reports stored under *key*, except the report *but*."""
         params = {**dict(zip(_KEY_PARAMS, key, strict=True)), "b_pk": but}
         return {str(row[0]) for row in self.cursor.run(self._sql.key_contents, params)}
+    def reporter_day_records(self, org_name: str, begin_ts: int) -> int:
+        """Records stored for reports of *org_name* whose period begins on *begin_ts*'s day (UTC).
+
+        The key's unique index starts with ``org_name``: this reads one reporter's reports only.
+        """
+        day = begin_ts - begin_ts % 86_400
+        params = {"b_org": org_name, "b_from": day, "b_to": day + 86_400}
+        row = self.cursor.run(self._sql.reporter_day_records, params).fetchone()
+        return int(row[0]) if row is not None else 0
 
     def start_report(
         self,
@@ -243,6 +253,7 @@ class Writer:
         A repeat counts ``times_seen`` up and keeps the latest reason and class.
         """
         seen = _now()
+        location = bounded_location(location)
         row = {
             "blob_sha256": blob_sha256,
             "location": location,
@@ -266,6 +277,18 @@ class Writer:
         }
         self.cursor.run(self._sql.reject_again, again)
         return False
+
+
+_LOCATION_BYTES = 1024
+
+
+def bounded_location(location: str) -> str:
+    """*location* (attacker-chosen member and file names) short enough for the rejects' unique
+    index: a long one keeps its start and a hash of the whole, so it stays unique."""
+    if len(location.encode("utf-8", "surrogatepass")) <= _LOCATION_BYTES:
+        return location
+    digest = hashlib.sha256(location.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{location[:200]}… (sha256 {digest})"
 
 
 _KEY_PARAMS = ("b_org", "b_report_id", "b_domain", "b_begin", "b_end")
@@ -292,6 +315,7 @@ class _Statements:
     has_report: Prepared
     key_contents: Prepared
     next_variant: Prepared
+    reporter_day_records: Prepared
     insert_report: Prepared
     finish_report: Prepared
     insert_reject: Prepared
@@ -342,6 +366,14 @@ def _build(dialect: Dialect) -> _Statements:
         ),
         next_variant=prepare(
             select(func.coalesce(func.max(reports.variant), -1) + 1).where(*key), dialect
+        ),
+        reporter_day_records=prepare(
+            select(func.coalesce(func.sum(reports.record_count), 0)).where(
+                reports.org_name == bindparam("b_org"),
+                reports.begin_ts >= bindparam("b_from"),
+                reports.begin_ts < bindparam("b_to"),
+            ),
+            dialect,
         ),
         insert_report=prepare(
             insert(schema.reports)

@@ -15,7 +15,7 @@ from dmarcwatch.context import config_for, open_store
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import quote
 from dmarcwatch.ingest.group import import_all
-from dmarcwatch.ingest.limits import DEFAULT_LIMITS
+from dmarcwatch.ingest.limits import Limits
 from dmarcwatch.ingest.parallel import Readers
 from dmarcwatch.ingest.pipeline import DISPUTED, InputOutcome
 from dmarcwatch.ingest.sources import InputError, iter_inputs
@@ -64,8 +64,9 @@ def _jobs(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     summary = ImportSummary()
     progress = _Progress(enabled=sys.stderr.isatty() and not args.quiet)
-    with open_store(args) as store:
-        _import_all(args, store, summary, progress)
+    config = config_for(args)
+    with open_store(args, config) as store:
+        _import_all(args, store, config.limits, summary, progress)
     progress.done()
     if args.json:
         print(summary.to_json())
@@ -77,9 +78,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _import_all(
-    args: argparse.Namespace, store: Store, summary: ImportSummary, progress: _Progress
+    args: argparse.Namespace,
+    store: Store,
+    limits: Limits,
+    summary: ImportSummary,
+    progress: _Progress,
 ) -> None:
-    for result in _results(args, store):
+    for result in _results(args, store, limits):
         if isinstance(result, InputError):
             summary.missing += result.missing
             summary.unreadable += not result.missing
@@ -90,15 +95,17 @@ def _import_all(
         progress.tick(summary)
 
 
-def _results(args: argparse.Namespace, store: Store) -> Iterator[InputOutcome | InputError]:
+def _results(
+    args: argparse.Namespace, store: Store, limits: Limits
+) -> Iterator[InputOutcome | InputError]:
     """Each input's outcome, in order: read here, or by ``--jobs`` worker processes."""
     items = iter_inputs(args.paths)
     verifier = mail_verifier(config_for(args), files_too=True) if args.verify_mail else None
     if args.jobs > 1:
-        with Readers(args.jobs, DEFAULT_LIMITS) as readers:
+        with Readers(args.jobs, limits) as readers:
             yield from readers.import_all(store, items, verifier)
         return
-    yield from import_all(store, items, DEFAULT_LIMITS, verifier=verifier)
+    yield from import_all(store, items, limits, verifier=verifier)
 
 
 def _report(args: argparse.Namespace, outcome: InputOutcome) -> None:

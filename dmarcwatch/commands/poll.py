@@ -112,7 +112,11 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     boxes = chosen(config, args.mailbox)
     options = PollOptions(
-        dry_run=args.dry_run, since=since, retries=args.retries, verifier=mail_verifier(config)
+        dry_run=args.dry_run,
+        since=since,
+        retries=args.retries,
+        verifier=mail_verifier(config),
+        limits=config.limits,
     )
     stop = StopFlag()
     stop.install()

@@ -7,9 +7,10 @@ import sys
 from typing import Any
 
 from dmarcwatch.commands import add_command
-from dmarcwatch.context import open_store
+from dmarcwatch.context import config_for, open_store
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import quote
+from dmarcwatch.ingest.limits import Limits
 from dmarcwatch.ingest.pipeline import import_input
 from dmarcwatch.ingest.store import Store
 from dmarcwatch.summary import ImportSummary
@@ -34,9 +35,10 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     summary = ImportSummary()
-    with open_store(args) as store:
+    config = config_for(args)
+    with open_store(args, config) as store:
         for sha, source in list(store.iter_blobs(rejected_only=not args.all)):
-            _reparse_one(store, sha, source, summary, replace=args.all)
+            _reparse_one(store, sha, source, summary, limits=config.limits, replace=args.all)
     if args.json:
         print(summary.to_json())
     elif not args.quiet:
@@ -45,13 +47,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _reparse_one(
-    store: Store, sha: str, source: str, summary: ImportSummary, *, replace: bool
+    store: Store, sha: str, source: str, summary: ImportSummary, *, limits: Limits, replace: bool
 ) -> None:
     data = store.get_blob(sha)
     if replace:
         store.delete_reports_from_blob(sha)
     store.clear_rejects(sha)
-    outcome = import_input(store, source, data, again=True)
+    outcome = import_input(store, source, data, limits, again=True)
     summary.add(outcome)
     if outcome.kind == "other":
         return

@@ -319,6 +319,14 @@ def auth_results(n: int) -> bytes:
     return report("dkim", rows=[Row(dkim_results=results, spf_results=[])])
 
 
+def dkim_amplification() -> bytes:
+    """178 records of 10,000 DKIM results each, just under max_report_bytes decompressed."""
+    results = [("a.ch", None, "pass")] * 10_000
+    record = Row(dkim_results=results, spf_results=[])
+    xml = Report(report_id="dkim-amplification", rows=[record] * 178).bytes()
+    return gzip.compress(xml, compresslevel=1, mtime=0)
+
+
 # --- encodings ------------------------------------------------------------------------------
 
 
@@ -524,6 +532,28 @@ def big_header(with_report: bool) -> bytes:
     head, _, body = data.partition(b"\n\n")
     lines = [line for line in head.split(b"\n") if not line.startswith(b"Subject:")]
     return b"\n".join([*lines, f"Subject: {subject}".encode()]) + b"\n\n" + body
+
+
+def slow_parts(parts: int) -> bytes:
+    """*parts* gzip reports of 100 MiB (max_report_bytes) each, nearly all ``<y/>`` elements in
+    an extension: each is about 140 kB, and slow to read (a callback per element)."""
+    flood = gzip.compress(b"<y/>" * ((100 * MiB - 4096) // 4), 9, mtime=0)
+    found = []
+    for i in range(parts):
+        head, _, tail = report(f"slow-{i}").partition(b"</report_metadata>")
+        members = gz(head + b"<x>") + flood + gz(b"</x></report_metadata>" + tail)
+        found.append((members, "application", "gzip", f"r{i}.xml.gz"))
+    return mail_with(found, subject="Report domain: email.physio-muster.ch Submitter: x")
+
+
+def many_records(reports: int, records: int) -> bytes:
+    """*reports* gzip reports of *records* records each, every source IP distinct."""
+    parts = []
+    for n in range(reports):
+        rows = [Row(ip=f"10.{n}.{i >> 8 & 255}.{i & 255}") for i in range(records)]
+        data = gz(Report(report_id=f"many-{n}", rows=rows).bytes())
+        parts.append((data, "application", "gzip", f"r{n}.xml.gz"))
+    return mail_with(parts, subject="Report domain: email.physio-muster.ch Submitter: x")
 
 
 def mbox(reports: int) -> bytes:
@@ -789,17 +819,24 @@ def _xml_cases() -> Iterator[Case]:
         lambda: many_attributes(100_000),
         parsed(1, 1, 3),
     )
+    dropped = "more than 100 DKIM results: the others were dropped"
     yield Case(
-        "dkim-10000.xml",
-        "10,000 DKIM results on one record (the limit)",
-        lambda: auth_results(10_000),
+        "dkim-100.xml",
+        "100 DKIM results on one record (RFC 9990's limit)",
+        lambda: auth_results(100),
         parsed(1, 1, 3),
     )
     yield Case(
         "dkim-10001.xml",
-        "10,001 DKIM results on one record",
+        "10,001 DKIM results on one record: 100 kept",
         lambda: auth_results(10_001),
-        limit,
+        parsed(1, 1, 3, warning=dropped),
+    )
+    yield Case(
+        "dkim-178x10000.xml.gz",
+        "178 records of 10,000 DKIM results each (801 MB in import, 1.04 GB in parse before)",
+        dkim_amplification,
+        parsed(1, 178, 534, warning=dropped),
     )
     yield Case(
         "not-dmarc.xml",
@@ -907,6 +944,12 @@ def _encoding_cases() -> Iterator[Case]:
 
 
 def _value_cases() -> Iterator[Case]:
+    yield Case(
+        "long-org-name.d",
+        "a 6,000-character org_name (exit 70 on PostgreSQL before) beside a good report",
+        lambda: {"a.xml": report("long-org", org="o" * 6000), "b.xml": report("short")},
+        rejected(C.INVALID_REPORT, reports=1, records=1, messages=3),
+    )
     invalid = rejected(C.INVALID_REPORT)
     yield Case("count-negative.xml", "count -1", lambda: count_report("-1", "neg"), invalid)
     yield Case("count-2p64.xml", "count 2^64", lambda: count_report(str(2**64), "c64"), invalid)
@@ -1112,6 +1155,18 @@ def _container_cases() -> Iterator[Case]:
 
 
 def _mail_cases() -> Iterator[Case]:
+    yield Case(
+        "slow-parts.eml",
+        "1.66 MB: twelve gzip reports of 100 MiB of tiny elements (130 s of CPU before)",
+        lambda: slow_parts(12),
+        rejected(C.LIMIT, reports=2, records=2, messages=6),
+    )
+    yield Case(
+        "many-records.eml",
+        "twelve gzip reports of 20,000 records of distinct IPs: 200,000 stored, then refused",
+        lambda: many_records(12, 20_000),
+        rejected(C.LIMIT, reports=10, records=200_000, messages=600_000),
+    )
     yield Case(
         "failure-report.eml",
         "a failure (ruf) report",

@@ -395,13 +395,29 @@ def test_a_huge_token_is_refused_quickly(token: bytes) -> None:
     assert time.monotonic() - started < 5
 
 
-def test_record_and_auth_result_limits_are_enforced() -> None:
+def test_the_record_limit_is_enforced() -> None:
     report = Report(rows=[Row() for _ in range(5)]).bytes()
     with pytest.raises(LimitExceeded, match="more than 4 records"):
         parse_report(report, Limits(max_records=4))
-    many = Row(dkim_results=[("d.example", "s", "pass")] * 20)
-    with pytest.raises(LimitExceeded, match="authentication results"):
-        parse_report(Report(rows=[many]).bytes(), Limits(max_auth_results=10))
+
+
+def test_auth_results_beyond_the_limit_are_dropped_with_one_warning_per_record() -> None:
+    many = Row(
+        dkim_results=[("d.example", f"s{i}", "pass") for i in range(20)],
+        spf_results=[("d.example", "mfrom", "pass")] * 3,
+    )
+    report = parse_report(Report(rows=[many, many, Row()]).bytes(), Limits(max_auth_results=10))
+    records = report.records
+    assert [len(r.dkim_results) for r in records] == [10, 10, 2]
+    assert [r.dkim_results[-1].selector for r in records[:2]] == ["s9", "s9"]
+    assert [len(r.spf_results) for r in records] == [3, 3, 1]
+    warnings = report.warnings
+    assert any("more than 10 DKIM results" in w and "2 times" in w for w in warnings), warnings
+
+
+def test_rfc_9990_caps_dkim_results_at_100_by_default() -> None:
+    many = Row(dkim_results=[("d.example", None, "pass")] * 150)
+    assert len(parse_report(Report(rows=[many]).bytes()).records[0].dkim_results) == 100
 
 
 # --- streaming -----------------------------------------------------------------------------

@@ -132,6 +132,12 @@ _CONTROL |= {c: f"\\x{c:02x}" for c in range(0x80, 0xA0)}
 # which could show 'report.xml' as 'lmx.troper' or reorder a whole line.
 _BIDI = (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 _CONTROL |= {c: f"\\u{c:04x}" for c in _BIDI}
+# Invisible format characters: the Arabic letter mark, zero-width space, left-to-right and
+# right-to-left marks, word joiner and invisible operators, the byte-order mark, and the tag
+# characters (which can spell hidden text).
+_INVISIBLE = (0x061C, 0x200B, 0x200E, 0x200F, *range(0x2060, 0x2065), 0xFEFF)
+_CONTROL |= {c: f"\\u{c:04x}" for c in _INVISIBLE}
+_CONTROL |= {c: f"\\U{c:08x}" for c in range(0xE0000, 0xE0080)}
 
 
 def escape_controls(text: str) -> str:

@@ -13,6 +13,8 @@ Errors::
     └── MailboxError                 the mailbox cannot be used as configured
         ├── MailboxUnavailable       cannot connect, timed out, connection lost (transient)
         ├── MailboxMisconfigured     security and port do not match, or no such folder to poll
+        ├── MailboxAnomaly           the server broke the protocol or a budget (this mailbox only)
+        ├── MailboxStopped           a stop was requested (SIGTERM) while waiting for the server
         ├── TLSVerificationFailed    the server's certificate is not trusted
         └── LoginRefused             the server refused the credentials (or no token)
 """
@@ -33,6 +35,7 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 
 from dmarcwatch.ingest.errors import IngestError, quote
 from dmarcwatch.ingest.imapprobe import greets_in_plain_text, speaks_tls
+from dmarcwatch.ingest.imapwire import Budget, Wire, WireError, WireStopped, WireTimeout
 
 Security = Literal["tls", "starttls", "plain"]
 Mechanism = Literal["auto", "xoauth2", "oauthbearer"]
@@ -41,6 +44,17 @@ IDLE_MAX_SECONDS = 29 * 60
 GREETING_TIMEOUT_S = 5.0
 """Connecting, the TLS handshake and the greeting: a server greets at once (RFC 9051 §7.1), so
 one that stays silent is most likely an implicit-TLS port waiting for our handshake."""
+COMMAND_TIMEOUTS = 10
+"""A command's whole answer may take this many times the mailbox's ``timeout`` (which bounds
+the server's silence), so a server trickling bytes cannot hold a poll for ever."""
+ANSWER_BYTES = 16 * 1024 * 1024
+"""What the answer to a command other than a message fetch may hold: a UID SEARCH of a
+million messages, or a folder list of thousands, fits many times over."""
+FETCH_SLACK = 64 * 1024
+"""Beyond the declared sizes, what a message fetch's answer may hold: the response lines, and
+a literal a little larger than its RFC822.SIZE (servers count line ends differently)."""
+MAX_NUMBER = 2**32 - 1
+"""UIDs and UIDVALIDITY are 32-bit unsigned numbers above zero (RFC 9051 §2.3.1.1)."""
 FOLDERS_LISTED = 20
 """At most this many of the server's folders are named when the folder to poll is missing."""
 # OpenSSL's reasons when a TLS client reads a plain-text answer (the server's greeting).
@@ -62,6 +76,16 @@ class MailboxMisconfigured(MailboxError):
     to poll does not exist. A person must change the config; never retried."""
 
 
+class MailboxAnomaly(MailboxError):
+    """The server broke the protocol (a missing or impossible UIDVALIDITY or UID, two bodies
+    for one message) or a budget (too many bytes, too slow, a literal beyond the declared
+    size). This mailbox's poll ends; the others go on. Never retried."""
+
+
+class MailboxStopped(MailboxError):
+    """A stop (SIGTERM) was requested while waiting for the server; the poll ends cleanly."""
+
+
 class TLSVerificationFailed(MailboxError):
     """The server's certificate is not trusted for its name; never retried, never ignored."""
 
@@ -79,6 +103,8 @@ class Endpoint:
     security: Security = "tls"
     ca_file: Path | None = None
     timeout: float = 60.0
+    """The longest the server may stay silent; a command's whole answer gets
+    :data:`COMMAND_TIMEOUTS` times as long."""
 
     def __str__(self) -> str:
         return f"{self.host}:{self.port}"
@@ -122,8 +148,9 @@ class Mailbox(Protocol):
         """RFC822.SIZE of each UID that still exists."""
         ...
 
-    def fetch(self, uids: Sequence[int]) -> dict[int, bytes]:
-        """The whole message of each UID that still exists, without setting \\Seen."""
+    def fetch(self, uids: Sequence[int], sizes: dict[int, int] | None = None) -> dict[int, bytes]:
+        """The whole message of each UID that still exists, without setting \\Seen; with the
+        *sizes* :meth:`sizes` returned, a message may not be (much) larger than declared."""
         ...
 
     def move(self, uids: Sequence[int], folder: str) -> None:
@@ -165,6 +192,12 @@ def translated(endpoint: Endpoint, doing: str) -> Iterator[None]:
             f"{endpoint}: TLS certificate not trusted ({reason}); "
             "if the server uses a private CA, name it in ca_file"
         ) from exc
+    except WireStopped as exc:
+        raise MailboxStopped(f"{endpoint}: {exc} while {doing}") from exc
+    except WireTimeout as exc:
+        raise MailboxAnomaly(f"{endpoint}: {exc} while {doing}") from exc
+    except WireError as exc:
+        raise MailboxAnomaly(f"{endpoint}: server sent {exc} while {doing}") from exc
     except LoginError as exc:
         raise LoginRefused(f"{endpoint}: login refused: {_server_text(exc)}") from exc
     except TimeoutError as exc:
@@ -238,8 +271,14 @@ def _port_mismatch_explained(endpoint: Endpoint) -> Iterator[None]:
         ) from exc
 
 
-def connect(endpoint: Endpoint, auth: Auth) -> ImapMailbox:
-    """Open a protected connection to *endpoint* and log in; the caller closes it."""
+def connect(
+    endpoint: Endpoint, auth: Auth, should_stop: Callable[[], bool] | None = None
+) -> ImapMailbox:
+    """Open a protected connection to *endpoint* and log in; the caller closes it.
+
+    Reads after the greeting are budgeted (:mod:`ingest.imapwire`); *should_stop* is asked
+    about once a second while waiting for the server, and True ends the wait.
+    """
     context = tls_context(endpoint.ca_file) if endpoint.security != "plain" else None
     greeting = min(endpoint.timeout, GREETING_TIMEOUT_S)
     timeout = SocketTimeout(connect=greeting, read=endpoint.timeout)
@@ -251,7 +290,7 @@ def connect(endpoint: Endpoint, auth: Auth) -> ImapMailbox:
             ssl_context=context,
             timeout=timeout,
         )
-    mailbox = ImapMailbox(client, endpoint)
+    mailbox = ImapMailbox(client, endpoint, should_stop)
     try:
         if endpoint.security == "starttls":
             mailbox.starttls(context)
@@ -265,14 +304,35 @@ def connect(endpoint: Endpoint, auth: Auth) -> ImapMailbox:
 class ImapMailbox:
     """:class:`Mailbox` over a logged-in :class:`imapclient.IMAPClient`."""
 
-    def __init__(self, client: IMAPClient, endpoint: Endpoint) -> None:
+    def __init__(
+        self,
+        client: IMAPClient,
+        endpoint: Endpoint,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> None:
         self.client = client
         self.endpoint = endpoint
         self._uidnext = 0
+        self.command_seconds = COMMAND_TIMEOUTS * endpoint.timeout
+        default = Budget(ANSWER_BYTES, ANSWER_BYTES, self.command_seconds)
+        self.wire = Wire(client._imap, endpoint.timeout, default, should_stop)
 
-    def _call(self, doing: str, func: Callable[..., Any], *args: Any) -> Any:
+    def _call(
+        self, doing: str, func: Callable[..., Any], *args: Any, budget: Budget | None = None
+    ) -> Any:
+        self.wire.begin(budget)
         with translated(self.endpoint, doing):
             return func(*args)
+
+    def _anomaly(self, what: str) -> MailboxAnomaly:
+        return MailboxAnomaly(f"{self.endpoint}: server sent {what}")
+
+    def _number(self, value: object, what: str) -> int:
+        """*value* as a UID or UIDVALIDITY: a number from 1 to 2**32-1, else an anomaly."""
+        number = value if isinstance(value, int) else 0
+        if not 1 <= number <= MAX_NUMBER:
+            raise self._anomaly(f"an invalid {what} ({quote(str(value), 40)})")
+        return number
 
     def capabilities(self) -> frozenset[str]:
         caps = self._call("asking for capabilities", self.client.capabilities)
@@ -307,15 +367,18 @@ class ImapMailbox:
         """SELECT *folder*; a refusal because it does not exist is :class:`MailboxMisconfigured`."""
         try:
             info = self._call(f"selecting {quote(folder)}", self.client.select_folder, folder)
-        except MailboxUnavailable:
+        except (MailboxUnavailable, MailboxAnomaly, MailboxStopped):
             raise
         except MailboxError as exc:
             folders = self.folders()
             if not has_folder(folders, folder):
                 raise missing_folder(self.endpoint, folder, folders) from exc
             raise
-        self._uidnext = int(info.get(b"UIDNEXT", 0))
-        return int(info[b"UIDVALIDITY"])
+        if b"UIDVALIDITY" not in info:
+            raise self._anomaly(f"no UIDVALIDITY for {quote(folder)}")
+        uidnext = info.get(b"UIDNEXT")
+        self._uidnext = 0 if uidnext is None else self._number(uidnext, "UIDNEXT")
+        return self._number(info[b"UIDVALIDITY"], "UIDVALIDITY")
 
     def uidnext(self) -> int:
         return self._uidnext
@@ -324,15 +387,54 @@ class ImapMailbox:
         """UID SEARCH; messages flagged \\Deleted (by us without UIDPLUS, or a person) are
         left out, so they are never copied twice."""
         criteria: list[Any] = ["NOT", "DELETED"] + (["SINCE", since] if since else [])
-        return sorted(int(u) for u in self._call("searching", self.client.search, criteria))
+        found = self._call("searching", self.client.search, criteria)
+        return sorted({self._number(u, "UID") for u in found})
 
     def sizes(self, uids: Sequence[int]) -> dict[int, int]:
+        """RFC822.SIZE of each of *uids* the server still has (answers for others ignored)."""
         data = self._call("reading sizes", self.client.fetch, list(uids), ["RFC822.SIZE"])
-        return {int(uid): int(item[b"RFC822.SIZE"]) for uid, item in data.items()}
+        wanted = set(uids)
+        sizes: dict[int, int] = {}
+        for uid, item in data.items():
+            if uid not in wanted or b"RFC822.SIZE" not in item:
+                continue
+            size = item[b"RFC822.SIZE"]
+            if not isinstance(size, int) or not 0 <= size < 2**63:
+                raise self._anomaly(f"an invalid RFC822.SIZE for UID {uid} ({quote(str(size))})")
+            sizes[uid] = size
+        return sizes
 
-    def fetch(self, uids: Sequence[int]) -> dict[int, bytes]:
-        data = self._call("fetching messages", self.client.fetch, list(uids), ["BODY.PEEK[]"])
-        return {int(uid): bytes(item[b"BODY[]"]) for uid, item in data.items() if b"BODY[]" in item}
+    def fetch(self, uids: Sequence[int], sizes: dict[int, int] | None = None) -> dict[int, bytes]:
+        """The messages *uids*; with their declared *sizes*, the answer may hold no literal
+        larger than the largest of them and no more bytes than their sum (plus a little)."""
+        budget = None
+        if sizes:
+            declared = [sizes[u] for u in uids if u in sizes]
+            budget = Budget(
+                bytes=sum(declared) + FETCH_SLACK * (len(declared) + 1),
+                literal=max(declared, default=0) + FETCH_SLACK,
+                seconds=self.command_seconds,
+            )
+        data = self._call(
+            "fetching messages", self.client.fetch, list(uids), ["BODY.PEEK[]"], budget=budget
+        )
+        wanted = set(uids)
+        bodies = {
+            uid: bytes(item[b"BODY[]"])
+            for uid, item in data.items()
+            if uid in wanted and b"BODY[]" in item
+        }
+        answers = self.wire.body_answers
+        if answers > sum(1 for item in data.values() if b"BODY[]" in item):
+            raise self._anomaly(
+                f"{answers} message bodies where {len(bodies)} were due (a duplicated FETCH)"
+            )
+        for uid, body in bodies.items():
+            if sizes and uid in sizes and len(body) > sizes[uid] + FETCH_SLACK:
+                raise self._anomaly(
+                    f"{len(body)} bytes for UID {uid}, declared as {sizes[uid]} bytes"
+                )
+        return bodies
 
     def move(self, uids: Sequence[int], folder: str) -> None:
         """MOVE (RFC 6851) if offered, else COPY, \\Deleted and UID EXPUNGE of exactly *uids*."""
@@ -381,8 +483,12 @@ class ImapMailbox:
         return changed
 
     def close(self) -> None:
+        if self.wire.spent:  # a broken budget leaves the connection mid-answer: just drop it
+            with suppress(IMAPClientError, OSError):
+                self.client.shutdown()
+            return
         try:
             self.client.logout()
-        except (IMAPClientError, OSError):
+        except (IMAPClientError, OSError, EOFError, WireError):
             with suppress(IMAPClientError, OSError):
                 self.client.shutdown()

@@ -37,6 +37,7 @@ from dmarcwatch.ingest.mailbox import (
     Mailbox,
     MailboxError,
     MailboxMisconfigured,
+    MailboxStopped,
     MailboxUnavailable,
     TLSVerificationFailed,
 )
@@ -178,6 +179,9 @@ def poll_with_retries(
         summary.attempts += 1
         try:
             _poll_once(store, job, options, stop, summary)
+        except MailboxStopped:  # SIGTERM during a read: what is committed stays, nothing else
+            summary.status = "stopped"
+            return summary
         except MailboxUnavailable as exc:
             if summary.attempts > options.retries or stop.requested():
                 return _failed(summary, "unavailable", exc)
@@ -298,7 +302,7 @@ class FolderPoll:
             if self.stop.requested():
                 break
             wanted = [u for u in group if sizes[u] <= limit]
-            bodies = self.mailbox.fetch(wanted) if wanted else {}
+            bodies = self.mailbox.fetch(wanted, sizes) if wanted else {}
             taken, outcomes = self._batch(group, bodies)
             for uid in taken:
                 if sizes[uid] > limit:

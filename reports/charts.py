@@ -40,8 +40,13 @@ GRID = "#D9DEE3"
 TRACK = "#EEF1F4"
 WIDTH = 5.2  # inches; the page scales the SVG to its column (about 13 px text on a desktop)
 MAX_LABEL = 34
-_CONTROL = dict.fromkeys([*range(32), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029], " ")
+_CONTROL: dict[int, str | None] = dict.fromkeys(
+    [*range(32), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029], " "
+)
 _CONTROL |= dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], None)
+# Invisible format characters (marks, joiners, byte-order mark, tags): dropped.
+_CONTROL |= dict.fromkeys([0x061C, 0x200B, 0x200E, 0x200F, *range(0x2060, 0x2065), 0xFEFF], None)
+_CONTROL |= dict.fromkeys(range(0xE0000, 0xE0080), None)
 
 
 def _style(salt: str) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from dmarcwatch.reports.errors import (
     RecipientsRefused,
 )
 from dmarcwatch.reports.errors import MailError as MailError
+from dmarcwatch.reports.text import plain
 
 
 @dataclass(frozen=True)
@@ -184,5 +185,6 @@ def _codes(refused: dict[str, tuple[int, bytes]]) -> str:
 
 
 def _text(value: bytes | str) -> str:
+    """A server's reply on one line, without control, bidi or invisible characters."""
     text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-    return " ".join(text.split())[:200]
+    return plain(text)[:200]

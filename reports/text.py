@@ -10,8 +10,13 @@ from __future__ import annotations
 from dmarcwatch.reports.i18n import Translator
 from dmarcwatch.reports.view import DomainView, ReportView
 
-_CONTROL = dict.fromkeys([*range(32), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029], " ")
+_CONTROL: dict[int, str | None] = dict.fromkeys(
+    [*range(32), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029], " "
+)
 _CONTROL |= dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], None)
+# Invisible format characters (marks, joiners, byte-order mark, tags): dropped.
+_CONTROL |= dict.fromkeys([0x061C, 0x200B, 0x200E, 0x200F, *range(0x2060, 0x2065), 0xFEFF], None)
+_CONTROL |= dict.fromkeys(range(0xE0000, 0xE0080), None)
 
 
 def plain(text: str) -> str:

@@ -51,7 +51,12 @@ def plan_selectors(requests: Sequence[SelectorRequest], sendgrid: bool) -> list[
     best: dict[str, SelectorRequest] = {}
     for request in sorted(wanted, key=lambda r: r.source):
         best.setdefault(request.selector.lower(), request)
-    return list(best.values())
+    return sorted(best.values(), key=lambda r: _CHECK_ORDER[r.source])
+
+
+_CHECK_ORDER = {Source.GIVEN: 0, Source.SENDER: 1, Source.REPORTS: 2, Source.PROBE: 3}
+"""Known selectors (named, or a sender's) are checked before those reports name: anyone can
+send a report, and its selectors must not use up the DNS budget first."""
 
 
 def check_dkim(

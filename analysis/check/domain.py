@@ -12,7 +12,7 @@ from dmarcwatch.analysis.check.findings import render_findings
 from dmarcwatch.analysis.check.messages import DEFAULT_LANGUAGE
 from dmarcwatch.analysis.check.model import CheckFinding, Observation, Severity
 from dmarcwatch.analysis.check.origins import KnownSender, known_senders
-from dmarcwatch.analysis.check.seen import Seen
+from dmarcwatch.analysis.check.seen import MAX_REPORT_SELECTORS, Seen
 from dmarcwatch.analysis.check.senders import SENDGRID
 from dmarcwatch.analysis.dns.names import normalise_domain
 from dmarcwatch.analysis.dns.resolver import Resolver, ResolverConfig
@@ -57,6 +57,8 @@ def assess_domain(
     requests += [SelectorRequest(s, Source.SENDER, d.id) for d in declared for s in d.selectors]
     paths = [normalise_domain(p) for p in (*return_paths, *seen.return_paths)]
     observations = _observe(resolver, name, known, requests, list(dict.fromkeys(paths)))
+    if seen.selectors_left_out:
+        observations.append(_selectors_capped(seen.selectors_left_out))
     if resolver.unreachable:
         observations = [_unreachable(observations)]
     findings = render_findings(observations, name, language)
@@ -96,6 +98,11 @@ def _observe(
     found += check_dmarc(resolver, domain, apex)
     found += check_dkim(resolver, domain, dkim_requests, sendgrid, return_paths)
     return found
+
+
+def _selectors_capped(left_out: int) -> Observation:
+    params = {"count": left_out, "limit": MAX_REPORT_SELECTORS}
+    return Observation("dkim-selectors-capped", Severity.INFO, "dkim-selectors-capped", params, ())
 
 
 def _unreachable(observations: list[Observation]) -> Observation:

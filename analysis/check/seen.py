@@ -19,6 +19,9 @@ from dmarcwatch.analysis.read import Reader, Selection
 DEFAULT_DAYS = 90
 _MAX_IPS = 5000  # distinct source IPs classified per check; enough to see every sender
 _SENDGRID_DKIM = ("sendgrid.net", "sendgrid.info")
+MAX_REPORT_SELECTORS = 10
+"""DKIM selectors from reports checked per domain, those in the most reports first: anyone can
+send a report naming thousands, which would crowd out the real ones and the DNS budget."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,8 @@ class Seen:
     selectors: tuple[str, ...] = ()
     senders: tuple[str, ...] = ()
     return_paths: tuple[str, ...] = ()
+    selectors_left_out: int = 0
+    """Selectors seen beyond :data:`MAX_REPORT_SELECTORS` (those in the fewest reports)."""
 
 
 def seen_in_reports(
@@ -40,7 +45,8 @@ def seen_in_reports(
     since = int(time.time()) - days * 86400
     sel = Selection(domains=(domain, org_domain_psl(domain)), since=since, from_domains=(domain,))
     found = reader.identities(sel, max_ips=_MAX_IPS)
-    selectors = {s for d, s in found.dkim if d == domain and s and _selector_ok(s)}
+    seen = [s for d, s in found.dkim if d == domain and s and _selector_ok(s)]
+    selectors = list(dict.fromkeys(seen))  # in the most reports first
     signers = {d for d, _ in found.dkim}
     envelopes = set(found.spf_domains) | {e.rpartition("@")[2] for e in found.envelope_froms}
     pattern = re.compile(rf"^em\d+\.{re.escape(domain)}$")
@@ -49,7 +55,12 @@ def seen_in_reports(
     senders = {str(s) for s in catalogue.ranges.lookup(ips) if s} if ips else set()
     if return_paths or signers & set(_SENDGRID_DKIM):
         senders.add(SENDGRID)
-    return Seen(tuple(sorted(selectors)), tuple(sorted(senders)), tuple(return_paths))
+    return Seen(
+        tuple(selectors[:MAX_REPORT_SELECTORS]),
+        tuple(sorted(senders)),
+        tuple(return_paths),
+        selectors_left_out=max(0, len(selectors) - MAX_REPORT_SELECTORS),
+    )
 
 
 def _selector_ok(selector: str) -> bool:

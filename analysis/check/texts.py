@@ -536,6 +536,21 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
             "--selector NAME (reports show it), or import reports first.",
         ),
     ),
+    "dkim-selectors-capped": (
+        NP_(
+            "dkim-selectors-capped",
+            "Reports name {count} more DKIM selector for {domain} than the {limit} checked (those "
+            "in the most reports); anyone can send a report, so the rest were left out.",
+            "Reports name {count} more DKIM selectors for {domain} than the {limit} checked (those "
+            "in the most reports); anyone can send a report, so the rest were left out.",
+            "count",
+        ),
+        N_(
+            "dkim-selectors-capped",
+            "Nothing to do; to check one of them, name it: dmarcwatch check {domain} "
+            "--selector NAME",
+        ),
+    ),
     "dkim-sendgrid-cname-broken.missing": (
         N_(
             "dkim-sendgrid-cname-broken.missing",

@@ -20,7 +20,7 @@ from dmarcwatch.ingest import schema
 class Identities:
     """Distinct identities in the selected records (lower-case, in no particular order)."""
 
-    dkim: tuple[tuple[str, str | None], ...]  # (d=, selector or None)
+    dkim: tuple[tuple[str, str | None], ...]  # (d=, selector or None), most reports first
     spf_domains: tuple[str, ...]
     envelope_froms: tuple[str, ...]  # the records' envelope_from, where reported
     source_ips: tuple[str, ...]
@@ -28,8 +28,8 @@ class Identities:
 
 def identities(conn: Connection, sel: Selection, max_ips: int | None = None) -> Identities:
     """The :class:`Identities` of the records *sel* selects (at most *max_ips* addresses)."""
-    d, s, rec = schema.dkim_results, schema.spf_results, schema.records
-    dkim = _distinct(sel, _with(d), sa.func.lower(d.c.domain), sa.func.lower(d.c.selector))
+    s, rec = schema.spf_results, schema.records
+    dkim = _dkim(sel)
     spf = _distinct(sel, _with(s), sa.func.lower(s.c.domain))
     envelope = _distinct(sel, _records(), sa.func.lower(rec.c.envelope_from)).where(
         rec.c.envelope_from.is_not(None)
@@ -48,6 +48,21 @@ def source_ips(conn: Connection, sel: Selection, limit: int | None = None) -> li
     if limit is not None:
         query = query.limit(limit)
     return [str(ip) for ip in conn.scalars(query)]
+
+
+def _dkim(sel: Selection) -> sa.Select[*tuple[Any, ...]]:
+    """Distinct (d=, selector) pairs, those in the most reports first: one forged report that
+    names thousands of selectors puts each of them in one report only."""
+    d = schema.dkim_results
+    domain, selector = sa.func.lower(d.c.domain), sa.func.lower(d.c.selector)
+    reports = sa.func.count(sa.distinct(d.c.report_pk))
+    return (
+        sa.select(domain, selector)
+        .select_from(_with(d))
+        .where(*report_filter(sel), *record_filter(sel))
+        .group_by(domain, selector)
+        .order_by(reports.desc(), domain, selector)
+    )
 
 
 def _distinct(

@@ -58,8 +58,10 @@ def _domain(text: str) -> str:
 def _resolver_config(args: argparse.Namespace) -> ResolverConfig:
     if not 0 < args.timeout <= 60:
         raise CommandError("--timeout must be more than 0 and at most 60 seconds", Exit.USAGE)
+    if not 0 < args.deadline <= 3600:
+        raise CommandError("--deadline must be more than 0 and at most 3600 seconds", Exit.USAGE)
     servers = tuple(parse_nameserver(text) for text in args.nameserver)
-    return ResolverConfig(nameservers=servers, timeout=args.timeout)
+    return ResolverConfig(nameservers=servers, timeout=args.timeout, deadline=args.deadline)
 
 
 def _check_selectors(selectors: list[str]) -> None:
@@ -96,7 +98,10 @@ def _safe(text: str) -> str:
 
 def _print(report: CheckReport, args: argparse.Namespace) -> None:
     if args.json:
-        print(json.dumps([f.to_json() for f in report.findings], indent=2, ensure_ascii=False))
+        # ASCII only: every control, bidi or invisible character of DNS text is a \\uXXXX escape
+        # (json leaves DEL as it is, so it is escaped by hand).
+        text = json.dumps([f.to_json() for f in report.findings], indent=2, ensure_ascii=True)
+        print(text.replace("\x7f", "\\u007f"))
         return
     counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
     print(f"{report.domain}: " + ", ".join(f"{s} {n}" for s, n in counts.items()))

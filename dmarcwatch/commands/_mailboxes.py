@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from dmarcwatch.config import Config, MailboxConfig, MicrosoftOAuth, TokenCommand, require_file
@@ -45,11 +45,12 @@ def _microsoft_token(oauth: MicrosoftOAuth) -> str:
     return source()
 
 
-def open_mailbox(box: MailboxConfig) -> ImapMailbox:
-    return connect(endpoint(box), auth(box))
+def open_mailbox(box: MailboxConfig, should_stop: Callable[[], bool] | None = None) -> ImapMailbox:
+    return connect(endpoint(box), auth(box), should_stop)
 
 
-def job(box: MailboxConfig) -> MailboxJob:
+def job(box: MailboxConfig, should_stop: Callable[[], bool] | None = None) -> MailboxJob:
+    """The poller's job for *box*; *should_stop* (SIGTERM) also ends a wait for the server."""
     folders = Folders(
         source=box.folder,
         processed=box.processed_folder,
@@ -57,7 +58,9 @@ def job(box: MailboxConfig) -> MailboxJob:
         other=box.other_folder,
         delete_processed=box.delete,
     )
-    return MailboxJob(name=box.name, folders=folders, connect=partial(open_mailbox, box))
+    return MailboxJob(
+        name=box.name, folders=folders, connect=partial(open_mailbox, box, should_stop)
+    )
 
 
 def chosen(config: Config, names: Sequence[str] | None) -> list[MailboxConfig]:

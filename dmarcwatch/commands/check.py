@@ -18,6 +18,8 @@ from dmarcwatch.languages import LANGUAGES
 # they equal the DNS layer's defaults (``senders`` uses them too).
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_RETRIES = 1
+DEFAULT_DEADLINE = 30.0
+"""Seconds one check may spend on DNS in all; queries past it are not sent (a dns-error)."""
 
 DESCRIPTION = """\
 Check the DNS records of DOMAIN the way receivers will: the SPF record (syntax, the 10-lookup
@@ -62,6 +64,13 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"wait per DNS try (default {DEFAULT_TIMEOUT:g}; {DEFAULT_RETRIES} retry)",
+    )
+    parser.add_argument(
+        "--deadline",
+        type=float,
+        default=DEFAULT_DEADLINE,
+        metavar="SECONDS",
+        help=f"spend at most this long on DNS in all (default {DEFAULT_DEADLINE:g})",
     )
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the text")

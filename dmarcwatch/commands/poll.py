@@ -148,7 +148,7 @@ def poll_all(
     for box in boxes:
         if stop.requested():
             break
-        summaries.append(poll_with_retries(store, job(box), options, stop))
+        summaries.append(poll_with_retries(store, job(box, stop.requested), options, stop))
     return summaries
 
 

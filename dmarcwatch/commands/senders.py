@@ -33,6 +33,9 @@ if TYPE_CHECKING:  # the analysis (pandas, numpy, dnspython) is imported when th
 RDNS_DEADLINE_S = 60.0
 UPDATE_DEADLINE_S = 60.0
 UPDATE_MAX_QUERIES = 2000  # every sender's SPF tree, with the addresses of a/mx terms
+CELL_WIDTH = 60
+"""A text cell longer than this (a domain or sender name from a report) is cut with '…', so
+one long name cannot widen every row of the table; ``--json`` keeps the whole name."""
 COLUMNS = [
     ("domain", "domain"),
     ("sender", "sender_name"),
@@ -164,8 +167,8 @@ def as_text(table: pd.DataFrame) -> str:
     ordered = table.sort_values(["domain", "messages"], ascending=[True, False], kind="stable")
     body = [
         [
-            safe(r["domain"]),
-            safe(r["sender_name"]),
+            _cell(safe(r["domain"])),
+            _cell(safe(r["sender_name"])),
             str(r["sources"]),
             str(r["messages"]),
             f"{r['dmarc_pass_pct']:.1f}",
@@ -183,6 +186,10 @@ def as_text(table: pd.DataFrame) -> str:
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
 
 
 def update(args: argparse.Namespace) -> int:

@@ -95,7 +95,7 @@ class MemoryMailbox:
         box = self._current()
         return {u: len(box.messages[u]) for u in uids if u in box.messages}
 
-    def fetch(self, uids: Sequence[int]) -> dict[int, bytes]:
+    def fetch(self, uids: Sequence[int], sizes: dict[int, int] | None = None) -> dict[int, bytes]:
         self._step("fetch", uids)
         box = self._current()
         return {u: box.messages[u] for u in uids if u in box.messages}

@@ -3,7 +3,8 @@
 Two listeners share one mailbox: STARTTLS (``require_starttls``, as on port 587) and implicit
 TLS (as on port 465). Both want AUTH PLAIN/LOGIN as ``reports`` with :data:`PASSWORD`, over
 TLS only, with a self-signed certificate for 127.0.0.1 made by ``openssl`` (the client trusts
-it through ``ca_file``). Mail to ``refused@…`` is refused at RCPT (550).
+it through ``ca_file``). Mail to ``refused@…`` is refused at RCPT (550); mail to ``hostile@…`` gets
+:data:`HOSTILE_REPLY` to DATA.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
+HOSTILE_REPLY = "554 5.7.1 \x1b]0;owned\x07\x1b[2J\x1b[31mrejected\x7f"
+"""What the server answers DATA for mail to ``hostile@…``: terminal escapes in the reply text."""
 USER = "reports"
 PASSWORD = "s3cret-Pässword"  # noqa: S105 - the test server's own account
 
@@ -49,6 +52,8 @@ class Mailbox:
     async def handle_DATA(  # noqa: N802
         self, server: Any, session: Session, envelope: Envelope
     ) -> str:
+        if any(r.startswith("hostile@") for r in envelope.rcpt_tos):
+            return HOSTILE_REPLY
         content = envelope.original_content or b""
         self.messages.append(
             Delivered(

@@ -49,8 +49,26 @@ def _complete_inputs(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE blobs ADD COLUMN report_count INTEGER")
 
 
+def _tls_and_failure_reports(conn: Connection) -> None:
+    """Version 8: tables for SMTP TLS reports and redacted failure reports."""
+    tables = (
+        schema.tls_reports,
+        schema.tls_policies,
+        schema.tls_failures,
+        schema.failure_reports,
+    )
+    schema.metadata.create_all(conn, tables=list(tables))
+
+
+def _other_branch(conn: Connection) -> None:
+    """Placeholder: versions 3-7 belong to branches merged beside this one (drop at merge)."""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "blobs.report_count: skip re-imports of inputs stored whole", _complete_inputs),
+    # Placeholders for versions 3-7, which other branches add; the merger drops these lines.
+    *(Migration(n, "placeholder for another branch's step", _other_branch) for n in range(3, 8)),
+    Migration(8, "TLS reports and failure reports", _tls_and_failure_reports),
 )
 """Steps after the baseline, in order (version 2, 3, …)."""
 

@@ -50,6 +50,8 @@ class Store:
         self.url = database.masked(url)
         self.dialect = engine.dialect.name
         self._memory_locks: dict[str, threading.Lock] = {}
+        self.keep_personal = False
+        """Keep what redaction removes from failure reports, and their mail ([privacy])."""
 
     @classmethod
     def open(cls, url: str, *, create: bool = True) -> Store:
@@ -99,7 +101,7 @@ class Store:
     def writing(self) -> Iterator[Writer]:
         """One write transaction: committed when the block ends, rolled back if it raises."""
         with self._errors(), database.write_transaction(self.engine) as conn:
-            yield Writer(conn)
+            yield Writer(conn, keep_personal=self.keep_personal)
 
     def input_state(self, sha256: str) -> tuple[bool, int | None]:
         """Whether an input's bytes are stored, and how many reports it held if all are."""

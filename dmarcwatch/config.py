@@ -14,6 +14,7 @@ name the key and the file. Relative paths in the file are relative to the file's
     [mailbox.oauth2] token_command  |  provider="microsoft" tenant_id client_id
                     (client_secret_file | certificate_file) token_cache_file;  mechanism
     [smtp]          host port security ca_file username password_file | password_env from timeout
+    [privacy]       keep_failure_report_details
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ _SMTP_PORTS = {"tls": 465, "starttls": 587}
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # Every key of each table, as the module docstring lists them: a key outside these is a typo.
 _KEYS = {
-    "": ("database", "mailbox", "smtp"),
+    "": ("database", "mailbox", "smtp", "privacy"),
     "database": ("url",),
     "mailbox": (
         *("name", "host", "port", "security", "allow_insecure", "ca_file", "username"),
@@ -54,6 +55,7 @@ _KEYS = {
         *("host", "port", "security", "ca_file", "username", "password_file", "password_env"),
         *("from", "timeout"),
     ),
+    "privacy": ("keep_failure_report_details",),
 }
 _T = TypeVar("_T")
 
@@ -129,6 +131,10 @@ class Config:
     database_url: str | None = None
     mailboxes: tuple[MailboxConfig, ...] = ()
     smtp: SmtpConfig | None = None
+    keep_failure_report_details: bool = False
+    """Keep failure reports' addresses, subject and original mail (off: only what diagnosis
+    needs, local parts redacted, the mail's digest only). For a deployment whose
+    data-protection assessment allows it."""
 
 
 def default_config_path() -> Path:
@@ -176,9 +182,26 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     mailboxes = tuple(_mailbox(t) for t in top.tables("mailbox"))
     smtp_table = top.table("smtp")
     smtp = _smtp(smtp_table) if smtp_table else None
+    keep = _privacy(top.table("privacy"))
     top.done()
     _check_unique_names(mailboxes, path)
-    return Config(path=path, database_url=url, mailboxes=mailboxes, smtp=smtp)
+    return Config(
+        path=path,
+        database_url=url,
+        mailboxes=mailboxes,
+        smtp=smtp,
+        keep_failure_report_details=keep,
+    )
+
+
+def _privacy(t: _Table | None) -> bool:
+    """``[privacy] keep_failure_report_details``: false unless set to true."""
+    if t is None:
+        return False
+    t.known(_KEYS["privacy"])
+    keep: bool = t.optional("keep_failure_report_details", bool, False)
+    t.done()
+    return keep
 
 
 def _check_unique_names(mailboxes: tuple[MailboxConfig, ...], path: Path) -> None:

@@ -143,5 +143,7 @@ def drop_blob_bytes(conn: Connection, sha256: str) -> None:
     """Keep only the digest of an input (a failure report's mail is personal data)."""
     blobs = schema.blobs
     conn.execute(
-        blobs.update().where(blobs.c.sha256 == sha256).values(data=b"", compression="dropped")
+        blobs.update()
+        .where(blobs.c.sha256 == sha256)
+        .values(data=b"", compression="dropped")  # see ingest.store
     )

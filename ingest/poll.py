@@ -98,15 +98,23 @@ class MailboxSummary:
     failed: int = 0  # an internal error; left in place for the next run
     reports_stored: int = 0
     reports_duplicate: int = 0
+    tls_reports: int = 0
+    failure_reports: int = 0
     records: int = 0
     attempts: int = 0
     uidnext: int = 0  # when the folder was selected: later mail has UIDs from here on
 
     def line(self) -> str:
+        reports = [f"{self.reports_stored} reports stored", f"{self.reports_duplicate} duplicates"]
+        for count, kind in (
+            (self.tls_reports, "TLS report"),
+            (self.failure_reports, "failure report"),
+        ):
+            if count:  # TLS and failure reports, stored or already stored (issue 14)
+                reports.append(f"{count} {kind}{'s' if count != 1 else ''}")
         counts = (
             f"{self.seen} in folder, {self.processed} processed, {self.invalid} invalid, "
-            f"{self.other} other; {self.reports_stored} reports stored, "
-            f"{self.reports_duplicate} duplicates; {self.moved} moved"
+            f"{self.other} other; {', '.join(reports)}; {self.moved} moved"
         )
         if self.deleted:
             counts += f", {self.deleted} deleted"
@@ -392,6 +400,8 @@ class FolderPoll:
         s = self.summary
         s.reports_stored += outcome.stored
         s.reports_duplicate += outcome.duplicates
+        s.tls_reports += outcome.tls_reports
+        s.failure_reports += outcome.failure_reports
         s.records += outcome.records
         if outcome.kind == PROCESSED:
             s.processed += 1

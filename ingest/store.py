@@ -138,13 +138,16 @@ class Store:
 
     def delete_reports_from_blob(self, sha256: str) -> int:
         """Delete every report parsed from a blob (with its records); return how many."""
-        statement = delete(schema.reports).where(schema.reports.c.blob_sha256 == sha256)
+        tables = (schema.reports, schema.tls_reports, schema.failure_reports)
         incomplete = (
             update(schema.blobs).where(schema.blobs.c.sha256 == sha256).values(report_count=None)
         )
         with self._errors(), database.write_transaction(self.engine) as conn:
             conn.execute(incomplete)
-            return conn.execute(statement).rowcount
+            return sum(
+                conn.execute(delete(table).where(table.c.blob_sha256 == sha256)).rowcount
+                for table in tables
+            )
 
     # Blobs ----------------------------------------------------------------------------------
 
@@ -243,21 +246,26 @@ class Store:
             yield
 
 
+_DROPPED = "dropped"
+"""A blob whose bytes were not kept (a failure report's mail): its digest and size only."""
+
+
 def _rejected_blobs() -> Select[str, str]:
     rejects = schema.rejects.c
-    return select(rejects.blob_sha256, func.min(rejects.source)).group_by(rejects.blob_sha256)
+    kept = select(schema.blobs.c.sha256).where(schema.blobs.c.compression != _DROPPED)
+    return (
+        select(rejects.blob_sha256, func.min(rejects.source))
+        .where(rejects.blob_sha256.in_(kept))
+        .group_by(rejects.blob_sha256)
+    )
 
 
 def _all_blobs() -> Select[str, str]:
     blobs = schema.blobs.c
-    from_reports = (
-        select(func.min(schema.reports.c.source))
-        .where(schema.reports.c.blob_sha256 == blobs.sha256)
+    sources = [
+        select(func.min(table.c.source))
+        .where(table.c.blob_sha256 == blobs.sha256)
         .scalar_subquery()
-    )
-    from_rejects = (
-        select(func.min(schema.rejects.c.source))
-        .where(schema.rejects.c.blob_sha256 == blobs.sha256)
-        .scalar_subquery()
-    )
-    return select(blobs.sha256, func.coalesce(from_reports, from_rejects, ""))
+        for table in (schema.reports, schema.tls_reports, schema.rejects)
+    ]
+    return select(blobs.sha256, func.coalesce(*sources, "")).where(blobs.compression != _DROPPED)

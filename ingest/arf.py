@@ -33,9 +33,15 @@ from dmarcwatch.ingest.mime import header_text, parse_message
 
 __all__ = ["FailureReport", "PersonalDetails", "parse_failure_report", "redact"]
 
-# '=' is left out of the local part: it would take 'smtp.mailfrom=' with it (SRS addresses
-# keep their hash and the original domain, which name no person; the user part is redacted).
-_ADDRESS = re.compile(r"""(?:"[^"\r\n]*"|[A-Za-z0-9!#$%&'*+/?^_`{|}~.\-]+)@(?=[A-Za-z0-9\[])""")
+# A local part: quoted, or any run of characters that are neither space nor a delimiter. It may
+# hold '=' (SendGrid's VERP return paths encode the recipient: bounces+1-2-anna=example.org@),
+# so a property name in front of it (smtp.mailfrom=, envelope-from=) is kept apart.
+_ADDRESS = re.compile(r"""(?:"[^"\r\n]*"|[^\s<>"(),;:@\[\]\\]+)@(?=[A-Za-z0-9\[])""")
+_PROPERTY = re.compile(
+    r"^(?:(?:smtp|header|policy|body)\.[a-z-]+|envelope-from|envelope_from|identity|mailfrom"
+    r"|helo|sender|from)=",
+    re.IGNORECASE,
+)
 _TAG = re.compile(r"(?:^|;)\s*([a-z]+)\s*=\s*([^;]*)", re.IGNORECASE)
 _HEADERS_TYPES = ("text/rfc822-headers", "message/rfc822-headers")
 _MESSAGE_TYPES = ("message/rfc822", "message/global")
@@ -44,7 +50,12 @@ _MAX_VALUES = 50  # header fields of one name kept: a report names one message
 
 def redact(text: str) -> str:
     """*text* with the local part of every address replaced by ``*``."""
-    return _ADDRESS.sub("*@", text)
+    return _ADDRESS.sub(_redacted, text)
+
+
+def _redacted(match: re.Match[str]) -> str:
+    prefix = _PROPERTY.match(match.group(0))
+    return (prefix.group(0) if prefix else "") + "*@"
 
 
 @dataclass(frozen=True, slots=True)

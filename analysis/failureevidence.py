@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 
-from dmarcwatch.analysis.findings import FailureNote, Finding
+from dmarcwatch.analysis.findings import FailureNote, Finding, Severity
 from dmarcwatch.analysis.read.failurereports import FailureRow
 from dmarcwatch.analysis.read.receivers import ALIASES
 
@@ -28,7 +28,9 @@ def with_failure_reports(findings: list[Finding], reports: Sequence[FailureRow])
 
 def _attach(finding: Finding, reports: Sequence[FailureRow]) -> Finding:
     e = finding.evidence
-    if not e.sources or e.first_seen is None or e.last_seen is None:
+    if finding.severity is Severity.OK or not e.sources:
+        return finding
+    if e.first_seen is None or e.last_seen is None:
         return finding
     first, last = e.first_seen, e.last_seen
     sources = set(e.sources)

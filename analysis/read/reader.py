@@ -103,6 +103,11 @@ class Reader:
         with self._engine.connect() as conn:
             return tlsreports.tls_failures(conn, sel)
 
+    def tls_export_rows(self, sel: Selection) -> list[dict[str, object]]:
+        """The selected TLS reports flattened for ``export --kind tls``."""
+        with self._engine.connect() as conn:
+            return tlsreports.tls_export_rows(conn, sel)
+
     def failure_reports(self, sel: Selection) -> list[FailureRow]:
         """The redacted failure reports (RFC 6591) of the selected domains and period."""
         with self._engine.connect() as conn:

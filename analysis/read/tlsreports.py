@@ -146,3 +146,62 @@ def tls_failures(conn: Connection, sel: Selection) -> list[TlsFailureRow]:
         )
         for row in conn.execute(query)
     ]
+
+
+TLS_EXPORT_COLUMNS = (
+    "org_name",
+    "report_id",
+    "begin",
+    "end",
+    "policy_domain",
+    "policy_type",
+    "policy_strings",
+    "mx_host",
+    "successful",
+    "failed",
+    "result_type",
+    "sending_mta_ip",
+    "receiving_mx_hostname",
+    "receiving_ip",
+    "failed_session_count",
+    "additional_information",
+    "failure_reason_code",
+)
+"""One row per policy of a TLS report and failure detail (a policy without failures: one row
+with empty failure columns). ``policy_strings`` and ``mx_host`` are JSON arrays as stored."""
+TLS_EXPORT_INTEGERS = frozenset({"begin", "end", "successful", "failed", "failed_session_count"})
+
+
+def tls_export_rows(conn: Connection, sel: Selection) -> list[dict[str, object]]:
+    """The selected TLS reports flattened for export (:data:`TLS_EXPORT_COLUMNS`)."""
+    r = schema.tls_reports.c
+    p = schema.tls_policies.c
+    f = schema.tls_failures.c
+    joined = schema.tls_policies.join(schema.tls_reports, p.report_pk == r.id).outerjoin(
+        schema.tls_failures, sa.and_(f.report_pk == p.report_pk, f.policy_seq == p.seq)
+    )
+    query = (
+        sa.select(
+            r.org_name,
+            r.report_id,
+            r.begin_ts,
+            r.end_ts,
+            p.policy_domain,
+            p.policy_type,
+            p.policy_strings,
+            p.mx_hosts,
+            p.successful,
+            p.failed,
+            f.result_type,
+            f.sending_mta_ip,
+            f.receiving_mx_hostname,
+            f.receiving_ip,
+            f.failed_session_count,
+            f.additional_information,
+            f.failure_reason_code,
+        )
+        .select_from(joined)
+        .where(*_where(sel))
+        .order_by(r.begin_ts, r.id, p.seq, f.seq)
+    )
+    return [dict(zip(TLS_EXPORT_COLUMNS, row, strict=True)) for row in conn.execute(query)]

@@ -36,7 +36,7 @@ __all__ = ["FailureReport", "PersonalDetails", "parse_failure_report", "redact"]
 # A local part: quoted, or any run of characters that are neither space nor a delimiter. It may
 # hold '=' (SendGrid's VERP return paths encode the recipient: bounces+1-2-anna=example.org@),
 # so a property name in front of it (smtp.mailfrom=, envelope-from=) is kept apart.
-_ADDRESS = re.compile(r"""(?:"[^"\r\n]*"|[^\s<>"(),;:@\[\]\\]+)@(?=[A-Za-z0-9\[])""")
+_ADDRESS = re.compile(r"""(?:"[^"\r\n]*"|[^\s<>"(),;:@\[\]\\]+)@(?=[\w\[])""")
 _PROPERTY = re.compile(
     r"^(?:(?:smtp|header|policy|body)\.[a-z-]+|envelope-from|envelope_from|identity|mailfrom"
     r"|helo|sender|from)=",

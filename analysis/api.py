@@ -19,10 +19,14 @@ from dmarcwatch.analysis.alignment import align
 from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
 from dmarcwatch.analysis.classify import classify
 from dmarcwatch.analysis.dns.discovery import OrgDomains
+from dmarcwatch.analysis.failureevidence import with_failure_reports
 from dmarcwatch.analysis.findings import Finding, worst_first
 from dmarcwatch.analysis.read import SECONDS_PER_DAY, Reader, Selection
+from dmarcwatch.analysis.read.failurereports import FailureRow
+from dmarcwatch.analysis.read.tlsreports import TlsFailureRow, TlsTotals
 from dmarcwatch.analysis.rules import Context, diagnose
 from dmarcwatch.analysis.rules.base import READINESS_DAYS
+from dmarcwatch.analysis.tlsfindings import tls_findings
 
 DEFAULT_SPAN = dt.timedelta(days=7)
 
@@ -58,6 +62,9 @@ class DomainSummary:
     rows: pd.DataFrame  # classified and aligned rows of the period
     findings: list[Finding]
     catalogue: Catalogue = field(repr=False)
+    tls: list[TlsTotals] = field(default_factory=list)
+    """SMTP TLS sessions of the period per reporter and policy type (RFC 8460)."""
+    tls_failures: list[TlsFailureRow] = field(default_factory=list)
 
     @property
     def messages(self) -> int:
@@ -134,6 +141,7 @@ def analyse(
     seen = set(domains or rows[c.DOMAIN].unique()) | set(left_out)
     wanted = sorted(seen | set(query.configured))
     activity = {a.domain: a for a in reader.activity(wanted)} if wanted else {}
+    others = _OtherReports.read(reader, query, tuple(wanted), overall)
     summaries = []
     for domain in wanted:
         ctx = Context(
@@ -148,7 +156,8 @@ def analyse(
             no_reports_days=query.no_reports_days,
             set_aside=left_out.get(domain),
         )
-        summaries.append(_summarise(ctx, period_of.get(domain, overall)))
+        period = period_of.get(domain, overall)
+        summaries.append(_summarise(ctx, period, others.of(domain, period)))
     return Analysis(period=overall, domains=summaries, rows=rows)
 
 
@@ -229,9 +238,52 @@ def _day(moment: dt.datetime) -> dt.datetime:
     return dt.datetime.fromtimestamp(stamp, dt.UTC)
 
 
-def _summarise(ctx: Context, period: Period) -> DomainSummary:
+@dataclass(frozen=True)
+class _OtherReports:
+    """TLS and failure reports of the analysed domains over the whole period."""
+
+    tls: list[TlsTotals]
+    tls_failures: list[TlsFailureRow]
+    failures: list[FailureRow]
+
+    @classmethod
+    def read(
+        cls, reader: Reader, query: Query, domains: tuple[str, ...], period: Period
+    ) -> _OtherReports:
+        if not domains:
+            return cls([], [], [])
+        sel = Selection(
+            domains=domains,
+            since=int(period.since.timestamp()),
+            until=int(period.until.timestamp()),
+            receivers=query.receivers,
+        )
+        return cls(reader.tls_totals(sel), reader.tls_failures(sel), reader.failure_reports(sel))
+
+    def of(self, domain: str, period: Period) -> _OtherReports:
+        """The reports of one domain within its own period."""
+        first, last = period.since.date(), (period.until - dt.timedelta(seconds=1)).date()
+        return _OtherReports(
+            [t for t in self.tls if t.domain == domain and t.last_day >= first],
+            [f for f in self.tls_failures if f.domain == domain and first <= f.day <= last],
+            [f for f in self.failures if f.domain == domain],
+        )
+
+
+def _summarise(ctx: Context, period: Period, others: _OtherReports) -> DomainSummary:
     policy = {}
     if not ctx.rows.empty:
         newest = int(ctx.rows[c.REPORT_END].to_numpy().argmax())
         policy = {k: str(ctx.rows[k].iloc[newest]) for k in (c.P, c.SP, c.ADKIM, c.ASPF)}
-    return DomainSummary(ctx.domain, period, policy, ctx.rows, diagnose(ctx), ctx.catalogue)
+    findings = diagnose(ctx) + tls_findings(ctx.domain, others.tls, others.tls_failures)
+    findings = with_failure_reports(worst_first(findings), others.failures)
+    return DomainSummary(
+        ctx.domain,
+        period,
+        policy,
+        ctx.rows,
+        findings,
+        ctx.catalogue,
+        tls=others.tls,
+        tls_failures=others.tls_failures,
+    )

@@ -641,4 +641,80 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
             "these reports and at their DKIM signatures, and ask the reporter if in doubt.",
         ),
     ),
+    "tls-certificate": (
+        NP_(
+            "tls-certificate",
+            "{sessions} delivery to {domain} ({share} % of the reported sessions) could not use "
+            "a valid certificate on {hosts}: {result_types} (reported by {reporters}). Mail "
+            "went unencrypted or, where the policy enforces it, was not delivered.",
+            "{sessions} deliveries to {domain} ({share} % of the reported sessions) could not "
+            "use a valid certificate on {hosts}: {result_types} (reported by {reporters}). Mail "
+            "went unencrypted or, where the policy enforces it, was not delivered.",
+            "sessions",
+        ),
+        N_(
+            "tls-certificate",
+            "Whoever runs the incoming mail servers of {domain} must install a current "
+            "certificate from a public certificate authority that names {hosts}, with its full "
+            "chain.",
+        ),
+    ),
+    "tls-starttls-not-offered": (
+        NP_(
+            "tls-starttls-not-offered",
+            "{sessions} delivery to {domain} found no encryption: {hosts} did not offer "
+            "STARTTLS (reported by {reporters}).",
+            "{sessions} deliveries to {domain} found no encryption: {hosts} did not offer "
+            "STARTTLS (reported by {reporters}).",
+            "sessions",
+        ),
+        N_(
+            "tls-starttls-not-offered",
+            "The mail provider must enable STARTTLS with a valid certificate on {hosts}; if a "
+            "spam filter or gateway sits in front, it must offer STARTTLS too.",
+        ),
+    ),
+    "tls-sts-policy": (
+        NP_(
+            "tls-sts-policy",
+            "{sessions} delivery to {domain} could not use its MTA-STS policy: {result_types} "
+            "(reported by {reporters}). Senders then deliver without checking the certificate.",
+            "{sessions} deliveries to {domain} could not use its MTA-STS policy: {result_types} "
+            "(reported by {reporters}). Senders then deliver without checking the certificate.",
+            "sessions",
+        ),
+        N_(
+            "tls-sts-policy",
+            "Serve the policy at https://mta-sts.{domain}/.well-known/mta-sts.txt (HTTP 200, no "
+            "redirect, text/plain) with a valid certificate for mta-sts.{domain}, its mx: lines "
+            "matching the MX records, and change the id in the _mta-sts.{domain} TXT record.",
+        ),
+    ),
+    "tls-validation": (
+        NP_(
+            "tls-validation",
+            "{sessions} delivery to {domain} failed TLS validation on {hosts}: {result_types} "
+            "({reasons}; policy {policy_types}; reported by {reporters}).",
+            "{sessions} deliveries to {domain} failed TLS validation on {hosts}: {result_types} "
+            "({reasons}; policy {policy_types}; reported by {reporters}).",
+            "sessions",
+        ),
+        N_(
+            "tls-validation",
+            "The mail provider must check the certificate chain of {hosts}; for DANE, the TLSA "
+            "records must match the certificate in use and the zone must be correctly signed "
+            "(DNSSEC).",
+        ),
+    ),
+    "tls-clean": (
+        NP_(
+            "tls-clean",
+            "{sessions} delivery to {domain} was encrypted and validated, without failure "
+            "(TLS reports from {reporters}).",
+            "{sessions} deliveries to {domain} were encrypted and validated, without failure "
+            "(TLS reports from {reporters}).",
+            "sessions",
+        ),
+        N_("tls-clean", "Nothing to do."),
+    ),
 }

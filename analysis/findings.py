@@ -36,6 +36,26 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class FailureNote:
+    """Failure reports (RFC 6591) from one reporter that show what one finding is about."""
+
+    reporter: str
+    reports: int
+    dkim_domain: str | None
+    dkim_selector: str | None
+    auth_failure: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "reporter": self.reporter,
+            "reports": self.reports,
+            "dkim_domain": self.dkim_domain,
+            "dkim_selector": self.dkim_selector,
+            "auth_failure": self.auth_failure,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     code: str
     severity: Severity
@@ -44,6 +64,8 @@ class Finding:
     actor: Actor | None
     evidence: Evidence
     params: Mapping[str, Param] = field(default_factory=dict)
+    failure_reports: tuple[FailureNote, ...] = ()
+    """Failure reports for the same domain, source IPs and days (evidence, issue 14)."""
 
     @property
     def sort_key(self) -> tuple[int, int, str, str, str]:
@@ -72,6 +94,7 @@ class Finding:
             "first_seen": e.first_seen.isoformat() if e.first_seen else None,
             "last_seen": e.last_seen.isoformat() if e.last_seen else None,
             "evidence": dict(self.params),
+            "failure_reports": [note.as_dict() for note in self.failure_reports],
         }
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dmarcwatch.analysis.finding_texts import TEXTS
-from dmarcwatch.analysis.findings import Finding, Param
+from dmarcwatch.analysis.findings import FailureNote, Finding, Param
 from dmarcwatch.analysis.i18n import (
     ANALYSIS,
     N_,
+    NP_,
     Translator,
     format_items,
     format_short,
@@ -28,6 +29,19 @@ _VARIANT_KEYS = ("variant", "state", "kind")
 # The prefix of a problem not seen lately (param ``resolved``: its last day).
 RESOLVED = N_("_resolved", "Not seen since {resolved}, probably fixed:")
 UNKNOWN_SENDER = N_("sender", "an unknown sender")
+# Failure reports (RFC 6591) that explain a finding: one line per reporter and signature.
+FAILURE_DKIM = NP_(
+    "_failure-report/dkim",
+    "{reports} failure report from {reporter} shows DKIM d={dkim_domain}, s={dkim_selector}.",
+    "{reports} failure reports from {reporter} show DKIM d={dkim_domain}, s={dkim_selector}.",
+    "reports",
+)
+FAILURE_UNSIGNED = NP_(
+    "_failure-report/unsigned",
+    "{reports} failure report from {reporter} shows a message without a DKIM signature.",
+    "{reports} failure reports from {reporter} show messages without a DKIM signature.",
+    "reports",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +72,24 @@ def render(finding: Finding, lang: str = "en", sender_name: str | None = None) -
     if "resolved" in finding.params:
         summary = t.text(RESOLVED) + " " + summary
     return Text(summary.format_map(_Missing(values)), fix.format_map(_Missing(values)))
+
+
+def failure_lines(finding: Finding, lang: str = "en") -> list[str]:
+    """The failure reports that explain *finding*, one sentence each, in *lang*."""
+    t = translator(ANALYSIS, lang)
+    return [_failure_line(note, lang, t) for note in finding.failure_reports]
+
+
+def _failure_line(note: FailureNote, lang: str, t: Translator) -> str:
+    params: dict[str, Param] = {"reports": note.reports}
+    values = {
+        "reports": format_value(note.reports, lang),
+        "reporter": note.reporter,
+        "dkim_domain": note.dkim_domain or "?",
+        "dkim_selector": note.dkim_selector or "?",
+    }
+    template = FAILURE_DKIM if note.dkim_domain else FAILURE_UNSIGNED
+    return t.text(template, params).format_map(_Missing(values))
 
 
 def _sender(name: str, lang: str, t: Translator) -> str:

@@ -17,6 +17,7 @@ name the key and the file. Relative paths in the file are relative to the file's
     [trust]         include_unverified nameservers
     [limits]        max_message_bytes max_report_bytes max_input_bytes max_input_cpu_seconds
                     max_input_seconds max_input_records max_reporter_day_records
+    [privacy]       keep_failure_report_details
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ _SMTP_PORTS = {"tls": 465, "starttls": 587}
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # Every key of each table, as the module docstring lists them: a key outside these is a typo.
 _KEYS = {
-    "": ("database", "mailbox", "smtp", "trust", "limits"),
+    "": ("database", "mailbox", "smtp", "trust", "limits", "privacy"),
     "trust": ("include_unverified", "nameservers"),
     "database": ("url",),
     "mailbox": (
@@ -60,6 +61,7 @@ _KEYS = {
         *("from", "timeout"),
     ),
     "limits": CONFIGURABLE,
+    "privacy": ("keep_failure_report_details",),
 }
 _T = TypeVar("_T")
 
@@ -147,6 +149,10 @@ class Config:
     smtp: SmtpConfig | None = None
     trust: TrustConfig = field(default_factory=TrustConfig)
     limits: Limits = DEFAULT_LIMITS
+    keep_failure_report_details: bool = False
+    """Keep failure reports' addresses, subject and original mail (off: only what diagnosis
+    needs, local parts redacted, the mail's digest only). For a deployment whose
+    data-protection assessment allows it."""
 
 
 def default_config_path() -> Path:
@@ -198,6 +204,7 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     trust = _trust(trust_table) if trust_table else TrustConfig()
     limits_table = top.table("limits")
     limits = _limits(limits_table) if limits_table else DEFAULT_LIMITS
+    keep = _privacy(top.table("privacy"))
     top.done()
     _check_unique_names(mailboxes, path)
     return Config(
@@ -207,6 +214,7 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         smtp=smtp,
         trust=trust,
         limits=limits,
+        keep_failure_report_details=keep,
     )
 
 
@@ -234,6 +242,16 @@ def _limits(t: _Table) -> Limits:
         values[key] = float(value) if seconds else value
     t.done()
     return Limits(**values)  # type: ignore[arg-type]
+
+
+def _privacy(t: _Table | None) -> bool:
+    """``[privacy] keep_failure_report_details``: false unless set to true."""
+    if t is None:
+        return False
+    t.known(_KEYS["privacy"])
+    keep: bool = t.optional("keep_failure_report_details", bool, False)
+    t.done()
+    return keep
 
 
 def _check_unique_names(mailboxes: tuple[MailboxConfig, ...], path: Path) -> None:

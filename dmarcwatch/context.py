@@ -51,9 +51,12 @@ def store_location(args: argparse.Namespace, config: Config | None = None) -> tu
 
 def open_store(args: argparse.Namespace, config: Config | None = None) -> Store:
     """Open (creating or migrating) the store the arguments and configuration name."""
+    config = config if config is not None else config_for(args)
     url, origin = store_location(args, config)
     with _url_checked(origin):
-        return Store.open(url)
+        store = Store.open(url)
+    store.keep_personal = config.keep_failure_report_details
+    return store
 
 
 def open_existing_store(args: argparse.Namespace, config: Config | None = None) -> Store:

@@ -1,19 +1,23 @@
-"""Reports as JSON-ready dicts: the shape ``dmarcwatch parse`` prints (one object per line)."""
+"""Reports as JSON-ready dicts: the shape ``dmarcwatch parse`` prints (one object per line).
+
+Every object has a ``kind``: ``aggregate``, ``tls`` (RFC 8460) or ``failure`` (RFC 6591), and
+times as epoch seconds. A failure report shows only its redacted fields.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from dmarcwatch.ingest.arf import FailureReport
 from dmarcwatch.ingest.model import AggregateReport, Record
+from dmarcwatch.ingest.tlsrpt import TlsReport
 
 
 def report_to_dict(report: AggregateReport, source: str, location: str = "") -> dict[str, Any]:
     """The documented ``parse`` object: metadata, policy, warnings and every record."""
     meta = report.metadata
     policy = report.policy
-    data: dict[str, Any] = {"source": source}
-    if location:
-        data["location"] = location
+    data = _head("aggregate", source, location)
     data |= {
         "schema": report.schema,
         "version": report.header.version,
@@ -75,3 +79,63 @@ def record_to_dict(record: Record) -> dict[str, Any]:
             for s in record.spf_results
         ],
     }
+
+
+def _head(kind: str, source: str, location: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": kind, "source": source}
+    if location:
+        data["location"] = location
+    return data
+
+
+def tls_to_dict(report: TlsReport, source: str, location: str = "") -> dict[str, Any]:
+    """The ``parse`` object of an SMTP TLS report."""
+    data = _head("tls", source, location)
+    data |= {
+        "org_name": report.org_name,
+        "report_id": report.report_id,
+        "begin": report.begin,
+        "end": report.end,
+        "policies": [
+            {
+                "policy_type": p.policy_type,
+                "policy_domain": p.policy_domain,
+                "policy_strings": list(p.policy_strings),
+                "mx_host": list(p.mx_hosts),
+                "successful": p.successful,
+                "failed": p.failed,
+                "failures": [
+                    {
+                        "result_type": f.result_type,
+                        "sending_mta_ip": f.sending_mta_ip,
+                        "receiving_mx_hostname": f.receiving_mx_hostname,
+                        "receiving_ip": f.receiving_ip,
+                        "failed_session_count": f.failed_session_count,
+                        "additional_information": f.additional_information,
+                    }
+                    for f in p.failures
+                ],
+            }
+            for p in report.policies
+        ],
+    }
+    return data
+
+
+def failure_to_dict(report: FailureReport, source: str, location: str = "") -> dict[str, Any]:
+    """The ``parse`` object of a failure report: redacted fields only."""
+    data = _head("failure", source, location)
+    data |= {
+        "feedback_type": report.feedback_type,
+        "auth_failure": report.auth_failure,
+        "identity_alignment": report.identity_alignment,
+        "reported_domain": report.reported_domain,
+        "source_ip": report.source_ip,
+        "arrival_date": report.arrival_date,
+        "dkim_domain": report.dkim_domain,
+        "dkim_selector": report.dkim_selector,
+        "spf_dns": list(report.spf_dns),
+        "delivery_result": report.delivery_result,
+        "header_from": report.header_from,
+    }
+    return data

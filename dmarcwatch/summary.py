@@ -8,6 +8,16 @@ from dataclasses import asdict, dataclass, field
 from dmarcwatch.ingest.pipeline import InputOutcome
 
 
+def other_kinds(tls: int, failures: int) -> list[str]:
+    """``3 TLS reports``, ``1 failure report``: the kinds beside aggregate reports, if any."""
+    parts = []
+    if tls:
+        parts.append(f"{tls} TLS report{'s' if tls != 1 else ''}")
+    if failures:
+        parts.append(f"{failures} failure report{'s' if failures != 1 else ''}")
+    return parts
+
+
 @dataclass(slots=True)
 class ImportSummary:
     inputs: int = 0
@@ -22,6 +32,8 @@ class ImportSummary:
     verified: int = 0  # reports in mail signed by their reporter (DKIM)
     untrusted: int = 0  # reports in mail without their reporter's valid DKIM signature
     disputed: int = 0  # reports stored under a key another, different stored report claims
+    tls_reports: int = 0
+    failure_reports: int = 0
     problems: list[str] = field(default_factory=list)
 
     def add(self, outcome: InputOutcome) -> None:
@@ -34,6 +46,8 @@ class ImportSummary:
         self.verified += verdicts.get("verified", 0)
         self.untrusted += verdicts.get("unverified", 0) + verdicts.get("failed", 0)
         self.disputed += len(outcome.disputed)
+        self.tls_reports += outcome.tls_reports
+        self.failure_reports += outcome.failure_reports
         if outcome.kind == "other":
             self.skipped += 1
         else:
@@ -45,6 +59,7 @@ class ImportSummary:
             f"{self.duplicates} duplicates",
             f"{self.rejected} rejected",
         ]
+        parts += other_kinds(self.tls_reports, self.failure_reports)
         if self.skipped:
             parts.append(f"{self.skipped} skipped (not reports)")
         if self.unreadable or self.missing:

@@ -37,6 +37,7 @@ class RejectClass(enum.StrEnum):
     FAILURE_REPORT = "failure-report"
     TLS_REPORT = "tls-report"
     MALFORMED_XML = "malformed-xml"
+    MALFORMED_JSON = "malformed-json"
     UNSAFE_XML = "unsafe-xml"
     NOT_DMARC = "not-dmarc"
     INVALID_REPORT = "invalid-report"

@@ -39,6 +39,7 @@ class Limits:
     # has about 540,000) keeps that near 100 MB; forwarded messages share the budget.
     max_message_lines: int = 1_000_000
     max_xml_depth: int = 64
+    max_json_depth: int = 64  # TLS reports nest four deep; anything deeper is hostile
     max_records: int = 2_000_000
     # Results beyond this many DKIM (or SPF) results in one record are dropped with a warning.
     max_auth_results: int = RFC9990_AUTH_RESULTS

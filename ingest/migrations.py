@@ -91,6 +91,18 @@ def _rebuild_sqlite(conn: Connection, table: Table) -> None:
         raise SchemaError(f"rebuilding the table {name} broke a reference: {tuple(broken)}")
 
 
+def _tls_and_failure_reports(conn: Connection) -> None:
+    """Version 8 (after 4-7): tables for SMTP TLS reports and redacted failure reports."""
+    tables = (
+        schema.tls_reports,
+        schema.tls_policies,
+        schema.tls_failures,
+        schema.failure_reports,
+    )
+    schema.metadata.create_all(conn, tables=list(tables))
+
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "blobs.report_count: skip re-imports of inputs stored whole", _complete_inputs),
     Migration(
@@ -98,6 +110,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "reports.verification and reports.variant: DKIM verdicts, disputed keys kept",
         _verified_reports,
     ),
+    Migration(8, "TLS reports and failure reports", _tls_and_failure_reports),
 )
 """Steps after the baseline, in order (version 2, 3, …)."""
 

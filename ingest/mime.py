@@ -28,7 +28,14 @@ from email.policy import Policy, compat32
 from dmarcwatch.ingest.errors import ContainerError, LimitExceeded, quote
 from dmarcwatch.ingest.limits import Limits
 
-__all__ = ["Leaf", "MessageScan", "header_text", "scan_message", "subject_looks_like_rua"]
+__all__ = [
+    "Leaf",
+    "MessageScan",
+    "header_text",
+    "parse_message",
+    "scan_message",
+    "subject_looks_like_rua",
+]
 
 _REPORT_TYPES = frozenset(
     {
@@ -90,6 +97,8 @@ class MessageScan:
     leaves: tuple[Leaf, ...]
     failure_report: bool
     tls_report: bool
+    feedback_part: bool = False
+    """Whether a ``message/feedback-report`` part is there (an ARF report, RFC 5965 §2)."""
 
 
 def scan_message(data: bytes, limits: Limits) -> MessageScan:
@@ -99,18 +108,26 @@ def scan_message(data: bytes, limits: Limits) -> MessageScan:
     ``max_message_lines``, with more than ``max_mime_parts`` parts or forwarded messages
     nested over ``max_depth``.
     """
-    if len(data) > limits.max_message_bytes:
-        limit = limits.max_message_bytes
-        raise LimitExceeded(f"message is larger than {limit} bytes (max_message_bytes)")
     budget = _PartBudget(limits.max_mime_parts, limits.max_message_lines)
     scanner = _Scanner(limits, budget)
-    scanner.run(_parse(data, budget))
+    scanner.run(parse_message(data, limits, budget))
     return MessageScan(
         subjects=tuple(scanner.subjects),
         leaves=tuple(scanner.leaves),
         failure_report=scanner.failure_report,
         tls_report=scanner.tls_report,
+        feedback_part=scanner.feedback_part,
     )
+
+
+def parse_message(data: bytes, limits: Limits, budget: _PartBudget | None = None) -> Message:
+    """*data* as a :mod:`email` message, within the message limits (see :func:`scan_message`)."""
+    if len(data) > limits.max_message_bytes:
+        limit = limits.max_message_bytes
+        raise LimitExceeded(f"message is larger than {limit} bytes (max_message_bytes)")
+    if budget is None:
+        budget = _PartBudget(limits.max_mime_parts, limits.max_message_lines)
+    return _parse(data, budget)
 
 
 # --- subject ---------------------------------------------------------------------------------
@@ -232,6 +249,7 @@ class _Scanner:
     leaves: list[Leaf] = field(default_factory=list)
     failure_report: bool = False
     tls_report: bool = False
+    feedback_part: bool = False
 
     def run(self, root: Message) -> None:
         """Visit every part depth-first, in document order, without recursion."""
@@ -252,6 +270,8 @@ class _Scanner:
         report_type = _param(node.part, "report-type").lower()
         if content_type == "message/feedback-report" or report_type == "feedback-report":
             self.failure_report = True
+        if content_type == "message/feedback-report":
+            self.feedback_part = True
         if report_type == "tlsrpt":
             self.tls_report = True
 

@@ -33,10 +33,12 @@ from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
 from dmarcwatch.ingest.model import ReportHeader
 from dmarcwatch.ingest.reading import (
     Event,
+    FailureRead,
     Reading,
     Rejected,
     ReportEnded,
     ReportStarted,
+    TlsRead,
     read_input,
 )
 from dmarcwatch.ingest.store import Store
@@ -86,6 +88,10 @@ class InputOutcome:
     """How many stored reports got each verdict (``verified``, ``failed``, …)."""
     disputed: tuple[str, ...] = ()
     """Locations of stored reports whose key another, different stored report claims too."""
+    tls_reports: int = 0
+    """TLS reports (RFC 8460) stored or already stored; ``stored`` counts aggregate reports."""
+    failure_reports: int = 0
+    """Failure reports (RFC 6591) stored or already stored."""
 
 
 def import_input(
@@ -181,6 +187,8 @@ class InputImport:
     verdicts: dict[str, int] = field(default_factory=dict)
     disputed: list[str] = field(default_factory=list)
     limits: Limits = DEFAULT_LIMITS
+    tls_reports: int = 0
+    failure_reports: int = 0
     _report: _Report | None = field(default=None, init=False)
     _skipping: bool = field(default=False, init=False)
     """A report was rejected half-way: its remaining rows and its end are ignored."""
@@ -206,13 +214,20 @@ class InputImport:
                 self._ended(event)
             case Rejected() if self._skipping:
                 self._skipping = False  # the report rejected half-way, failing on its own
+            case TlsRead():
+                self._tls(event)
+            case FailureRead():
+                self._failure(event)
             case Rejected():
                 self._rejected(event)
         return False
 
     def finish(self) -> InputOutcome:
+        if self.writer is not None and self.failure_reports:
+            self.writer.drop_blob_bytes(self.blob_sha256)  # personal data: keep its digest
         if self.writer is not None and self.kind == "processed":
-            self.writer.mark_complete(self.blob_sha256, self.stored + self.duplicates)
+            reports = self.stored + self.duplicates + self.tls_reports + self.failure_reports
+            self.writer.mark_complete(self.blob_sha256, reports)
         return InputOutcome(
             source=self.source,
             blob_sha256=self.blob_sha256,
@@ -224,7 +239,33 @@ class InputImport:
             kind=self.kind,
             verdicts=tuple(sorted(self.verdicts.items())),
             disputed=tuple(self.disputed),
+            tls_reports=self.tls_reports,
+            failure_reports=self.failure_reports,
         )
+
+    def _tls(self, event: TlsRead) -> None:
+        if self.writer is not None:
+            written = self.writer.add_tls_report(
+                event.report,
+                source=self.source,
+                location=event.location,
+                blob_sha256=self.blob_sha256,
+                content=event.content_sha256,
+            )
+            if written == "conflict":
+                self._rejected(Rejected(event.location, _CONFLICT, RejectClass.CONFLICT))
+                return
+        self.tls_reports += 1
+
+    def _failure(self, event: FailureRead) -> None:
+        if self.writer is not None:
+            self.writer.add_failure_report(
+                event.report,
+                source=self.source,
+                location=event.location,
+                blob_sha256=self.blob_sha256,
+            )
+        self.failure_reports += 1
 
     def _started(self, event: ReportStarted) -> bool:
         """Write the report's row; a key already stored is written as its next variant."""

@@ -103,15 +103,23 @@ class MailboxSummary:
     reports_duplicate: int = 0
     reports_untrusted: int = 0  # stored, but DKIM unverified or failed: not counted by default
     reports_disputed: int = 0  # stored under a key another, different stored report claims
+    tls_reports: int = 0
+    failure_reports: int = 0
     records: int = 0
     attempts: int = 0
     uidnext: int = 0  # when the folder was selected: later mail has UIDs from here on
 
     def line(self) -> str:
+        reports = [f"{self.reports_stored} reports stored", f"{self.reports_duplicate} duplicates"]
+        for count, kind in (
+            (self.tls_reports, "TLS report"),
+            (self.failure_reports, "failure report"),
+        ):
+            if count:  # TLS and failure reports, stored or already stored (issue 14)
+                reports.append(f"{count} {kind}{'s' if count != 1 else ''}")
         counts = (
             f"{self.seen} in folder, {self.processed} processed, {self.invalid} invalid, "
-            f"{self.other} other; {self.reports_stored} reports stored, "
-            f"{self.reports_duplicate} duplicates; {self.moved} moved"
+            f"{self.other} other; {', '.join(reports)}; {self.moved} moved"
         )
         if self.reports_untrusted:
             counts += f", {self.reports_untrusted} reports without their reporter's DKIM"
@@ -421,6 +429,8 @@ class FolderPoll:
         s.reports_disputed += len(outcome.disputed)
         for location in outcome.disputed:
             log.warning(DISPUTED, outcome.source, location)
+        s.tls_reports += outcome.tls_reports
+        s.failure_reports += outcome.failure_reports
         s.records += outcome.records
         if outcome.kind == PROCESSED:
             s.processed += 1

@@ -24,11 +24,13 @@ import time
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from dmarcwatch.ingest.arf import FailureReport, parse_failure_report
 from dmarcwatch.ingest.bulk import Batch, batches
-from dmarcwatch.ingest.errors import LimitExceeded, RejectClass, RejectedInput
+from dmarcwatch.ingest.errors import LimitExceeded, NotAReport, RejectClass, RejectedInput
 from dmarcwatch.ingest.limits import Limits
 from dmarcwatch.ingest.model import Record, ReportEnd, ReportHeader
 from dmarcwatch.ingest.parse import open_report
+from dmarcwatch.ingest.tlsrpt import TlsReport, parse_tls_report
 from dmarcwatch.ingest.unpack import Payload, unpack
 
 _WHITESPACE = b" \t\r\n"
@@ -51,6 +53,23 @@ class ReportEnded:
 
 
 @dataclass(frozen=True, slots=True)
+class TlsRead:
+    """A whole SMTP TLS report (RFC 8460), read and parsed."""
+
+    location: str
+    report: TlsReport
+    content_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class FailureRead:
+    """A whole failure report (RFC 6591), read, parsed and redacted."""
+
+    location: str
+    report: FailureReport
+
+
+@dataclass(frozen=True, slots=True)
 class Rejected:
     """The input (``whole_input``) or one report in it cannot be stored."""
 
@@ -60,7 +79,7 @@ class Rejected:
     whole_input: bool = False
 
 
-Event = ReportStarted | Batch | ReportEnded | Rejected
+Event = ReportStarted | Batch | ReportEnded | TlsRead | FailureRead | Rejected
 Reading = Generator[Event, bool | None, None]
 
 
@@ -128,9 +147,38 @@ def read_input(data: bytes, limits: Limits) -> Reading:
         yield Rejected("", exc.reason, exc.reject_class, whole_input=True)
         return
     for payload in payloads:
-        yield from _read_report(payload, limits, budget)
+        if payload.kind == "tls":
+            yield _read_tls(payload, limits, budget)
+        elif payload.kind == "failure":
+            yield _read_failure(payload, limits, budget)
+        else:
+            yield from _read_report(payload, limits, budget)
         if budget.spent:
             return
+
+
+def _read_tls(payload: Payload, limits: Limits, budget: InputBudget) -> TlsRead | Rejected:
+    hasher = hashlib.sha256()
+    try:
+        budget.check_time()
+        data = b"".join(_hashed(budget.chunks(payload.chunks()), hasher))
+        return TlsRead(payload.location, parse_tls_report(data, limits), hasher.hexdigest())
+    except RejectedInput as exc:
+        return Rejected(payload.location, exc.reason, exc.reject_class)
+
+
+def _read_failure(
+    payload: Payload, limits: Limits, budget: InputBudget
+) -> FailureRead | Rejected:
+    """A failure report; an ARF report of another kind is not a report (the whole input)."""
+    try:
+        budget.check_time()
+        data = b"".join(budget.chunks(payload.chunks()))
+        return FailureRead(payload.location, parse_failure_report(data, limits))
+    except NotAReport as exc:
+        return Rejected("", exc.reason, exc.reject_class, whole_input=True)
+    except RejectedInput as exc:
+        return Rejected(payload.location, exc.reason, exc.reject_class)
 
 
 def _read_report(payload: Payload, limits: Limits, budget: InputBudget) -> Reading:

@@ -253,3 +253,104 @@ rdns_cache = Table(
     Column("name", Text),
     Column("resolved_at", UtcDateTime, nullable=False),
 )
+
+# SMTP TLS reports (RFC 8460): one row per report, its policies, their failure details.
+tls_reports = Table(
+    "tls_reports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("org_name", Text, nullable=False),
+    Column("report_id", Text, nullable=False),
+    Column("begin_ts", BigInteger, nullable=False),
+    Column("end_ts", BigInteger, nullable=False),
+    Column("contact_info", Text),
+    Column("policy_domain", Text, nullable=False),  # the first policy's, for selection
+    Column("successful", BigInteger, nullable=False),
+    Column("failed", BigInteger, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    _sha256("blob_sha256", ForeignKey("blobs.sha256"), nullable=False),
+    _sha256("content_sha256", nullable=False),
+    Column("ingested_at", UtcDateTime, nullable=False),
+    UniqueConstraint("org_name", "report_id", "begin_ts", "end_ts", name="uq_tls_reports_key"),
+    Index("ix_tls_reports_domain_begin", "policy_domain", "begin_ts"),
+    Index("ix_tls_reports_blob", "blob_sha256"),
+)
+
+
+def _tls_report_pk() -> Column[int]:
+    return Column(
+        "report_pk", Integer, ForeignKey("tls_reports.id", ondelete="CASCADE"), nullable=False
+    )
+
+
+tls_policies = Table(
+    "tls_policies",
+    metadata,
+    _tls_report_pk(),
+    Column("seq", Integer, nullable=False),
+    Column("policy_type", Text, nullable=False),  # sts | tlsa | no-policy-found (or verbatim)
+    Column("policy_domain", Text, nullable=False),
+    Column("policy_strings", Text, nullable=False),  # JSON array of strings
+    Column("mx_hosts", Text, nullable=False),  # JSON array of strings
+    Column("successful", BigInteger, nullable=False),
+    Column("failed", BigInteger, nullable=False),
+    PrimaryKeyConstraint("report_pk", "seq"),
+    Index("ix_tls_policies_domain", "policy_domain"),
+)
+
+tls_failures = Table(
+    "tls_failures",
+    metadata,
+    _tls_report_pk(),
+    Column("policy_seq", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("result_type", Text, nullable=False),
+    Column("sending_mta_ip", Text),
+    Column("receiving_mx_hostname", Text),
+    Column("receiving_ip", Text),
+    Column("failed_session_count", BigInteger, nullable=False),
+    Column("additional_information", Text),
+    Column("failure_reason_code", Text),
+    PrimaryKeyConstraint("report_pk", "policy_seq", "seq"),
+)
+
+# Failure reports (RFC 6591, RFC 9991), redacted: what diagnosis needs and no more. ``personal``
+# holds what redaction removed (JSON) only where [privacy] keep_failure_report_details is set.
+# ``ingested_at`` is the time retention counts from.
+failure_reports = Table(
+    "failure_reports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _sha256("report_key", nullable=False),
+    Column("reporter", Text, nullable=False),
+    Column("domain", Text, nullable=False),
+    Column("feedback_type", Text, nullable=False),
+    Column("auth_failure", Text),
+    Column("identity_alignment", Text),
+    Column("reported_domain", Text),
+    Column("source_ip", Text),
+    Column("arrival_ts", BigInteger),
+    Column("dkim_domain", Text),
+    Column("dkim_identity", Text),
+    Column("dkim_selector", Text),
+    Column("spf_dns", Text, nullable=False),  # JSON array
+    Column("delivery_result", Text),
+    Column("header_from", Text),  # '*@domain': the local part is never stored
+    Column("from_domain", Text),
+    Column("dkim_signatures", Text, nullable=False),  # JSON array of [d, s]
+    Column("authentication_results", Text, nullable=False),  # JSON array, redacted
+    Column("received_spf", Text, nullable=False),  # JSON array, redacted
+    _sha256("message_id_sha256"),
+    Column("date_ts", BigInteger),
+    Column("incidents", Integer, nullable=False),
+    Column("personal", Text),
+    Column("source", Text, nullable=False),
+    Column("location", Text, nullable=False),
+    _sha256("blob_sha256", ForeignKey("blobs.sha256"), nullable=False),
+    Column("ingested_at", UtcDateTime, nullable=False),
+    UniqueConstraint("report_key", name="uq_failure_reports_key"),
+    Index("ix_failure_reports_domain_arrival", "domain", "arrival_ts"),
+    Index("ix_failure_reports_ingested", "ingested_at"),
+    Index("ix_failure_reports_blob", "blob_sha256"),
+)

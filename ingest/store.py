@@ -50,6 +50,8 @@ class Store:
         self.url = database.masked(url)
         self.dialect = engine.dialect.name
         self._memory_locks: dict[str, threading.Lock] = {}
+        self.keep_personal = False
+        """Keep what redaction removes from failure reports, and their mail ([privacy])."""
 
     @classmethod
     def open(cls, url: str, *, create: bool = True) -> Store:
@@ -99,7 +101,7 @@ class Store:
     def writing(self) -> Iterator[Writer]:
         """One write transaction: committed when the block ends, rolled back if it raises."""
         with self._errors(), database.write_transaction(self.engine) as conn:
-            yield Writer(conn)
+            yield Writer(conn, keep_personal=self.keep_personal)
 
     def input_state(self, sha256: str) -> tuple[bool, int | None]:
         """Whether an input's bytes are stored, and how many reports it held if all are."""
@@ -136,13 +138,16 @@ class Store:
 
     def delete_reports_from_blob(self, sha256: str) -> int:
         """Delete every report parsed from a blob (with its records); return how many."""
-        statement = delete(schema.reports).where(schema.reports.c.blob_sha256 == sha256)
+        tables = (schema.reports, schema.tls_reports, schema.failure_reports)
         incomplete = (
             update(schema.blobs).where(schema.blobs.c.sha256 == sha256).values(report_count=None)
         )
         with self._errors(), database.write_transaction(self.engine) as conn:
             conn.execute(incomplete)
-            return conn.execute(statement).rowcount
+            return sum(
+                conn.execute(delete(table).where(table.c.blob_sha256 == sha256)).rowcount
+                for table in tables
+            )
 
     # Blobs ----------------------------------------------------------------------------------
 
@@ -241,21 +246,26 @@ class Store:
             yield
 
 
+_DROPPED = "dropped"
+"""A blob whose bytes were not kept (a failure report's mail): its digest and size only."""
+
+
 def _rejected_blobs() -> Select[str, str]:
     rejects = schema.rejects.c
-    return select(rejects.blob_sha256, func.min(rejects.source)).group_by(rejects.blob_sha256)
+    kept = select(schema.blobs.c.sha256).where(schema.blobs.c.compression != _DROPPED)
+    return (
+        select(rejects.blob_sha256, func.min(rejects.source))
+        .where(rejects.blob_sha256.in_(kept))
+        .group_by(rejects.blob_sha256)
+    )
 
 
 def _all_blobs() -> Select[str, str]:
     blobs = schema.blobs.c
-    from_reports = (
-        select(func.min(schema.reports.c.source))
-        .where(schema.reports.c.blob_sha256 == blobs.sha256)
+    sources = [
+        select(func.min(table.c.source))
+        .where(table.c.blob_sha256 == blobs.sha256)
         .scalar_subquery()
-    )
-    from_rejects = (
-        select(func.min(schema.rejects.c.source))
-        .where(schema.rejects.c.blob_sha256 == blobs.sha256)
-        .scalar_subquery()
-    )
-    return select(blobs.sha256, func.coalesce(from_reports, from_rejects, ""))
+        for table in (schema.reports, schema.tls_reports, schema.rejects)
+    ]
+    return select(blobs.sha256, func.coalesce(*sources, "")).where(blobs.compression != _DROPPED)

@@ -25,6 +25,7 @@ import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from typing import Literal
 
 from dmarcwatch.ingest import mime
 from dmarcwatch.ingest.errors import (
@@ -47,6 +48,7 @@ _SNIFF_SIZE = 1 << 16  # bytes looked at to recognise content
 _MAX_GZIP_HEADER = 1 << 20  # FEXTRA, FNAME and FCOMMENT together (RFC 1952 §2.3.1)
 
 Stream = Callable[[], Iterator[bytes]]
+ReportKind = Literal["aggregate", "tls", "failure"]
 
 
 class Kind(enum.Enum):
@@ -70,6 +72,9 @@ class Payload:
 
     location: str
     chunks: Stream
+    kind: ReportKind = "aggregate"
+    """What the bytes hold: XML aggregate report, JSON TLS report (RFC 8460), or the whole
+    message of a failure report (RFC 6591)."""
 
 
 # --- sniffing --------------------------------------------------------------------------------
@@ -651,6 +656,9 @@ class _Expander:
         if content.kind is Kind.XML:
             yield Payload(_describe(steps), content.stream)
             return
+        if content.kind is Kind.UNKNOWN and _looks_like_tls_report(content.head):
+            yield Payload(_describe(steps), content.stream, "tls")
+            return
         if content.kind not in (Kind.GZIP, Kind.ZIP):
             raise _unrecognised(content.head, steps)
         if depth >= self.limits.max_depth:
@@ -698,7 +706,7 @@ class _Expander:
             raise ContainerError("zip member is encrypted")
         head = _peek_member(archive, info)
         kind = sniff(head)
-        if kind in (Kind.XML, Kind.GZIP, Kind.ZIP):
+        if kind in (Kind.XML, Kind.GZIP, Kind.ZIP) or _looks_like_tls_report(head):
             stream = partial(_read_member, archive, info, self.limits.max_report_bytes)
             yield from self._expand(_Content(kind, head, stream), steps, depth)
 
@@ -706,9 +714,9 @@ class _Expander:
         """Payloads in one message part, and whether the part is a TLS report."""
         head = leaf.data[:_SNIFF_SIZE]
         kind = sniff(head)
-        if leaf.is_tls_report or (kind is Kind.UNKNOWN and _looks_like_tls_report(head)):
-            return [], True
         steps = (leaf.location,)
+        if leaf.is_tls_report or (kind is Kind.UNKNOWN and _looks_like_tls_report(head)):
+            return self._tls_leaf(leaf, steps), True
         if _is_report_like(kind, head, leaf):
             try:
                 return list(self.from_bytes(leaf.data, steps, leaf.depth)), False
@@ -720,6 +728,13 @@ class _Expander:
             reason = f"attachment is not gzip, zip or XML (first bytes {_first_bytes(head)})"
             return [_failed(steps, ContainerError(reason))], False
         return [], False
+
+    def _tls_leaf(self, leaf: mime.Leaf, steps: Steps) -> list[Payload]:
+        """A TLS report part (``application/tlsrpt+json`` or ``+gzip``, or JSON by content)."""
+        try:
+            return list(self.from_bytes(leaf.data, steps, leaf.depth))
+        except RejectedInput as exc:
+            return [_failed(steps, exc)]
 
 
 def _is_report_like(kind: Kind, head: bytes, leaf: mime.Leaf) -> bool:
@@ -741,6 +756,8 @@ def _message_payloads(data: bytes, limits: Limits) -> list[Payload]:
         tls = tls or is_tls
     if found:
         return found
+    if scan.feedback_part:  # an ARF report: the parser reads the whole message
+        return [Payload("message", partial(iter, [data]), "failure")]
     if scan.failure_report:
         reason = "failure (ruf) report, not an aggregate report"
         raise NotAReport(reason, RejectClass.FAILURE_REPORT)

@@ -26,10 +26,12 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Dialect, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 
-from dmarcwatch.ingest import schema
+from dmarcwatch.ingest import kinds, schema
+from dmarcwatch.ingest.arf import FailureReport
 from dmarcwatch.ingest.bulk import Batch, Written, write_batch, write_records
 from dmarcwatch.ingest.model import Record, ReportEnd, ReportHeader
 from dmarcwatch.ingest.prepared import Cursor, Prepared, prepare
+from dmarcwatch.ingest.tlsrpt import TlsReport
 
 ReportKey = tuple[str, str, str, int, int]
 
@@ -63,8 +65,10 @@ def _now() -> dt.datetime:
 class Writer:
     """Writes inside one open transaction; the caller commits or rolls back."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, *, keep_personal: bool = False) -> None:
         self.conn = conn
+        self.keep_personal = keep_personal
+        """Keep failure reports' personal details and original mail ([privacy] in the config)."""
         self.cursor = Cursor(conn)
         self._sql = _statements(conn.dialect)
         self._in_report = False
@@ -235,6 +239,34 @@ class Writer:
             self.abandon_report(failure)
             raise
         return AddResult("stored", pk, written.records, written.messages)
+
+    # TLS and failure reports ----------------------------------------------------------------
+
+    def add_tls_report(
+        self, report: TlsReport, *, source: str, location: str, blob_sha256: str, content: str
+    ) -> kinds.Written:
+        """Store a TLS report: ``stored``, ``duplicate`` or ``conflict`` (same key, other data)."""
+        return kinds.write_tls_report(
+            self.conn, report, source=source, location=location, blob=blob_sha256, content=content
+        )
+
+    def add_failure_report(
+        self, report: FailureReport, *, source: str, location: str, blob_sha256: str
+    ) -> kinds.Written:
+        """Store a redacted failure report: ``stored`` or ``duplicate``."""
+        return kinds.write_failure_report(
+            self.conn,
+            report,
+            source=source,
+            location=location,
+            blob=blob_sha256,
+            keep_personal=self.keep_personal,
+        )
+
+    def drop_blob_bytes(self, sha256: str) -> None:
+        """Keep only the digest of an input, unless personal details are to be kept."""
+        if not self.keep_personal:
+            kinds.drop_blob_bytes(self.conn, sha256)
 
     # Rejects --------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from dmarcwatch.analysis.api import DomainSummary
 from dmarcwatch.analysis.check import CheckFinding
 from dmarcwatch.analysis.findings import Finding, worst_first
 from dmarcwatch.analysis.i18n import ANALYSIS, format_items
-from dmarcwatch.analysis.messages import render
+from dmarcwatch.analysis.messages import failure_lines, render
 from dmarcwatch.reports.i18n import Translator
 from dmarcwatch.reports.view import Cell, FindingView, Metric, RollupRow, TableView
 
@@ -78,6 +78,7 @@ def finding_view(finding: Finding, names: Callable[[str], str], t: Translator) -
         actor=actor_label(str(finding.actor) if finding.actor else None, t),
         evidence=evidence_line(finding, t),
         text_lang=text_lang(t),
+        failure_reports=tuple(failure_lines(finding, t.lang)),
     )
 
 

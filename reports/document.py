@@ -27,6 +27,7 @@ from dmarcwatch.reports.gallery import domain_gallery
 from dmarcwatch.reports.html import render_html
 from dmarcwatch.reports.i18n import Translator
 from dmarcwatch.reports.text import digest_subject, digest_text
+from dmarcwatch.reports.tls import tls_tables
 from dmarcwatch.reports.view import DomainView, ReportView, RollupRow, TableView
 
 DEFAULT_SPAN = dt.timedelta(days=30)
@@ -288,6 +289,7 @@ def _domain_view(
         verdict=verdict,
         verdict_text=verdict_text,
         findings=tuple(compose.finding_view(f, names, t) for f in summary.findings),
+        tls_tables=tls_tables(summary, t),
         charts=gallery.charts,
         chart_notes=gallery.notes,
         tables=tables,

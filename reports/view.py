@@ -35,6 +35,7 @@ class FindingView:
     actor: str
     evidence: str
     text_lang: str = ""  # the language of summary and fix when it is not the page's
+    failure_reports: tuple[str, ...] = ()  # failure reports that explain it, one line each
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class DomainView:
     tables: tuple[TableView, ...]
     check: tuple[FindingView, ...] | None = None
     counts: tuple[tuple[str, str, int], ...] = ()  # (severity, its label, findings), non-zero
+    tls_tables: tuple[TableView, ...] = ()  # SMTP TLS reports (RFC 8460), when there are any
 
 
 @dataclass(frozen=True)

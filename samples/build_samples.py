@@ -311,113 +311,6 @@ def two_reports_eml() -> bytes:
     return message(pairs, body)
 
 
-def failure_report_eml() -> bytes:
-    """A DMARC failure (ruf, RFC 6591 / RFC 9991) report that reached the rua mailbox."""
-    original = (
-        "Received: from [198.51.100.99] (unknown [198.51.100.99])\n"
-        "\tby mx.example.com with ESMTP id 7F3A21C0042\n"
-        "\tfor <patient@example.com>; Tue, 18 Aug 2026 10:22:31 +0000\n"
-        "From: Praxis Beispiel <termine@email.praxis-beispiel.ch>\n"
-        "To: patient@example.com\n"
-        "Subject: Ihre Rechnung ist fällig\n"
-        "Date: Tue, 18 Aug 2026 10:22:29 +0000\n"
-        "Message-ID: <fake-7781@email.praxis-beispiel.ch>\n"
-        "MIME-Version: 1.0\n"
-        "Content-Type: text/plain; charset=utf-8\n"
-        "\n"
-        "Bitte öffnen Sie den Link, um Ihre Rechnung zu bezahlen.\n"
-    )
-    feedback = (
-        "Feedback-Type: auth-failure\n"
-        "User-Agent: ExampleMTA/2.1\n"
-        "Version: 1\n"
-        "Original-Mail-From: <termine@email.praxis-beispiel.ch>\n"
-        "Original-Rcpt-To: <patient@example.com>\n"
-        "Arrival-Date: Tue, 18 Aug 2026 10:22:31 +0000\n"
-        "Source-IP: 198.51.100.99\n"
-        "Reported-Domain: email.praxis-beispiel.ch\n"
-        "Authentication-Results: mx.example.com; dmarc=fail header.from=email.praxis-beispiel.ch;"
-        " spf=fail smtp.mailfrom=email.praxis-beispiel.ch; dkim=none\n"
-        "Auth-Failure: dmarc\n"
-        "Delivery-Result: delivered\n"
-    )
-    boundary = "ruf-7781-boundary"
-    body = multipart(
-        boundary,
-        [
-            part(
-                [
-                    ("Content-Type", "text/plain; charset=utf-8"),
-                    ("Content-Transfer-Encoding", "8bit"),
-                ],
-                "This is an authentication failure report for an email message received from\n"
-                "IP 198.51.100.99 on Tue, 18 Aug 2026 10:22:31 +0000.\n",
-            ),
-            part([("Content-Type", "message/feedback-report")], feedback),
-            part([("Content-Type", "message/rfc822"), ("Content-Disposition", "inline")], original),
-        ],
-    )
-    pairs = [
-        received(
-            "mx.example.com",
-            "192.0.2.80",
-            "Ruf00006",
-            "Tue, 18 Aug 2026 12:22:40 +0200 (CEST)",
-            PRAXIS,
-        ),
-        ("From", "dmarc-failure@mx.example.com"),
-        ("To", "dmarc@praxis-beispiel.ch"),
-        ("Subject", "DMARC failure report for email.praxis-beispiel.ch from IP 198.51.100.99"),
-        ("Date", "Tue, 18 Aug 2026 10:22:38 +0000"),
-        ("Message-ID", "<ruf-7781@mx.example.com>"),
-        ("MIME-Version", "1.0"),
-        (
-            "Content-Type",
-            f'multipart/report; report-type=feedback-report;\n\tboundary="{boundary}"',
-        ),
-    ]
-    return message(pairs, body)
-
-
-def tls_report_eml() -> bytes:
-    """An SMTP TLS report (RFC 8460) sent to the DMARC mailbox by mistake."""
-    name = "google.com!physio-muster.ch!1787097600!1787183999.json.gz"
-    boundary = "000000000000tlsrpt0000000000000001"
-    body = multipart(
-        boundary,
-        [
-            part(
-                [("Content-Type", 'text/plain; charset="UTF-8"')],
-                "This is an aggregate TLS report from google.com\n",
-            ),
-            attachment("application/tlsrpt+gzip", name, gz(src("tls-report.json"))),
-        ],
-    )
-    pairs = [
-        received(
-            "mail-yb1-f202.google.com",
-            "209.85.219.202",
-            "TlsRpt07",
-            "Wed, 19 Aug 2026 09:31:10 +0200 (CEST)",
-        ),
-        authentication_results("google.com"),
-        ("MIME-Version", "1.0"),
-        ("Date", "Wed, 19 Aug 2026 00:31:05 -0700"),
-        ("Message-ID", "<2026-08-18T00:00:00Z_physio-muster.ch@google.com>"),
-        (
-            "Subject",
-            "Report Domain: physio-muster.ch Submitter: google.com Report-ID:"
-            " <2026.08.18T00.00.00Z+physio-muster.ch@google.com>",
-        ),
-        ("From", "noreply-smtp-tls-reporting@google.com"),
-        ("To", "dmarc@physio-muster.ch"),
-        ("TLS-Report-Domain", "physio-muster.ch"),
-        ("TLS-Report-Submitter", "google.com"),
-        ("Content-Type", f'multipart/report; report-type="tlsrpt";\n\tboundary="{boundary}"'),
-    ]
-    return message(pairs, body)
-
-
 def ordinary_eml() -> bytes:
     """An invoice mail that landed in the rua mailbox: an attachment, but no report."""
     boundary = "inv-2026-0815"
@@ -760,22 +653,6 @@ SAMPLES: list[Sample] = [
         reports=0,
     ),
     Sample(B + "empty.xml", "zero bytes", reject_class="empty", reports=0),
-    Sample(
-        B + "failure-report.eml",
-        "DMARC failure (ruf) report: multipart/report; report-type=feedback-report with "
-        "message/feedback-report and the original message as message/rfc822",
-        reject_class="failure-report",
-        reports=0,
-        build=failure_report_eml,
-    ),
-    Sample(
-        B + "tls-report.eml",
-        "SMTP TLS report (RFC 8460): multipart/report; report-type=tlsrpt with an "
-        "application/tlsrpt+gzip JSON attachment",
-        reject_class="tls-report",
-        reports=0,
-        build=tls_report_eml,
-    ),
     Sample(
         B + "ordinary-mail.eml",
         "an invoice mail with a PDF attachment: nothing report-like inside",

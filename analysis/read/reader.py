@@ -13,11 +13,19 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
-from dmarcwatch.analysis.read import identities, overview, rdnscache
+from dmarcwatch.analysis.read import (
+    failurereports,
+    identities,
+    overview,
+    rdnscache,
+    tlsreports,
+)
+from dmarcwatch.analysis.read.failurereports import FailureRow
 from dmarcwatch.analysis.read.identities import Identities
 from dmarcwatch.analysis.read.overview import DomainActivity
 from dmarcwatch.analysis.read.selection import Selection
 from dmarcwatch.analysis.read.trust import SetAside, set_aside
+from dmarcwatch.analysis.read.tlsreports import TlsFailureRow, TlsTotals
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,6 +98,26 @@ class Reader:
         """The *ips* whose reverse DNS was looked up (name or none) after *moment*."""
         with self._engine.connect() as conn:
             return rdnscache.resolved_after(conn, ips, moment)
+
+    def tls_totals(self, sel: Selection) -> list[TlsTotals]:
+        """SMTP TLS sessions per domain, reporter and policy type (RFC 8460)."""
+        with self._engine.connect() as conn:
+            return tlsreports.tls_totals(conn, sel)
+
+    def tls_failures(self, sel: Selection) -> list[TlsFailureRow]:
+        """Every failure detail of the selected TLS reports."""
+        with self._engine.connect() as conn:
+            return tlsreports.tls_failures(conn, sel)
+
+    def tls_export_rows(self, sel: Selection) -> list[dict[str, object]]:
+        """The selected TLS reports flattened for ``export --kind tls``."""
+        with self._engine.connect() as conn:
+            return tlsreports.tls_export_rows(conn, sel)
+
+    def failure_reports(self, sel: Selection) -> list[FailureRow]:
+        """The redacted failure reports (RFC 6591) of the selected domains and period."""
+        with self._engine.connect() as conn:
+            return failurereports.failure_reports(conn, sel)
 
     def after_fork(self) -> None:
         """In a forked process: forget the parent's connections (never close them)."""

@@ -27,8 +27,10 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "explain what is wrong (or right) with each domain's mail, worst first",
         "Turn the stored reports into findings: SendGrid or Microsoft 365 not signing as the "
         "domain, strict alignment, forwarding, spoofing, unknown senders, what receivers "
-        "rejected or quarantined, whether the policy can be tightened, and domains without "
-        "reports. Each finding says who has to act and how.",
+        "rejected or quarantined, whether the policy can be tightened, domains without "
+        "reports, and from TLS reports why mail to the domain was not encrypted. Failure "
+        "reports of the same source and day are shown with the finding they explain. Each "
+        "finding says who has to act and how.",
     )
     add_selection(parser, "7d")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the text")
@@ -55,13 +57,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def as_json(finding: Finding, lang: str, senders: Catalogue) -> dict[str, Any]:
-    from dmarcwatch.analysis.messages import render
+    from dmarcwatch.analysis.messages import failure_lines, render
 
     text = render(finding, lang, _sender_name(finding, senders))
     data = finding.as_dict()
     data["sender_name"] = _sender_name(finding, senders)
     data["summary"] = text.summary
     data["fix"] = text.fix
+    data["failure_report_lines"] = failure_lines(finding, lang)
     return data
 
 
@@ -81,7 +84,7 @@ def as_text(findings: list[Finding], lang: str, senders: Catalogue) -> str:
 
 
 def _block(finding: Finding, t: Translator, senders: Catalogue) -> str:
-    from dmarcwatch.analysis.messages import render
+    from dmarcwatch.analysis.messages import failure_lines, render
     from dmarcwatch.commands._words import actor_name, evidence_label, fix_label
 
     text = render(finding, t.lang, _sender_name(finding, senders))
@@ -96,6 +99,8 @@ def _block(finding: Finding, t: Translator, senders: Catalogue) -> str:
     evidence = _evidence(finding, t)
     if evidence:
         lines += _wrap(f"{evidence_label(t)}: {evidence}")
+    for line in failure_lines(finding, t.lang):
+        lines += _wrap(line)
     return "\n".join(lines)
 
 

@@ -1,4 +1,5 @@
-"""``dmarcwatch export``: one row per stored record, as CSV, JSON or Parquet.
+"""``dmarcwatch export``: one row per stored record (or TLS or failure report), as CSV, JSON or
+Parquet.
 
 Each row has the report's metadata, the record as reported, the sender dmarcwatch recognised
 and the alignment and DMARC result it recomputed. Exit codes: 0 written; 64 bad arguments;
@@ -11,7 +12,7 @@ import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dmarcwatch.commands import add_command
 from dmarcwatch.commands._receivers import require_known
@@ -26,7 +27,29 @@ from dmarcwatch.commands._reporting import (
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 
+if TYPE_CHECKING:
+    from dmarcwatch.analysis.read import Reader, Selection
+    from dmarcwatch.analysis.read.failurereports import FailureRow
+    from dmarcwatch.reports.export import Format
+
 FORMATS = ("csv", "json", "parquet")
+KINDS = ("records", "tls", "failure")
+FAILURE_COLUMNS = (
+    "domain",
+    "reporter",
+    "day",
+    "source_ip",
+    "auth_failure",
+    "identity_alignment",
+    "delivery_result",
+    "header_from",
+    "dkim_domain",
+    "dkim_selector",
+    "dkim_signatures",
+    "spf_dns",
+    "authentication_results",
+    "incidents",
+)
 DESCRIPTION = """\
 Export every stored record of the selected domains and period, one row each: report id,
 receiver, begin and end, published policy, source IP and reverse DNS, messages, disposition,
@@ -37,7 +60,15 @@ The DKIM results, SPF results and reasons are lists: in JSON arrays of objects
 ({"domain", "selector", "result"}; {"domain", "scope", "result"}; {"type", "comment"}), in
 Parquet lists of structs, in CSV one cell of "field|field|field" items separated by spaces,
 with %, |, spaces and unprintable characters in a field percent-encoded (%25, %7C, %20). CSV
-cells that a spreadsheet would run as a formula are prefixed with an apostrophe."""
+cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
+
+--kind tls exports the SMTP TLS reports instead (RFC 8460): one row per policy and failure
+detail (org_name, report_id, begin, end, policy_domain, policy_type, policy_strings, mx_host,
+successful, failed, result_type, sending_mta_ip, receiving_mx_hostname, receiving_ip,
+failed_session_count, additional_information, failure_reason_code). --kind failure exports the
+failure reports (RFC 6591) as stored, redacted: domain, reporter, day, source_ip, auth_failure,
+identity_alignment, delivery_result, header_from (local part redacted), dkim_domain,
+dkim_selector, dkim_signatures, spf_dns, authentication_results, incidents."""
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -45,6 +76,9 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         subparsers, "export", "export records as CSV, JSON or Parquet", DESCRIPTION
     )
     parser.add_argument("--format", choices=FORMATS, default="csv", help="default csv")
+    parser.add_argument(
+        "--kind", choices=KINDS, default="records", help="what to export (default records)"
+    )
     add_domains(parser)
     add_period(parser, None)
     add_receivers_and_ips(parser)
@@ -75,9 +109,12 @@ def run(args: argparse.Namespace) -> int:
             until=period.until,
         )
         selection = replace(selection, receivers=tuple(args.receiver), ips=ips_from(args))
-        frames = iter_records(reader, selection, senders)
         try:
-            rows = export_records(frames, args.format, target)
+            if args.kind == "records":
+                frames = iter_records(reader, selection, senders)
+                rows = export_records(frames, args.format, target)
+            else:
+                rows = _export_kind(reader, selection, args.kind, args.format, target)
         except BrokenPipeError:
             raise  # a reader that stopped early (| head) is not a write error
         except OSError as exc:
@@ -85,5 +122,30 @@ def run(args: argparse.Namespace) -> int:
                 f"cannot write {args.output}: {exc.strerror}", Exit.CANTCREAT
             ) from exc
     if args.verbose or (target is not None and sys.stderr.isatty()):
-        print(f"dmarcwatch: {rows} records exported to {args.output}", file=sys.stderr)
+        what = {"records": "records", "tls": "TLS report rows", "failure": "failure reports"}
+        print(f"dmarcwatch: {rows} {what[args.kind]} exported to {args.output}", file=sys.stderr)
     return Exit.OK
+
+
+def _export_kind(
+    reader: Reader, selection: Selection, kind: str, fmt: Format, target: Path | None
+) -> int:
+    """Export TLS reports or (redacted) failure reports."""
+    from dmarcwatch.analysis.read.tlsreports import (  # noqa: PLC0415
+        TLS_EXPORT_COLUMNS,
+        TLS_EXPORT_INTEGERS,
+    )
+    from dmarcwatch.reports.export_kinds import export_rows  # noqa: PLC0415
+
+    if kind == "tls":
+        rows = reader.tls_export_rows(selection)
+        return export_rows(rows, TLS_EXPORT_COLUMNS, TLS_EXPORT_INTEGERS, fmt, target)
+    failures = [_failure_row(row) for row in reader.failure_reports(selection)]
+    return export_rows(failures, FAILURE_COLUMNS, frozenset({"incidents"}), fmt, target)
+
+
+def _failure_row(row: FailureRow) -> dict[str, object]:
+    data: dict[str, object] = {name: getattr(row, name) for name in FAILURE_COLUMNS}
+    data["day"] = row.day.isoformat()
+    data["dkim_signatures"] = [f"d={d}; s={s}" for d, s in row.dkim_signatures]
+    return data

@@ -9,11 +9,14 @@ from typing import Any
 
 from dmarcwatch.commands import add_command
 from dmarcwatch.exitcodes import Exit
+from dmarcwatch.ingest.arf import parse_failure_report
 from dmarcwatch.ingest.errors import RejectedInput
+from dmarcwatch.ingest.limits import DEFAULT_LIMITS
 from dmarcwatch.ingest.parse import parse_report
 from dmarcwatch.ingest.sources import Input, InputError, iter_inputs
-from dmarcwatch.ingest.unpack import unpack
-from dmarcwatch.render import report_to_dict
+from dmarcwatch.ingest.tlsrpt import parse_tls_report
+from dmarcwatch.ingest.unpack import Payload, unpack
+from dmarcwatch.render import failure_to_dict, report_to_dict, tls_to_dict
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -22,8 +25,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "parse",
         "print every report in files, messages or folders as JSON Lines",
         "Print one JSON object per report found under PATH (files, directories, .eml, "
-        "mbox, Maildir), or {source, error} for an input that holds no valid report. "
-        "Nothing is stored.",
+        "mbox, Maildir), with its kind (aggregate, tls or failure), or {source, error} for "
+        "an input that holds no valid report. Nothing is stored.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
     parser.add_argument("--indent", type=int, default=None, help="pretty-print with N spaces")
@@ -52,7 +55,7 @@ def _print_input(item: Input, indent: int | None) -> bool:
     ok = True
     for payload in payloads:
         try:
-            report = parse_report(payload.chunks())
+            data = _payload_dict(payload, item.source)
         except RejectedInput as exc:
             error: dict[str, Any] = {"source": item.source, "error": exc.reason}
             if payload.location:
@@ -60,8 +63,19 @@ def _print_input(item: Input, indent: int | None) -> bool:
             _emit(error, indent)
             ok = False
             continue
-        _emit(report_to_dict(report, item.source, payload.location), indent)
+        _emit(data, indent)
     return ok
+
+
+def _payload_dict(payload: Payload, source: str) -> dict[str, Any]:
+    if payload.kind == "tls":
+        data = b"".join(payload.chunks())
+        return tls_to_dict(parse_tls_report(data, DEFAULT_LIMITS), source, payload.location)
+    if payload.kind == "failure":
+        data = b"".join(payload.chunks())
+        report = parse_failure_report(data, DEFAULT_LIMITS)
+        return failure_to_dict(report, source, payload.location)
+    return report_to_dict(parse_report(payload.chunks()), source, payload.location)
 
 
 def _emit(data: dict[str, Any], indent: int | None) -> None:

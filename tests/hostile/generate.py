@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import gzip
 import io
+import json
 import random
 import struct
 import sys
@@ -59,6 +60,10 @@ class Expected:
     """The class of an input that holds no aggregate report (ordinary mail, ruf, TLS)."""
     warning: str | None = None
     """Text one of the stored reports' warnings must contain."""
+    tls: int = 0
+    """SMTP TLS reports (RFC 8460) read and stored (or already stored)."""
+    failures: int = 0
+    """Failure reports (RFC 6591) read and stored (or already stored)."""
 
     @property
     def exit_code(self) -> int:
@@ -66,7 +71,9 @@ class Expected:
 
     def describe(self) -> str:
         parts = []
-        if self.stored or not (self.rejected or self.skipped):
+        if self.tls or self.failures:
+            parts.append(f"{self.tls} TLS reports, {self.failures} failure reports")
+        if self.stored or not (self.rejected or self.skipped or self.tls or self.failures):
             parts.append(f"parsed {self.stored} reports, {self.records}/{self.messages}")
         if self.duplicates:
             parts.append(f"{self.duplicates} duplicates")
@@ -93,6 +100,10 @@ def rejected(
 
 def skipped(reject_class: RejectClass) -> Expected:
     return Expected(skipped=reject_class)
+
+
+def other_kinds(tls: int = 0, failures: int = 0) -> Expected:
+    return Expected(tls=tls, failures=failures)
 
 
 Content = bytes | dict[str, bytes]
@@ -567,7 +578,46 @@ def mbox(reports: int) -> bytes:
 
 
 def tls_report_file() -> bytes:
-    return gz(b'{"organization-name": "Google Inc.", "report-id": "tls-1", "policies": []}')
+    return gz(json.dumps(mails.tls_report(1)).encode())
+
+
+def tls_json(**changes: object) -> bytes:
+    doc: dict[str, object] = {**mails.tls_report(2), **changes}
+    return json.dumps(doc).encode()
+
+
+def tls_gzip_bomb() -> bytes:
+    """A TLS report whose JSON goes on with 10 GiB of spaces."""
+    return gz(tls_json()[:-1]) + gzip_bomb(10 * 1024 * MiB)
+
+
+def tls_injected() -> bytes:
+    return tls_json(**{"organization-name": f"Evil\n{FORGED}\x1b[31m {SQL}"})
+
+
+def failure_with(old: bytes, new: bytes) -> Callable[[], bytes]:
+    return lambda: mails.other_mail("failure-report", 3).replace(old, new)
+
+
+def failure_nested(depth: int) -> bytes:
+    """A failure report whose feedback part sits *depth* multiparts deep."""
+    inner = mails.other_mail("failure-report", 4).split(b"\r\n\r\n", 1)[1]
+    head = b'Content-Type: multipart/report; report-type=feedback-report; boundary="b4"\r\n\r\n'
+    body = head + inner
+    for level in range(depth):
+        boundary = f"n{level}".encode()
+        body = (
+            b'Content-Type: multipart/mixed; boundary="'
+            + boundary
+            + b'"\r\n\r\n--'
+            + boundary
+            + b"\r\n"
+            + body
+            + b"\r\n--"
+            + boundary
+            + b"--\r\n"
+        )
+    return b"From: dmarc-failure@example.net\r\nSubject: deep\r\nMIME-Version: 1.0\r\n" + body
 
 
 def broken_base64_attachment() -> bytes:
@@ -1149,8 +1199,38 @@ def _container_cases() -> Iterator[Case]:
         lambda: make_zip([("x.png", b"\x89PNG\r\n\x1a\n" + seeded(200, 4))]),
         container,
     )
+    yield Case("tls-report.json.gz", "an SMTP TLS report file", tls_report_file, other_kinds(1))
     yield Case(
-        "tls-report.json.gz", "an SMTP TLS report file", tls_report_file, skipped(C.TLS_REPORT)
+        "tls-no-date-range.json",
+        "a TLS report without its date range",
+        lambda: tls_json(**{"date-range": None}),
+        rejected(C.INVALID_REPORT),
+    )
+    yield Case(
+        "tls-nested-1m.json",
+        "a TLS report with policies nested a million arrays deep",
+        lambda: b'{"policies": ' + b"[" * 1_000_000 + b"]" * 1_000_000 + b"}",
+        rejected(C.LIMIT),
+    )
+    yield Case(
+        "tls-huge-number.json",
+        "a session count of 100,000 digits",
+        lambda: tls_json().replace(
+            b'"total-failure-session-count": 0', b'"total-failure-session-count": ' + b"9" * 100_000
+        ),
+        rejected(C.MALFORMED_JSON),
+    )
+    yield Case(
+        "tls-gzip-bomb-10g.json.gz",
+        "a TLS report followed by 10 GiB of spaces in gzip",
+        tls_gzip_bomb,
+        rejected(C.LIMIT),
+    )
+    yield Case(
+        "tls-in-zip.zip",
+        "a TLS report and an aggregate report in one zip",
+        lambda: make_zip([("t.json", tls_json()), ("a.xml", report("tls-zip"))]),
+        Expected(stored=1, records=1, messages=3, tls=1),
     )
 
 
@@ -1171,13 +1251,45 @@ def _mail_cases() -> Iterator[Case]:
         "failure-report.eml",
         "a failure (ruf) report",
         lambda: mails.other_mail("failure-report"),
-        skipped(C.FAILURE_REPORT),
+        other_kinds(failures=1),
+    )
+    yield Case(
+        "failure-notice.eml",
+        "a plain-text failure notice without an ARF part",
+        lambda: mails.other_mail("failure-notice"),
+        skipped(C.NOT_A_REPORT),
+    )
+    yield Case(
+        "failure-abuse.eml",
+        "an ARF report of type abuse",
+        lambda: mails.other_mail("abuse-report"),
+        skipped(C.NOT_A_REPORT),
+    )
+    yield Case(
+        "failure-injected.eml",
+        "a failure report with SQL and control characters in its fields",
+        failure_with(b"Reported-Domain:", f"Source-IP: {SQL}\x1b[2J\r\nReported-Domain:".encode()),
+        other_kinds(failures=1),
+        stored_text={"failure_reports.source_ip": SQL + "\x1b[2J"},
+    )
+    yield Case(
+        "failure-deep-3000.eml",
+        "a failure report 3,000 multiparts deep",
+        lambda: failure_nested(3000),
+        rejected(C.CONTAINER),
     )
     yield Case(
         "tls-report.eml",
         "a TLS report mail",
         lambda: mails.other_mail("tls-report"),
-        skipped(C.TLS_REPORT),
+        other_kinds(tls=1),
+    )
+    yield Case(
+        "tls-injected.json",
+        "a TLS report whose reporter name forges a log line",
+        tls_injected,
+        other_kinds(tls=1),
+        stored_text={"tls_reports.org_name": f"Evil\n{FORGED}\x1b[31m {SQL}"},
     )
     yield Case(
         "mime-1000-parts.eml",

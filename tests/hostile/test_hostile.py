@@ -191,6 +191,7 @@ def check_summary(case: Case, run: Run) -> None:
     assert got == (want.stored, want.records, want.messages, want.duplicates), summary
     assert summary["rejected"] == len(want.rejected), summary
     assert summary["skipped"] == (want.skipped is not None), summary
+    assert (summary["tls_reports"], summary["failure_reports"]) == (want.tls, want.failures)
 
 
 def check_store(case: Case, run: Run) -> None:
@@ -203,6 +204,9 @@ def check_store(case: Case, run: Run) -> None:
     classes = sorted(str(row[0]) for row in query(run.db, "SELECT reject_class FROM rejects"))
     expected = sorted([*want.rejected, *([want.skipped] if want.skipped else [])])
     assert classes == expected
+    kinds = [query(run.db, f"SELECT count(*) FROM {t}")[0][0]  # noqa: S608
+             for t in ("tls_reports", "failure_reports")]  # fmt: skip
+    assert kinds == [want.tls, want.failures]
     blobs = query(run.db, "SELECT count(*) FROM blobs")[0][0]
     assert blobs >= 1, "the original bytes were not kept"
     if want.warning:

@@ -280,17 +280,27 @@ UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==
 """
 
 
-def test_failure_report_is_named_a_failure_report() -> None:
-    error = rejected(FAILURE_REPORT)
-    assert isinstance(error, NotAReport)
-    assert error.reject_class is RejectClass.FAILURE_REPORT
+def kinds(raw: bytes) -> list[tuple[str, bytes]]:
+    return [(p.kind, b"".join(p.chunks())) for p in unpack(raw)]
+
+
+def test_failure_report_is_one_failure_payload_of_the_whole_message() -> None:
+    assert kinds(FAILURE_REPORT) == [("failure", FAILURE_REPORT)]
 
 
 def test_failure_report_part_without_multipart_report_is_recognised() -> None:
     raw = FAILURE_REPORT.replace(
         b"multipart/report; report-type=feedback-report", b"multipart/mixed"
     )
-    assert rejected(raw).reject_class is RejectClass.FAILURE_REPORT
+    assert kinds(raw) == [("failure", raw)]
+
+
+def test_failure_notice_without_a_feedback_report_part_is_not_a_report() -> None:
+    start = FAILURE_REPORT.index(b"--outer\nContent-Type: message/feedback-report")
+    end = FAILURE_REPORT.index(b"--outer\nContent-Type: message/rfc822")
+    error = rejected(FAILURE_REPORT[:start] + FAILURE_REPORT[end:])
+    assert isinstance(error, NotAReport)
+    assert error.reject_class is RejectClass.FAILURE_REPORT
 
 
 def tls_report_message(part_type: str, data: bytes) -> bytes:
@@ -315,14 +325,22 @@ TLS_JSON = b'{"organization-name": "Google Inc.", "policies": [{"summary": {}}]}
         ("application/json", TLS_JSON),
     ],
 )
-def test_tls_report_is_named_a_tls_report(part_type: str, data: bytes) -> None:
+def test_tls_report_is_a_tls_payload_in_every_container(part_type: str, data: bytes) -> None:
     raw = tls_report_message(part_type, data)
-    assert rejected(raw).reject_class is RejectClass.TLS_REPORT
+    assert kinds(raw) == [("tls", TLS_JSON)]
 
 
 def test_tls_json_attachment_in_an_ordinary_multipart_is_recognised_by_content() -> None:
     raw = message((TLS_JSON, "application/json", "report.json"), subject="tls").as_bytes()
-    assert rejected(raw).reject_class is RejectClass.TLS_REPORT
+    assert kinds(raw) == [("tls", TLS_JSON)]
+
+
+def test_tls_report_part_that_is_not_json_is_an_invalid_payload() -> None:
+    raw = tls_report_message("application/tlsrpt+gzip", b"not json at all")
+    payloads = list(unpack(raw))
+    assert len(payloads) == 1
+    with pytest.raises(ContainerError):
+        list(payloads[0].chunks())
 
 
 def test_aggregate_report_wins_over_other_report_parts() -> None:

@@ -201,17 +201,26 @@ def test_one_byte_tag_start_is_handed_on_as_xml_for_the_parser_to_judge() -> Non
     assert contents(b"<") == [("input", b"<")]
 
 
-def test_tls_report_json_is_named_a_tls_report() -> None:
-    data = b'{"organization-name": "Example", "policies": []}'
-    with pytest.raises(NotAReport) as caught:
-        unpack(data)
-    assert caught.value.reject_class is RejectClass.TLS_REPORT
+TLS_JSON = b'{"organization-name": "Example", "policies": []}'
 
 
-def test_gzipped_tls_report_is_named_a_tls_report() -> None:
-    with pytest.raises(NotAReport) as caught:
-        unpack(gz(b'{"organization-name": "Example", "policies": []}'))
-    assert caught.value.reject_class is RejectClass.TLS_REPORT
+def tls_payloads(data: bytes) -> list[tuple[str, str, bytes]]:
+    return [(p.kind, p.location, b"".join(p.chunks())) for p in unpack(data)]
+
+
+def test_tls_report_json_is_a_tls_payload() -> None:
+    assert tls_payloads(TLS_JSON) == [("tls", "input", TLS_JSON)]
+
+
+def test_gzipped_tls_report_is_a_tls_payload() -> None:
+    assert tls_payloads(gz(TLS_JSON)) == [("tls", "gzip", TLS_JSON)]
+
+
+def test_zipped_tls_report_is_a_tls_payload() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("r.json", TLS_JSON)
+    assert tls_payloads(buffer.getvalue()) == [("tls", "zip member 'r.json'", TLS_JSON)]
 
 
 # --- plain XML -------------------------------------------------------------------------------

@@ -26,7 +26,10 @@ CONTAINERS = (
     "x-zip-compressed",
     "forwarded",
 )
-OTHER_KINDS = ("plain", "html", "failure-report", "tls-report")
+OTHER_KINDS = ("plain", "html", "failure-notice", "abuse-report")
+"""Mail that holds no report of any kind dmarcwatch reads (filed under Other)."""
+REPORT_KINDS = ("failure-report", "tls-report")
+"""Reports that are not aggregate reports: stored, and filed under Processed (issue 14)."""
 BROKEN_KINDS = ("truncated-gzip", "malformed-xml", "bad-zip-crc", "not-dmarc-xml", "dtd-entity")
 
 
@@ -140,17 +143,44 @@ def other_mail(kind: str, n: int = 0) -> bytes:
         msg.set_content("<html><body><p>Neuigkeiten</p></body></html>", subtype="html")
     elif kind == "failure-report":
         return _failure_report(n)
+    elif kind == "failure-notice":  # Exim's plain-text notice: no ARF part, not a report
+        body = _failure_report(n).split(b"\r\n\r\n", 1)[1].decode().replace("\r\n", "\n")
+        msg = _message(f"DMARC failure notice {n}", sender="mailer-daemon@example.net")
+        msg.set_content(body)
+    elif kind == "abuse-report":  # ARF, but a spam complaint rather than a DMARC failure
+        return _failure_report(n).replace(b"Feedback-Type: auth-failure", b"Feedback-Type: abuse")
     elif kind == "tls-report":
         msg = _message(f"Report Domain: {POLICY_DOMAIN} Submitter: google.com Report-ID: <tls{n}>")
         msg.set_content("This is a TLS report.\n")
-        report = {"organization-name": "Google Inc.", "report-id": f"tls-{n}", "policies": []}
-        data = gzip.compress(json.dumps(report).encode())
+        data = gzip.compress(json.dumps(tls_report(n)).encode())
         msg.add_attachment(
             data, maintype="application", subtype="tlsrpt+gzip", filename=f"google!{n}.json.gz"
         )
     else:
         raise ValueError(kind)
     return bytes(msg)
+
+
+def tls_report(n: int) -> dict[str, object]:
+    """A Google-shaped SMTP TLS report (RFC 8460) for the practice's domain, day *n*."""
+    day = datetime(2026, 1, 1, tzinfo=UTC).timestamp() + n * DAY
+    start = datetime.fromtimestamp(day, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    end = datetime.fromtimestamp(day + DAY - 1, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "organization-name": "Google Inc.",
+        "date-range": {"start-datetime": start, "end-datetime": end},
+        "contact-info": "smtp-tls-reporting@google.com",
+        "report-id": f"{start}_{POLICY_DOMAIN}-{n}",
+        "policies": [
+            {
+                "policy": {"policy-type": "no-policy-found", "policy-domain": POLICY_DOMAIN},
+                "summary": {
+                    "total-successful-session-count": 10 + n,
+                    "total-failure-session-count": 0,
+                },
+            }
+        ],
+    }
 
 
 def _failure_report(n: int) -> bytes:
@@ -181,6 +211,7 @@ Content-Type: text/rfc822-headers
 
 From: praxis@{POLICY_DOMAIN}
 Subject: Termin
+Message-ID: <termin{n}@{POLICY_DOMAIN}>
 
 --b{n}--
 """.replace("\n", "\r\n").encode()

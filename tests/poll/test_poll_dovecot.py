@@ -84,6 +84,30 @@ def test_quiet_on_success_and_one_line_per_mailbox_with_verbose(poll_env: PollEn
     ]
 
 
+def test_tls_and_failure_reports_are_stored_filed_under_processed_and_counted_by_kind(
+    poll_env: PollEnv,
+) -> None:
+    tls = [mails.other_mail("tls-report", n) for n in range(3)]
+    poll_env.seed([*report_mails(1), *tls, mails.other_mail("failure-report", 7)])
+    poll_env.seed([mails.other_mail(kind, 1) for kind in mails.OTHER_KINDS])
+
+    result = poll_env.run("--verbose")
+
+    assert result.code == 0, result.stderr
+    assert result.stderr_lines == [
+        "dmarcwatch: mailbox 'praxis': 9 in folder, 5 processed, 0 invalid, 4 other; "
+        "1 reports stored, 0 duplicates, 3 TLS reports, 1 failure report; 9 moved"
+    ]
+    counts = poll_env.counts()
+    assert (counts[PROCESSED], counts[OTHER], counts.get(INVALID, 0)) == (5, 4, 0)
+    assert poll_env.count("tls_reports") == 3
+    assert poll_env.query("SELECT reporter, header_from, personal FROM failure_reports") == [
+        ("example.net", f"*@{mails.POLICY_DOMAIN}", None)
+    ]
+    kept = poll_env.query("SELECT length(data), compression FROM blobs")
+    assert (0, "dropped") in kept  # the failure report's mail: its digest only
+
+
 def test_quiet_silences_verbose_and_a_since_span_counts_back_from_today(
     poll_env: PollEnv,
 ) -> None:

@@ -21,6 +21,7 @@ from dmarcwatch.ingest.mailbox import LoginRefused
 
 TOKEN_COMMAND_TIMEOUT = 30.0
 MICROSOFT_IMAP_SCOPE = "https://outlook.office365.com/.default"
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 MICROSOFT_LOGIN = "https://login.microsoftonline.com"
 
 
@@ -63,6 +64,9 @@ class MicrosoftTokenSource:
 
     *credential* is a client secret, or a certificate as MSAL takes it (private key and
     certificate in PEM; MSAL derives the SHA-256 thumbprint). *http_client* is for tests.
+    *scope* is Exchange Online's (IMAP) or Microsoft Graph's; an *authority* other than
+    Microsoft's (a test server) is used as given, without instance discovery; with *ca_file*,
+    the token endpoint's TLS certificate is checked against that CA.
     """
 
     def __init__(
@@ -74,6 +78,8 @@ class MicrosoftTokenSource:
         *,
         authority: str = MICROSOFT_LOGIN,
         http_client: Any = None,
+        scope: str = MICROSOFT_IMAP_SCOPE,
+        ca_file: Path | None = None,
     ) -> None:
         import msal  # noqa: PLC0415 - only Microsoft 365 mailboxes need it; keeps startup light
 
@@ -81,7 +87,12 @@ class MicrosoftTokenSource:
         self.cache = msal.SerializableTokenCache()
         if cache_file.exists():
             self.cache.deserialize(cache_file.read_text(encoding="utf-8"))
+        self.scope = scope
         options: dict[str, Any] = {"http_client": http_client} if http_client else {}
+        if authority != MICROSOFT_LOGIN:
+            options["instance_discovery"] = False
+        if ca_file is not None and not http_client:
+            options["verify"] = str(ca_file)
         self.app = msal.ConfidentialClientApplication(
             client_id,
             client_credential=credential,
@@ -92,7 +103,7 @@ class MicrosoftTokenSource:
 
     def __call__(self) -> str:
         try:
-            result = self.app.acquire_token_for_client(scopes=[MICROSOFT_IMAP_SCOPE])
+            result = self.app.acquire_token_for_client(scopes=[self.scope])
         except (OSError, ValueError) as exc:
             raise OAuthError(f"Microsoft token request failed: {type(exc).__name__}") from exc
         self._save_cache()
@@ -100,6 +111,12 @@ class MicrosoftTokenSource:
             error = str(result.get("error", "unknown error"))
             raise OAuthError(f"Microsoft refused the token request: {quote(error)}")
         return str(result["access_token"])
+
+    def forget(self) -> None:
+        """Drop the cached access tokens: the server refused ours (expired or revoked)."""
+        for token in list(self.cache.search(self.cache.CredentialType.ACCESS_TOKEN)):
+            self.cache.remove_at(token)
+        self._save_cache()
 
     def _save_cache(self) -> None:
         if not self.cache.has_state_changed:

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.sources.envs import CliEnv, MaildirEnv
+from tests.sources.envs import CliEnv, GraphEnv, MaildirEnv
 
-SOURCE_TYPES = ["imap", "maildir"]
+SOURCE_TYPES = ["imap", "maildir", "graph"]
 
 
 @pytest.fixture(params=SOURCE_TYPES)
@@ -22,4 +22,6 @@ def source(request: pytest.FixtureRequest, tmp_path: Path) -> CliEnv | Any:
         return PollEnv(dovecot, dovecot.add_user(), tmp_path)
     if kind == "maildir":
         return MaildirEnv(tmp_path)
+    if kind == "graph":
+        return GraphEnv(request.getfixturevalue("graph_server"), tmp_path)
     raise AssertionError(kind)

@@ -104,3 +104,47 @@ class MaildirEnv(CliEnv):
 
 
 __all__ = ["CliEnv", "MaildirEnv", "Result", "Running"]
+
+
+class GraphEnv(CliEnv):
+    """A mailbox on the local Microsoft Graph (tests/servers/graph.py)."""
+
+    kind = "graph"
+    user = "dmarc@example.org"
+
+    def __init__(self, server: Any, root: Path) -> None:
+        from tests.servers import graph
+
+        self.server = server
+        self.state = server.state
+        self.state.add_user(self.user)
+        self.secret_file = root / "client.secret"
+        self.secret_file.write_text(graph.CLIENT_SECRET + "\n")
+        super().__init__(root)
+
+    def source_settings(self) -> dict[str, Any]:
+        from tests.servers import graph
+
+        return {
+            "user": self.user,
+            "tenant_id": graph.TENANT,
+            "client_id": graph.CLIENT_ID,
+            "client_secret_file": str(self.secret_file),
+            "token_cache_file": str(self.root / "msal-cache.json"),
+            "ca_file": str(self.server.ca_file),
+            "graph_url": self.server.graph_url,
+            "login_url": self.server.url,
+        }
+
+    def seed(self, messages: Iterable[bytes], folder: str = "INBOX", chunk: int = 250) -> int:
+        count = 0
+        for data in messages:
+            self.state.deliver(self.user, data, "Inbox" if folder == "INBOX" else folder)
+            count += 1
+        return count
+
+    def counts(self) -> dict[str, int]:
+        return self.state.counts(self.user)
+
+    def messages(self, folder: str) -> list[bytes]:
+        return list(self.state.messages(self.user, "Inbox" if folder == "INBOX" else folder))

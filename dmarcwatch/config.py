@@ -15,6 +15,7 @@ name the key and the file. Relative paths in the file are relative to the file's
                     type="graph": user tenant_id client_id (client_secret_file |
                     certificate_file) token_cache_file ca_file graph_url login_url
                     type="gmail": user (service_account_file | token_file) ca_file api_url
+                    token_url
     [mailbox.oauth2] token_command  |  provider="microsoft" tenant_id client_id
                     (client_secret_file | certificate_file) token_cache_file;  mechanism
     [smtp]          host port security ca_file username password_file | password_env from timeout
@@ -51,7 +52,7 @@ _KEYS = {
         *("invalid_folder", "other_folder", "delete", "timeout", "type", "path", "user"),
         *("tenant_id", "client_id", "client_secret_file", "certificate_file"),
         *("token_cache_file", "graph_url", "login_url", "service_account_file", "token_file"),
-        "api_url",
+        *("api_url", "token_url"),
     ),
     "oauth2": (
         *("token_command", "provider", "tenant_id", "client_id", "client_secret_file"),
@@ -98,6 +99,7 @@ SourceType = Literal["imap", "graph", "gmail", "maildir"]
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
 MICROSOFT_LOGIN_URL = "https://login.microsoftonline.com"
 GMAIL_API_URL = "https://gmail.googleapis.com/gmail/v1"
+GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"  # noqa: S105 - a URL, not a secret
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,7 @@ class GmailConfig:
     service_account_file: Path | None
     token_file: Path | None
     api_url: str = GMAIL_API_URL
+    token_url: str = GOOGLE_TOKEN_URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +239,7 @@ def _mailbox(t: _Table) -> MailboxConfig:
         t.fail("name", "must be 1-64 letters, digits, '.', '_' or '-'")
     t.where = f"[[mailbox]] {name!r}"
     t.known(_KEYS["mailbox"])
-    kind = t.choice("type", ("imap", "graph", "maildir"), "imap")
+    kind = t.choice("type", ("imap", "graph", "gmail", "maildir"), "imap")
     if kind != "imap":
         box = _api_or_maildir(t, name, kind)
         t.done()
@@ -335,6 +338,7 @@ def _gmail(t: _Table) -> GmailConfig:
         service_account_file=account,
         token_file=t.resolve(token) if token is not None else None,
         api_url=_https_url(t, "api_url", GMAIL_API_URL),
+        token_url=_https_url(t, "token_url", GOOGLE_TOKEN_URL),
     )
 
 

@@ -80,6 +80,7 @@ class ApiClient:
         ca_file: Path | None = None,
         timeout: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
+        throttled: Callable[[int, str], bool] = lambda status, _code: status in (429, 503),
     ) -> None:
         self.name = name  # "Microsoft Graph", for messages
         self.tokens = tokens
@@ -87,6 +88,7 @@ class ApiClient:
         self.context = tls_context(ca_file)
         self.timeout = timeout
         self.sleep = sleep
+        self.throttled = throttled
 
     def call(
         self,
@@ -106,7 +108,7 @@ class ApiClient:
                 self.tokens.forget()
                 refreshed = True
                 continue
-            if response.status in (429, 503) and attempt < THROTTLE_RETRIES:
+            if attempt < THROTTLE_RETRIES and self.throttled(response.status, self._code(response)):
                 wait = _retry_after(response.headers) or delay
                 log.info("%s: throttled (%d); waiting %g s", self.name, response.status, wait)
                 self.sleep(wait)
@@ -156,11 +158,16 @@ class ApiClient:
         text = getattr(reason, "strerror", None) or type(reason).__name__
         return MailboxUnavailable(f"{self.name}: cannot connect: {quote(str(text), 120)}")
 
-    def _error(self, response: Response) -> MailboxError:
+    def _code(self, response: Response) -> str:
+        if response.status < 400:
+            return ""
         try:
-            code = self.error_code(response.json())
-        except (ValueError, TypeError, AttributeError, KeyError):
-            code = ""
+            return self.error_code(response.json())
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+            return ""
+
+    def _error(self, response: Response) -> MailboxError:
+        code = self._code(response)
         said = f"{response.status} {quote(code, 80)}" if code else str(response.status)
         if response.status in (401, 403):
             return LoginRefused(f"{self.name}: access refused ({said})")

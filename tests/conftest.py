@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.servers.dns",
     "tests.servers.chromium",
     "tests.servers.graph",
+    "tests.servers.gmail",
 ]

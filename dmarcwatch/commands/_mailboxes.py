@@ -67,6 +67,8 @@ def open_source(box: MailboxConfig) -> Source:
         return MaildirSource(box.path)
     if box.type == "graph":
         return _graph_source(box)
+    if box.type == "gmail":
+        return _gmail_source(box)
     return open_mailbox(box)
 
 
@@ -76,6 +78,8 @@ def where(box: MailboxConfig) -> str:
         return f"Maildir {box.path}"
     if box.graph is not None:
         return f"Microsoft Graph as {box.graph.user}"
+    if box.gmail is not None:
+        return f"Gmail API as {box.gmail.user}"
     return f"{box.host}:{box.port}"
 
 
@@ -144,4 +148,17 @@ def _graph_source(box: MailboxConfig) -> Source:
     )
     return GraphSource(
         graph.graph_url, graph.user, tokens, ca_file=box.ca_file, timeout=box.timeout
+    )
+
+
+def _gmail_source(box: MailboxConfig) -> Source:
+    from dmarcwatch.ingest.gmail import GmailSource, gmail_credentials  # noqa: PLC0415
+
+    gmail = box.gmail
+    assert gmail is not None  # the config guarantees it for type = "gmail"
+    credentials = gmail_credentials(
+        gmail.service_account_file, gmail.token_file, gmail.user, gmail.token_url
+    )
+    return GmailSource(
+        gmail.api_url, gmail.user, credentials, ca_file=box.ca_file, timeout=box.timeout
     )

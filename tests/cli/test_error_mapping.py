@@ -43,6 +43,7 @@ from dmarcwatch.ingest.errors import (
     StoreUnavailable,
     UnsafeXML,
 )
+from dmarcwatch.ingest.https import HttpError
 from dmarcwatch.ingest.mailbox import (
     LoginRefused,
     MailboxError,
@@ -50,7 +51,6 @@ from dmarcwatch.ingest.mailbox import (
     MailboxUnavailable,
     TLSVerificationFailed,
 )
-from dmarcwatch.ingest.https import HttpError
 from dmarcwatch.ingest.oauth import OAuthError
 from dmarcwatch.reports.errors import (
     ExportError,

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.sources.envs import CliEnv, GraphEnv, MaildirEnv
+from tests.sources.envs import CliEnv, GmailEnv, GraphEnv, MaildirEnv
 
-SOURCE_TYPES = ["imap", "maildir", "graph"]
+SOURCE_TYPES = ["imap", "maildir", "graph", "gmail"]
 
 
 @pytest.fixture(params=SOURCE_TYPES)
@@ -24,4 +24,6 @@ def source(request: pytest.FixtureRequest, tmp_path: Path) -> CliEnv | Any:
         return MaildirEnv(tmp_path)
     if kind == "graph":
         return GraphEnv(request.getfixturevalue("graph_server"), tmp_path)
+    if kind == "gmail":
+        return GmailEnv(request.getfixturevalue("gmail_server"), tmp_path)
     raise AssertionError(kind)

@@ -148,3 +148,43 @@ class GraphEnv(CliEnv):
 
     def messages(self, folder: str) -> list[bytes]:
         return list(self.state.messages(self.user, "Inbox" if folder == "INBOX" else folder))
+
+
+class GmailEnv(CliEnv):
+    """A mailbox on the local Gmail API (tests/servers/gmail.py); labels are the folders."""
+
+    kind = "gmail"
+    user = "dmarc@example.org"
+
+    def __init__(self, server: Any, root: Path, *, service_account: bool = True) -> None:
+        self.server = server
+        self.state = server.state
+        self.state.add_user(self.user)
+        self.credentials = (
+            {"service_account_file": str(server.service_account_file())}
+            if service_account
+            else {"token_file": str(server.token_file())}
+        )
+        super().__init__(root)
+
+    def source_settings(self) -> dict[str, Any]:
+        return {
+            "user": self.user,
+            **self.credentials,
+            "ca_file": str(self.server.ca_file),
+            "api_url": self.server.api_url,
+            "token_url": f"{self.server.url}/token",
+        }
+
+    def seed(self, messages: Iterable[bytes], folder: str = "INBOX", chunk: int = 250) -> int:
+        count = 0
+        for data in messages:
+            self.state.deliver(self.user, data, folder)
+            count += 1
+        return count
+
+    def counts(self) -> dict[str, int]:
+        return self.state.counts(self.user)
+
+    def messages(self, folder: str) -> list[bytes]:
+        return list(self.state.messages(self.user, folder))

@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.servers.chromium",
     "tests.servers.graph",
     "tests.servers.gmail",
+    "tests.servers.postfix",
 ]

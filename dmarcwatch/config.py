@@ -8,9 +8,14 @@ name the key and the file. Relative paths in the file are relative to the file's
 ::
 
     [database]      url
-    [[mailbox]]     name host port security allow_insecure ca_file username
+    [[mailbox]]     name type host port security allow_insecure ca_file username
                     password_file | password_env | [mailbox.oauth2]
                     folder processed_folder invalid_folder other_folder delete timeout
+                    type="maildir": path
+                    type="graph": user tenant_id client_id (client_secret_file |
+                    certificate_file) token_cache_file ca_file graph_url login_url
+                    type="gmail": user (service_account_file | token_file) ca_file api_url
+                    token_url
     [mailbox.oauth2] token_command  |  provider="microsoft" tenant_id client_id
                     (client_secret_file | certificate_file) token_cache_file;  mechanism
     [smtp]          host port security ca_file username password_file | password_env from timeout
@@ -50,7 +55,10 @@ _KEYS = {
     "mailbox": (
         *("name", "host", "port", "security", "allow_insecure", "ca_file", "username"),
         *("password_file", "password_env", "oauth2", "folder", "processed_folder"),
-        *("invalid_folder", "other_folder", "delete", "timeout"),
+        *("invalid_folder", "other_folder", "delete", "timeout", "type", "path", "user"),
+        *("tenant_id", "client_id", "client_secret_file", "certificate_file"),
+        *("token_cache_file", "graph_url", "login_url", "service_account_file", "token_file"),
+        *("api_url", "token_url"),
     ),
     "oauth2": (
         *("token_command", "provider", "tenant_id", "client_id", "client_secret_file"),
@@ -95,6 +103,36 @@ class MicrosoftOAuth:
 
 
 OAuthConfig = TokenCommand | MicrosoftOAuth
+SourceType = Literal["imap", "graph", "gmail", "maildir"]
+GRAPH_URL = "https://graph.microsoft.com/v1.0"
+MICROSOFT_LOGIN_URL = "https://login.microsoftonline.com"
+GMAIL_API_URL = "https://gmail.googleapis.com/gmail/v1"
+GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"  # noqa: S105 - a URL, not a secret
+
+
+@dataclass(frozen=True, slots=True)
+class GraphConfig:
+    """``type = "graph"``: a user's mailbox through Microsoft Graph, with app-only access."""
+
+    user: str
+    tenant_id: str
+    client_id: str
+    client_secret: Secret | None
+    certificate_file: Path | None
+    token_cache_file: Path
+    graph_url: str = GRAPH_URL
+    login_url: str = MICROSOFT_LOGIN_URL
+
+
+@dataclass(frozen=True, slots=True)
+class GmailConfig:
+    """``type = "gmail"``: a mailbox through the Gmail API (service account or user token)."""
+
+    user: str
+    service_account_file: Path | None
+    token_file: Path | None
+    api_url: str = GMAIL_API_URL
+    token_url: str = GOOGLE_TOKEN_URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +153,10 @@ class MailboxConfig:
     other_folder: str = "DMARC/Other"
     delete: bool = False
     timeout: float = 60.0
+    type: SourceType = "imap"
+    path: Path | None = None  # maildir
+    graph: GraphConfig | None = None
+    gmail: GmailConfig | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +312,11 @@ def _mailbox(t: _Table) -> MailboxConfig:
         t.fail("name", "must be 1-64 letters, digits, '.', '_' or '-'")
     t.where = f"[[mailbox]] {name!r}"
     t.known(_KEYS["mailbox"])
+    kind = t.choice("type", ("imap", "graph", "gmail", "maildir"), "imap")
+    if kind != "imap":
+        box = _api_or_maildir(t, name, kind)
+        t.done()
+        return box
     security = t.choice("security", ("tls", "starttls", "plain"), "tls")
     if security == "plain" and not t.optional("allow_insecure", bool, False):
         t.fail("security", "'plain' sends the password unencrypted; set allow_insecure = true")
@@ -296,6 +343,83 @@ def _mailbox(t: _Table) -> MailboxConfig:
     )
     t.done()
     return box
+
+
+def _api_or_maildir(t: _Table, name: str, kind: SourceType) -> MailboxConfig:
+    """A ``[[mailbox]]`` of type maildir, graph or gmail: no host, no password."""
+    folder = t.optional("folder", str, "Inbox" if kind == "graph" else "INBOX")
+    if kind == "maildir":
+        folder = folder.lstrip(".") or "INBOX"
+    path = t.optional("path", str) if kind == "maildir" else None
+    if kind == "maildir" and path is None:
+        t.fail("path", 'is required with type = "maildir"')
+    return MailboxConfig(
+        name=name,
+        host="",
+        username="",
+        type=kind,
+        path=t.resolve(path) if path is not None else None,
+        ca_file=t.readable_file("ca_file") if kind != "maildir" else None,
+        graph=_graph(t, name) if kind == "graph" else None,
+        gmail=_gmail(t) if kind == "gmail" else None,
+        folder=folder,
+        processed_folder=_folder(t, kind, "processed_folder", "DMARC/Processed", folder),
+        invalid_folder=_folder(t, kind, "invalid_folder", "DMARC/Invalid", folder),
+        other_folder=_folder(t, kind, "other_folder", "DMARC/Other", folder),
+        delete=t.optional("delete", bool, False),
+        timeout=_timeout(t),
+    )
+
+
+def _folder(t: _Table, kind: SourceType, key: str, default: str, folder: str) -> str:
+    """A target folder; Maildir++ names may be written with their leading dot (.Processed)."""
+    if kind != "maildir":
+        return _target(t, key, default, folder)
+    value: str = t.optional(key, str, default)
+    value = value.lstrip(".") if value else value
+    if value == folder:
+        t.fail(key, f'must differ from folder {folder!r} (use "" to leave messages in place)')
+    return value
+
+
+def _graph(t: _Table, name: str) -> GraphConfig:
+    secret = _secret_file(t, "client_secret_file")
+    certificate = t.readable_file("certificate_file")
+    if (secret is None) == (certificate is None):
+        t.fail("client_secret_file", "give exactly one of client_secret_file or certificate_file")
+    cache = t.optional("token_cache_file", str)
+    default_cache = Path(platformdirs.user_cache_dir(APP)) / f"msal-graph-{name}.json"
+    return GraphConfig(
+        user=t.required("user", str),
+        tenant_id=t.required("tenant_id", str),
+        client_id=t.required("client_id", str),
+        client_secret=secret,
+        certificate_file=certificate,
+        token_cache_file=t.resolve(cache) if cache else default_cache,
+        graph_url=_https_url(t, "graph_url", GRAPH_URL),
+        login_url=_https_url(t, "login_url", MICROSOFT_LOGIN_URL),
+    )
+
+
+def _gmail(t: _Table) -> GmailConfig:
+    account = t.readable_file("service_account_file")
+    token = t.optional("token_file", str)
+    if (account is None) == (token is None):
+        t.fail("service_account_file", "give exactly one of service_account_file or token_file")
+    return GmailConfig(
+        user=t.required("user", str),
+        service_account_file=account,
+        token_file=t.resolve(token) if token is not None else None,
+        api_url=_https_url(t, "api_url", GMAIL_API_URL),
+        token_url=_https_url(t, "token_url", GOOGLE_TOKEN_URL),
+    )
+
+
+def _https_url(t: _Table, key: str, default: str) -> str:
+    value: str = t.optional(key, str, default)
+    if not value.startswith("https://"):
+        t.fail(key, f"must be an https:// URL, not {value!r}")
+    return value.rstrip("/")
 
 
 def _smtp(t: _Table) -> SmtpConfig:

@@ -233,7 +233,9 @@ def has_folder(folders: Sequence[str], name: str) -> bool:
     return name in folders
 
 
-def missing_folder(endpoint: Endpoint, name: str, folders: Sequence[str]) -> MailboxMisconfigured:
+def missing_folder(
+    endpoint: Endpoint | str, name: str, folders: Sequence[str]
+) -> MailboxMisconfigured:
     """The error for a folder to poll that does not exist, naming (some of) those that do."""
     listed = sorted(folders)
     shown = ", ".join(quote(folder, 60) for folder in listed[:FOLDERS_LISTED])

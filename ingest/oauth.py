@@ -8,6 +8,7 @@ never put in an error message.
 
 from __future__ import annotations
 
+import functools
 import os
 import shlex
 import subprocess
@@ -17,10 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from dmarcwatch.ingest.errors import quote
-from dmarcwatch.ingest.mailbox import LoginRefused
+from dmarcwatch.ingest.mailbox import (
+    LoginRefused,
+    MailboxError,
+    MailboxUnavailable,
+    TLSVerificationFailed,
+)
 
 TOKEN_COMMAND_TIMEOUT = 30.0
 MICROSOFT_IMAP_SCOPE = "https://outlook.office365.com/.default"
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 MICROSOFT_LOGIN = "https://login.microsoftonline.com"
 
 
@@ -63,6 +70,9 @@ class MicrosoftTokenSource:
 
     *credential* is a client secret, or a certificate as MSAL takes it (private key and
     certificate in PEM; MSAL derives the SHA-256 thumbprint). *http_client* is for tests.
+    *scope* is Exchange Online's (IMAP) or Microsoft Graph's; an *authority* other than
+    Microsoft's (a test server) is used as given, without instance discovery; with *ca_file*,
+    the token endpoint's TLS certificate is checked against that CA.
     """
 
     def __init__(
@@ -74,6 +84,8 @@ class MicrosoftTokenSource:
         *,
         authority: str = MICROSOFT_LOGIN,
         http_client: Any = None,
+        scope: str = MICROSOFT_IMAP_SCOPE,
+        ca_file: Path | None = None,
     ) -> None:
         import msal  # noqa: PLC0415 - only Microsoft 365 mailboxes need it; keeps startup light
 
@@ -81,25 +93,47 @@ class MicrosoftTokenSource:
         self.cache = msal.SerializableTokenCache()
         if cache_file.exists():
             self.cache.deserialize(cache_file.read_text(encoding="utf-8"))
+        self.scope = scope
+        if ca_file is not None and not http_client:
+            http_client = _verifying_session(ca_file)
         options: dict[str, Any] = {"http_client": http_client} if http_client else {}
-        self.app = msal.ConfidentialClientApplication(
+        if authority != MICROSOFT_LOGIN:
+            options["instance_discovery"] = False
+        self._make_app = functools.partial(
+            msal.ConfidentialClientApplication,
             client_id,
             client_credential=credential,
             authority=f"{authority}/{tenant_id}",
             token_cache=self.cache,
             **options,
         )
+        self._app: Any = None
+
+    @property
+    def app(self) -> Any:
+        """The MSAL application, made on first use (it reads the authority's metadata)."""
+        if self._app is None:
+            self._app = self._make_app()
+        return self._app
 
     def __call__(self) -> str:
         try:
-            result = self.app.acquire_token_for_client(scopes=[MICROSOFT_IMAP_SCOPE])
-        except (OSError, ValueError) as exc:
+            result = self.app.acquire_token_for_client(scopes=[self.scope])
+        except OSError as exc:  # requests' errors are OSErrors
+            raise _unreachable(exc) from exc
+        except ValueError as exc:
             raise OAuthError(f"Microsoft token request failed: {type(exc).__name__}") from exc
         self._save_cache()
         if "access_token" not in result:
             error = str(result.get("error", "unknown error"))
             raise OAuthError(f"Microsoft refused the token request: {quote(error)}")
         return str(result["access_token"])
+
+    def forget(self) -> None:
+        """Drop the cached access tokens: the server refused ours (expired or revoked)."""
+        for token in list(self.cache.search(self.cache.CredentialType.ACCESS_TOKEN)):
+            self.cache.remove_at(token)
+        self._save_cache()
 
     def _save_cache(self) -> None:
         if not self.cache.has_state_changed:
@@ -113,6 +147,28 @@ class MicrosoftTokenSource:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _verifying_session(ca_file: Path) -> Any:
+    """A requests session that checks certificates against *ca_file*, even where
+    REQUESTS_CA_BUNDLE is set (requests lets that variable override a session's own setting,
+    but not a request's)."""
+    import requests  # noqa: PLC0415 - MSAL's own HTTP library, installed with it
+
+    session: Any = requests.Session()
+    session.request = functools.partial(session.request, verify=str(ca_file), timeout=60)
+    return session
+
+
+def _unreachable(exc: OSError) -> MailboxError:
+    """A network failure on the way to the identity provider: unavailable, or TLS not trusted."""
+    text = str(exc)
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return TLSVerificationFailed(
+            "Microsoft identity platform: TLS certificate not trusted; "
+            "if the server uses a private CA, name it in ca_file"
+        )
+    return MailboxUnavailable(f"Microsoft identity platform: cannot connect ({type(exc).__name__})")
 
 
 def certificate_credential(pem_file: Path) -> dict[str, str]:

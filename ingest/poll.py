@@ -1,5 +1,7 @@
 """The polling loop: new messages of one mailbox folder → the pipeline → the right folder.
 
+The folder is any :class:`~ingest.source.Source`: IMAP, Maildir, Microsoft Graph or Gmail.
+
 For each message not yet handled (tracked by UID and UIDVALIDITY in the store, not by
 ``\\Seen``, so a person reading the mailbox changes nothing):
 
@@ -34,7 +36,6 @@ from dmarcwatch.ingest.ledger import Ledger, MessageRecord
 from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits, MiB
 from dmarcwatch.ingest.mailbox import (
     LoginRefused,
-    Mailbox,
     MailboxError,
     MailboxMisconfigured,
     MailboxStopped,
@@ -42,6 +43,7 @@ from dmarcwatch.ingest.mailbox import (
     TLSVerificationFailed,
 )
 from dmarcwatch.ingest.pipeline import DISPUTED, InputOutcome, import_input, write_input
+from dmarcwatch.ingest.source import Describes, Source
 from dmarcwatch.ingest.store import Store
 from dmarcwatch.ingest.verify import MailVerifier
 from dmarcwatch.ingest.writer import Writer
@@ -169,7 +171,7 @@ class MailboxJob:
 
     name: str
     folders: Folders
-    connect: Callable[[], Mailbox]
+    connect: Callable[[], Source]
 
 
 def poll_with_retries(
@@ -240,7 +242,7 @@ class FolderPoll:
     def __init__(
         self,
         store: Store,
-        mailbox: Mailbox,
+        mailbox: Source,
         job: MailboxJob,
         options: PollOptions,
         *,
@@ -378,7 +380,10 @@ class FolderPoll:
         return outcome
 
     def _source(self, uid: int) -> str:
-        """An RFC 5092 IMAP URL naming the message, stored with its reports and rejects."""
+        """An RFC 5092 IMAP URL naming the message (or the source's own name for it), stored
+        with its reports and rejects."""
+        if isinstance(self.mailbox, Describes):
+            return self.mailbox.describe(self.name, uid)
         folder = url_quote(self.folders.source, safe="")
         return f"imap://{url_quote(self.name)}/{folder};UIDVALIDITY={self.uidvalidity}/;UID={uid}"
 

@@ -5,4 +5,7 @@ pytest_plugins = [
     "tests.servers.dovecot",
     "tests.servers.dns",
     "tests.servers.chromium",
+    "tests.servers.graph",
+    "tests.servers.gmail",
+    "tests.servers.postfix",
 ]

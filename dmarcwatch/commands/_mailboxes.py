@@ -9,8 +9,14 @@ from dmarcwatch.config import Config, MailboxConfig, MicrosoftOAuth, TokenComman
 from dmarcwatch.errors import CommandError, ConfigError
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.mailbox import Auth, Endpoint, ImapMailbox, PasswordAuth, TokenAuth, connect
-from dmarcwatch.ingest.oauth import MicrosoftTokenSource, certificate_credential, run_token_command
+from dmarcwatch.ingest.oauth import (
+    GRAPH_SCOPE,
+    MicrosoftTokenSource,
+    certificate_credential,
+    run_token_command,
+)
 from dmarcwatch.ingest.poll import Folders, MailboxJob, MailboxSummary
+from dmarcwatch.ingest.source import Source
 
 
 def endpoint(box: MailboxConfig) -> Endpoint:
@@ -40,13 +46,42 @@ def _microsoft_token(oauth: MicrosoftOAuth) -> str:
         assert oauth.certificate_file is not None
         credential = certificate_credential(oauth.certificate_file)
     source = MicrosoftTokenSource(
-        oauth.tenant_id, oauth.client_id, credential, oauth.token_cache_file
+        oauth.tenant_id,
+        oauth.client_id,
+        credential,
+        oauth.token_cache_file,
     )
     return source()
 
 
 def open_mailbox(box: MailboxConfig, should_stop: Callable[[], bool] | None = None) -> ImapMailbox:
     return connect(endpoint(box), auth(box), should_stop)
+
+
+def open_source(box: MailboxConfig, should_stop: Callable[[], bool] | None = None) -> Source:
+    """Connect to (or open) the source *box* names, whatever its type; *should_stop*
+    (SIGTERM) also ends an IMAP read or wait."""
+    if box.type == "maildir":
+        from dmarcwatch.ingest.maildir import MaildirSource  # noqa: PLC0415
+
+        assert box.path is not None  # the config requires it
+        return MaildirSource(box.path)
+    if box.type == "graph":
+        return _graph_source(box)
+    if box.type == "gmail":
+        return _gmail_source(box)
+    return open_mailbox(box, should_stop)
+
+
+def where(box: MailboxConfig) -> str:
+    """Where *box* is, for config check: host and port, a path, or the API and user."""
+    if box.type == "maildir":
+        return f"Maildir {box.path}"
+    if box.graph is not None:
+        return f"Microsoft Graph as {box.graph.user}"
+    if box.gmail is not None:
+        return f"Gmail API as {box.gmail.user}"
+    return f"{box.host}:{box.port}"
 
 
 def job(box: MailboxConfig, should_stop: Callable[[], bool] | None = None) -> MailboxJob:
@@ -59,7 +94,7 @@ def job(box: MailboxConfig, should_stop: Callable[[], bool] | None = None) -> Ma
         delete_processed=box.delete,
     )
     return MailboxJob(
-        name=box.name, folders=folders, connect=partial(open_mailbox, box, should_stop)
+        name=box.name, folders=folders, connect=partial(open_source, box, should_stop)
     )
 
 
@@ -94,3 +129,40 @@ def exit_code(summaries: Sequence[MailboxSummary]) -> Exit:
     if any(s.invalid for s in summaries):
         return Exit.DATAERR
     return Exit.OK
+
+
+def _graph_source(box: MailboxConfig) -> Source:
+    from dmarcwatch.ingest.graph import GraphSource  # noqa: PLC0415
+
+    graph = box.graph
+    assert graph is not None  # the config guarantees it for type = "graph"
+    if graph.client_secret is not None:
+        credential: str | dict[str, str] = graph.client_secret.value
+    else:
+        assert graph.certificate_file is not None
+        credential = certificate_credential(graph.certificate_file)
+    tokens = MicrosoftTokenSource(
+        graph.tenant_id,
+        graph.client_id,
+        credential,
+        graph.token_cache_file,
+        authority=graph.login_url,
+        scope=GRAPH_SCOPE,
+        ca_file=box.ca_file,
+    )
+    return GraphSource(
+        graph.graph_url, graph.user, tokens, ca_file=box.ca_file, timeout=box.timeout
+    )
+
+
+def _gmail_source(box: MailboxConfig) -> Source:
+    from dmarcwatch.ingest.gmail import GmailSource, gmail_credentials  # noqa: PLC0415
+
+    gmail = box.gmail
+    assert gmail is not None  # the config guarantees it for type = "gmail"
+    credentials = gmail_credentials(
+        gmail.service_account_file, gmail.token_file, gmail.user, gmail.token_url
+    )
+    return GmailSource(
+        gmail.api_url, gmail.user, credentials, ca_file=box.ca_file, timeout=box.timeout
+    )

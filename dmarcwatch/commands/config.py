@@ -10,12 +10,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from dmarcwatch.commands import common_options
-from dmarcwatch.commands._mailboxes import open_mailbox
+from dmarcwatch.commands._mailboxes import open_source, where
 from dmarcwatch.config import Config, MailboxConfig, load_config, require_file
 from dmarcwatch.errors import exit_code_for
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import quote
-from dmarcwatch.ingest.mailbox import ImapMailbox, MailboxError, has_folder, missing_folder
+from dmarcwatch.ingest.mailbox import MailboxError, has_folder, missing_folder
+from dmarcwatch.ingest.source import Source
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -95,7 +96,7 @@ def connect_and_look(box: MailboxConfig) -> Exit:
     What works goes to stdout, what fails to stderr, in the words ``poll`` would use.
     """
     try:
-        mailbox = open_mailbox(box)
+        mailbox = open_source(box)
     except MailboxError as exc:
         return _failed(box, exc)
     try:
@@ -107,9 +108,9 @@ def connect_and_look(box: MailboxConfig) -> Exit:
     return Exit.OK
 
 
-def _look(mailbox: ImapMailbox, box: MailboxConfig) -> None:
+def _look(mailbox: Source, box: MailboxConfig) -> None:
     folders = mailbox.folders()
-    print(f"mailbox {quote(box.name)}: logged in to {box.host}:{box.port}; {len(folders)} folders")
+    print(f"mailbox {quote(box.name)}: logged in to {where(box)}; {len(folders)} folders")
     wanted = (box.folder, box.processed_folder, box.invalid_folder, box.other_folder)
     for folder in dict.fromkeys(f for f in wanted if f):
         if has_folder(folders, folder):
@@ -118,7 +119,7 @@ def _look(mailbox: ImapMailbox, box: MailboxConfig) -> None:
             state = "missing" if folder == box.folder else "missing (created when first needed)"
         print(f"  {folder}: {state}")
     if not has_folder(folders, box.folder):
-        raise missing_folder(mailbox.endpoint, box.folder, folders)
+        raise missing_folder(where(box), box.folder, folders)
 
 
 def _failed(box: MailboxConfig, exc: MailboxError) -> Exit:

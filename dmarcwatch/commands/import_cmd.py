@@ -12,6 +12,7 @@ from typing import Any
 from dmarcwatch.commands import add_command
 from dmarcwatch.commands._trust import mail_verifier
 from dmarcwatch.context import config_for, open_store
+from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import quote
 from dmarcwatch.ingest.group import import_all
@@ -31,9 +32,16 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "Store every DMARC aggregate report found under PATH: files of any name (XML, gzip, "
         "zip, e-mail), directories (recursively), mbox files and Maildir folders. A report "
         "already stored is counted as a duplicate; a broken one is recorded as a reject with "
-        "its original bytes, and the rest of the batch goes on.",
+        "its original bytes, and the rest of the batch goes on. With --stdin (or PATH '-'), "
+        "one message is read from standard input, for an MTA's pipe: exit 0 once it is "
+        "handled (even if it held no report), 75 if it must be delivered again later.",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument("paths", nargs="*", metavar="PATH")
+    parser.add_argument(
+        "--stdin",
+        action="store_true",
+        help="read one message from standard input (exit 0 handled, 75 retry later)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     parser.add_argument(
         "--verify-mail",
@@ -62,6 +70,14 @@ def _jobs(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.stdin or args.paths == ["-"]:
+        if args.paths not in ([], ["-"]):
+            raise CommandError("--stdin reads one message: give no PATH with it", Exit.USAGE)
+        from dmarcwatch.commands._stdin import run_stdin
+
+        return run_stdin(args)
+    if not args.paths:
+        raise CommandError("name at least one PATH, or --stdin", Exit.USAGE)
     summary = ImportSummary()
     progress = _Progress(enabled=sys.stderr.isatty() and not args.quiet)
     config = config_for(args)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import logging
 import sys
@@ -24,14 +25,14 @@ from dmarcwatch.commands import add_command
 from dmarcwatch.commands._mailboxes import chosen, exit_code, job
 from dmarcwatch.commands._reporting import parse_since
 from dmarcwatch.commands._trust import mail_verifier
-from dmarcwatch.config import MailboxConfig, load_config
+from dmarcwatch.config import load_config
 from dmarcwatch.context import open_store
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import LockBusy
-from dmarcwatch.ingest.mailbox import MailboxError
-from dmarcwatch.ingest.poll import MailboxSummary, PollOptions, StopFlag, poll_with_retries
+from dmarcwatch.ingest.poll import MailboxSummary, PollOptions, StopFlag
 from dmarcwatch.ingest.store import Store
+from dmarcwatch.ingest.watch import poll_all, watch
 
 log = logging.getLogger("dmarcwatch.poll")
 
@@ -125,9 +126,12 @@ def run(args: argparse.Namespace) -> int:
         stack.callback(store.close)
         if not args.dry_run:  # a dry run changes nothing and needs no lock
             _lock(stack, store)
+        jobs = [job(box, stop.requested) for box in boxes]
         if args.watch:
-            return _watch(store, boxes, options, stop, args)
-        summaries = poll_all(store, boxes, options, stop)
+            report = functools.partial(_report_round, args=args)
+            watch(store, jobs, options, stop, interval=args.interval, report=report)
+            return Exit.OK
+        summaries = poll_all(store, jobs, options, stop)
     code = exit_code(summaries)
     _report(summaries, code, args)
     return code
@@ -141,15 +145,8 @@ def _lock(stack: contextlib.ExitStack, store: Store) -> None:
         raise CommandError(str(exc), Exit.TEMPFAIL) from exc
 
 
-def poll_all(
-    store: Store, boxes: Sequence[MailboxConfig], options: PollOptions, stop: StopFlag
-) -> list[MailboxSummary]:
-    summaries = []
-    for box in boxes:
-        if stop.requested():
-            break
-        summaries.append(poll_with_retries(store, job(box, stop.requested), options, stop))
-    return summaries
+def _report_round(summaries: Sequence[MailboxSummary], args: argparse.Namespace) -> None:
+    _report(summaries, exit_code(summaries), args)
 
 
 def _report(summaries: Sequence[MailboxSummary], code: Exit, args: argparse.Namespace) -> None:
@@ -161,45 +158,3 @@ def _report(summaries: Sequence[MailboxSummary], code: Exit, args: argparse.Name
     if args.json:
         body = {"exit_code": int(code), "mailboxes": [s.as_dict() for s in summaries]}
         print(json.dumps(body, indent=2))
-
-
-def _watch(
-    store: Store,
-    boxes: Sequence[MailboxConfig],
-    options: PollOptions,
-    stop: StopFlag,
-    args: argparse.Namespace,
-) -> int:
-    """Poll, then wait for new mail (IDLE on the one mailbox) or the interval; until SIGTERM."""
-    while not stop.requested():
-        summaries = poll_all(store, boxes, options, stop)
-        _report(summaries, exit_code(summaries), args)
-        if stop.requested():
-            break
-        if len(boxes) == 1 and summaries and summaries[0].status == "ok":
-            _idle(boxes[0], args.interval, stop, summaries[0].uidnext)
-        else:
-            stop.sleep(args.interval)
-    return Exit.OK
-
-
-def _idle(box: MailboxConfig, interval: float, stop: StopFlag, uidnext: int) -> None:
-    """Wait on IMAP IDLE until mail arrives or *interval* passes; errors just end the wait.
-
-    Mail that arrived after the last poll selected the folder (UIDNEXT grew) ends the wait
-    at once: IDLE only reports what arrives after it starts.
-    """
-    try:
-        mailbox = job(box).connect()
-    except MailboxError as exc:
-        log.info("mailbox %s: cannot IDLE: %s", box.name, exc)
-        stop.sleep(interval)
-        return
-    try:
-        mailbox.select(box.folder)
-        if mailbox.uidnext() <= uidnext:
-            mailbox.wait_for_change(interval, stop.requested)
-    except MailboxError as exc:
-        log.info("mailbox %s: IDLE ended: %s", box.name, exc)
-    finally:
-        mailbox.close()

@@ -43,6 +43,7 @@ from dmarcwatch.ingest.errors import (
     StoreUnavailable,
     UnsafeXML,
 )
+from dmarcwatch.ingest.https import HttpError
 from dmarcwatch.ingest.mailbox import (
     LoginRefused,
     MailboxError,
@@ -84,6 +85,7 @@ MAPPED = [
     (TLSVerificationFailed("not trusted"), 69, "not trusted"),
     (MailboxUnavailable("timed out"), 69, "timed out"),
     (MailboxError("no such folder"), 69, "no such folder"),
+    (HttpError("Graph: refused (400)", 400, ""), 69, "Graph: refused (400)"),
     (StoreNotWritable("read-only"), 73, "read-only"),
     (StoreUnavailable("cannot connect"), 69, "cannot connect"),
     (SchemaError("schema 9 is newer"), 69, "schema 9 is newer"),

@@ -448,21 +448,22 @@ def test_without_move_copy_and_uid_expunge_remove_exactly_the_handled_messages(
 
 
 def test_watch_does_not_idle_when_mail_arrived_since_the_last_round(poll_env: PollEnv) -> None:
-    from dmarcwatch.commands.poll import _idle
+    from dmarcwatch.commands._mailboxes import job
     from dmarcwatch.config import load_config
     from dmarcwatch.ingest.poll import StopFlag
+    from dmarcwatch.ingest.watch import wait_for_mail
 
-    box = load_config(poll_env.config).mailboxes[0]
+    box = job(load_config(poll_env.config).mailboxes[0])
     with poll_env.dovecot.session(poll_env.user) as client:
         uidnext = int(client.select_folder("INBOX")[b"UIDNEXT"])  # "the last round" saw this
     poll_env.seed(report_mails(1))  # arrives after that round, before any IDLE
 
     started = time.monotonic()
-    _idle(box, 20.0, StopFlag(), uidnext)
+    wait_for_mail(box, 20.0, StopFlag(), uidnext)
     assert time.monotonic() - started < 5  # no IDLE: the next round starts at once
 
     started = time.monotonic()
-    _idle(box, 1.5, StopFlag(), uidnext + 1)  # nothing new: IDLE until the interval ends
+    wait_for_mail(box, 1.5, StopFlag(), uidnext + 1)  # nothing new: IDLE until the interval ends
     assert time.monotonic() - started >= 1.4
 
 

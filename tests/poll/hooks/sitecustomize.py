@@ -1,9 +1,9 @@
 """A test hook Python loads at start-up when this folder is on ``PYTHONPATH``.
 
-With ``POLL_TEST_MOVE_MARKER`` set, the poller's first IMAP move writes the UIDs it is about to
-move into that file and then waits, so a test can kill the poller exactly between a batch's
-commit and its move. ``POLL_TEST_BATCH_MESSAGES`` sets the fetch-and-commit batch size, so a
-small test mailbox is worked in several batches, as a large backlog is.
+With ``POLL_TEST_MOVE_MARKER`` set, the poller's first move (of any source) writes the UIDs it
+is about to move into that file and then waits, so a test can kill the poller exactly between
+a batch's commit and its move. ``POLL_TEST_BATCH_MESSAGES`` sets the fetch-and-commit batch
+size, so a small test mailbox is worked in several batches, as a large backlog is.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 MARKER = os.environ.get("POLL_TEST_MOVE_MARKER")
 BATCH = os.environ.get("POLL_TEST_BATCH_MESSAGES")
@@ -25,14 +26,27 @@ if BATCH:
     )
 
 if MARKER:
-    from dmarcwatch.ingest import mailbox
+    import importlib
 
-    _real_move = mailbox.ImapMailbox.move
+    def _announcing(real_move: Any) -> Any:
+        def _announced_move(self: Any, uids: Sequence[int], folder: str) -> None:
+            Path(f"{MARKER}.tmp").write_text(" ".join(str(uid) for uid in uids))
+            Path(f"{MARKER}.tmp").rename(MARKER)
+            time.sleep(120)
+            real_move(self, uids, folder)
 
-    def _announced_move(self: mailbox.ImapMailbox, uids: Sequence[int], folder: str) -> None:
-        Path(f"{MARKER}.tmp").write_text(" ".join(str(uid) for uid in uids))
-        Path(f"{MARKER}.tmp").rename(MARKER)
-        time.sleep(120)
-        _real_move(self, uids, folder)
+        return _announced_move
 
-    mailbox.ImapMailbox.move = _announced_move  # type: ignore[method-assign]
+    # Every source's move: IMAP, Maildir, Microsoft Graph and Gmail.
+    for module_name, class_name in (
+        ("mailbox", "ImapMailbox"),
+        ("maildir", "MaildirSource"),
+        ("graph", "GraphSource"),
+        ("gmail", "GmailSource"),
+    ):
+        try:
+            module = importlib.import_module(f"dmarcwatch.ingest.{module_name}")
+        except ImportError:  # an optional extra that is not installed
+            continue
+        source_class = getattr(module, class_name)
+        source_class.move = _announcing(source_class.move)

@@ -209,7 +209,7 @@ class GmailSource:
                 sizes[uid] = int(item.get("sizeEstimate", 0))
         return sizes
 
-    def fetch(self, uids: Sequence[int]) -> dict[int, bytes]:
+    def fetch(self, uids: Sequence[int], sizes: dict[int, int] | None = None) -> dict[int, bytes]:
         bodies = {}
         for uid in uids:
             item = self._message(uid, "raw")

@@ -192,7 +192,7 @@ class GraphSource:
     def sizes(self, uids: Sequence[int]) -> dict[int, int]:
         return {uid: self._sizes[uid] for uid in uids if uid in self._ids}
 
-    def fetch(self, uids: Sequence[int]) -> dict[int, bytes]:
+    def fetch(self, uids: Sequence[int], sizes: dict[int, int] | None = None) -> dict[int, bytes]:
         bodies = {}
         for uid in uids:
             message = self._ids.get(uid)

@@ -125,7 +125,7 @@ class MaildirSource:
                     continue
         return sizes
 
-    def fetch(self, uids: Sequence[int]) -> dict[int, bytes]:
+    def fetch(self, uids: Sequence[int], sizes: dict[int, int] | None = None) -> dict[int, bytes]:
         bodies = {}
         for uid in uids:
             path = self._current(uid)

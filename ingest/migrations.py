@@ -102,7 +102,6 @@ def _tls_and_failure_reports(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=list(tables))
 
 
-
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "blobs.report_count: skip re-imports of inputs stored whole", _complete_inputs),
     Migration(

@@ -58,6 +58,12 @@ _NOT_REPORT_CLASSES = frozenset(
 )
 
 
+_CONFLICT = (
+    "a different TLS report with the same reporter and report id is already stored; this one "
+    "was kept as a reject"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Rejection:
     """One input, or one report inside it, that could not be stored."""

@@ -167,9 +167,7 @@ def _read_tls(payload: Payload, limits: Limits, budget: InputBudget) -> TlsRead 
         return Rejected(payload.location, exc.reason, exc.reject_class)
 
 
-def _read_failure(
-    payload: Payload, limits: Limits, budget: InputBudget
-) -> FailureRead | Rejected:
+def _read_failure(payload: Payload, limits: Limits, budget: InputBudget) -> FailureRead | Rejected:
     """A failure report; an ARF report of another kind is not a report (the whole input)."""
     try:
         budget.check_time()

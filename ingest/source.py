@@ -41,8 +41,9 @@ class Source(Protocol):
         """The size in bytes of each message that still exists."""
         ...
 
-    def fetch(self, uids: Sequence[int]) -> dict[int, bytes]:
-        """The raw RFC 5322 bytes of each message that still exists, changing nothing."""
+    def fetch(self, uids: Sequence[int], sizes: dict[int, int] | None = None) -> dict[int, bytes]:
+        """The raw RFC 5322 bytes of each message that still exists, changing nothing; with
+        the *sizes* :meth:`sizes` gave, a source may refuse answers much larger than declared."""
         ...
 
     def move(self, uids: Sequence[int], folder: str) -> None:

@@ -132,6 +132,7 @@ class Writer:
         """The content hashes of the reports stored under *key*, except the report *but*."""
         params = {**dict(zip(_KEY_PARAMS, key, strict=True)), "b_pk": but}
         return {str(row[0]) for row in self.cursor.run(self._sql.key_contents, params)}
+
     def reporter_day_records(self, org_name: str, begin_ts: int) -> int:
         """Records stored for reports of *org_name* whose period begins on *begin_ts*'s day (UTC).
 

@@ -24,8 +24,8 @@ from dmarcwatch.analysis.read.failurereports import FailureRow
 from dmarcwatch.analysis.read.identities import Identities
 from dmarcwatch.analysis.read.overview import DomainActivity
 from dmarcwatch.analysis.read.selection import Selection
-from dmarcwatch.analysis.read.trust import SetAside, set_aside
 from dmarcwatch.analysis.read.tlsreports import TlsFailureRow, TlsTotals
+from dmarcwatch.analysis.read.trust import SetAside, set_aside
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -39,6 +39,15 @@ class Query:
     ips: tuple[str, ...] = ()
     configured: tuple[str, ...] = ()
     no_reports_days: int = 7
+    as_of: dt.date | None = None  # evaluate as at the end of this UTC day; later data ignored
+
+    @property
+    def as_of_end(self) -> dt.datetime | None:
+        """The end of the ``as_of`` day (UTC), the moment the analysis pretends it is."""
+        if self.as_of is None:
+            return None
+        start = dt.datetime.combine(self.as_of, dt.time(), dt.UTC)
+        return start + dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -115,9 +124,11 @@ def analyse(
     ``no-reports`` says they stopped). Domains sharing an end are read with one query.
     """
     catalogue = catalogue or load_catalogue()
-    now = now or dt.datetime.now(dt.UTC)
+    cutoff = query.as_of_end
+    now = cutoff or now or dt.datetime.now(dt.UTC)
+    query = _capped(query, cutoff)
     domains = tuple(d.lower().rstrip(".") for d in query.domains)
-    newest = reader.policy_domains()
+    newest = reader.policy_domains(before=_epoch(cutoff))
     periods = _periods(query, newest, domains, now)
     frames = [reader.rows(_selection(query, group, period)) for period, group in periods.items()]
     filled = [f for f in frames if not f.empty] or frames[:1]
@@ -129,7 +140,9 @@ def analyse(
     rows = history[history[c.DAY] >= starts]
     store_last = max(newest.values(), default=None)
     wanted = sorted(set(domains or rows[c.DOMAIN].unique()) | set(query.configured))
-    activity = {a.domain: a for a in reader.activity(wanted)} if wanted else {}
+    activity = (
+        {a.domain: a for a in reader.activity(wanted, before=_epoch(cutoff))} if wanted else {}
+    )
     summaries = []
     for domain in wanted:
         ctx = Context(
@@ -145,6 +158,17 @@ def analyse(
         )
         summaries.append(_summarise(ctx, period_of.get(domain, overall)))
     return Analysis(period=overall, domains=summaries, rows=rows)
+
+
+def _capped(query: Query, cutoff: dt.datetime | None) -> Query:
+    """*query* with an explicit ``until`` no later than the ``as_of`` cut-off."""
+    if cutoff is None or query.until is None or query.until <= cutoff:
+        return query
+    return replace(query, until=cutoff)
+
+
+def _epoch(moment: dt.datetime | None) -> int | None:
+    return int(moment.timestamp()) if moment is not None else None
 
 
 def _naive(moment: dt.datetime) -> pd.Timestamp:

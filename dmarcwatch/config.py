@@ -14,6 +14,8 @@ name the key and the file. Relative paths in the file are relative to the file's
     [mailbox.oauth2] token_command  |  provider="microsoft" tenant_id client_id
                     (client_secret_file | certificate_file) token_cache_file;  mechanism
     [smtp]          host port security ca_file username password_file | password_env from timeout
+    [[alert]]       type (email | webhook | slack | teams) name domains min_severity codes lang
+                    to (email) | url | url_file; secret_file (webhook) timeout retries ca_file
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any, Literal, NoReturn, TypeVar
 import platformdirs
 
 from dmarcwatch.errors import ConfigError
+from dmarcwatch.languages import LANGUAGES
 
 APP = "dmarcwatch"
 
@@ -39,7 +42,7 @@ _SMTP_PORTS = {"tls": 465, "starttls": 587}
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # Every key of each table, as the module docstring lists them: a key outside these is a typo.
 _KEYS = {
-    "": ("database", "mailbox", "smtp"),
+    "": ("database", "mailbox", "smtp", "alert"),
     "database": ("url",),
     "mailbox": (
         *("name", "host", "port", "security", "allow_insecure", "ca_file", "username"),
@@ -54,7 +57,12 @@ _KEYS = {
         *("host", "port", "security", "ca_file", "username", "password_file", "password_env"),
         *("from", "timeout"),
     ),
+    "alert": (
+        *("type", "name", "domains", "min_severity", "codes", "lang", "to", "url", "url_file"),
+        *("secret_file", "timeout", "retries", "ca_file"),
+    ),
 }
+ALERT_TYPES = ("email", "webhook", "slack", "teams")
 _T = TypeVar("_T")
 
 
@@ -124,11 +132,30 @@ class SmtpConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertConfig:
+    """One ``[[alert]]`` table: a channel and the events it wants."""
+
+    type: Literal["email", "webhook", "slack", "teams"]
+    name: str | None = None
+    domains: tuple[str, ...] = ()  # globs; empty: every domain
+    min_severity: Literal["warning", "critical"] = "warning"
+    codes: tuple[str, ...] = ()  # globs; empty: every code
+    lang: str = "en"
+    to: tuple[str, ...] = ()  # email
+    url: Secret | None = None  # webhook, slack, teams (the URL of Slack and Teams is a secret)
+    secrets: tuple[Secret, ...] = ()  # webhook signing keys, one a line of secret_file
+    timeout: float = 10.0
+    retries: int = 2
+    ca_file: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     path: Path | None
     database_url: str | None = None
     mailboxes: tuple[MailboxConfig, ...] = ()
     smtp: SmtpConfig | None = None
+    alerts: tuple[AlertConfig, ...] = ()
 
 
 def default_config_path() -> Path:
@@ -176,9 +203,10 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     mailboxes = tuple(_mailbox(t) for t in top.tables("mailbox"))
     smtp_table = top.table("smtp")
     smtp = _smtp(smtp_table) if smtp_table else None
+    alerts = tuple(_alert(t) for t in top.tables("alert"))
     top.done()
     _check_unique_names(mailboxes, path)
-    return Config(path=path, database_url=url, mailboxes=mailboxes, smtp=smtp)
+    return Config(path=path, database_url=url, mailboxes=mailboxes, smtp=smtp, alerts=alerts)
 
 
 def _check_unique_names(mailboxes: tuple[MailboxConfig, ...], path: Path) -> None:
@@ -245,6 +273,65 @@ def _smtp(t: _Table) -> SmtpConfig:
     )
     t.done()
     return smtp
+
+
+def _alert(t: _Table) -> AlertConfig:
+    t.known(_KEYS["alert"])
+    kind = t.choice("type", ALERT_TYPES, "")
+    name = t.optional("name", str)
+    if name is not None and not _NAME.fullmatch(name):
+        t.fail("name", "must be 1-64 letters, digits, '.', '_' or '-'")
+    t.where = f"{t.where} ({kind})"
+    retries: int = t.optional("retries", int, 2)
+    if not 0 <= retries <= 10:
+        t.fail("retries", "must be 0-10")
+    alert = AlertConfig(
+        type=kind,
+        name=name,
+        domains=_strings(t, "domains"),
+        min_severity=t.choice("min_severity", ("warning", "critical"), "warning"),
+        codes=_strings(t, "codes"),
+        lang=t.choice("lang", LANGUAGES, "en"),
+        to=_strings(t, "to") if kind == "email" else (),
+        url=_url(t) if kind != "email" else None,
+        secrets=_secrets(t) if kind == "webhook" else (),
+        timeout=float(t.optional("timeout", (int, float), 10)),
+        retries=retries,
+        ca_file=t.readable_file("ca_file"),
+    )
+    if kind == "email" and not alert.to:
+        t.fail("to", "is missing (the recipients' addresses)")
+    if not 0 < alert.timeout <= 300:
+        t.fail("timeout", "must be between 0 and 300 seconds")
+    t.done()
+    return alert
+
+
+def _strings(t: _Table, key: str) -> tuple[str, ...]:
+    value = t.optional(key, (list, str), [])
+    values = [value] if isinstance(value, str) else value
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        t.fail(key, "must be a list of non-empty strings")
+    return tuple(v.strip() for v in values)
+
+
+def _url(t: _Table) -> Secret:
+    from_file = _secret_file(t, "url_file")
+    given = t.optional("url", str)
+    if (from_file is None) == (given is None):
+        t.fail("url", "give exactly one of url or url_file")
+    secret = from_file or Secret(str(given), "the config file")
+    if not secret.value.lower().startswith(("https://", "http://")):
+        t.fail("url" if given else "url_file", "must be an https:// (or http://) URL")
+    return secret
+
+
+def _secrets(t: _Table) -> tuple[Secret, ...]:
+    secret = _secret_file(t, "secret_file")
+    if secret is None:
+        return ()
+    lines = [line.strip() for line in secret.value.splitlines() if line.strip()]
+    return tuple(Secret(line, secret.origin) for line in lines)
 
 
 def _oauth(t: _Table, mailbox: str) -> OAuthConfig:
@@ -399,7 +486,7 @@ class _Table:
     def tables(self, key: str) -> list[_Table]:
         value = self.optional(key, list, [])
         if not all(isinstance(v, dict) for v in value):
-            self.fail(key, "must be written as [[mailbox]] tables")
+            self.fail(key, f"must be written as [[{key}]] tables")
         return [_Table(v, f"[[{key}]] #{i + 1}", self.path) for i, v in enumerate(value)]
 
     def known(self, keys: tuple[str, ...]) -> None:

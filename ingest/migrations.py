@@ -49,8 +49,22 @@ def _complete_inputs(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE blobs ADD COLUMN report_count INTEGER")
 
 
+def _placeholder(conn: Connection) -> None:
+    """Versions 3-5 belong to branches merged beside this one (the merger replaces these)."""
+
+
+def _alert_state(conn: Connection) -> None:
+    """Version 6: what ``alert`` remembers (finding state, events, deliveries)."""
+    for table in (schema.finding_state, schema.alert_events, schema.alert_deliveries):
+        table.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "blobs.report_count: skip re-imports of inputs stored whole", _complete_inputs),
+    Migration(3, "placeholder for a parallel branch's step", _placeholder),
+    Migration(4, "placeholder for a parallel branch's step", _placeholder),
+    Migration(5, "placeholder for a parallel branch's step", _placeholder),
+    Migration(6, "finding_state, alert_events, alert_deliveries: alert state", _alert_state),
 )
 """Steps after the baseline, in order (version 2, 3, …)."""
 

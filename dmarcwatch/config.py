@@ -20,6 +20,8 @@ name the key and the file. Relative paths in the file are relative to the file's
 
 from __future__ import annotations
 
+import base64
+import binascii
 import difflib
 import os
 import re
@@ -331,7 +333,17 @@ def _secrets(t: _Table) -> tuple[Secret, ...]:
     if secret is None:
         return ()
     lines = [line.strip() for line in secret.value.splitlines() if line.strip()]
+    for number, line in enumerate(lines, 1):
+        if line.startswith("whsec_") and not _is_base64(line.removeprefix("whsec_")):
+            t.fail("secret_file", f"line {number}: a whsec_ secret is base64 after the prefix")
     return tuple(Secret(line, secret.origin) for line in lines)
+
+
+def _is_base64(text: str) -> bool:
+    try:
+        return bool(base64.b64decode(text, validate=True))
+    except (binascii.Error, ValueError):
+        return False
 
 
 def _oauth(t: _Table, mailbox: str) -> OAuthConfig:

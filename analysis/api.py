@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -44,6 +44,15 @@ class Query:
     configured: tuple[str, ...] = ()
     no_reports_days: int = 7
     include_unverified: bool = False  # count reports from mails without a usable DKIM signature
+    as_of: dt.date | None = None  # evaluate as at the end of this UTC day; later data ignored
+
+    @property
+    def as_of_end(self) -> dt.datetime | None:
+        """The end of the ``as_of`` day (UTC), the moment the analysis pretends it is."""
+        if self.as_of is None:
+            return None
+        start = dt.datetime.combine(self.as_of, dt.time(), dt.UTC)
+        return start + dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -123,9 +132,11 @@ def analyse(
     ``no-reports`` says they stopped). Domains sharing an end are read with one query.
     """
     catalogue = catalogue or load_catalogue()
-    now = now or dt.datetime.now(dt.UTC)
+    cutoff = query.as_of_end
+    now = cutoff or now or dt.datetime.now(dt.UTC)
+    query = _capped(query, cutoff)
     domains = tuple(d.lower().rstrip(".") for d in query.domains)
-    newest = reader.policy_domains()
+    newest = reader.policy_domains(before=_epoch(cutoff))
     periods = _periods(query, newest, domains, now)
     selections = [_selection(query, group, period) for period, group in periods.items()]
     frames = [reader.rows(sel) for sel in selections]
@@ -140,7 +151,9 @@ def analyse(
     store_last = max(newest.values(), default=None)
     seen = set(domains or rows[c.DOMAIN].unique()) | set(left_out)
     wanted = sorted(seen | set(query.configured))
-    activity = {a.domain: a for a in reader.activity(wanted)} if wanted else {}
+    activity = (
+        {a.domain: a for a in reader.activity(wanted, before=_epoch(cutoff))} if wanted else {}
+    )
     others = _OtherReports.read(reader, query, tuple(wanted), overall)
     summaries = []
     for domain in wanted:
@@ -159,6 +172,17 @@ def analyse(
         period = period_of.get(domain, overall)
         summaries.append(_summarise(ctx, period, others.of(domain, period)))
     return Analysis(period=overall, domains=summaries, rows=rows)
+
+
+def _capped(query: Query, cutoff: dt.datetime | None) -> Query:
+    """*query* with an explicit ``until`` no later than the ``as_of`` cut-off."""
+    if cutoff is None or query.until is None or query.until <= cutoff:
+        return query
+    return replace(query, until=cutoff)
+
+
+def _epoch(moment: dt.datetime | None) -> int | None:
+    return int(moment.timestamp()) if moment is not None else None
 
 
 def _naive(moment: dt.datetime) -> pd.Timestamp:

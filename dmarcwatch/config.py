@@ -23,10 +23,14 @@ name the key and the file. Relative paths in the file are relative to the file's
     [limits]        max_message_bytes max_report_bytes max_input_bytes max_input_cpu_seconds
                     max_input_seconds max_input_records max_reporter_day_records
     [privacy]       keep_failure_report_details
+    [[alert]]       type (email | webhook | slack | teams) name domains min_severity codes lang
+                    to (email) | url | url_file; secret_file (webhook) timeout retries ca_file
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import difflib
 import os
 import re
@@ -39,6 +43,7 @@ import platformdirs
 
 from dmarcwatch.errors import ConfigError
 from dmarcwatch.ingest.limits import CONFIGURABLE, DEFAULT_LIMITS, Limits
+from dmarcwatch.languages import LANGUAGES
 
 APP = "dmarcwatch"
 
@@ -49,7 +54,7 @@ _SMTP_PORTS = {"tls": 465, "starttls": 587}
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # Every key of each table, as the module docstring lists them: a key outside these is a typo.
 _KEYS = {
-    "": ("database", "mailbox", "smtp", "trust", "limits", "privacy"),
+    "": ("database", "mailbox", "smtp", "trust", "limits", "privacy", "alert"),
     "trust": ("include_unverified", "nameservers"),
     "database": ("url",),
     "mailbox": (
@@ -70,7 +75,12 @@ _KEYS = {
     ),
     "limits": CONFIGURABLE,
     "privacy": ("keep_failure_report_details",),
+    "alert": (
+        *("type", "name", "domains", "min_severity", "codes", "lang", "to", "url", "url_file"),
+        *("secret_file", "timeout", "retries", "ca_file"),
+    ),
 }
+ALERT_TYPES = ("email", "webhook", "slack", "teams")
 _T = TypeVar("_T")
 
 
@@ -184,6 +194,24 @@ class TrustConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertConfig:
+    """One ``[[alert]]`` table: a channel and the events it wants."""
+
+    type: Literal["email", "webhook", "slack", "teams"]
+    name: str | None = None
+    domains: tuple[str, ...] = ()  # globs; empty: every domain
+    min_severity: Literal["warning", "critical"] = "warning"
+    codes: tuple[str, ...] = ()  # globs; empty: every code
+    lang: str = "en"
+    to: tuple[str, ...] = ()  # email
+    url: Secret | None = None  # webhook, slack, teams (the URL of Slack and Teams is a secret)
+    secrets: tuple[Secret, ...] = ()  # webhook signing keys, one a line of secret_file
+    timeout: float = 10.0
+    retries: int = 2
+    ca_file: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     path: Path | None
     database_url: str | None = None
@@ -195,6 +223,7 @@ class Config:
     """Keep failure reports' addresses, subject and original mail (off: only what diagnosis
     needs, local parts redacted, the mail's digest only). For a deployment whose
     data-protection assessment allows it."""
+    alerts: tuple[AlertConfig, ...] = ()
 
 
 def default_config_path() -> Path:
@@ -247,6 +276,7 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     limits_table = top.table("limits")
     limits = _limits(limits_table) if limits_table else DEFAULT_LIMITS
     keep = _privacy(top.table("privacy"))
+    alerts = tuple(_alert(t) for t in top.tables("alert"))
     top.done()
     _check_unique_names(mailboxes, path)
     return Config(
@@ -257,6 +287,7 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         trust=trust,
         limits=limits,
         keep_failure_report_details=keep,
+        alerts=alerts,
     )
 
 
@@ -444,6 +475,75 @@ def _smtp(t: _Table) -> SmtpConfig:
     return smtp
 
 
+def _alert(t: _Table) -> AlertConfig:
+    t.known(_KEYS["alert"])
+    kind = t.choice("type", ALERT_TYPES, "")
+    name = t.optional("name", str)
+    if name is not None and not _NAME.fullmatch(name):
+        t.fail("name", "must be 1-64 letters, digits, '.', '_' or '-'")
+    t.where = f"{t.where} ({kind})"
+    retries: int = t.optional("retries", int, 2)
+    if not 0 <= retries <= 10:
+        t.fail("retries", "must be 0-10")
+    alert = AlertConfig(
+        type=kind,
+        name=name,
+        domains=_strings(t, "domains"),
+        min_severity=t.choice("min_severity", ("warning", "critical"), "warning"),
+        codes=_strings(t, "codes"),
+        lang=t.choice("lang", LANGUAGES, "en"),
+        to=_strings(t, "to") if kind == "email" else (),
+        url=_url(t) if kind != "email" else None,
+        secrets=_secrets(t) if kind == "webhook" else (),
+        timeout=float(t.optional("timeout", (int, float), 10)),
+        retries=retries,
+        ca_file=t.readable_file("ca_file"),
+    )
+    if kind == "email" and not alert.to:
+        t.fail("to", "is missing (the recipients' addresses)")
+    if not 0 < alert.timeout <= 300:
+        t.fail("timeout", "must be between 0 and 300 seconds")
+    t.done()
+    return alert
+
+
+def _strings(t: _Table, key: str) -> tuple[str, ...]:
+    value = t.optional(key, (list, str), [])
+    values = [value] if isinstance(value, str) else value
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        t.fail(key, "must be a list of non-empty strings")
+    return tuple(v.strip() for v in values)
+
+
+def _url(t: _Table) -> Secret:
+    from_file = _secret_file(t, "url_file")
+    given = t.optional("url", str)
+    if (from_file is None) == (given is None):
+        t.fail("url", "give exactly one of url or url_file")
+    secret = from_file or Secret(str(given), "the config file")
+    if not secret.value.lower().startswith(("https://", "http://")):
+        t.fail("url" if given else "url_file", "must be an https:// (or http://) URL")
+    return secret
+
+
+def _secrets(t: _Table) -> tuple[Secret, ...]:
+    secret = _secret_file(t, "secret_file")
+    if secret is None:
+        return ()
+    lines = [line.strip() for line in secret.value.splitlines() if line.strip()]
+    for number, line in enumerate(lines, 1):
+        if line.startswith("whsec_") and not _is_base64(line.removeprefix("whsec_")):
+            t.fail("secret_file", f"line {number}: a whsec_ secret is base64 after the prefix")
+    return tuple(Secret(line, secret.origin) for line in lines)
+
+
+def _is_base64(text: str) -> bool:
+    try:
+        return bool(base64.b64decode(text, validate=True))
+    except (binascii.Error, ValueError):
+        return False
+
+
 def _oauth(t: _Table, mailbox: str) -> OAuthConfig:
     t.where = f"[mailbox.oauth2] of {mailbox!r}"
     t.known(_KEYS["oauth2"])
@@ -596,7 +696,7 @@ class _Table:
     def tables(self, key: str) -> list[_Table]:
         value = self.optional(key, list, [])
         if not all(isinstance(v, dict) for v in value):
-            self.fail(key, "must be written as [[mailbox]] tables")
+            self.fail(key, f"must be written as [[{key}]] tables")
         return [_Table(v, f"[[{key}]] #{i + 1}", self.path) for i, v in enumerate(value)]
 
     def known(self, keys: tuple[str, ...]) -> None:

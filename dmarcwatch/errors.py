@@ -57,6 +57,7 @@ def _codes() -> tuple[tuple[_Kind, Exit], ...]:
     """
     from dmarcwatch.analysis.errors import CatalogueError, InvalidArgument  # noqa: PLC0415
     from dmarcwatch.reports.errors import (  # noqa: PLC0415
+        ChannelError,
         ExportNeedsFile,
         ExportNotWritable,
         InvalidAddress,
@@ -88,6 +89,7 @@ def _codes() -> tuple[tuple[_Kind, Exit], ...]:
         ((MailLoginRefused, MailTLSRefused), Exit.CONFIG),
         (RecipientsRefused, Exit.DATAERR),
         (MailNotSent, Exit.UNAVAILABLE),
+        (ChannelError, Exit.UNAVAILABLE),
     )
 
 

@@ -102,6 +102,16 @@ def _tls_and_failure_reports(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=list(tables))
 
 
+def _placeholder(conn: Connection) -> None:
+    """Versions 4, 5 and 7 belong to branches still to merge (the merger replaces these)."""
+
+
+def _alert_state(conn: Connection) -> None:
+    """Version 6: what ``alert`` remembers (finding state, events, deliveries)."""
+    for table in (schema.finding_state, schema.alert_events, schema.alert_deliveries):
+        table.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "blobs.report_count: skip re-imports of inputs stored whole", _complete_inputs),
     Migration(
@@ -109,6 +119,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         "reports.verification and reports.variant: DKIM verdicts, disputed keys kept",
         _verified_reports,
     ),
+    Migration(4, "placeholder for a parallel branch's step", _placeholder),
+    Migration(5, "placeholder for a parallel branch's step", _placeholder),
+    Migration(6, "finding_state, alert_events, alert_deliveries: alert state", _alert_state),
+    Migration(7, "placeholder for a parallel branch's step", _placeholder),
     Migration(8, "TLS reports and failure reports", _tls_and_failure_reports),
 )
 """Steps after the baseline, in order (version 2, 3, …)."""

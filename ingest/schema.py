@@ -24,6 +24,7 @@ from sqlalchemy import (
     CHAR,
     BigInteger,
     Column,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -353,4 +354,48 @@ failure_reports = Table(
     Index("ix_failure_reports_domain_arrival", "domain", "arrival_ts"),
     Index("ix_failure_reports_ingested", "ingested_at"),
     Index("ix_failure_reports_blob", "blob_sha256"),
+)
+
+# What ``dmarcwatch alert`` remembers (analysis state, written through analysis.read.alertstate).
+# A finding is keyed by (policy domain, code, sender identity); ``sender`` is "" for none.
+finding_state = Table(
+    "finding_state",
+    metadata,
+    Column("domain", Text, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("sender", Text, nullable=False),
+    Column("first_seen", Date, nullable=False),
+    Column("last_seen", Date, nullable=False),
+    Column("severity", Text, nullable=False),  # the latest one (before resolution)
+    Column("history", Text, nullable=False),  # JSON list of [day, severity] changes
+    Column("resolved_at", Date),  # NULL while open
+    Column("notified_at", Date, nullable=False),  # day of the last opened/worse/better/reminder
+    Column("finding", Text, nullable=False),  # JSON: the latest finding, to word later events
+    PrimaryKeyConstraint("domain", "code", "sender"),
+)
+
+# Every event ``alert`` produced, once, and each channel target it is for.
+alert_events = Table(
+    "alert_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("domain", Text, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("sender", Text, nullable=False),
+    Column("event", Text, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("data", Text, nullable=False),  # JSON: severities, first seen, the finding
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("domain", "code", "sender", "event", "day", name="uq_alert_events_once"),
+)
+
+# One row per event and channel target; ``sent_at`` is set only after the channel accepted it.
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("event_id", Integer, ForeignKey("alert_events.id"), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("sent_at", UtcDateTime),
+    PrimaryKeyConstraint("event_id", "target"),
+    Index("ix_alert_deliveries_pending", "target", "sent_at"),
 )

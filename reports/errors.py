@@ -14,6 +14,8 @@
     │       ├── MailLoginRefused     the server refused the login
     │       ├── MailTLSRefused       its certificate is not trusted, or it offers no STARTTLS
     │       └── RecipientsRefused    the server refused some or every recipient
+    ├── ChannelError             an alert channel did not accept a delivery (reports.channels)
+    │   └── ChannelsFailed       some targets failed this run; their events wait for the next
     └── UnsafeSvg                a chart with markup matplotlib never writes (reports.svg; also
                                  a ValueError): a bug if it escapes
 
@@ -75,3 +77,11 @@ class MailTLSRefused(MailNotSent):
 
 class RecipientsRefused(MailNotSent):
     """The server refused some or every recipient."""
+
+
+class ChannelError(ReportsError):
+    """An alert channel (webhook, Slack, Teams, e-mail) did not accept a delivery."""
+
+
+class ChannelsFailed(ChannelError):
+    """Some alert targets failed this run; their events stay pending for the next run."""

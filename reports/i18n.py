@@ -22,7 +22,11 @@ PACKAGE = Path(__file__).parent
 REPORTS = Domain(
     "reports",
     PACKAGE,
-    sources=(("*.py", "python"), ("templates/**.j2", "jinja2.ext:babel_extract")),
+    sources=(
+        ("*.py", "python"),
+        ("channels/*.py", "python"),
+        ("templates/**.j2", "jinja2.ext:babel_extract"),
+    ),
     options={"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}},
 )
 

@@ -23,8 +23,11 @@ class DomainActivity:
     last_ingested: dt.datetime | None
 
 
-def activity(conn: Connection, domains: Iterable[str] = ()) -> list[DomainActivity]:
-    """Per policy domain (all, or *domains*): report count, latest end and latest ingestion."""
+def activity(
+    conn: Connection, domains: Iterable[str] = (), before: int | None = None
+) -> list[DomainActivity]:
+    """Per policy domain (all, or *domains*): report count, latest end and latest ingestion
+    (of the reports that began *before*, epoch seconds, when given)."""
     r = schema.reports
     domain = r.c.policy_domain
     stmt = sa.select(
@@ -33,6 +36,8 @@ def activity(conn: Connection, domains: Iterable[str] = ()) -> list[DomainActivi
     wanted = [d.lower() for d in domains]
     if wanted:
         stmt = stmt.where(domain.in_(wanted))
+    if before is not None:
+        stmt = stmt.where(r.c.begin_ts < before)
     rows = conn.execute(stmt).all()
     return [
         DomainActivity(str(d), int(n), int(end), _aware(ingested)) for d, n, end, ingested in rows
@@ -49,10 +54,13 @@ def _aware(value: object) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def policy_domains(conn: Connection) -> dict[str, int]:
-    """Every policy domain with the begin of its newest report (read from the index only)."""
+def policy_domains(conn: Connection, before: int | None = None) -> dict[str, int]:
+    """Every policy domain with the begin of its newest report (read from the index only);
+    only reports that began *before* (epoch seconds) count when it is given."""
     r = schema.reports
     stmt = sa.select(r.c.policy_domain, sa.func.max(r.c.begin_ts)).group_by(r.c.policy_domain)
+    if before is not None:
+        stmt = stmt.where(r.c.begin_ts < before)
     return {str(d): int(b) for d, b in conn.execute(stmt)}
 
 

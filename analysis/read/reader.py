@@ -53,10 +53,10 @@ class Reader:
 
         return records.chunks(self._engine, sel, reports_per_chunk)
 
-    def policy_domains(self) -> dict[str, int]:
-        """Every policy domain with the begin (epoch s) of its newest report."""
+    def policy_domains(self, before: int | None = None) -> dict[str, int]:
+        """Every policy domain with the begin (epoch s) of its newest report (begun *before*)."""
         with self._engine.connect() as conn:
-            return overview.policy_domains(conn)
+            return overview.policy_domains(conn, before)
 
     def latest_end(self, sel: Selection) -> int | None:
         """The latest report end among reports of *sel*'s domains and receivers."""
@@ -68,9 +68,11 @@ class Reader:
         with self._engine.connect() as conn:
             return overview.reporters(conn)
 
-    def activity(self, domains: Iterable[str] = ()) -> list[DomainActivity]:
+    def activity(
+        self, domains: Iterable[str] = (), before: int | None = None
+    ) -> list[DomainActivity]:
         with self._engine.connect() as conn:
-            return overview.activity(conn, domains)
+            return overview.activity(conn, domains, before)
 
     def domains_with_records(self, sel: Selection) -> list[str]:
         with self._engine.connect() as conn:

@@ -53,6 +53,8 @@ from dmarcwatch.ingest.mailbox import (
 )
 from dmarcwatch.ingest.oauth import OAuthError
 from dmarcwatch.reports.errors import (
+    ChannelError,
+    ChannelsFailed,
     ExportError,
     ExportNeedsFile,
     ExportNotWritable,
@@ -107,6 +109,8 @@ MAPPED = [
     (MailTLSRefused("h does not offer STARTTLS"), 78, "mail not sent: h does not offer STARTTLS"),
     (RecipientsRefused("h refused them all"), 65, "mail not sent: h refused them all"),
     (MailNotSent("h answered 554: no"), 69, "mail not sent: h answered 554: no"),
+    (ChannelError("slack:team: HTTP 404 no_service"), 69, "slack:team: HTTP 404 no_service"),
+    (ChannelsFailed("alert: not delivered (2 events)"), 69, "alert: not delivered (2 events)"),
 ]
 # Raised on purpose, but reaching the command line means a bug: an internal error (70).
 BUGS = [

@@ -1,0 +1,25 @@
+"""The findings of one day, from every finding source, as ``alert`` evaluates them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dmarcwatch.analysis.api import DEFAULT_SPAN, Query, analyse
+from dmarcwatch.analysis.catalogue import Catalogue
+from dmarcwatch.analysis.finding_sources import collect
+from dmarcwatch.analysis.findings import Finding
+from dmarcwatch.analysis.read import Reader
+
+
+def findings_as_of(
+    reader: Reader,
+    day: dt.date,
+    catalogue: Catalogue,
+    *,
+    span: dt.timedelta = DEFAULT_SPAN,
+    domains: tuple[str, ...] = (),
+) -> list[Finding]:
+    """Every finding as at the end of *day* (UTC): reports begun later are ignored."""
+    query = Query(domains=domains, span=span, as_of=day)
+    analysis = analyse(reader, query, catalogue=catalogue)
+    return collect(reader, query, analysis)

@@ -583,4 +583,20 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
             "for an address in another domain, its _report._dmarc authorisation record.",
         ),
     ),
+    "reports-stopped": (
+        NP_(
+            "reports-stopped",
+            "{reporter} sent aggregate reports for {domain} regularly (usually every {usual_gap} "
+            "hours), but none for {days} day now (last report period {last_report}).",
+            "{reporter} sent aggregate reports for {domain} regularly (usually every {usual_gap} "
+            "hours), but none for {days} days now (last report period {last_report}).",
+            "days",
+        ),
+        N_(
+            "reports-stopped",
+            "Nothing to change if the practice no longer sends mail to {reporter}'s users. "
+            "Otherwise check that mail to them is still delivered, and that the rua= address of "
+            "the DMARC record of {domain} still reaches dmarcwatch's mailbox.",
+        ),
+    ),
 }

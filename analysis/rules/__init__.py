@@ -32,7 +32,7 @@ DATA_RULES: list[Rule] = [
 
 def diagnose(ctx: Context) -> list[Finding]:
     """Every finding for one domain, worst first."""
-    findings = reports.no_reports(ctx)
+    findings = reports.freshness(ctx)
     if not ctx.rows.empty or not ctx.history.empty:
         for rule in DATA_RULES:
             findings.extend(rule(ctx))

@@ -49,8 +49,23 @@ def _complete_inputs(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE blobs ADD COLUMN report_count INTEGER")
 
 
+def _reserved(conn: Connection) -> None:
+    """Versions 3-6 belong to other branches of issue 13's work; the merger puts them here."""
+
+
+def _check_history(conn: Connection) -> None:
+    """Version 7: ``check_runs``, ``check_records``, ``check_findings``: the DNS check's runs."""
+    for table in (schema.check_runs, schema.check_records, schema.check_findings):
+        table.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "blobs.report_count: skip re-imports of inputs stored whole", _complete_inputs),
+    Migration(3, "reserved", _reserved),
+    Migration(4, "reserved", _reserved),
+    Migration(5, "reserved", _reserved),
+    Migration(6, "reserved", _reserved),
+    Migration(7, "check_runs, check_records, check_findings: DNS check history", _check_history),
 )
 """Steps after the baseline, in order (version 2, 3, …)."""
 

@@ -6,6 +6,12 @@ through here. Authentication results arrive as sorted tuples of :class:`DkimResu
 import pandas (see :mod:`.reader`).
 """
 
+from dmarcwatch.analysis.read.checklog import (
+    CheckLog,
+    CheckRun,
+    StoredFinding,
+    StoredRecord,
+)
 from dmarcwatch.analysis.read.identities import Identities
 from dmarcwatch.analysis.read.overview import DomainActivity
 from dmarcwatch.analysis.read.reader import Reader
@@ -14,6 +20,8 @@ from dmarcwatch.analysis.read.selection import SECONDS_PER_DAY, Selection
 
 __all__ = [
     "SECONDS_PER_DAY",
+    "CheckLog",
+    "CheckRun",
     "DkimResult",
     "DomainActivity",
     "Identities",
@@ -21,5 +29,7 @@ __all__ = [
     "Reason",
     "Selection",
     "SpfResult",
+    "StoredFinding",
+    "StoredRecord",
     "canonical",
 ]

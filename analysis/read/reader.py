@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
-from dmarcwatch.analysis.read import identities, overview, rdnscache
+from dmarcwatch.analysis.read import checklog, identities, overview, rdnscache
+from dmarcwatch.analysis.read.checklog import CheckRun
 from dmarcwatch.analysis.read.identities import Identities
 from dmarcwatch.analysis.read.overview import DomainActivity
 from dmarcwatch.analysis.read.selection import Selection
@@ -84,6 +85,19 @@ class Reader:
         """The *ips* whose reverse DNS was looked up (name or none) after *moment*."""
         with self._engine.connect() as conn:
             return rdnscache.resolved_after(conn, ips, moment)
+
+    def check_runs(
+        self, domains: Iterable[str] = (), as_of: dt.datetime | None = None, per_domain: int = 2
+    ) -> dict[str, list[CheckRun]]:
+        """The latest recorded DNS-check runs per domain up to *as_of*, newest first."""
+        with self._engine.connect() as conn:
+            return checklog.latest_runs(conn, domains, as_of, per_domain)
+
+    def known_domains(self) -> list[str]:
+        """Every domain the store knows: policy domains of reports and domains checked."""
+        with self._engine.connect() as conn:
+            known = set(overview.policy_domains(conn)) | set(checklog.checked_domains(conn))
+        return sorted(known)
 
     def after_fork(self) -> None:
         """In a forked process: forget the parent's connections (never close them)."""

@@ -54,8 +54,9 @@ def _reserved(conn: Connection) -> None:
 
 
 def _check_history(conn: Connection) -> None:
-    """Version 7: ``check_runs``, ``check_records``, ``check_findings``: the DNS check's runs."""
-    for table in (schema.check_runs, schema.check_records, schema.check_findings):
+    """Version 7: ``check_runs``, ``check_records``, ``check_findings`` (the DNS check's runs)
+    and ``poll_runs`` (the poller's last run per mailbox)."""
+    for table in (schema.check_runs, schema.check_records, schema.check_findings, schema.poll_runs):
         table.create(conn)
 
 
@@ -65,7 +66,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "reserved", _reserved),
     Migration(5, "reserved", _reserved),
     Migration(6, "reserved", _reserved),
-    Migration(7, "check_runs, check_records, check_findings: DNS check history", _check_history),
+    Migration(7, "check_runs, check_records, check_findings, poll_runs", _check_history),
 )
 """Steps after the baseline, in order (version 2, 3, …)."""
 

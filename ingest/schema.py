@@ -278,3 +278,14 @@ check_findings = Table(
     Column("params", Text, nullable=False),  # JSON object
     PrimaryKeyConstraint("run_pk", "seq"),
 )
+
+# The poller's last run per mailbox: when it was tried, its status, when it last succeeded
+# (for monitoring: ``dmarcwatch metrics``, ``dmarcwatch monitor``).
+poll_runs = Table(
+    "poll_runs",
+    metadata,
+    Column("mailbox", Text, primary_key=True),
+    Column("last_run", UtcDateTime, nullable=False),
+    Column("status", Text, nullable=False),  # ok | unavailable | tls | login | config | error
+    Column("last_success", UtcDateTime),
+)

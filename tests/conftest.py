@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.servers.dovecot",
     "tests.servers.dns",
     "tests.servers.chromium",
+    "tests.servers.promtool",
 ]

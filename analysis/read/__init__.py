@@ -13,7 +13,7 @@ from dmarcwatch.analysis.read.checklog import (
     StoredRecord,
 )
 from dmarcwatch.analysis.read.identities import Identities
-from dmarcwatch.analysis.read.overview import DomainActivity
+from dmarcwatch.analysis.read.overview import DomainActivity, PollRun
 from dmarcwatch.analysis.read.reader import Reader
 from dmarcwatch.analysis.read.results import DkimResult, Reason, SpfResult, canonical
 from dmarcwatch.analysis.read.selection import SECONDS_PER_DAY, Selection
@@ -25,6 +25,7 @@ __all__ = [
     "DkimResult",
     "DomainActivity",
     "Identities",
+    "PollRun",
     "Reader",
     "Reason",
     "Selection",

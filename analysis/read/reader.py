@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from dmarcwatch.analysis.read import checklog, identities, overview, rdnscache
 from dmarcwatch.analysis.read.checklog import CheckRun
 from dmarcwatch.analysis.read.identities import Identities
-from dmarcwatch.analysis.read.overview import DomainActivity
+from dmarcwatch.analysis.read.overview import DomainActivity, PollRun
 from dmarcwatch.analysis.read.selection import Selection
 
 if TYPE_CHECKING:
@@ -98,6 +98,11 @@ class Reader:
         with self._engine.connect() as conn:
             known = set(overview.policy_domains(conn)) | set(checklog.checked_domains(conn))
         return sorted(known)
+
+    def poll_runs(self) -> list[PollRun]:
+        """The poller's last run per mailbox (none before the first ``poll``)."""
+        with self._engine.connect() as conn:
+            return overview.poll_runs(conn)
 
     def after_fork(self) -> None:
         """In a forked process: forget the parent's connections (never close them)."""

@@ -28,6 +28,7 @@ from dmarcwatch.context import open_store
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import LockBusy
+from dmarcwatch.ingest.ledger import Ledger
 from dmarcwatch.ingest.mailbox import MailboxError
 from dmarcwatch.ingest.poll import MailboxSummary, PollOptions, StopFlag, poll_with_retries
 from dmarcwatch.ingest.store import Store
@@ -141,7 +142,10 @@ def poll_all(
     for box in boxes:
         if stop.requested():
             break
-        summaries.append(poll_with_retries(store, job(box), options, stop))
+        summary = poll_with_retries(store, job(box), options, stop)
+        summaries.append(summary)
+        if not options.dry_run and summary.status != "stopped":
+            Ledger(store).record_run(summary.mailbox, summary.status, datetime.now(UTC))
     return summaries
 
 

@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     add_health_options(parser)
     parser.error = _usage  # type: ignore[method-assign]
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, on_unknown_arguments=_usage)
 
 
 def _usage(message: str) -> NoReturn:

@@ -95,9 +95,15 @@ def test_monitor_is_unknown_when_the_store_cannot_be_read(env, capsys, make):
     assert lines[0].startswith("DMARC UNKNOWN: ") and "|" not in lines[0]
 
 
-def test_monitor_bad_options_are_unknown(env, capsys):
-    code, lines = _monitor(capsys, "--since", "yesterday-ish")
-    assert code == 3 and lines[0].startswith("DMARC UNKNOWN: ")
+@pytest.mark.parametrize("bad", [["--since", "yesterday-ish"], ["--bogus"], ["--since"]])
+def test_monitor_bad_options_are_unknown(env, capsys, bad):
+    try:
+        code = main(["monitor", *bad])
+    except SystemExit as exit_:  # argparse stops at once
+        code = exit_.code
+    out = capsys.readouterr().out
+    assert code == 3
+    assert out.startswith("DMARC UNKNOWN: ")
 
 
 def test_metrics_pass_promtool_and_hold_every_family(env, capsys, promtool):
@@ -140,3 +146,17 @@ def test_metrics_textfile_in_a_missing_directory_cannot_be_written(env, capsys):
     url = _fresh_store(env)
     target = env / "absent" / "dmarcwatch.prom"
     assert main(["metrics", "--db", url, "--textfile", str(target)]) == 73
+
+
+def test_a_hostile_domain_name_cannot_break_the_exposition(promtool):
+    from dmarcwatch.analysis.findings import Severity
+    from dmarcwatch.analysis.health import DomainHealth, Health
+    from dmarcwatch.reports.metrics import exposition
+
+    evil = 'x"} 1\ndmarcwatch_messages{domain="y\\'
+    now = dt.datetime(2026, 12, 7, tzinfo=dt.UTC)
+    counts = {Severity.CRITICAL: 1, Severity.WARNING: 0, Severity.INFO: 0}
+    domain = DomainHealth(evil, 5, 0.5, counts, now - dt.timedelta(hours=1))
+    text = exposition(Health(now, (domain,), (), ()))
+    assert check_metrics(promtool, text).returncode == 0
+    assert text.count("\ndmarcwatch_messages{") == 1

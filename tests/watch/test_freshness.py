@@ -105,3 +105,17 @@ def test_a_fresh_report_has_no_banner(db, tmp_path, capsys):
     page = tmp_path / "report.html"
     assert main(["report", "--db", db, "--to", day(24), "-o", str(page)]) == 0
     assert 'class="stale"' not in page.read_text(encoding="utf-8")
+
+
+def test_the_mail_digest_carries_the_warning_too(db):
+    import datetime as dt
+
+    from dmarcwatch.analysis.read import Reader
+    from dmarcwatch.ingest.store import Store
+    from dmarcwatch.reports.document import ReportOptions, build_report
+
+    until = dt.datetime.fromisoformat(day(41)).replace(tzinfo=dt.UTC)
+    with Store.open(db, create=False) as store:
+        report = build_report(Reader(store.engine), ReportOptions(until=until))
+    assert report.view.stale.startswith("The newest stored report ended on ")
+    assert report.view.stale in report.text

@@ -124,12 +124,15 @@ def analyse(
     *,
     catalogue: Catalogue | None = None,
     now: dt.datetime | None = None,
+    as_of: dt.datetime | None = None,
 ) -> Analysis:
     """Load, classify and align the selected rows, then run every rule per policy domain.
 
     Without an explicit ``since``/``until`` each domain's period ends with its own newest
     report (domains whose reports stopped are still analysed over their last days of data;
     ``no-reports`` says they stopped). Domains sharing an end are read with one query.
+    Freshness (``no-reports``, ``reports-stopped``) is measured against *as_of*: by default
+    the query's ``until``, else the end of the latest period (the command line passes "now").
     """
     catalogue = catalogue or load_catalogue()
     cutoff = query.as_of_end
@@ -146,10 +149,11 @@ def analyse(
     history = prepare(reader, raw, catalogue, list(newest))
     period_of = {d: p for p, group in periods.items() for d in group}
     overall = _overall(periods, now)
+    as_of = as_of or cutoff or query.until or overall.until
     starts = history[c.DOMAIN].map(lambda d: _naive(period_of.get(d, overall).since))
     rows = history[history[c.DAY] >= starts]
     store_last = max(newest.values(), default=None)
-    seen = set(domains or rows[c.DOMAIN].unique()) | set(left_out)
+    seen = set(domains or _known(rows, newest, as_of)) | set(left_out)
     wanted = sorted(seen | set(query.configured))
     activity = (
         {a.domain: a for a in reader.activity(wanted, before=_epoch(cutoff))} if wanted else {}
@@ -168,6 +172,7 @@ def analyse(
             now=now,
             no_reports_days=query.no_reports_days,
             set_aside=left_out.get(domain),
+            as_of_moment=as_of,
         )
         period = period_of.get(domain, overall)
         summaries.append(_summarise(ctx, period, others.of(domain, period)))
@@ -183,6 +188,13 @@ def _capped(query: Query, cutoff: dt.datetime | None) -> Query:
 
 def _epoch(moment: dt.datetime | None) -> int | None:
     return int(moment.timestamp()) if moment is not None else None
+
+
+def _known(rows: pd.DataFrame, newest: dict[str, int], as_of: dt.datetime) -> set[str]:
+    """Domains with rows, and every domain that had reports before *as_of* (``no-reports``
+    tells those that fell silent)."""
+    before = {d for d, begin in newest.items() if begin < as_of.timestamp()}
+    return {str(d) for d in rows[c.DOMAIN].unique()} | before
 
 
 def _naive(moment: dt.datetime) -> pd.Timestamp:

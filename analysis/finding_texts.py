@@ -717,4 +717,56 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         ),
         N_("tls-clean", "Nothing to do."),
     ),
+    "reports-stopped": (
+        NP_(
+            "reports-stopped",
+            "{reporter} sent aggregate reports for {domain} regularly (usually every {usual_gap} "
+            "hours), but none for {days} day now (last report period {last_report}).",
+            "{reporter} sent aggregate reports for {domain} regularly (usually every {usual_gap} "
+            "hours), but none for {days} days now (last report period {last_report}).",
+            "days",
+        ),
+        N_(
+            "reports-stopped",
+            "Nothing to change if the practice no longer sends mail to {reporter}'s users. "
+            "Otherwise check that mail to them is still delivered, and that the rua= address of "
+            "the DMARC record of {domain} still reaches dmarcwatch's mailbox.",
+        ),
+    ),
+    "dns-changed/changed": (
+        N_(
+            "dns-changed/changed",
+            "The {kind} record at {name} changed between the DNS checks of {checked_before} and "
+            "{checked_after}. Before: {before} Now: {after}",
+        ),
+        N_(
+            "dns-changed/changed",
+            "If nobody meant to change it, ask whoever manages the DNS of {domain} and put the "
+            "old record back; if it was meant, nothing to do.",
+        ),
+    ),
+    "dns-changed/added": (
+        N_(
+            "dns-changed/added",
+            "A {kind} record appeared at {name} between the DNS checks of {checked_before} and "
+            "{checked_after}: {after}",
+        ),
+        N_(
+            "dns-changed/added",
+            "If nobody meant to publish it, ask whoever manages the DNS of {domain} to remove "
+            "it; if it was meant, nothing to do.",
+        ),
+    ),
+    "dns-changed/removed": (
+        N_(
+            "dns-changed/removed",
+            "The {kind} record at {name} disappeared between the DNS checks of {checked_before} "
+            "and {checked_after}. It was: {before}",
+        ),
+        N_(
+            "dns-changed/removed",
+            "If nobody meant to remove it, ask whoever manages the DNS of {domain} to publish it "
+            "again; mail may fail DMARC without it.",
+        ),
+    ),
 }

@@ -18,6 +18,7 @@ from dmarcwatch.analysis.severity import Actor as Actor
 from dmarcwatch.analysis.severity import Severity as Severity
 
 MAX_SOURCES = 20
+CHECK_KEY = "check_key"  # param of a stored DNS-check finding: the message key of its words
 
 
 Param = str | int | float | tuple[str, ...]  # a tuple is a list of names

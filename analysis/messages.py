@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dmarcwatch.analysis.finding_texts import TEXTS
-from dmarcwatch.analysis.findings import FailureNote, Finding, Param
+from dmarcwatch.analysis.findings import CHECK_KEY, FailureNote, Finding, Param
 from dmarcwatch.analysis.i18n import (
     ANALYSIS,
     N_,
@@ -60,7 +60,14 @@ def message_key(finding: Finding) -> str:
 
 
 def render(finding: Finding, lang: str = "en", sender_name: str | None = None) -> Text:
-    """The summary and fix of *finding* in *lang* (English when the language is unknown)."""
+    """The summary and fix of *finding* in *lang* (English when the language is unknown).
+
+    A finding of the DNS check read back from the store (:mod:`analysis.check.history`) names
+    its words by the param ``check_key``; they are the check's own texts.
+    """
+    key = finding.params.get(CHECK_KEY)
+    if isinstance(key, str) and finding.code not in TEXTS:
+        return _check_text(finding, key, lang)
     t = translator(ANALYSIS, lang)
     entry = TEXTS.get(message_key(finding))
     params = finding.params
@@ -90,6 +97,14 @@ def _failure_line(note: FailureNote, lang: str, t: Translator) -> str:
     }
     template = FAILURE_DKIM if note.dkim_domain else FAILURE_UNSIGNED
     return t.text(template, params).format_map(_Missing(values))
+
+
+def _check_text(finding: Finding, key: str, lang: str) -> Text:
+    from dmarcwatch.analysis.check.messages import render as render_check  # noqa: PLC0415
+
+    params = {k: v for k, v in finding.params.items() if k != CHECK_KEY}
+    summary, fix = render_check(key, lang, {"domain": finding.domain, **params})
+    return Text(summary, fix)
 
 
 def _sender(name: str, lang: str, t: Translator) -> str:

@@ -7,6 +7,7 @@ import enum
 
 class Exit(enum.IntEnum):
     OK = 0  # every input handled
+    FINDINGS = 1  # diagnose --fail-on: a finding at or above that severity is open
     USAGE = 64  # EX_USAGE: wrong arguments
     DATAERR = 65  # EX_DATAERR: some inputs rejected (valid ones stored, rejects recorded)
     NOINPUT = 66  # EX_NOINPUT: a named input, or the store to read, does not exist or is empty

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Dialect, bindparam, delete, select
 
 from dmarcwatch.ingest import database
 from dmarcwatch.ingest.prepared import Prepared, prepare
-from dmarcwatch.ingest.schema import mailbox_messages, mailbox_state
+from dmarcwatch.ingest.schema import mailbox_messages, mailbox_state, poll_runs
 from dmarcwatch.ingest.store import Store
 from dmarcwatch.ingest.writer import Writer
 
@@ -44,6 +44,16 @@ class Ledger:
 
     def _write(self) -> AbstractContextManager[Connection]:
         return database.write_transaction(self.engine)
+
+    def record_run(self, mailbox: str, status: str, at: dt.datetime) -> None:
+        """Remember this run of *mailbox*: when, its status, and when it last succeeded."""
+        where = poll_runs.c.mailbox == mailbox
+        with self._errors(), self._write() as conn:
+            before = conn.execute(select(poll_runs.c.last_success).where(where)).scalar()
+            success = at if status == "ok" else before
+            conn.execute(delete(poll_runs).where(where))
+            row = {"mailbox": mailbox, "last_run": at, "status": status, "last_success": success}
+            conn.execute(poll_runs.insert().values(row))
 
     def uidvalidity(self, mailbox: str, folder: str) -> int | None:
         query = select(mailbox_state.c.uidvalidity).where(

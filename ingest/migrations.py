@@ -112,6 +112,13 @@ def _alert_state(conn: Connection) -> None:
         table.create(conn)
 
 
+def _check_history(conn: Connection) -> None:
+    """Version 7: ``check_runs``, ``check_records``, ``check_findings`` (the DNS check's runs)
+    and ``poll_runs`` (the poller's last run per mailbox)."""
+    for table in (schema.check_runs, schema.check_records, schema.check_findings, schema.poll_runs):
+        table.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "blobs.report_count: skip re-imports of inputs stored whole", _complete_inputs),
     Migration(
@@ -122,7 +129,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "placeholder for a parallel branch's step", _placeholder),
     Migration(5, "placeholder for a parallel branch's step", _placeholder),
     Migration(6, "finding_state, alert_events, alert_deliveries: alert state", _alert_state),
-    Migration(7, "placeholder for a parallel branch's step", _placeholder),
+    Migration(7, "check_runs, check_records, check_findings, poll_runs", _check_history),
     Migration(8, "TLS reports and failure reports", _tls_and_failure_reports),
 )
 """Steps after the baseline, in order (version 2, 3, …)."""

@@ -399,3 +399,51 @@ alert_deliveries = Table(
     PrimaryKeyConstraint("event_id", "target"),
     Index("ix_alert_deliveries_pending", "target", "sent_at"),
 )
+
+# The DNS check's history (``dmarcwatch check`` with a store): one run per domain and check,
+# the record texts it saw (SPF, DMARC, DKIM) and its findings, so changes can be told.
+check_runs = Table(
+    "check_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("domain", Text, nullable=False),
+    Column("checked_at", UtcDateTime, nullable=False),
+    Column("answered", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    Index("ix_check_runs_domain_time", "domain", "checked_at"),
+)
+
+check_records = Table(
+    "check_records",
+    metadata,
+    Column("run_pk", Integer, ForeignKey("check_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", Text, nullable=False),  # spf | dmarc | dkim
+    Column("name", Text, nullable=False),  # the DNS name the record was found at (or asked)
+    Column("text", Text),  # the record's text; NULL: none published there
+    PrimaryKeyConstraint("run_pk", "kind", "name"),
+)
+
+check_findings = Table(
+    "check_findings",
+    metadata,
+    Column("run_pk", Integer, ForeignKey("check_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("severity", Text, nullable=False),
+    Column("message_key", Text, nullable=False),
+    Column("sender", Text),
+    Column("actor", Text, nullable=False),
+    Column("params", Text, nullable=False),  # JSON object
+    PrimaryKeyConstraint("run_pk", "seq"),
+)
+
+# The poller's last run per mailbox: when it was tried, its status, when it last succeeded
+# (for monitoring: ``dmarcwatch metrics``, ``dmarcwatch monitor``).
+poll_runs = Table(
+    "poll_runs",
+    metadata,
+    Column("mailbox", Text, primary_key=True),
+    Column("last_run", UtcDateTime, nullable=False),
+    Column("status", Text, nullable=False),  # ok | unavailable | tls | login | config | error
+    Column("last_success", UtcDateTime),
+)

@@ -7,10 +7,12 @@ mailboxes, or after a failed round, the loop simply sleeps for the interval.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 
 from dmarcwatch.ingest.errors import quote
+from dmarcwatch.ingest.ledger import Ledger
 from dmarcwatch.ingest.mailbox import MailboxError
 from dmarcwatch.ingest.poll import (
     MailboxJob,
@@ -34,7 +36,10 @@ def poll_all(
     for job in jobs:
         if stop.requested():
             break
-        summaries.append(poll_with_retries(store, job, options, stop))
+        summary = poll_with_retries(store, job, options, stop)
+        summaries.append(summary)
+        if not options.dry_run and summary.status != "stopped":  # for `metrics` and `monitor`
+            Ledger(store).record_run(summary.mailbox, summary.status, dt.datetime.now(dt.UTC))
     return summaries
 
 

@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.api import DomainSummary, Period, Query, analyse, prepare
@@ -84,10 +84,37 @@ def build_report(
         *reader.domains_with_records(_selection(period)),
         *recently_silent(newest, period),
     )
-    job = _Job(reader, period, options, catalogue, list(newest), t, now)
+    as_of = options.until or now
+    job = _Job(reader, period, options, catalogue, list(newest), t, now, as_of)
     done = _run(job, sorted(set(domains)))
     view = _report_view([d for _, d in sorted(done, key=lambda x: x[0])], period, options, t, now)
+    view = replace(view, stale=stale_notice(reader, options.domains, as_of, t))
     return Report(view, render_html(view, t), digest_text(view, t), digest_subject(view, t))
+
+
+STALE_DAYS = 3
+
+
+def stale_notice(
+    reader: Reader, domains: tuple[str, ...], as_of: dt.datetime, t: Translator
+) -> str:
+    """A warning when the newest stored report (of *domains*) ended over 3 days before *as_of*."""
+    newest = reader.latest_end(Selection(domains=domains))
+    if newest is None:
+        return ""
+    end = dt.datetime.fromtimestamp(newest, dt.UTC)
+    days = (as_of - end) // ONE_DAY
+    if days <= STALE_DAYS:
+        return ""
+    return t.ngettext(
+        "The newest stored report ended on %(date)s, %(num)d day before %(as_of)s: this report "
+        "may be out of date. Check that dmarcwatch poll runs and that reports still arrive.",
+        "The newest stored report ended on %(date)s, %(num)d days before %(as_of)s: this report "
+        "may be out of date. Check that dmarcwatch poll runs and that reports still arrive.",
+        days,
+        date=t.date(end.date()),
+        as_of=t.date((as_of - dt.timedelta(seconds=1)).date()),
+    )
 
 
 def recently_silent(newest: dict[str, int], period: Period) -> list[str]:
@@ -148,6 +175,7 @@ class _Job:
     policy_domains: list[str]
     t: Translator
     now: dt.datetime
+    as_of: dt.datetime
 
     def domain(self, domain: str, index: int) -> tuple[tuple[int, str], _Done]:
         """Analyse, draw and put into words one domain; its rows are dropped on return."""
@@ -157,7 +185,9 @@ class _Job:
             until=self.period.until,
             include_unverified=self.options.include_unverified,
         )
-        summary = analyse(self.reader, query, catalogue=self.catalogue, now=self.now).domains[0]
+        summary = analyse(
+            self.reader, query, catalogue=self.catalogue, now=self.now, as_of=self.as_of
+        ).domains[0]
         previous = previous_totals(
             self.reader, domain, self.period, self.catalogue, self.policy_domains
         )

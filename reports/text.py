@@ -39,6 +39,8 @@ def digest_subject(view: ReportView, t: Translator) -> str:
 def digest_text(view: ReportView, t: Translator) -> str:
     """A short plain-text digest: per domain, the headline and the most urgent finding."""
     lines = [plain(f"{view.title} \u00b7 {view.period}"), plain(view.summary), ""]
+    if view.stale:
+        lines[2:2] = ["", plain(view.stale)]
     for domain in view.domains:
         lines += _domain_lines(domain, t)
     lines.append(

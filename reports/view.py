@@ -105,3 +105,4 @@ class ReportView:
     rollup: tuple[RollupRow, ...]
     generator: str
     summary: str  # one line: domains, messages, share passing
+    stale: str = ""  # a warning when the newest stored report is old ("" when fresh)

@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.servers.graph",
     "tests.servers.gmail",
     "tests.servers.postfix",
+    "tests.servers.promtool",
 ]

@@ -12,6 +12,7 @@ from dmarcwatch.analysis.check.findings import render_findings
 from dmarcwatch.analysis.check.messages import DEFAULT_LANGUAGE
 from dmarcwatch.analysis.check.model import CheckFinding, Observation, Severity
 from dmarcwatch.analysis.check.origins import KnownSender, known_senders
+from dmarcwatch.analysis.check.records import RecordText, record_texts
 from dmarcwatch.analysis.check.seen import MAX_REPORT_SELECTORS, Seen
 from dmarcwatch.analysis.check.senders import SENDGRID
 from dmarcwatch.analysis.dns.names import normalise_domain
@@ -26,6 +27,7 @@ class CheckReport:
     findings: tuple[CheckFinding, ...]
     answered: int
     failed: int
+    records: tuple[RecordText, ...] = ()  # the SPF, DMARC and DKIM texts seen
 
     @property
     def unreachable(self) -> bool:
@@ -62,7 +64,8 @@ def assess_domain(
     if resolver.unreachable:
         observations = [_unreachable(observations)]
     findings = render_findings(observations, name, language)
-    return CheckReport(name, tuple(findings), resolver.answered, resolver.failed)
+    records = record_texts(resolver.lookups(), name)
+    return CheckReport(name, tuple(findings), resolver.answered, resolver.failed, records)
 
 
 def check_domain(

@@ -30,6 +30,7 @@ def to_finding(observation: Observation, domain: str, language: str) -> CheckFin
         sender=observation.sender,
         sender_name=sender_name(observation.sender) if observation.sender else None,
         params=dict(observation.params),
+        key=observation.key,
     )
 
 

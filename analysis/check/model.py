@@ -48,6 +48,7 @@ class CheckFinding:
     sender: str | None = None
     sender_name: str | None = None
     params: Params = field(default_factory=dict)
+    key: str = ""  # the message key (``code`` or ``code.variant``), to put it into words again
 
     def to_json(self) -> dict[str, object]:
         """The finding as a JSON-ready mapping, with the keys ``diagnose --json`` uses.

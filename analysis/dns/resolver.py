@@ -138,6 +138,10 @@ class Resolver:
     def txt(self, name: str) -> Lookup:
         return self.query(name, "TXT")
 
+    def lookups(self) -> tuple[Lookup, ...]:
+        """Every query of this run and its outcome, in the order they were first asked."""
+        return tuple(self._cache.values())
+
     @property
     def unreachable(self) -> bool:
         """Every query sent so far failed, and at least one was sent."""

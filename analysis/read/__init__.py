@@ -6,8 +6,14 @@ through here. Authentication results arrive as sorted tuples of :class:`DkimResu
 import pandas (see :mod:`.reader`).
 """
 
+from dmarcwatch.analysis.read.checklog import (
+    CheckLog,
+    CheckRun,
+    StoredFinding,
+    StoredRecord,
+)
 from dmarcwatch.analysis.read.identities import Identities
-from dmarcwatch.analysis.read.overview import DomainActivity
+from dmarcwatch.analysis.read.overview import DomainActivity, PollRun
 from dmarcwatch.analysis.read.reader import Reader
 from dmarcwatch.analysis.read.results import DkimResult, Reason, SpfResult, canonical
 from dmarcwatch.analysis.read.selection import SECONDS_PER_DAY, Selection
@@ -15,13 +21,18 @@ from dmarcwatch.analysis.read.trust import SetAside
 
 __all__ = [
     "SECONDS_PER_DAY",
+    "CheckLog",
+    "CheckRun",
     "DkimResult",
     "DomainActivity",
     "Identities",
+    "PollRun",
     "Reader",
     "Reason",
     "Selection",
     "SetAside",
     "SpfResult",
+    "StoredFinding",
+    "StoredRecord",
     "canonical",
 ]

@@ -92,3 +92,24 @@ def reporters(conn: Connection) -> list[tuple[str, str]]:
     r = schema.reports
     stmt = sa.select(r.c.org_name, r.c.email).distinct()
     return sorted((str(org or ""), str(email or "")) for org, email in conn.execute(stmt))
+
+
+@dataclass(frozen=True, slots=True)
+class PollRun:
+    """The poller's last run of one mailbox."""
+
+    mailbox: str
+    last_run: dt.datetime
+    status: str
+    last_success: dt.datetime | None
+
+
+def poll_runs(conn: Connection) -> list[PollRun]:
+    """The last run of every mailbox the poller has polled, by mailbox name."""
+    t = schema.poll_runs
+    rows = conn.execute(sa.select(t).order_by(t.c.mailbox)).all()
+    return [
+        PollRun(str(r.mailbox), _aware(r.last_run) or r.last_run, str(r.status),
+                _aware(r.last_success))
+        for r in rows
+    ]  # fmt: skip

@@ -14,15 +14,17 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 
 from dmarcwatch.analysis.read import (
+    checklog,
     failurereports,
     identities,
     overview,
     rdnscache,
     tlsreports,
 )
+from dmarcwatch.analysis.read.checklog import CheckRun
 from dmarcwatch.analysis.read.failurereports import FailureRow
 from dmarcwatch.analysis.read.identities import Identities
-from dmarcwatch.analysis.read.overview import DomainActivity
+from dmarcwatch.analysis.read.overview import DomainActivity, PollRun
 from dmarcwatch.analysis.read.selection import Selection
 from dmarcwatch.analysis.read.tlsreports import TlsFailureRow, TlsTotals
 from dmarcwatch.analysis.read.trust import SetAside, set_aside
@@ -120,6 +122,24 @@ class Reader:
         """The redacted failure reports (RFC 6591) of the selected domains and period."""
         with self._engine.connect() as conn:
             return failurereports.failure_reports(conn, sel)
+
+    def check_runs(
+        self, domains: Iterable[str] = (), as_of: dt.datetime | None = None, per_domain: int = 2
+    ) -> dict[str, list[CheckRun]]:
+        """The latest recorded DNS-check runs per domain up to *as_of*, newest first."""
+        with self._engine.connect() as conn:
+            return checklog.latest_runs(conn, domains, as_of, per_domain)
+
+    def known_domains(self) -> list[str]:
+        """Every domain the store knows: policy domains of reports and domains checked."""
+        with self._engine.connect() as conn:
+            known = set(overview.policy_domains(conn)) | set(checklog.checked_domains(conn))
+        return sorted(known)
+
+    def poll_runs(self) -> list[PollRun]:
+        """The poller's last run per mailbox (none before the first ``poll``)."""
+        with self._engine.connect() as conn:
+            return overview.poll_runs(conn)
 
     def after_fork(self) -> None:
         """In a forked process: forget the parent's connections (never close them)."""

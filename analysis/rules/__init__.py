@@ -33,7 +33,7 @@ DATA_RULES: list[Rule] = [
 
 def diagnose(ctx: Context) -> list[Finding]:
     """Every finding for one domain, worst first."""
-    findings = reports.no_reports(ctx)
+    findings = reports.freshness(ctx)
     for trust_rule in trust.RULES:
         findings.extend(trust_rule(ctx))
     if not ctx.rows.empty or not ctx.history.empty:

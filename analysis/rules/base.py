@@ -23,7 +23,9 @@ class Context:
     """One policy domain's classified and aligned rows, and what else the rules may need.
 
     ``rows`` covers the requested window; ``history`` at least the last
-    :data:`READINESS_DAYS` days of data up to the same end (for policy readiness).
+    :data:`READINESS_DAYS` days of data up to the same end (for policy readiness and the
+    reporters' usual cadence). ``as_of_moment`` is the end of the analysed period, which
+    freshness (``no-reports``, ``reports-stopped``) is measured against.
     """
 
     domain: str
@@ -36,6 +38,12 @@ class Context:
     now: dt.datetime
     no_reports_days: int = 7
     set_aside: SetAside | None = None  # reports the trust rule left out, disputed keys
+    as_of_moment: dt.datetime | None = None  # freshness is measured here (default: now)
+
+    @property
+    def as_of(self) -> dt.datetime:
+        """The end of the analysed period, against which freshness is measured."""
+        return self.as_of_moment or self.now
 
     def sender_name(self, sender: str) -> str:
         return "unknown" if sender == UNKNOWN else self.catalogue.name(sender)

@@ -27,13 +27,22 @@ and 2-void-lookup limits, +all, senders covered), the DMARC record that applies 
 the RFC 9989 tree walk, tag values, rua addresses and their authorisation and MX) and the DKIM
 keys (selectors from --selector, the stored reports and the senders; SendGrid's s1/s2 and
 em<NNNN> CNAMEs; revoked and weak keys). Each result is a finding with a fix.
+With a store, each run's records and findings are kept in it (DNS changes become dns-changed
+findings); --all checks every domain the store knows.
 Exit 0 when the checks ran (read the findings), 64 for bad arguments, 69 when DNS did not
 answer at all."""
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = add_command(subparsers, "check", "check a domain's SPF, DMARC and DKIM", DESCRIPTION)
-    parser.add_argument("domain", metavar="DOMAIN", help="the From domain, e.g. email.example.ch")
+    parser.add_argument(
+        "domain", nargs="?", metavar="DOMAIN", help="the From domain, e.g. email.example.ch"
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="check every domain the store knows (with the selectors seen in its reports)",
+    )
     parser.add_argument(
         "--selector", action="append", default=[], metavar="S", help="a DKIM selector to check"
     )

@@ -34,26 +34,48 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     add_selection(parser, "7d")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the text")
+    parser.add_argument(
+        "--fail-on",
+        choices=("warning", "critical"),
+        metavar="SEVERITY",
+        help="exit 1 when a finding of this severity or worse is open (warning|critical)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from dmarcwatch.analysis.api import analyse
     from dmarcwatch.analysis.read import Reader
+    from dmarcwatch.commands._freshness import as_of, period_line, warn_if_stale
+    from dmarcwatch.commands._words import translator
 
     query = query_from(args)
     senders = catalogue()
+    moment = as_of(query)
+    t = translator(args.lang)
     with open_store_to_read(args) as store:
         reader = Reader(store.engine)
         require_known(reader, query.receivers)
-        result = analyse(reader, query, catalogue=senders)
+        result = analyse(reader, query, catalogue=senders, as_of=moment)
+        warn_if_stale(reader, query, moment, t)
     findings = result.findings
     if args.json:
         data = [as_json(f, args.lang, senders) for f in findings]
         print(json.dumps(data, indent=1))
     else:
+        print(period_line(result.period, t) + "\n")
         print(as_text(findings, args.lang, senders))
-    return Exit.OK
+    return failed(findings, args.fail_on)
+
+
+def failed(findings: list[Finding], fail_on: str | None) -> int:
+    """``--fail-on``: 1 when a finding at or above that severity is open, else 0."""
+    if fail_on is None:
+        return Exit.OK
+    from dmarcwatch.analysis.findings import Severity
+
+    limit = Severity(fail_on).rank
+    return Exit.FINDINGS if any(f.severity.rank <= limit for f in findings) else Exit.OK
 
 
 def as_json(finding: Finding, lang: str, senders: Catalogue) -> dict[str, Any]:

@@ -12,17 +12,15 @@ Heavy modules (pandas, matplotlib, analysis, reports) are imported inside :func:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dmarcwatch import __version__
 from dmarcwatch.commands import add_command
+from dmarcwatch.commands._files import write_atomic
 from dmarcwatch.commands._reporting import add_domains, add_period, domains_from, period_from
 from dmarcwatch.commands._trust import add_include_unverified
 from dmarcwatch.errors import CommandError, ConfigError
@@ -169,23 +167,7 @@ def _write_html(html: str, output: str) -> None:
     if output == "-":
         sys.stdout.write(html)
         return
-    _write_atomic(Path(output), html.encode("utf-8"))
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Write *data* under a temporary name beside *target*, then rename: never half a file."""
-    temp: str | None = None
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except OSError as exc:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-        raise CommandError(f"cannot write {target}: {exc.strerror}", Exit.CANTCREAT) from exc
+    write_atomic(Path(output), html.encode("utf-8"))
 
 
 def write_charts(report: Report, directory: Path) -> int:
@@ -199,10 +181,10 @@ def write_charts(report: Report, directory: Path) -> int:
         stem = f"{domain.index:02d}-{chart_file_part(domain.domain)}"
         for chart in domain.charts:
             svg = '<?xml version="1.0" encoding="utf-8"?>\n' + chart.svg
-            _write_atomic(directory / f"{stem}-{chart.key}.svg", svg.encode("utf-8"))
+            write_atomic(directory / f"{stem}-{chart.key}.svg", svg.encode("utf-8"))
             count += 1
             if chart.png is not None:
-                _write_atomic(directory / f"{stem}-{chart.key}.png", chart.png)
+                write_atomic(directory / f"{stem}-{chart.key}.png", chart.png)
                 count += 1
     return count
 

@@ -107,18 +107,25 @@ def run(args: argparse.Namespace) -> int:
 
     if args.action == "update":
         return update(args)
+    from dmarcwatch.commands._freshness import as_of, period_line, warn_if_stale
+    from dmarcwatch.commands._words import translator
+
     query = query_from(args)
     senders = catalogue()
+    moment = as_of(query)
+    t = translator("en")
     with open_store_to_read(args) as store:
         reader = Reader(store.engine)
         require_known(reader, query.receivers)
         if args.rdns:
             _resolve_rdns(store, args)
-        result = analyse(reader, query, catalogue=senders)
+        result = analyse(reader, query, catalogue=senders, as_of=moment)
+        warn_if_stale(reader, query, moment, t)
     table = tables.by_sender(result.rows, senders)
     if args.json:
         print(json.dumps(as_json(table), indent=1))
     else:
+        print(period_line(result.period, t))
         print(as_text(table))
     return Exit.OK
 

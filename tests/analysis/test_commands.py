@@ -81,7 +81,9 @@ def test_diagnose_speaks_french_german_and_italian(db, capsys):
 def test_diagnose_text_names_who_acts_and_the_evidence(db, capsys):
     code, out, _ = _run(capsys, "diagnose", "--db", db, "--domain", "email.physio-alpha.ch")
     assert code == 0
-    assert out.startswith("CRITICAL email.physio-alpha.ch")
+    period, findings = out.split("\n\n", 1)
+    assert period.startswith("Period: ")
+    assert findings.startswith("CRITICAL email.physio-alpha.ch")
     assert "Fix (software vendor):" in out
     assert "149.72.10.20" in out
 
@@ -143,7 +145,8 @@ def test_senders_lists_each_sender_with_alignment(db, capsys):
     code, out, _ = _run(capsys, "senders", "--db", db)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split()[:2] == ["DOMAIN", "SENDER"]
+    assert lines[0].startswith("Period: ")
+    assert lines[1].split()[:2] == ["DOMAIN", "SENDER"]
     clean = next(line for line in lines if line.startswith("email.physio-clean.ch"))
     assert clean.split()[-3:] == ["100.0", "100.0", "100.0"]
 

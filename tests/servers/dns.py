@@ -60,6 +60,12 @@ class ZoneData:
         with self._lock:
             self._failing.add(_key(name))
 
+    def remove(self, name: str, qtype: int) -> None:
+        """Drop *name*'s records of type *qtype* (the name keeps existing)."""
+        with self._lock:
+            kept = [rr for rr in self._records.get(_key(name), ()) if rr.rtype != qtype]
+            self._records[_key(name)] = kept
+
     def failing(self, name: str) -> bool:
         return _key(name) in self._failing
 
@@ -153,6 +159,11 @@ class DnsTestServer:
     def add_txt(self, name: str, *texts: str) -> None:
         """Add one TXT record per text; long texts are split into 255-octet strings."""
         self.data.add([RR(name, QTYPE.TXT, ttl=_TTL, rdata=TXT(txt_strings(t))) for t in texts])
+
+    def replace_txt(self, name: str, *texts: str) -> None:
+        """Publish *texts* instead of *name*'s TXT records (a record edited between two runs)."""
+        self.data.remove(name, QTYPE.TXT)
+        self.add_txt(name, *texts)
 
     def fail(self, name: str) -> None:
         """Make every query for *name* answer SERVFAIL."""

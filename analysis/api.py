@@ -20,6 +20,8 @@ from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
 from dmarcwatch.analysis.classify import classify
 from dmarcwatch.analysis.dns.discovery import OrgDomains
 from dmarcwatch.analysis.findings import Finding, worst_first
+from dmarcwatch.analysis.inventory import Approval, inventories
+from dmarcwatch.analysis.owners import OwnerLookup, add_owners
 from dmarcwatch.analysis.read import SECONDS_PER_DAY, Reader, Selection
 from dmarcwatch.analysis.rules import Context, diagnose
 from dmarcwatch.analysis.rules.base import READINESS_DAYS
@@ -107,6 +109,8 @@ def analyse(
     *,
     catalogue: Catalogue | None = None,
     now: dt.datetime | None = None,
+    ip_data: OwnerLookup | None = None,
+    approvals: Sequence[Approval] = (),
 ) -> Analysis:
     """Load, classify and align the selected rows, then run every rule per policy domain.
 
@@ -122,7 +126,7 @@ def analyse(
     frames = [reader.rows(_selection(query, group, period)) for period, group in periods.items()]
     filled = [f for f in frames if not f.empty] or frames[:1]
     raw = pd.concat(filled, ignore_index=True) if len(filled) > 1 else filled[0]
-    history = prepare(reader, raw, catalogue, list(newest))
+    history = add_owners(prepare(reader, raw, catalogue, list(newest)), ip_data)
     period_of = {d: p for p, group in periods.items() for d in group}
     overall = _overall(periods, now)
     starts = history[c.DOMAIN].map(lambda d: _naive(period_of.get(d, overall).since))
@@ -130,6 +134,7 @@ def analyse(
     store_last = max(newest.values(), default=None)
     wanted = sorted(set(domains or rows[c.DOMAIN].unique()) | set(query.configured))
     activity = {a.domain: a for a in reader.activity(wanted)} if wanted else {}
+    approved = inventories([*reader.approvals(wanted), *approvals]) if wanted else {}
     summaries = []
     for domain in wanted:
         ctx = Context(
@@ -142,6 +147,7 @@ def analyse(
             last_begin=newest.get(domain),
             now=now,
             no_reports_days=query.no_reports_days,
+            inventory=approved.get(domain),
         )
         summaries.append(_summarise(ctx, period_of.get(domain, overall)))
     return Analysis(period=overall, domains=summaries, rows=rows)

@@ -39,8 +39,10 @@ _SMTP_PORTS = {"tls": 465, "starttls": 587}
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # Every key of each table, as the module docstring lists them: a key outside these is a typo.
 _KEYS = {
-    "": ("database", "mailbox", "smtp"),
+    "": ("database", "mailbox", "smtp", "ip_data", "approved"),
     "database": ("url",),
+    "ip_data": ("path",),
+    "approved": ("domain", "senders", "note"),
     "mailbox": (
         *("name", "host", "port", "security", "allow_insecure", "ca_file", "username"),
         *("password_file", "password_env", "oauth2", "folder", "processed_folder"),
@@ -129,6 +131,17 @@ class Config:
     database_url: str | None = None
     mailboxes: tuple[MailboxConfig, ...] = ()
     smtp: SmtpConfig | None = None
+    ip_data: Path | None = None  # the IP owner data (location.db); None: the default files
+    approved: tuple[ApprovedSenders, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovedSenders:
+    """An ``[[approved]]`` table: senders, networks or AS<number> a domain uses."""
+
+    domain: str
+    senders: tuple[str, ...]
+    note: str = ""
 
 
 def default_config_path() -> Path:
@@ -176,9 +189,37 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     mailboxes = tuple(_mailbox(t) for t in top.tables("mailbox"))
     smtp_table = top.table("smtp")
     smtp = _smtp(smtp_table) if smtp_table else None
+    ip_data_table = top.table("ip_data")
+    ip_data = _ip_data(ip_data_table) if ip_data_table else None
+    approved = tuple(_approved(t) for t in top.tables("approved"))
     top.done()
     _check_unique_names(mailboxes, path)
-    return Config(path=path, database_url=url, mailboxes=mailboxes, smtp=smtp)
+    return Config(
+        path=path,
+        database_url=url,
+        mailboxes=mailboxes,
+        smtp=smtp,
+        ip_data=ip_data,
+        approved=approved,
+    )
+
+
+def _ip_data(t: _Table) -> Path | None:
+    t.known(_KEYS["ip_data"])
+    path = t.readable_file("path")
+    t.done()
+    return path
+
+
+def _approved(t: _Table) -> ApprovedSenders:
+    t.known(_KEYS["approved"])
+    domain = t.required("domain", str)
+    senders = t.required("senders", list)
+    if not senders or not all(isinstance(s, str) and s.strip() for s in senders):
+        t.fail("senders", "must be a list of sender names, IP networks or AS<number>")
+    note = t.optional("note", str, "")
+    t.done()
+    return ApprovedSenders(domain=domain, senders=tuple(senders), note=note)
 
 
 def _check_unique_names(mailboxes: tuple[MailboxConfig, ...], path: Path) -> None:
@@ -399,7 +440,7 @@ class _Table:
     def tables(self, key: str) -> list[_Table]:
         value = self.optional(key, list, [])
         if not all(isinstance(v, dict) for v in value):
-            self.fail(key, "must be written as [[mailbox]] tables")
+            self.fail(key, f"must be written as [[{key}]] tables")
         return [_Table(v, f"[[{key}]] #{i + 1}", self.path) for i, v in enumerate(value)]
 
     def known(self, keys: tuple[str, ...]) -> None:

@@ -49,8 +49,15 @@ def _complete_inputs(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE blobs ADD COLUMN report_count INTEGER")
 
 
+def _sender_inventory(conn: Connection) -> None:
+    """Version 3: ``rdns_cache.confirmed`` and ``approved_senders``, the sender inventory."""
+    conn.exec_driver_sql("ALTER TABLE rdns_cache ADD COLUMN confirmed BOOLEAN")
+    schema.approved_senders.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "blobs.report_count: skip re-imports of inputs stored whole", _complete_inputs),
+    Migration(3, "rdns_cache.confirmed, approved_senders: the sender inventory", _sender_inventory),
 )
 """Steps after the baseline, in order (version 2, 3, …)."""
 

@@ -12,6 +12,7 @@ from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.catalogue import Catalogue
 from dmarcwatch.analysis.classify import UNKNOWN
 from dmarcwatch.analysis.findings import Finding
+from dmarcwatch.analysis.inventory import Inventory
 from dmarcwatch.analysis.read import DomainActivity
 
 READINESS_DAYS = 14
@@ -35,6 +36,7 @@ class Context:
     last_begin: int | None  # begin of this domain's newest report
     now: dt.datetime
     no_reports_days: int = 7
+    inventory: Inventory | None = None  # the senders approved for the domain, if any
 
     def sender_name(self, sender: str) -> str:
         return "unknown" if sender == UNKNOWN else self.catalogue.name(sender)

@@ -95,12 +95,16 @@ def test_senders_update_saves_a_snapshot_the_analysis_then_uses(
 
 def test_reverse_dns_is_cached_in_the_store_with_its_age(dns_server, resolver, tmp_path):
     dns_server.add("5.113.0.203.in-addr.arpa. PTR smtp-1a.mail.infomaniak.ch.")
+    dns_server.add("smtp-1a.mail.infomaniak.ch. A 203.0.113.5")
     names = rdns.lookup(resolver, ["203.0.113.5", "203.0.113.6", "not-an-ip"])
-    assert names == {"203.0.113.5": "smtp-1a.mail.infomaniak.ch", "203.0.113.6": None}
+    assert names == {
+        "203.0.113.5": rdns.Pointer("smtp-1a.mail.infomaniak.ch", confirmed=True),
+        "203.0.113.6": rdns.Pointer(None, confirmed=None),
+    }
     now = dt.datetime(2026, 11, 29, tzinfo=dt.UTC)
     with Store.open(str(tmp_path / "s.db")) as store:
         rdns.save(store.engine, names, now)
-        rdns.save(store.engine, {"203.0.113.5": "smtp-1a.mail.infomaniak.ch"}, now)
+        rdns.save(store.engine, {"203.0.113.5": names["203.0.113.5"]}, now)
         reader = Reader(store.engine)
         assert reader.rdns_names(["203.0.113.5", "203.0.113.6"]) == {
             "203.0.113.5": "smtp-1a.mail.infomaniak.ch"
@@ -108,6 +112,22 @@ def test_reverse_dns_is_cached_in_the_store_with_its_age(dns_server, resolver, t
         assert reader.rdns_resolved_after(["203.0.113.5"], now - rdns.MAX_AGE) == {"203.0.113.5"}
         later = now + rdns.MAX_AGE + dt.timedelta(days=1)
         assert reader.rdns_resolved_after(["203.0.113.5"], later - rdns.MAX_AGE) == set()
+
+
+def test_a_name_whose_addresses_do_not_hold_the_ip_is_not_confirmed(dns_server, resolver):
+    # Whoever controls the reverse zone of an address can claim any name: only a name that
+    # points back (A/AAAA) is confirmed.
+    dns_server.add("8.113.0.203.in-addr.arpa. PTR mail.google.com.")
+    dns_server.add("mail.google.com. A 198.51.100.1")
+    dns_server.add("9.113.0.203.in-addr.arpa. PTR mx.praxis-confirm.ch.")
+    dns_server.add("mx.praxis-confirm.ch. A 203.0.113.9")
+    v6_pointer = "0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa."
+    dns_server.add(f"{v6_pointer} PTR v6.praxis-confirm.ch.")
+    dns_server.add("v6.praxis-confirm.ch. AAAA 2001:db8::")
+    names = rdns.lookup(resolver, ["203.0.113.8", "203.0.113.9", "2001:db8::"])
+    assert names["203.0.113.8"] == rdns.Pointer("mail.google.com", confirmed=False)
+    assert names["203.0.113.9"] == rdns.Pointer("mx.praxis-confirm.ch", confirmed=True)
+    assert names["2001:db8::"] == rdns.Pointer("v6.praxis-confirm.ch", confirmed=True)
 
 
 def test_lookups_stop_at_the_deadline(dns_server):

@@ -14,8 +14,10 @@ import pandas as pd
 
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.catalogue import Catalogue
+from dmarcwatch.analysis.owners import owner_label
 
 SENDER_NAME = "sender_name"
+OWNER = "owner"  # the source network's owner, "Hetzner Online GmbH, DE" ("" unknown)
 DMARC_PCT = "dmarc_pass_pct"
 DKIM_PCT = "dkim_aligned_pct"
 SPF_PCT = "spf_aligned_pct"
@@ -114,20 +116,30 @@ def sendgrid_identities(rows: pd.DataFrame) -> pd.DataFrame:
 def failing_sources(rows: pd.DataFrame, catalogue: Catalogue, limit: int = 50) -> pd.DataFrame:
     """Source IPs whose mail failed DMARC: rDNS, sender, messages, receivers."""
     bad = rows[~rows[c.DMARC_PASS]]
-    cols = [c.DOMAIN, c.SOURCE_IP, c.RDNS, SENDER_NAME, c.FORWARDED, c.MESSAGES, "receivers"]
+    cols = [c.DOMAIN, c.SOURCE_IP, c.RDNS, OWNER, SENDER_NAME, c.FORWARDED, c.MESSAGES, "receivers"]
     if bad.empty:
         return pd.DataFrame(columns=cols)
+    if c.ASN not in bad:
+        bad = bad.copy()
+        bad[c.ASN], bad[c.AS_NAME], bad[c.COUNTRY] = 0, "", ""
     grouped = bad.groupby([c.DOMAIN, c.SOURCE_IP], sort=False)
     table = grouped.agg(
         **{
             c.MESSAGES: (c.MESSAGES, "sum"),
             c.RDNS: (c.RDNS, "first"),
+            c.ASN: (c.ASN, "first"),
+            c.AS_NAME: (c.AS_NAME, "first"),
+            c.COUNTRY: (c.COUNTRY, "first"),
             c.SENDER: (c.SENDER, "first"),
             c.FORWARDED: (c.FORWARDED, "any"),
             "receivers": (c.RECEIVER, lambda s: ", ".join(sorted(set(map(str, s))))),
         }
     ).reset_index()
     table[SENDER_NAME] = table[c.SENDER].map(lambda s: catalogue.name(s) if s != "unknown" else s)
+    table[OWNER] = [
+        owner_label(int(a), str(n), str(k))
+        for a, n, k in zip(table[c.ASN], table[c.AS_NAME], table[c.COUNTRY], strict=True)
+    ]
     table = table.sort_values(c.MESSAGES, ascending=False, kind="stable").head(limit)
     return table[cols]
 

@@ -13,6 +13,7 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.api import DomainSummary, Period, Query, analyse, prepare
@@ -20,6 +21,8 @@ from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
 from dmarcwatch.analysis.check import CheckFinding, assess_domain, seen_in_reports
 from dmarcwatch.analysis.dns.resolver import ResolverConfig
 from dmarcwatch.analysis.findings import Severity
+from dmarcwatch.analysis.inventory import Approval
+from dmarcwatch.analysis.owners import shared
 from dmarcwatch.analysis.read import SECONDS_PER_DAY, Reader, Selection
 from dmarcwatch.reports import compose
 from dmarcwatch.reports.charts import RenderedChart
@@ -46,6 +49,8 @@ class ReportOptions:
     dns: ResolverConfig | None = None  # check each domain's DNS records (report --dns)
     generator: str = "dmarcwatch"  # named in the footer, e.g. "dmarcwatch 0.1.0"
     workers: int | None = None  # processes drawing domains; None: one per CPU from 4 domains
+    ip_data: Path | None = None  # the IP owner data file; None: the default one, if installed
+    approvals: tuple[Approval, ...] = ()  # the config's sender inventory (the store's is read)
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,14 @@ class _Job:
     def domain(self, domain: str, index: int) -> tuple[tuple[int, str], _Done]:
         """Analyse, draw and put into words one domain; its rows are dropped on return."""
         query = Query(domains=(domain,), since=self.period.since, until=self.period.until)
-        summary = analyse(self.reader, query, catalogue=self.catalogue, now=self.now).domains[0]
+        summary = analyse(
+            self.reader,
+            query,
+            catalogue=self.catalogue,
+            now=self.now,
+            ip_data=shared(self.options.ip_data),
+            approvals=self.options.approvals,
+        ).domains[0]
         previous = previous_totals(
             self.reader, domain, self.period, self.catalogue, self.policy_domains
         )

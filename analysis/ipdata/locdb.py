@@ -17,6 +17,7 @@ import bisect
 import datetime as dt
 import ipaddress
 import mmap
+import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,8 @@ class LocationDatabase:
         self.path = path
         try:
             with path.open("rb") as handle:
+                if os.fstat(handle.fileno()).st_size < len(MAGIC) + 1 + _HEADER.size:
+                    raise IpDataError(f"IP data {path}: not an IPFire location database")
                 self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError) as exc:
             raise IpDataError(f"IP data {path}: cannot read it ({exc})") from None
@@ -80,7 +83,11 @@ class LocationDatabase:
             for i in range(self._as.length // _AS.size)
         ]
         self._names: dict[int, str] = {}
-        self._v4_root = self._descend_to_ipv4()
+        try:
+            self._v4_root = self._descend_to_ipv4()
+        except IpDataError:
+            self._map.close()
+            raise
 
     def _read_header(self) -> None:
         if self._map[:7] != MAGIC or self._map[7] != 1:

@@ -15,37 +15,61 @@ import pandas as pd
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.classify import UNKNOWN
 from dmarcwatch.analysis.findings import Actor, Finding, Param, Severity, evidence_of
+from dmarcwatch.analysis.owners import owner_label
 from dmarcwatch.analysis.rules.base import Context, joined, messages, percent
 
 
 def approved_failing(ctx: Context) -> list[Finding]:
-    """Per approved sender: the share of its mail that fails DMARC."""
+    """Per approved sender (a known service, or an approved network's owner): the share of
+    its mail that fails DMARC."""
     rows = _direct(ctx)
     if ctx.inventory is None or rows.empty:
         return []
     approved = rows[ctx.inventory.approved(rows)]
+    names = _names(ctx, approved)
     findings = []
-    for sender, mail in approved.groupby(c.SENDER, sort=True):
+    for name, mail in approved.groupby(names, sort=True):
         failed = mail[~mail[c.DMARC_PASS]]
         if failed.empty:
             continue
         params: dict[str, Param] = {
             "messages": messages(failed),
             "failed_pct": percent(messages(failed) / messages(mail)),
-            "sources": int(failed[c.SOURCE_IP].nunique()),
+            "approved": str(name),
         }
+        sender = str(mail[c.SENDER].mode().iloc[0])
         findings.append(
             Finding(
                 "approved-sender-failing",
                 Severity.WARNING,
                 ctx.domain,
-                str(sender),
+                sender,
                 Actor.PRACTICE,
                 evidence_of(failed),
                 params,
             )
         )
     return findings
+
+
+def _names(ctx: Context, rows: pd.DataFrame) -> pd.Series:
+    """Who each row is from: the service's name, else its network's owner, else its address."""
+    owners = [
+        owner_label(int(asn), str(name), str(country))
+        for asn, name, country in zip(
+            rows.get(c.ASN, pd.Series(0, index=rows.index)),
+            rows.get(c.AS_NAME, pd.Series("", index=rows.index)),
+            rows.get(c.COUNTRY, pd.Series("", index=rows.index)),
+            strict=True,
+        )
+    ]
+    return pd.Series(
+        [
+            ctx.sender_name(sender) if sender != UNKNOWN else owner or str(ip)
+            for sender, owner, ip in zip(rows[c.SENDER], owners, rows[c.SOURCE_IP], strict=True)
+        ],
+        index=rows.index,
+    )
 
 
 def unapproved_passing(ctx: Context) -> list[Finding]:

@@ -149,6 +149,9 @@ def run(args: argparse.Namespace) -> int:
         _sources.print_sources(found, json_out=args.json)
         return Exit.OK
     table = tables.by_sender(found.rows, senders)
+    if args.new and table.empty and not args.json:
+        print("No new senders in this period.")
+        return Exit.OK
     if args.json:
         print(json.dumps(as_json(table), indent=1))
     else:

@@ -140,6 +140,7 @@ def test_senders_rdns_names_a_source_by_its_reverse_dns(dns_server, tmp_path, mo
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     dns_server.add("77.100.51.198.in-addr.arpa. PTR asmtp-3.mail.hostpoint.ch.")
+    dns_server.add("asmtp-3.mail.hostpoint.ch. A 198.51.100.77")
     row = Row(
         ip="198.51.100.77",
         header_from="praxis-rdns.ch",
@@ -156,6 +157,36 @@ def test_senders_rdns_names_a_source_by_its_reverse_dns(dns_server, tmp_path, mo
     assert json.loads(capsys.readouterr().out)[0]["sender_id"] == "unknown"
     main(["senders", "--db", db, "--json", "--rdns", "--nameserver", dns_server.nameserver])
     assert json.loads(capsys.readouterr().out)[0]["sender_id"] == "hostpoint"
+    main(["senders", "--db", db, "--json", "--ips"])
+    (source,) = json.loads(capsys.readouterr().out)
+    assert (source["ptr"], source["ptr_confirmed"]) == ("asmtp-3.mail.hostpoint.ch", True)
+
+
+def test_a_reverse_name_that_does_not_point_back_names_no_sender(
+    dns_server, tmp_path, monkeypatch, capsys
+):
+    # A forged PTR (the attacker controls the reverse zone of their own address) claims a
+    # Swiss provider's name; without A records pointing back it must not make the source known.
+    from tests.ingest.reportxml import Report, Row
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    dns_server.add("78.100.51.198.in-addr.arpa. PTR asmtp-9.mail.hostpoint.ch.")
+    row = Row(
+        ip="198.51.100.78",
+        header_from="praxis-forged.ch",
+        envelope_from="praxis-forged.ch",
+        dkim_results=[],
+        spf_results=[("praxis-forged.ch", "mfrom", "fail")],
+    )
+    db = str(tmp_path / "s.db")
+    with Store.open(db) as store:
+        from dmarcwatch.ingest.pipeline import import_input
+
+        import_input(store, "r.xml", Report(domain="praxis-forged.ch", rows=[row]).xml().encode())
+    main(["senders", "--db", db, "--json", "--rdns", "--nameserver", dns_server.nameserver])
+    assert json.loads(capsys.readouterr().out)[0]["sender_id"] == "unknown"
+    main(["senders", "--db", db, "--ips"])
+    assert "asmtp-9.mail.hostpoint.ch (unconfirmed)" in capsys.readouterr().out
 
 
 def test_senders_update_offline_keeps_the_bundle_and_says_so(tmp_path, monkeypatch, capsys):

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the analysis (pandas, numpy) is imported when a command run
     from dmarcwatch.analysis.api import Query
     from dmarcwatch.analysis.catalogue import Catalogue
     from dmarcwatch.analysis.inventory import Approval
-    from dmarcwatch.analysis.owners import OwnerLookup
+    from dmarcwatch.analysis.ipdata import LocationDatabase
 
 SNAPSHOT_NAME = "sender-networks.json"
 
@@ -89,7 +89,7 @@ def catalogue() -> Catalogue:
         raise CatalogueError(f"{exc} (delete {snapshot_path()} or run 'senders update')") from exc
 
 
-def ip_data(config: Config) -> OwnerLookup | None:
+def ip_data(config: Config) -> LocationDatabase | None:
     """The offline IP owner data: the configured file, else the default one if installed."""
     from dmarcwatch.analysis.owners import shared
 

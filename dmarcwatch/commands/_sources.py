@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from dmarcwatch.analysis.api import Analysis
     from dmarcwatch.analysis.catalogue import Catalogue
+    from dmarcwatch.analysis.ipdata import LocationDatabase
     from dmarcwatch.analysis.read import Reader
 
 MAX_CELL = 60  # characters of a text cell (a hostile PTR or AS name stays on its line)
@@ -77,7 +78,7 @@ def _new_senders(
     return rows[(earliest >= starts).to_numpy()]
 
 
-def print_sources(found: Sources, *, json_out: bool) -> None:
+def print_sources(found: Sources, *, json_out: bool, data: LocationDatabase | None) -> None:
     table = found.table()
     if json_out:
         print(json.dumps([_as_json(r) for r in table.to_dict("records")], indent=1))
@@ -100,6 +101,11 @@ def print_sources(found: Sources, *, json_out: bool) -> None:
     ]
     body = [_text_row(r) for r in table.to_dict("records")]
     print(_columns(header, body, right={5, 6, 7, 8}))
+    if data is not None:  # the data's licence asks for attribution; its age matters too
+        print(
+            f"\nNetworks: {safe(data.vendor)} location database of "
+            f"{data.created_at:%Y-%m-%d} ({safe(data.licence)}), {data.path}"
+        )
 
 
 def _as_json(r: Mapping[Any, Any]) -> dict[str, Any]:
@@ -177,7 +183,10 @@ def print_owner_groups(rows: pd.DataFrame) -> None:
     unknown = rows[rows[c.SENDER] == UNKNOWN]
     lines = []
     for domain, mail in unknown.groupby(c.DOMAIN, sort=True):
-        for group in owner_groups(mail):
+        groups = owner_groups(mail)
+        if not any(group.label for group in groups):
+            continue  # no owner known (documentation addresses, or no IP data): nothing to add
+        for group in groups:
             owner = group.label or "network not known"
             asn = f" (AS{group.asn})" if group.asn else ""
             sources = "source" if group.sources == 1 else "sources"

@@ -132,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
     query = query_from(args)
     senders = catalogue()
     config = config_for(args)
+    data = ip_data(config)
     with open_store_to_read(args, config) as store:
         reader = Reader(store.engine)
         require_known(reader, query.receivers)
@@ -141,12 +142,12 @@ def run(args: argparse.Namespace) -> int:
             reader,
             query,
             catalogue=senders,
-            ip_data=ip_data(config),
+            ip_data=data,
             approvals=config_approvals(config, senders),
         )
         found = _sources.Sources.read(reader, result, senders, new_only=args.new)
     if args.ips:
-        _sources.print_sources(found, json_out=args.json)
+        _sources.print_sources(found, json_out=args.json, data=data)
         return Exit.OK
     table = tables.by_sender(found.rows, senders)
     if args.new and table.empty and not args.json:

@@ -21,6 +21,8 @@ from dmarcwatch.analysis.classify import classify
 from dmarcwatch.analysis.dns.discovery import OrgDomains
 from dmarcwatch.analysis.failureevidence import with_failure_reports
 from dmarcwatch.analysis.findings import Finding, worst_first
+from dmarcwatch.analysis.inventory import Approval, inventories
+from dmarcwatch.analysis.owners import OwnerLookup, add_owners
 from dmarcwatch.analysis.read import SECONDS_PER_DAY, Reader, Selection
 from dmarcwatch.analysis.read.failurereports import FailureRow
 from dmarcwatch.analysis.read.tlsreports import TlsFailureRow, TlsTotals
@@ -125,6 +127,8 @@ def analyse(
     catalogue: Catalogue | None = None,
     now: dt.datetime | None = None,
     as_of: dt.datetime | None = None,
+    ip_data: OwnerLookup | None = None,
+    approvals: Sequence[Approval] = (),
 ) -> Analysis:
     """Load, classify and align the selected rows, then run every rule per policy domain.
 
@@ -146,7 +150,7 @@ def analyse(
     left_out = {d: s for sel in selections for d, s in reader.set_aside(sel).items()}
     filled = [f for f in frames if not f.empty] or frames[:1]
     raw = pd.concat(filled, ignore_index=True) if len(filled) > 1 else filled[0]
-    history = prepare(reader, raw, catalogue, list(newest))
+    history = add_owners(prepare(reader, raw, catalogue, list(newest)), ip_data)
     period_of = {d: p for p, group in periods.items() for d in group}
     overall = _overall(periods, now)
     as_of = as_of or cutoff or query.until or overall.until
@@ -159,6 +163,7 @@ def analyse(
         {a.domain: a for a in reader.activity(wanted, before=_epoch(cutoff))} if wanted else {}
     )
     others = _OtherReports.read(reader, query, tuple(wanted), overall)
+    approved = inventories([*reader.approvals(wanted), *approvals]) if wanted else {}
     summaries = []
     for domain in wanted:
         ctx = Context(
@@ -173,6 +178,7 @@ def analyse(
             no_reports_days=query.no_reports_days,
             set_aside=left_out.get(domain),
             as_of_moment=as_of,
+            inventory=approved.get(domain),
         )
         period = period_of.get(domain, overall)
         summaries.append(_summarise(ctx, period, others.of(domain, period)))

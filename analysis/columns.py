@@ -31,6 +31,11 @@ SPF_RESULT = "spf_result"
 DKIM_PASS_DOMAINS = "dkim_pass_domains"  # noqa: S105 — tuple of d= with result pass
 RDNS = "rdns"
 
+# Network owner of the source IP (analysis.owners; 0 and "" when not known).
+ASN = "asn"
+AS_NAME = "as_name"
+COUNTRY = "country"  # ISO 3166 alpha-2 of the network
+
 # Classification (analysis.classify).
 SENDER = "sender"  # catalogue id or "unknown"
 SENDER_BY = "sender_by"  # ip | rdns | envelope | dkim | "" (how the sender was recognised)

@@ -371,6 +371,62 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
             "entry from the SPF record and revoke its DKIM key.",
         ),
     ),
+    "approved-sender-failing": (
+        NP_(
+            "approved-sender-failing",
+            "{messages} message ({failed_pct} % of its mail) that {approved}, a sender "
+            "approved for {domain}, sent fails DMARC.",
+            "{messages} messages ({failed_pct} % of its mail) that {approved}, a sender "
+            "approved for {domain}, sent fail DMARC.",
+            "messages",
+        ),
+        N_(
+            "approved-sender-failing",
+            "The practice uses {approved}, so fix its set-up: it must sign with a DKIM key of "
+            "{domain} or use a return path under {domain} (see the other findings for "
+            "{approved}).",
+        ),
+    ),
+    "unapproved-sender-passing": (
+        NP_(
+            "unapproved-sender-passing",
+            "{messages} message from sources nobody approved for {domain} "
+            "({senders}) passes DMARC: either a service the practice uses and forgot to list, "
+            "or someone else sending through infrastructure the SPF record or a DKIM key "
+            "opens to them.",
+            "{messages} messages from sources nobody approved for {domain} "
+            "({senders}) pass DMARC: either a service the practice uses and forgot to list, "
+            "or someone else sending through infrastructure the SPF record or a DKIM key "
+            "opens to them.",
+            "messages",
+        ),
+        N_(
+            "unapproved-sender-passing",
+            "If the practice uses it, approve it ('dmarcwatch senders approve'); if not, "
+            "remove its entry from the SPF record and revoke its DKIM key, because it can "
+            "send as {domain}.",
+        ),
+    ),
+    "unapproved-sender-failing": (
+        NP_(
+            "unapproved-sender-failing",
+            "{messages} message sent as {domain} through {senders}, which nobody approved for "
+            "{domain}, fails DMARC: someone else using that service to "
+            "spoof the domain, or a service the practice uses that is neither approved nor "
+            "set up.",
+            "{messages} messages sent as {domain} through {senders}, which nobody approved "
+            "for {domain}, fail DMARC: someone else using that service to "
+            "spoof the domain, or a service the practice uses that is neither approved nor "
+            "set up.",
+            "messages",
+        ),
+        N_(
+            "unapproved-sender-failing",
+            "If the practice does not use {senders}, nothing to do: a stricter policy has "
+            "receivers block this mail. If it does, approve it and set up DKIM for {domain} "
+            "there.",
+        ),
+    ),
     "receiver-rejected/legitimate": (
         NP_(
             "receiver-rejected/legitimate",

@@ -14,11 +14,13 @@ from typing import Any
 import pandas as pd
 
 from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.owners import OwnerGroup, owner_groups
 from dmarcwatch.analysis.severity import Actor as Actor
 from dmarcwatch.analysis.severity import Severity as Severity
 
 MAX_SOURCES = 20
 CHECK_KEY = "check_key"  # param of a stored DNS-check finding: the message key of its words
+MAX_OWNERS = 8
 
 
 Param = str | int | float | tuple[str, ...]  # a tuple is a list of names
@@ -34,6 +36,7 @@ class Evidence:
     receivers: tuple[str, ...] = ()  # reporter org names, most messages first
     first_seen: dt.date | None = None
     last_seen: dt.date | None = None
+    owners: tuple[OwnerGroup, ...] = ()  # network owners of the sources, most messages first
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,15 @@ class Finding:
             "receivers": list(e.receivers),
             "first_seen": e.first_seen.isoformat() if e.first_seen else None,
             "last_seen": e.last_seen.isoformat() if e.last_seen else None,
+            "owners": [
+                {
+                    "owner": o.label,
+                    "asn": o.asn or None,
+                    "sources": o.sources,
+                    "messages": o.messages,
+                }
+                for o in e.owners
+            ],
             "evidence": dict(self.params),
             "failure_reports": [note.as_dict() for note in self.failure_reports],
         }
@@ -113,6 +125,7 @@ def evidence_of(rows: pd.DataFrame) -> Evidence:
         receivers=tuple(str(r) for r in by_rx.index),
         first_seen=pd.Timestamp(days.min()).date(),
         last_seen=pd.Timestamp(days.max()).date(),
+        owners=tuple(owner_groups(rows)[:MAX_OWNERS]),
     )
 
 

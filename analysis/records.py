@@ -17,6 +17,7 @@ import pandas as pd
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.api import prepare
 from dmarcwatch.analysis.catalogue import Catalogue
+from dmarcwatch.analysis.owners import OwnerLookup, add_owners
 from dmarcwatch.analysis.read import (
     SECONDS_PER_DAY,
     DkimResult,
@@ -43,6 +44,9 @@ COLUMNS = (
     "pct",
     "source_ip",
     "reverse_dns",
+    "asn",
+    "as_name",
+    "country",
     "messages",
     "disposition",
     "header_from",
@@ -69,7 +73,7 @@ LIST_COLUMNS: dict[str, tuple[str, ...]] = {
     "spf_results": SpfResult._fields,
     "reasons": Reason._fields,
 }
-INTEGER_COLUMNS = ("pct", "messages")
+INTEGER_COLUMNS = ("pct", "asn", "messages")
 
 
 def selection_for(
@@ -104,11 +108,14 @@ def iter_records(
     catalogue: Catalogue,
     *,
     chunk: int = REPORTS_PER_CHUNK,
+    ip_data: OwnerLookup | None = None,
 ) -> Iterator[pd.DataFrame]:
-    """Frames of :data:`COLUMNS`, in store order (report, then record), *chunk* reports each."""
+    """Frames of :data:`COLUMNS`, in store order (report, then record), *chunk* reports each;
+    the network owner columns are empty without *ip_data*."""
     domains = list(reader.policy_domains())  # from the index only
     for rows in reader.records(selection, chunk):
-        yield export_frame(prepare(reader, rows, catalogue, domains), catalogue)
+        prepared = add_owners(prepare(reader, rows, catalogue, domains), ip_data)
+        yield export_frame(prepared, catalogue)
 
 
 def as_objects(values: Iterable[NamedTuple]) -> list[dict[str, str]]:
@@ -142,6 +149,9 @@ def export_frame(rows: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
             "pct": rows["pct"].astype("Int64"),
             "source_ip": rows[c.SOURCE_IP],
             "reverse_dns": rows[c.RDNS],
+            "asn": rows[c.ASN].astype("Int64").where(rows[c.ASN] > 0),
+            "as_name": rows[c.AS_NAME],
+            "country": rows[c.COUNTRY],
             "messages": rows[c.MESSAGES].astype("int64"),
             "disposition": rows[c.DISPOSITION],
             "header_from": rows[c.HEADER_FROM],

@@ -7,14 +7,17 @@ the matching percentages. Grouping is plain pandas over the (already aggregated)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.catalogue import Catalogue
+from dmarcwatch.analysis.owners import owner_label
 
 SENDER_NAME = "sender_name"
+OWNER = "owner"  # the source network's owner, "Hetzner Online GmbH, DE" ("" unknown)
 DMARC_PCT = "dmarc_pass_pct"
 DKIM_PCT = "dkim_aligned_pct"
 SPF_PCT = "spf_aligned_pct"
@@ -113,19 +116,88 @@ def sendgrid_identities(rows: pd.DataFrame) -> pd.DataFrame:
 def failing_sources(rows: pd.DataFrame, catalogue: Catalogue, limit: int = 50) -> pd.DataFrame:
     """Source IPs whose mail failed DMARC: rDNS, sender, messages, receivers."""
     bad = rows[~rows[c.DMARC_PASS]]
-    cols = [c.DOMAIN, c.SOURCE_IP, c.RDNS, SENDER_NAME, c.FORWARDED, c.MESSAGES, "receivers"]
+    cols = [c.DOMAIN, c.SOURCE_IP, c.RDNS, OWNER, SENDER_NAME, c.FORWARDED, c.MESSAGES, "receivers"]
     if bad.empty:
         return pd.DataFrame(columns=cols)
+    if c.ASN not in bad:
+        bad = bad.copy()
+        bad[c.ASN], bad[c.AS_NAME], bad[c.COUNTRY] = 0, "", ""
     grouped = bad.groupby([c.DOMAIN, c.SOURCE_IP], sort=False)
     table = grouped.agg(
         **{
             c.MESSAGES: (c.MESSAGES, "sum"),
             c.RDNS: (c.RDNS, "first"),
+            c.ASN: (c.ASN, "first"),
+            c.AS_NAME: (c.AS_NAME, "first"),
+            c.COUNTRY: (c.COUNTRY, "first"),
             c.SENDER: (c.SENDER, "first"),
             c.FORWARDED: (c.FORWARDED, "any"),
             "receivers": (c.RECEIVER, lambda s: ", ".join(sorted(set(map(str, s))))),
         }
     ).reset_index()
     table[SENDER_NAME] = table[c.SENDER].map(lambda s: catalogue.name(s) if s != "unknown" else s)
+    table[OWNER] = [
+        owner_label(int(a), str(n), str(k))
+        for a, n, k in zip(table[c.ASN], table[c.AS_NAME], table[c.COUNTRY], strict=True)
+    ]
     table = table.sort_values(c.MESSAGES, ascending=False, kind="stable").head(limit)
     return table[cols]
+
+
+SOURCE_COLUMNS = [
+    c.DOMAIN,
+    c.SOURCE_IP,
+    "ptr",
+    "ptr_confirmed",
+    c.ASN,
+    c.AS_NAME,
+    c.COUNTRY,
+    c.SENDER,
+    SENDER_NAME,
+    c.MESSAGES,
+    "dmarc_pass_pct",
+    "dkim_aligned_pct",
+    "spf_aligned_pct",
+    "receivers",
+    "first_seen",
+    "last_seen",
+]
+
+
+def by_source(
+    rows: pd.DataFrame,
+    catalogue: Catalogue,
+    pointers: Mapping[str, tuple[str, bool | None]],
+    first_seen: Mapping[tuple[str, str], dt.date],
+) -> pd.DataFrame:
+    """One row per domain and source IP: who holds the address, what it sent, how it fared.
+
+    *pointers* are the cached reverse-DNS names with their forward check; *first_seen* the
+    first day each (domain, IP) appears in the whole store (the period's first day if absent).
+    """
+    if rows.empty:
+        return pd.DataFrame(columns=SOURCE_COLUMNS)
+    keys = [c.DOMAIN, c.SOURCE_IP]
+    table = summarise(rows, keys).set_index(keys)
+    grouped = rows.groupby(keys, sort=False)
+    table[c.SENDER] = grouped[c.SENDER].agg(lambda s: s.mode().iloc[0])
+    for column, empty in ((c.ASN, 0), (c.AS_NAME, ""), (c.COUNTRY, "")):
+        table[column] = grouped[column].first() if column in rows else empty
+    table["receivers"] = grouped[c.RECEIVER].agg(_distinct_sorted)
+    table["_first"] = grouped[c.DAY].min()
+    table["last_seen"] = grouped[c.DAY].max().map(lambda day: pd.Timestamp(day).date())
+    table = table.reset_index()
+    table[SENDER_NAME] = table[c.SENDER].map(lambda s: catalogue.name(s) if s != "unknown" else s)
+    entry = [pointers.get(str(ip), ("", None)) for ip in table[c.SOURCE_IP]]
+    table["ptr"] = [name for name, _ in entry]
+    table["ptr_confirmed"] = [confirmed for _, confirmed in entry]
+    table["first_seen"] = [
+        first_seen.get((str(d), str(ip)), pd.Timestamp(day).date())
+        for d, ip, day in zip(table[c.DOMAIN], table[c.SOURCE_IP], table["_first"], strict=True)
+    ]
+    ordered = table.sort_values([c.DOMAIN, c.MESSAGES], ascending=[True, False], kind="stable")
+    return ordered[SOURCE_COLUMNS].reset_index(drop=True)
+
+
+def _distinct_sorted(values: pd.Series) -> tuple[str, ...]:
+    return tuple(sorted({str(v) for v in values}))

@@ -25,6 +25,8 @@ name the key and the file. Relative paths in the file are relative to the file's
     [privacy]       keep_failure_report_details
     [[alert]]       type (email | webhook | slack | teams) name domains min_severity codes lang
                     to (email) | url | url_file; secret_file (webhook) timeout retries ca_file
+    [ip_data]       path
+    [[approved]]    domain senders note
 """
 
 from __future__ import annotations
@@ -54,9 +56,21 @@ _SMTP_PORTS = {"tls": 465, "starttls": 587}
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # Every key of each table, as the module docstring lists them: a key outside these is a typo.
 _KEYS = {
-    "": ("database", "mailbox", "smtp", "trust", "limits", "privacy", "alert"),
+    "": (
+        "database",
+        "mailbox",
+        "smtp",
+        "trust",
+        "limits",
+        "privacy",
+        "alert",
+        "ip_data",
+        "approved",
+    ),
     "trust": ("include_unverified", "nameservers"),
     "database": ("url",),
+    "ip_data": ("path",),
+    "approved": ("domain", "senders", "note"),
     "mailbox": (
         *("name", "host", "port", "security", "allow_insecure", "ca_file", "username"),
         *("password_file", "password_env", "oauth2", "folder", "processed_folder"),
@@ -224,6 +238,17 @@ class Config:
     needs, local parts redacted, the mail's digest only). For a deployment whose
     data-protection assessment allows it."""
     alerts: tuple[AlertConfig, ...] = ()
+    ip_data: Path | None = None  # the IP owner data (location.db); None: the default files
+    approved: tuple[ApprovedSenders, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovedSenders:
+    """An ``[[approved]]`` table: senders, networks or AS<number> a domain uses."""
+
+    domain: str
+    senders: tuple[str, ...]
+    note: str = ""
 
 
 def default_config_path() -> Path:
@@ -277,6 +302,9 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     limits = _limits(limits_table) if limits_table else DEFAULT_LIMITS
     keep = _privacy(top.table("privacy"))
     alerts = tuple(_alert(t) for t in top.tables("alert"))
+    ip_data_table = top.table("ip_data")
+    ip_data = _ip_data(ip_data_table) if ip_data_table else None
+    approved = tuple(_approved(t) for t in top.tables("approved"))
     top.done()
     _check_unique_names(mailboxes, path)
     return Config(
@@ -288,7 +316,27 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         limits=limits,
         keep_failure_report_details=keep,
         alerts=alerts,
+        ip_data=ip_data,
+        approved=approved,
     )
+
+
+def _ip_data(t: _Table) -> Path | None:
+    t.known(_KEYS["ip_data"])
+    path = t.readable_file("path")
+    t.done()
+    return path
+
+
+def _approved(t: _Table) -> ApprovedSenders:
+    t.known(_KEYS["approved"])
+    domain = t.required("domain", str)
+    senders = t.required("senders", list)
+    if not senders or not all(isinstance(s, str) and s.strip() for s in senders):
+        t.fail("senders", "must be a list of sender names, IP networks or AS<number>")
+    note = t.optional("note", str, "")
+    t.done()
+    return ApprovedSenders(domain=domain, senders=tuple(senders), note=note)
 
 
 def _trust(t: _Table) -> TrustConfig:

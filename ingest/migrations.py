@@ -103,7 +103,7 @@ def _tls_and_failure_reports(conn: Connection) -> None:
 
 
 def _placeholder(conn: Connection) -> None:
-    """Versions 4, 5 and 7 belong to branches still to merge (the merger replaces these)."""
+    """Version 5 belongs to a branch still to merge (the merger replaces it)."""
 
 
 def _alert_state(conn: Connection) -> None:
@@ -119,6 +119,12 @@ def _check_history(conn: Connection) -> None:
         table.create(conn)
 
 
+def _sender_inventory(conn: Connection) -> None:
+    """Version 4: ``rdns_cache.confirmed`` and ``approved_senders``, the sender inventory."""
+    conn.exec_driver_sql("ALTER TABLE rdns_cache ADD COLUMN confirmed BOOLEAN")
+    schema.approved_senders.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "blobs.report_count: skip re-imports of inputs stored whole", _complete_inputs),
     Migration(
@@ -126,7 +132,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "reports.verification and reports.variant: DKIM verdicts, disputed keys kept",
         _verified_reports,
     ),
-    Migration(4, "placeholder for a parallel branch's step", _placeholder),
+    Migration(4, "rdns_cache.confirmed, approved_senders: the sender inventory", _sender_inventory),
     Migration(5, "placeholder for a parallel branch's step", _placeholder),
     Migration(6, "finding_state, alert_events, alert_deliveries: alert state", _alert_state),
     Migration(7, "check_runs, check_records, check_findings, poll_runs", _check_history),

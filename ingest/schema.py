@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import (
     CHAR,
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -253,6 +254,19 @@ rdns_cache = Table(
     Column("ip", Text, primary_key=True),
     Column("name", Text),
     Column("resolved_at", UtcDateTime, nullable=False),
+    Column("confirmed", Boolean),  # the name's A/AAAA holds the IP (NULL: not checked)
+)
+
+approved_senders = Table(
+    "approved_senders",
+    metadata,
+    Column("domain", Text, nullable=False),
+    Column("kind", Text, nullable=False),  # sender | network | asn
+    Column("value", Text, nullable=False),  # catalogue id, CIDR, or AS number
+    Column("note", Text, nullable=False, server_default=""),
+    Column("approved_by", Text, nullable=False, server_default=""),
+    Column("approved_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("domain", "kind", "value"),
 )
 
 # SMTP TLS reports (RFC 8460): one row per report, its policies, their failure details.

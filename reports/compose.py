@@ -314,6 +314,7 @@ def failing_table(failing: pd.DataFrame, t: Translator) -> TableView:
     columns = (
         Cell(t.gettext("Source IP")),
         Cell(t.gettext("Reverse DNS")),
+        Cell(t.gettext("Network")),
         Cell(t.gettext("Sender")),
         Cell(t.gettext("Messages"), True),
         Cell(t.gettext("Receivers")),
@@ -328,6 +329,7 @@ def failing_table(failing: pd.DataFrame, t: Translator) -> TableView:
             (
                 Cell(str(row[c.SOURCE_IP])),
                 Cell(str(row[c.RDNS] or "") or "\u2013"),
+                Cell(str(row.get(tables.OWNER) or "") or "\u2013"),
                 Cell(name),
                 _count(row[c.MESSAGES], t),
                 Cell(str(row["receivers"])),

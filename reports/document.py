@@ -13,6 +13,7 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.api import DomainSummary, Period, Query, analyse, prepare
@@ -20,6 +21,8 @@ from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
 from dmarcwatch.analysis.check import CheckFinding, assess_domain, seen_in_reports
 from dmarcwatch.analysis.dns.resolver import ResolverConfig
 from dmarcwatch.analysis.findings import Severity
+from dmarcwatch.analysis.inventory import Approval
+from dmarcwatch.analysis.owners import shared
 from dmarcwatch.analysis.read import SECONDS_PER_DAY, Reader, Selection
 from dmarcwatch.reports import compose
 from dmarcwatch.reports.charts import RenderedChart
@@ -48,6 +51,8 @@ class ReportOptions:
     generator: str = "dmarcwatch"  # named in the footer, e.g. "dmarcwatch 0.1.0"
     workers: int | None = None  # processes drawing domains; None: one per CPU from 4 domains
     include_unverified: bool = False  # count reports from mail without the reporter's DKIM
+    ip_data: Path | None = None  # the IP owner data file; None: the default one, if installed
+    approvals: tuple[Approval, ...] = ()  # the config's sender inventory (the store's is read)
 
 
 @dataclass(frozen=True)
@@ -186,7 +191,13 @@ class _Job:
             include_unverified=self.options.include_unverified,
         )
         summary = analyse(
-            self.reader, query, catalogue=self.catalogue, now=self.now, as_of=self.as_of
+            self.reader,
+            query,
+            catalogue=self.catalogue,
+            now=self.now,
+            as_of=self.as_of,
+            ip_data=shared(self.options.ip_data),
+            approvals=self.options.approvals,
         ).domains[0]
         previous = previous_totals(
             self.reader, domain, self.period, self.catalogue, self.policy_domains

@@ -65,6 +65,20 @@ def _dkim(sel: Selection) -> sa.Select[*tuple[Any, ...]]:
     )
 
 
+def first_seen(conn: Connection, sel: Selection) -> dict[tuple[str, str], int]:
+    """The begin (epoch seconds) of the first stored report naming each (policy domain,
+    source IP) that *sel* selects. Only the domains and IPs of *sel* count: the times are the
+    whole store's, so a source seen last year is not new today."""
+    r, rec = schema.reports, schema.records
+    query = (
+        sa.select(r.c.policy_domain, rec.c.source_ip, sa.func.min(r.c.begin_ts))
+        .select_from(_records())
+        .where(*report_filter(Selection(domains=sel.domains)), *record_filter(sel))
+        .group_by(r.c.policy_domain, rec.c.source_ip)
+    )
+    return {(str(d), str(ip)): int(begin) for d, ip, begin in conn.execute(query)}
+
+
 def _distinct(
     sel: Selection, source: sa.FromClause, *columns: sa.ColumnElement[Any]
 ) -> sa.Select[*tuple[Any, ...]]:

@@ -15,12 +15,29 @@ CHUNK = 500  # addresses per IN (…) list
 
 
 def names(conn: Connection, ips: Iterable[str]) -> dict[str, str]:
-    """Cached reverse-DNS names for *ips* (only those with a name), lower-case."""
+    """Cached reverse-DNS names for *ips* that may name them: lower-case, and not refuted by
+    the forward check (a name whose addresses do not hold the IP is left out, so a forged
+    PTR cannot make a source look like a known sender)."""
+    return {
+        ip: name for ip, (name, confirmed) in entries(conn, ips).items() if confirmed is not False
+    }
+
+
+def entries(conn: Connection, ips: Iterable[str]) -> dict[str, tuple[str, bool | None]]:
+    """Cached names of *ips* (only those with a name), lower-case, with the forward check's
+    verdict (``None``: not checked)."""
     t = schema.rdns_cache
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, bool | None]] = {}
     for chunk in _chunks(ips):
-        stmt = sa.select(t.c.ip, t.c.name).where(t.c.ip.in_(chunk), t.c.name.is_not(None))
-        found.update({str(ip): str(name).lower() for ip, name in conn.execute(stmt)})
+        stmt = sa.select(t.c.ip, t.c.name, t.c.confirmed).where(
+            t.c.ip.in_(chunk), t.c.name.is_not(None)
+        )
+        found.update(
+            {
+                str(ip): (str(name).lower(), None if ok is None else bool(ok))
+                for ip, name, ok in conn.execute(stmt)
+            }
+        )
     return found
 
 

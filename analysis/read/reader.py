@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
+from dmarcwatch.analysis.read import approvals as approval_store
 from dmarcwatch.analysis.read import (
     checklog,
     failurereports,
@@ -31,6 +32,8 @@ from dmarcwatch.analysis.read.trust import SetAside, set_aside
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from dmarcwatch.analysis.inventory import Approval
 
 
 class Reader:
@@ -93,10 +96,20 @@ class Reader:
         with self._engine.connect() as conn:
             return identities.source_ips(conn, sel)
 
+    def first_seen(self, sel: Selection) -> dict[tuple[str, str], int]:
+        """When each (domain, source IP) of *sel* first appeared in any stored report."""
+        with self._engine.connect() as conn:
+            return identities.first_seen(conn, sel)
+
     def rdns_names(self, ips: Iterable[str]) -> dict[str, str]:
         """Cached reverse-DNS names of *ips* (those that have one)."""
         with self._engine.connect() as conn:
             return rdnscache.names(conn, ips)
+
+    def rdns_entries(self, ips: Iterable[str]) -> dict[str, tuple[str, bool | None]]:
+        """Cached reverse-DNS names with their forward-confirmation verdict."""
+        with self._engine.connect() as conn:
+            return rdnscache.entries(conn, ips)
 
     def rdns_resolved_after(self, ips: Iterable[str], moment: dt.datetime) -> set[str]:
         """The *ips* whose reverse DNS was looked up (name or none) after *moment*."""
@@ -140,6 +153,10 @@ class Reader:
         """The poller's last run per mailbox (none before the first ``poll``)."""
         with self._engine.connect() as conn:
             return overview.poll_runs(conn)
+
+    def approvals(self, domains: Iterable[str] = ()) -> list[Approval]:
+        """The sender inventory stored for *domains* (every domain when empty)."""
+        return approval_store.approvals(self._engine, domains)
 
     def after_fork(self) -> None:
         """In a forked process: forget the parent's connections (never close them)."""

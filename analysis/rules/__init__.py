@@ -9,6 +9,7 @@ import pandas as pd
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.findings import Finding, Severity, worst_first
 from dmarcwatch.analysis.rules import (
+    inventory,
     methods,
     providers,
     readiness,
@@ -27,6 +28,7 @@ DATA_RULES: list[Rule] = [
     *receivers.RULES,
     *methods.RULES,
     *readiness.RULES,
+    *inventory.RULES,
 ]
 """Rules that need rows; :mod:`analysis.rules.reports` runs also for domains without any."""
 

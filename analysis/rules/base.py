@@ -12,6 +12,7 @@ from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.catalogue import Catalogue
 from dmarcwatch.analysis.classify import UNKNOWN
 from dmarcwatch.analysis.findings import Finding
+from dmarcwatch.analysis.inventory import Inventory
 from dmarcwatch.analysis.read import DomainActivity, SetAside
 
 READINESS_DAYS = 14
@@ -44,6 +45,8 @@ class Context:
     def as_of(self) -> dt.datetime:
         """The end of the analysed period, against which freshness is measured."""
         return self.as_of_moment or self.now
+
+    inventory: Inventory | None = None  # the senders approved for the domain, if any
 
     def sender_name(self, sender: str) -> str:
         return "unknown" if sender == UNKNOWN else self.catalogue.name(sender)

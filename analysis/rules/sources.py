@@ -42,6 +42,8 @@ def spoofing(ctx: Context) -> list[Finding]:
     who) is told here, not again by the ``receiver-*`` findings.
     """
     hit = ctx.rows[spoofed(ctx.rows)]
+    if ctx.inventory is not None and not hit.empty:
+        hit = hit[~ctx.inventory.approved(hit)]  # the practice says these sources are its own
     if hit.empty:
         return []
     enforcing = _applied(hit).isin(ENFORCING)

@@ -11,15 +11,17 @@ import platformdirs
 
 from dmarcwatch.commands._reporting import add_receivers_and_ips, day_start, ips_from, parse_since
 from dmarcwatch.commands._trust import add_include_unverified, include_unverified
-from dmarcwatch.config import APP
+from dmarcwatch.config import APP, Config
 from dmarcwatch.context import config_for
-from dmarcwatch.errors import CommandError
+from dmarcwatch.errors import CommandError, ConfigError
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import escape_controls
 
 if TYPE_CHECKING:  # the analysis (pandas, numpy) is imported when a command runs
     from dmarcwatch.analysis.api import Query
     from dmarcwatch.analysis.catalogue import Catalogue
+    from dmarcwatch.analysis.inventory import Approval
+    from dmarcwatch.analysis.ipdata import LocationDatabase
 
 SNAPSHOT_NAME = "sender-networks.json"
 
@@ -89,3 +91,24 @@ def catalogue() -> Catalogue:
         return load_catalogue(snapshot=snapshot_path())
     except CatalogueError as exc:
         raise CatalogueError(f"{exc} (delete {snapshot_path()} or run 'senders update')") from exc
+
+
+def ip_data(config: Config) -> LocationDatabase | None:
+    """The offline IP owner data: the configured file, else the default one if installed."""
+    from dmarcwatch.analysis.owners import shared
+
+    return shared(config.ip_data)
+
+
+def config_approvals(config: Config, senders: Catalogue) -> list[Approval]:
+    """The ``[[approved]]`` tables of the config as approvals."""
+    from dmarcwatch.analysis.inventory import InvalidApproval, parse_target
+
+    found = []
+    for table in config.approved:
+        for target in table.senders:
+            try:
+                found.append(parse_target(table.domain, target, senders, table.note))
+            except InvalidApproval as exc:
+                raise ConfigError(f"config file {config.path}: [[approved]] {exc}") from None
+    return found

@@ -8,9 +8,16 @@ import textwrap
 from typing import TYPE_CHECKING, Any
 
 from dmarcwatch.commands import add_command
-from dmarcwatch.commands._analysis import add_selection, catalogue, query_from, safe
+from dmarcwatch.commands._analysis import (
+    add_selection,
+    catalogue,
+    config_approvals,
+    ip_data,
+    query_from,
+    safe,
+)
 from dmarcwatch.commands._receivers import require_known
-from dmarcwatch.context import open_store_to_read
+from dmarcwatch.context import config_for, open_store_to_read
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.languages import LANGUAGES
 
@@ -53,10 +60,18 @@ def run(args: argparse.Namespace) -> int:
     senders = catalogue()
     moment = as_of(query)
     t = translator(args.lang)
-    with open_store_to_read(args) as store:
+    config = config_for(args)
+    with open_store_to_read(args, config) as store:
         reader = Reader(store.engine)
         require_known(reader, query.receivers)
-        result = analyse(reader, query, catalogue=senders, as_of=moment)
+        result = analyse(
+            reader,
+            query,
+            catalogue=senders,
+            as_of=moment,
+            ip_data=ip_data(config),
+            approvals=config_approvals(config, senders),
+        )
         warn_if_stale(reader, query, moment, t)
     findings = result.findings
     if args.json:
@@ -138,6 +153,14 @@ def _evidence(finding: Finding, t: Translator) -> str:
         parts.append(t.gettext("receivers") + ": " + ", ".join(e.receivers[:5]))
     if e.first_seen and e.last_seen:
         parts.append(f"{e.first_seen.isoformat()} – {e.last_seen.isoformat()}")
+    known = [o for o in e.owners if o.label]
+    if known:
+        owners = ", ".join(
+            t.ngettext("%(owner)s: %(count)s source", "%(owner)s: %(count)s sources", o.sources)
+            % {"owner": o.label, "count": o.sources}
+            for o in known[:3]
+        )
+        parts.append(t.gettext("networks") + f": {owners}" + (" …" if len(known) > 3 else ""))
     return "; ".join(parts)
 
 

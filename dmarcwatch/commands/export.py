@@ -91,14 +91,15 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 def run(args: argparse.Namespace) -> int:
     from dmarcwatch.analysis.read import Reader  # noqa: PLC0415
     from dmarcwatch.analysis.records import iter_records, selection_for  # noqa: PLC0415
-    from dmarcwatch.commands._analysis import catalogue  # noqa: PLC0415
-    from dmarcwatch.context import open_store_to_read  # noqa: PLC0415
+    from dmarcwatch.commands._analysis import catalogue, ip_data  # noqa: PLC0415
+    from dmarcwatch.context import config_for, open_store_to_read  # noqa: PLC0415
     from dmarcwatch.reports.export import export_records  # noqa: PLC0415
 
     period = period_from(args)
     target = None if args.output == "-" else Path(args.output)
     senders = catalogue()
-    with open_store_to_read(args) as store:
+    config = config_for(args)
+    with open_store_to_read(args, config) as store:
         reader = Reader(store.engine)
         require_known(reader, args.receiver)
         selection = selection_for(
@@ -111,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         selection = replace(selection, receivers=tuple(args.receiver), ips=ips_from(args))
         try:
             if args.kind == "records":
-                frames = iter_records(reader, selection, senders)
+                frames = iter_records(reader, selection, senders, ip_data=ip_data(config))
                 rows = export_records(frames, args.format, target)
             else:
                 rows = _export_kind(reader, selection, args.kind, args.format, target)

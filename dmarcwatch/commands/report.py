@@ -89,7 +89,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 def run(args: argparse.Namespace) -> int:
     from dmarcwatch.analysis.dns.resolver import ResolverConfig, parse_nameserver  # noqa: PLC0415
     from dmarcwatch.analysis.read import Reader  # noqa: PLC0415
-    from dmarcwatch.commands._analysis import catalogue  # noqa: PLC0415
+    from dmarcwatch.commands._analysis import catalogue, config_approvals  # noqa: PLC0415
     from dmarcwatch.commands._trust import include_unverified  # noqa: PLC0415
     from dmarcwatch.context import config_for, open_store_to_read  # noqa: PLC0415
     from dmarcwatch.reports.document import ReportOptions, build_report  # noqa: PLC0415
@@ -100,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError("--jobs must be between 1 and 64", Exit.USAGE)
     recipients, smtp = _mail_setup(args, config_for)
     servers = tuple(parse_nameserver(text) for text in args.nameserver)
+    config = config_for(args)
+    senders = catalogue()
     options = ReportOptions(
         domains=domains_from(args),
         since=period.since,
@@ -109,11 +111,12 @@ def run(args: argparse.Namespace) -> int:
         dns=ResolverConfig(nameservers=servers) if args.dns else None,
         generator=f"dmarcwatch {__version__}",
         workers=args.jobs,
-        include_unverified=include_unverified(args, config_for(args)),
+        include_unverified=include_unverified(args, config),
+        ip_data=config.ip_data,
+        approvals=tuple(config_approvals(config, senders)),
         **({"span": period.span} if period.span else {}),
     )
-    senders = catalogue()
-    with open_store_to_read(args) as store:
+    with open_store_to_read(args, config) as store:
         report = build_report(Reader(store.engine), options, catalogue=senders)
     output = args.output or (None if recipients else DEFAULT_OUTPUT)
     if output:

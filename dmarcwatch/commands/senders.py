@@ -14,13 +14,15 @@ from dmarcwatch.commands import add_command
 from dmarcwatch.commands._analysis import (
     add_selection,
     catalogue,
+    config_approvals,
+    ip_data,
     query_from,
     safe,
     snapshot_path,
 )
 from dmarcwatch.commands._receivers import require_known
 from dmarcwatch.commands.check import DEFAULT_RETRIES, DEFAULT_TIMEOUT
-from dmarcwatch.context import open_store_to_read
+from dmarcwatch.context import config_for, open_store_to_read
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 
@@ -53,17 +55,33 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "senders",
         "list who sends as each domain, with DMARC, DKIM and SPF alignment",
         "Show the senders seen in the stored reports (SendGrid, Microsoft 365, Google, … or "
-        "unknown) with their sources, messages and alignment. 'senders update' refreshes the "
-        "senders' IP networks from their published SPF records (needs DNS); without it the "
-        "bundled snapshot is used.",
+        "unknown) with their sources, messages and alignment; unknown sources are grouped by "
+        "the network that holds them (offline IP data). --ips lists every source address. "
+        "'senders approve DOMAIN SENDER|IP/CIDR|AS<number>' and 'senders revoke …' keep the "
+        "list of senders a domain uses; 'senders approved' shows it. 'senders update' "
+        "refreshes the senders' IP networks from their published SPF records (needs DNS); "
+        "without it the bundled snapshot is used.",
     )
     parser.add_argument(
         "action",
         nargs="?",
-        choices=("list", "update"),
+        choices=("list", "update", "approve", "revoke", "approved"),
         default="list",
-        help="list (default) or update the IP networks",
+        help="list (default), update the IP networks, approve or revoke a sender, or list the "
+        "approved ones",
     )
+    parser.add_argument(
+        "target",
+        nargs="*",
+        metavar="DOMAIN TARGET",
+        help="for approve/revoke: the domain, then senders (catalogue name), IP addresses or "
+        "networks, or AS<number>",
+    )
+    parser.add_argument("--note", metavar="TEXT", help="approve: why, or who uses it")
+    parser.add_argument(
+        "--ips", action="store_true", help="one row per source IP, with its network owner"
+    )
+    parser.add_argument("--new", action="store_true", help="only senders first seen in the period")
     add_selection(parser, "30d")
     parser.add_argument(
         "--rdns",
@@ -104,29 +122,53 @@ def run(args: argparse.Namespace) -> int:
     from dmarcwatch.analysis import tables
     from dmarcwatch.analysis.api import analyse
     from dmarcwatch.analysis.read import Reader
+    from dmarcwatch.commands import _inventory, _sources
 
     if args.action == "update":
         return update(args)
     from dmarcwatch.commands._freshness import as_of, period_line, warn_if_stale
     from dmarcwatch.commands._words import translator
 
+    if args.action in ("approve", "revoke"):
+        return _inventory.change(args)
+    if args.action == "approved":
+        return _inventory.listing(args)
+    if args.target:
+        raise CommandError(f"senders {args.action}: unexpected {args.target[0]!r}", Exit.USAGE)
     query = query_from(args)
     senders = catalogue()
     moment = as_of(query)
     t = translator("en")
-    with open_store_to_read(args) as store:
+    config = config_for(args)
+    data = ip_data(config)
+    with open_store_to_read(args, config) as store:
         reader = Reader(store.engine)
         require_known(reader, query.receivers)
         if args.rdns:
             _resolve_rdns(store, args)
-        result = analyse(reader, query, catalogue=senders, as_of=moment)
+        result = analyse(
+            reader,
+            query,
+            catalogue=senders,
+            as_of=moment,
+            ip_data=data,
+            approvals=config_approvals(config, senders),
+        )
         warn_if_stale(reader, query, moment, t)
-    table = tables.by_sender(result.rows, senders)
+        found = _sources.Sources.read(reader, result, senders, new_only=args.new)
+    if args.ips:
+        _sources.print_sources(found, json_out=args.json, data=data)
+        return Exit.OK
+    table = tables.by_sender(found.rows, senders)
+    if args.new and table.empty and not args.json:
+        print("No new senders in this period.")
+        return Exit.OK
     if args.json:
         print(json.dumps(as_json(table), indent=1))
     else:
         print(period_line(result.period, t))
         print(as_text(table))
+        _sources.print_owner_groups(found.rows)
     return Exit.OK
 
 

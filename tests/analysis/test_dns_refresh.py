@@ -95,12 +95,16 @@ def test_senders_update_saves_a_snapshot_the_analysis_then_uses(
 
 def test_reverse_dns_is_cached_in_the_store_with_its_age(dns_server, resolver, tmp_path):
     dns_server.add("5.113.0.203.in-addr.arpa. PTR smtp-1a.mail.infomaniak.ch.")
+    dns_server.add("smtp-1a.mail.infomaniak.ch. A 203.0.113.5")
     names = rdns.lookup(resolver, ["203.0.113.5", "203.0.113.6", "not-an-ip"])
-    assert names == {"203.0.113.5": "smtp-1a.mail.infomaniak.ch", "203.0.113.6": None}
+    assert names == {
+        "203.0.113.5": rdns.Pointer("smtp-1a.mail.infomaniak.ch", confirmed=True),
+        "203.0.113.6": rdns.Pointer(None, confirmed=None),
+    }
     now = dt.datetime(2026, 11, 29, tzinfo=dt.UTC)
     with Store.open(str(tmp_path / "s.db")) as store:
         rdns.save(store.engine, names, now)
-        rdns.save(store.engine, {"203.0.113.5": "smtp-1a.mail.infomaniak.ch"}, now)
+        rdns.save(store.engine, {"203.0.113.5": names["203.0.113.5"]}, now)
         reader = Reader(store.engine)
         assert reader.rdns_names(["203.0.113.5", "203.0.113.6"]) == {
             "203.0.113.5": "smtp-1a.mail.infomaniak.ch"
@@ -108,6 +112,22 @@ def test_reverse_dns_is_cached_in_the_store_with_its_age(dns_server, resolver, t
         assert reader.rdns_resolved_after(["203.0.113.5"], now - rdns.MAX_AGE) == {"203.0.113.5"}
         later = now + rdns.MAX_AGE + dt.timedelta(days=1)
         assert reader.rdns_resolved_after(["203.0.113.5"], later - rdns.MAX_AGE) == set()
+
+
+def test_a_name_whose_addresses_do_not_hold_the_ip_is_not_confirmed(dns_server, resolver):
+    # Whoever controls the reverse zone of an address can claim any name: only a name that
+    # points back (A/AAAA) is confirmed.
+    dns_server.add("8.113.0.203.in-addr.arpa. PTR mail.google.com.")
+    dns_server.add("mail.google.com. A 198.51.100.1")
+    dns_server.add("9.113.0.203.in-addr.arpa. PTR mx.praxis-confirm.ch.")
+    dns_server.add("mx.praxis-confirm.ch. A 203.0.113.9")
+    v6_pointer = "0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa."
+    dns_server.add(f"{v6_pointer} PTR v6.praxis-confirm.ch.")
+    dns_server.add("v6.praxis-confirm.ch. AAAA 2001:db8::")
+    names = rdns.lookup(resolver, ["203.0.113.8", "203.0.113.9", "2001:db8::"])
+    assert names["203.0.113.8"] == rdns.Pointer("mail.google.com", confirmed=False)
+    assert names["203.0.113.9"] == rdns.Pointer("mx.praxis-confirm.ch", confirmed=True)
+    assert names["2001:db8::"] == rdns.Pointer("v6.praxis-confirm.ch", confirmed=True)
 
 
 def test_lookups_stop_at_the_deadline(dns_server):
@@ -120,6 +140,7 @@ def test_senders_rdns_names_a_source_by_its_reverse_dns(dns_server, tmp_path, mo
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     dns_server.add("77.100.51.198.in-addr.arpa. PTR asmtp-3.mail.hostpoint.ch.")
+    dns_server.add("asmtp-3.mail.hostpoint.ch. A 198.51.100.77")
     row = Row(
         ip="198.51.100.77",
         header_from="praxis-rdns.ch",
@@ -136,6 +157,36 @@ def test_senders_rdns_names_a_source_by_its_reverse_dns(dns_server, tmp_path, mo
     assert json.loads(capsys.readouterr().out)[0]["sender_id"] == "unknown"
     main(["senders", "--db", db, "--json", "--rdns", "--nameserver", dns_server.nameserver])
     assert json.loads(capsys.readouterr().out)[0]["sender_id"] == "hostpoint"
+    main(["senders", "--db", db, "--json", "--ips"])
+    (source,) = json.loads(capsys.readouterr().out)
+    assert (source["ptr"], source["ptr_confirmed"]) == ("asmtp-3.mail.hostpoint.ch", True)
+
+
+def test_a_reverse_name_that_does_not_point_back_names_no_sender(
+    dns_server, tmp_path, monkeypatch, capsys
+):
+    # A forged PTR (the attacker controls the reverse zone of their own address) claims a
+    # Swiss provider's name; without A records pointing back it must not make the source known.
+    from tests.ingest.reportxml import Report, Row
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    dns_server.add("78.100.51.198.in-addr.arpa. PTR asmtp-9.mail.hostpoint.ch.")
+    row = Row(
+        ip="198.51.100.78",
+        header_from="praxis-forged.ch",
+        envelope_from="praxis-forged.ch",
+        dkim_results=[],
+        spf_results=[("praxis-forged.ch", "mfrom", "fail")],
+    )
+    db = str(tmp_path / "s.db")
+    with Store.open(db) as store:
+        from dmarcwatch.ingest.pipeline import import_input
+
+        import_input(store, "r.xml", Report(domain="praxis-forged.ch", rows=[row]).xml().encode())
+    main(["senders", "--db", db, "--json", "--rdns", "--nameserver", dns_server.nameserver])
+    assert json.loads(capsys.readouterr().out)[0]["sender_id"] == "unknown"
+    main(["senders", "--db", db, "--ips"])
+    assert "asmtp-9.mail.hostpoint.ch (unconfirmed)" in capsys.readouterr().out
 
 
 def test_senders_update_offline_keeps_the_bundle_and_says_so(tmp_path, monkeypatch, capsys):

@@ -1,8 +1,9 @@
 """Where the findings ``alert`` watches come from: one list of sources, each a function.
 
 A source gets the reader, the query (with its ``as_of`` day) and the analysis already made
-for that query, and returns findings. :func:`diagnosed` (the report analysis) is the first;
-stored ``check`` results plug in by appending their function to :data:`SOURCES`.
+for that query, and returns findings: :func:`diagnosed` (the report analysis) and
+:func:`checked` (what ``dmarcwatch check`` recorded: ``dns-changed`` and the latest run's
+critical findings).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dmarcwatch.analysis.api import Analysis, Query
+from dmarcwatch.analysis.check.history import stored_findings
 from dmarcwatch.analysis.findings import Finding, worst_first
 from dmarcwatch.analysis.read import Reader
 
@@ -21,7 +23,12 @@ def diagnosed(reader: Reader, query: Query, analysis: Analysis) -> list[Finding]
     return analysis.findings
 
 
-SOURCES: list[FindingSource] = [diagnosed]
+def checked(reader: Reader, query: Query, analysis: Analysis) -> list[Finding]:
+    """The stored DNS-check findings of the query's domains, up to its ``as_of`` moment."""
+    return stored_findings(reader, query.domains, query.as_of_end)
+
+
+SOURCES: list[FindingSource] = [diagnosed, checked]
 """Every source, in order; add one with ``SOURCES.append(function)``."""
 
 

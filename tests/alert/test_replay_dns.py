@@ -1,8 +1,5 @@
-"""Replay step of the watch branch: a DMARC record changes between two ``check`` runs.
-
-``dns-changed`` comes with the watch branch (``check`` records its runs in the store); this
-step is skipped with that reason until then and is enabled at merge.
-"""
+"""Replay step: a DMARC record changes between two ``check`` runs (recorded in the store),
+and ``alert`` tells the ``dns-changed`` finding once."""
 
 from __future__ import annotations
 
@@ -11,19 +8,12 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
-from dmarcwatch.analysis.finding_texts import TEXTS
 from dmarcwatch.cli import main
 from tests.alert.replay_data import day, write_day
 from tests.servers.dns import start_dns_server
 
 CHANGED = "dns-changed"
 DOMAIN = "praxis-alpha.ch"
-
-
-def _known() -> bool:
-    return CHANGED in TEXTS or any(k.startswith(CHANGED + "/") for k in TEXTS)
 
 
 def _alert(db: str, config: Path, n: int) -> list[dict[str, object]]:
@@ -36,9 +26,6 @@ def _alert(db: str, config: Path, n: int) -> list[dict[str, object]]:
     return [json.loads(line) for line in out.getvalue().splitlines()]
 
 
-@pytest.mark.skipif(
-    not _known(), reason=f"'{CHANGED}' comes with the watch branch: enable at merge"
-)
 def test_a_changed_dmarc_record_is_told_once(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'store.db'}"
     config = tmp_path / "config.toml"

@@ -136,6 +136,22 @@ class Store:
                 content_sha256=content_sha256,
             )
 
+    def mail_verdicts(self, sha256: str) -> tuple[bool, dict[tuple[str, str], str]]:
+        """Whether a blob came as mail to be verified, and its reports' stored verdicts.
+
+        A blob is such a mail when a mailbox delivered it or one of its reports has a verdict
+        other than ``not-applicable``; the verdicts are keyed by (email, org_name).
+        """
+        r, m = schema.reports, schema.mailbox_messages
+        verdicts = select(r.c.email, r.c.org_name, r.c.verification).where(
+            r.c.blob_sha256 == sha256
+        )
+        delivered = select(exists().where(m.c.blob_sha256 == sha256))
+        with self._errors(), self.engine.connect() as conn:
+            known = {(str(e), str(o)): str(v) for e, o, v in conn.execute(verdicts)}
+            by_mailbox = bool(conn.execute(delivered).scalar())
+        return by_mailbox or any(v != "not-applicable" for v in known.values()), known
+
     def delete_reports_from_blob(self, sha256: str) -> int:
         """Delete every report parsed from a blob (with its records); return how many."""
         tables = (schema.reports, schema.tls_reports, schema.failure_reports)

@@ -18,6 +18,8 @@ layer, :mod:`analysis.dns.dkim`). The analysis reads the verdicts through its re
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Final, Literal, Protocol
 
 from dmarcwatch.ingest.model import ReportHeader
@@ -57,6 +59,26 @@ def mail_only(verifier: MailVerifier) -> MailVerifier:
         return None if data[:64].lstrip().startswith(_NOT_MAIL) else verifier(data)
 
     return check
+
+
+@dataclass
+class KeptVerdicts:
+    """A mail's verdicts as stored before, for ``reparse``: DKIM keys rotate, so a mail that
+    verified when it arrived may not verify a year later. A report not stored before gets a
+    *fresh* check (made once, when first needed), or ``unverified`` without one."""
+
+    known: Mapping[tuple[str, str], str]
+    fresh: Callable[[], MailCheck | None]
+    _check: list[MailCheck | None] = field(default_factory=list)
+
+    def verdict(self, reporter_email: str, org_name: str) -> Verdict:
+        kept = self.known.get((reporter_email, org_name))
+        if kept in VERDICTS:
+            return kept  # type: ignore[return-value]
+        if not self._check:
+            self._check.append(self.fresh())
+        check = self._check[0]
+        return check.verdict(reporter_email, org_name) if check is not None else UNVERIFIED
 
 
 def verdict_of(check: MailCheck | None, header: ReportHeader) -> Verdict:

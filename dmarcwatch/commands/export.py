@@ -24,6 +24,7 @@ from dmarcwatch.commands._reporting import (
     ips_from,
     period_from,
 )
+from dmarcwatch.commands._trust import add_include_unverified
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 
@@ -82,6 +83,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     add_domains(parser)
     add_period(parser, None)
     add_receivers_and_ips(parser)
+    add_include_unverified(parser)
     parser.add_argument(
         "-o", "--output", metavar="FILE", required=True, help="the file to write ('-': stdout)"
     )
@@ -92,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     from dmarcwatch.analysis.read import Reader  # noqa: PLC0415
     from dmarcwatch.analysis.records import iter_records, selection_for  # noqa: PLC0415
     from dmarcwatch.commands._analysis import catalogue, ip_data  # noqa: PLC0415
+    from dmarcwatch.commands._trust import include_unverified  # noqa: PLC0415
     from dmarcwatch.context import config_for, open_store_to_read  # noqa: PLC0415
     from dmarcwatch.reports.export import export_records  # noqa: PLC0415
 
@@ -109,7 +112,12 @@ def run(args: argparse.Namespace) -> int:
             since=period.since,
             until=period.until,
         )
-        selection = replace(selection, receivers=tuple(args.receiver), ips=ips_from(args))
+        selection = replace(
+            selection,
+            receivers=tuple(args.receiver),
+            ips=ips_from(args),
+            include_unverified=include_unverified(args, config),
+        )
         try:
             if args.kind == "records":
                 frames = iter_records(reader, selection, senders, ip_data=ip_data(config))

@@ -41,9 +41,19 @@ def sendgrid_passing(count: str = "400") -> Row:
     return Row(count=count)
 
 
-def report(report_id: str, rows: list[Row], org: str = "google.com") -> bytes:
+BEGIN = 1759276800  # 2025-10-01T00:00:00Z
+
+
+def report(report_id: str, rows: list[Row], org: str = "google.com", day: int = 0) -> bytes:
+    """A report of *org* for day *day* after 1 October 2025."""
+    begin = BEGIN + day * 86400
     return Report(
-        org=org, email=f"noreply-dmarc-support@{org}", report_id=report_id, rows=rows
+        org=org,
+        email=f"noreply-dmarc-support@{org}",
+        report_id=report_id,
+        begin=str(begin),
+        end=str(begin + 86399),
+        rows=rows,
     ).bytes()
 
 

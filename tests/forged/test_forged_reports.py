@@ -10,6 +10,7 @@ import datetime as dt
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from dmarcwatch.analysis.dns.dkim import DkimVerifier
 from dmarcwatch.analysis.dns.resolver import Nameserver, ResolverConfig
 from dmarcwatch.analysis.findings import Finding
 from dmarcwatch.analysis.read import Reader
+from dmarcwatch.cli import main
 from dmarcwatch.ingest import schema
 from dmarcwatch.ingest.pipeline import import_input
 from dmarcwatch.ingest.store import Store
@@ -167,3 +169,25 @@ def test_dns_timeouts_leave_a_mail_unverified_within_the_deadline(
     )
     assert time.monotonic() - started < 3
     assert outcome.verdicts == (("unverified", 1),)
+
+
+def test_reparse_keeps_the_verdicts_a_mail_got_when_it_arrived(
+    tmp_path: Path, google: Signer, verifier: DkimVerifier, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """DKIM keys rotate: a reparse a year later must neither fail nor trust old mail anew."""
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    with Store.open(db) as store:
+        _real(store, google, verifier)
+        _forge(store, verifier, count=2)
+        import_input(store, "by-hand.xml", report("by-hand", [sendgrid_failing()]))
+    config = tmp_path / "config.toml"
+    config.write_text('[trust]\nnameservers = ["127.0.0.1:9"]\n')  # no DNS answers now
+    assert main(["reparse", "--all", "--db", db, "--config", str(config)]) == 0
+    capsys.readouterr()
+    with Store.open(db) as store:
+        assert sorted(_verdicts(store)) == [
+            "not-applicable",
+            "unverified",
+            "unverified",
+            "verified",
+        ]

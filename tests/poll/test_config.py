@@ -303,3 +303,22 @@ def test_poll_without_a_config_file_names_the_path_it_looked_at(
 )
 def test_a_mistyped_key_gets_a_suggestion(tmp_path: Path, text: str, expected: str) -> None:
     assert expected in error_of(tmp_path, text)
+
+
+def test_trust_table_sets_the_switch_and_the_dkim_nameservers(tmp_path: Path) -> None:
+    text = '[trust]\ninclude_unverified = true\nnameservers = ["192.0.2.53:5353"]\n'
+    trust = load_config(write(tmp_path, text)).trust
+    assert (trust.include_unverified, trust.nameservers) == (True, ("192.0.2.53:5353",))
+    assert load_config(write(tmp_path, "")).trust.include_unverified is False
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[trust]\nnameservers = [53]\n", "key 'nameservers' expected a list"),
+        ("[trust]\ninclude_unverified = 1\n", "key 'include_unverified'"),
+        ("[trust]\ninclude = true\n", "key 'include' is unknown"),
+    ],
+)
+def test_bad_trust_keys_are_named(tmp_path: Path, text: str, expected: str) -> None:
+    assert expected in error_of(tmp_path, text)

@@ -170,12 +170,14 @@ def _write_html(html: str, output: str) -> None:
 
 def _write_atomic(target: Path, data: bytes) -> None:
     """Write *data* under a temporary name beside *target*, then rename: never half a file."""
+    from dmarcwatch.reports.filemode import mode_for  # noqa: PLC0415 - only when writing
+
     temp: str | None = None
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        os.chmod(temp, 0o644)
+        os.chmod(temp, mode_for(target))
         os.replace(temp, target)
     except OSError as exc:
         if temp is not None:

@@ -5,6 +5,11 @@ variable named in the config, and are read (and so checked) when the config is l
 keys, wrong types, a missing password source and an unreadable file are errors (exit 78) that
 name the key and the file. Relative paths in the file are relative to the file's directory.
 
+A config file, or a file holding a secret (``password_file``, ``client_secret_file``,
+``certificate_file``), that others may write is refused: a config can name a
+``token_command`` to run. A secret readable by others (or a config whose database URL holds
+a password) is used, with a warning on stderr.
+
 ::
 
     [database]      url
@@ -36,6 +41,8 @@ import binascii
 import difflib
 import os
 import re
+import stat
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -266,11 +273,49 @@ def load_config(path: str | Path | None) -> Config:
         if explicit:
             raise ConfigError(f"config file {target} does not exist")
         return Config(path=None)
+    mode = check_permissions(target, "config file")
     try:
         data = tomllib.loads(target.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"config file {target}: {exc}") from exc
-    return parse_config(data, target)
+    config = parse_config(data, target)
+    if mode & stat.S_IROTH and _has_password(config.database_url):
+        _warn_readable(target, "config file (its database URL holds a password)")
+    return config
+
+
+def check_permissions(path: Path, what: str, *, secret: bool = False) -> int:
+    """Refuse *path* if others may write it; warn if a *secret* is readable by others.
+
+    Returns the file's permission bits (0 if it cannot be looked at: reading it says why).
+    """
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0
+    if mode & stat.S_IWOTH:
+        raise ConfigError(
+            f"{what} {path} is writable by others, who could change what dmarcwatch does: "
+            f"make it yours only (chmod o-w {path})"
+        )
+    if secret and mode & stat.S_IROTH:
+        _warn_readable(path, what)
+    return mode
+
+
+def _warn_readable(path: Path, what: str) -> None:
+    print(
+        f"dmarcwatch: warning: {what} {path} is readable by others (chmod o-r {path})",
+        file=sys.stderr,
+    )
+
+
+def _has_password(url: str | None) -> bool:
+    """Whether a database URL carries a password (``postgresql://user:secret@host/db``)."""
+    if not url or "://" not in url:
+        return False
+    authority = url.split("://", 1)[1].split("/", 1)[0]
+    return "@" in authority and ":" in authority.rsplit("@", 1)[0]
 
 
 def require_file(config: Config) -> Path:
@@ -615,7 +660,7 @@ def _microsoft(t: _Table, provider: str | None, mailbox: str, mechanism: str) ->
     if provider != "microsoft":
         t.fail("provider", f"must be 'microsoft', not {provider!r}")
     secret = _secret_file(t, "client_secret_file")
-    certificate = t.readable_file("certificate_file")
+    certificate = t.readable_file("certificate_file", secret=True)
     if (secret is None) == (certificate is None):
         t.fail("client_secret_file", "give exactly one of client_secret_file or certificate_file")
     default_cache = Path(platformdirs.user_cache_dir(APP)) / f"msal-{mailbox}.json"
@@ -648,7 +693,7 @@ def _password(t: _Table, *, required: bool) -> Secret | None:
 
 
 def _secret_file(t: _Table, key: str) -> Secret | None:
-    path = t.readable_file(key)
+    path = t.readable_file(key, secret=True)
     if path is None:
         return None
     try:
@@ -728,13 +773,16 @@ class _Table:
         candidate = Path(value).expanduser()
         return candidate if candidate.is_absolute() else self.path.parent / candidate
 
-    def readable_file(self, key: str) -> Path | None:
+    def readable_file(self, key: str, *, secret: bool = False) -> Path | None:
         value = self.optional(key, str)
         if value is None:
             return None
         path = self.resolve(value)
         if not path.is_file() or not os.access(path, os.R_OK):
             self.fail(key, f"names {path}, which is not a readable file")
+        if secret:
+            place = f"{self.where} " if self.where else ""
+            check_permissions(path, f"config file {self.path}: {place}{key}", secret=True)
         return path
 
     def table(self, key: str) -> _Table | None:

@@ -129,6 +129,8 @@ def _sqlite_engine(url: URL, new: bool) -> Engine:
     else:
         if not sqlite_read_only(url):
             _prepare_directory(path)
+            if new:
+                _create_private_file(path)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _sqlite_on_connect if new else _sqlite_on_connect_as_is)
     event.listen(engine, "begin", _sqlite_on_begin)
@@ -136,10 +138,15 @@ def _sqlite_engine(url: URL, new: bool) -> Engine:
 
 
 def _prepare_directory(path: Path) -> None:
-    """Create the database's directory; WAL mode also needs it writable (for -wal/-shm files)."""
+    """Create the database's directory; WAL mode also needs it writable (for -wal/-shm files).
+
+    Directories dmarcwatch creates are the owner's only (0700): the store holds every report.
+    """
     directory = path.parent
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        missing = [d for d in (directory, *directory.parents) if not d.exists()]
+        for created in reversed(missing):
+            created.mkdir(mode=0o700, exist_ok=True)
     except OSError as err:
         raise StoreNotWritable(
             f"cannot create the store's directory {directory}: {err.strerror}"
@@ -148,6 +155,21 @@ def _prepare_directory(path: Path) -> None:
         raise StoreNotWritable(f"the store's directory {directory} is not writable")
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         raise StoreNotWritable(f"the store {path} is read-only")
+
+
+def _create_private_file(path: Path) -> None:
+    """Create a new store's empty file readable and writable by its owner only (0600).
+
+    SQLite gives its -wal and -shm files the main file's permissions. An existing file keeps
+    the mode its owner gave it.
+    """
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as err:
+        raise StoreNotWritable(f"cannot create the store {path}: {err.strerror}") from err
+    os.close(descriptor)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

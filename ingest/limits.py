@@ -48,7 +48,7 @@ class Limits:
     # CPU seconds spent reading one input (a 100 MiB report takes a few seconds).
     max_input_cpu_seconds: float = 60.0
     # Wall-clock seconds reading one input, writing included, on a busy machine.
-    max_input_seconds: float = 300.0
+    max_input_seconds: float = 600.0
     # Records in all the reports of one input, and of one reporter on one day (UTC, the
     # day the report's period begins) in the store.
     max_input_records: int = 200_000

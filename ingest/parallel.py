@@ -33,7 +33,13 @@ from typing import Any, Self
 
 from dmarcwatch.ingest.group import InputGroup, outcomes
 from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
-from dmarcwatch.ingest.pipeline import InputImport, InputOutcome, skipped_input
+from dmarcwatch.ingest.pipeline import (
+    InputImport,
+    InputOutcome,
+    is_skipped,
+    put_input_blob,
+    skipped_input,
+)
 from dmarcwatch.ingest.reading import read_input
 from dmarcwatch.ingest.sources import Input, InputError
 from dmarcwatch.ingest.store import Store
@@ -228,14 +234,18 @@ class Readers:
 
     def _write(self, writer: Writer, entry: _Handed) -> InputOutcome:
         data = entry.item.data
+        event = self._event(entry.worker)
         if not entry.blob_stored:
-            writer.put_blob(entry.sha256, data)
-        check = self._verifier(data) if self._verifier is not None else None
+            put_input_blob(writer, entry.sha256, data, event)
+        check = (
+            self._verifier(data) if self._verifier is not None and not is_skipped(event) else None
+        )
         job = InputImport(
             writer, entry.item.source, entry.sha256, len(data), check=check, limits=self._limits
         )
-        while not isinstance(event := self._event(entry.worker), _Done):
+        while not isinstance(event, _Done):
             job.on(event)
+            event = self._event(entry.worker)
         return job.finish()
 
     def _event(self, worker: int) -> Any:

@@ -24,6 +24,7 @@ that is not a mail, the verdict is ``not-applicable``.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -42,6 +43,8 @@ from dmarcwatch.ingest.reading import (
     read_input,
 )
 from dmarcwatch.ingest.store import Store
+from dmarcwatch.ingest.unpack import Kind as ContentKind
+from dmarcwatch.ingest.unpack import sniff
 from dmarcwatch.ingest.verify import MailCheck, MailVerifier, verdict_of
 from dmarcwatch.ingest.writer import Writer
 
@@ -53,6 +56,9 @@ DISPUTED = (
 )
 """The log line of a report that disputes a stored key (``%s``: source, location)."""
 
+
+_HEADER_BYTES = 64 * 1024
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
 _NOT_REPORT_CLASSES = frozenset(
     {RejectClass.NOT_A_REPORT, RejectClass.FAILURE_REPORT, RejectClass.TLS_REPORT}
 )
@@ -119,9 +125,11 @@ def import_input(
     """
     sha = hashlib.sha256(data).hexdigest()
     if dry_run:
-        check = verifier(data) if verifier is not None else None
+        events = read_input(data, limits)
+        first = next(events)
+        check = verifier(data) if verifier is not None and not is_skipped(first) else None
         job = InputImport(None, source, sha, len(data), check=check, limits=limits)
-        return job.run(read_input(data, limits))
+        return job.run(events, first)
     with store.writing() as writer:
         return write_input(writer, source, sha, data, limits, again=again, verifier=verifier)
 
@@ -143,11 +151,44 @@ def write_input(
     stored, complete = writer.input_state(sha)
     if complete is not None and not again:
         return skipped_input(source, sha, complete)
+    events = read_input(data, limits)
+    first = next(events)
     if not stored:
-        writer.put_blob(sha, data)
-    check = verifier(data) if verifier is not None else None
+        put_input_blob(writer, sha, data, first)
+    check = verifier(data) if verifier is not None and not is_skipped(first) else None
     job = InputImport(writer, source, sha, len(data), check=check, limits=limits)
-    return job.run(read_input(data, limits))
+    return job.run(events, first)
+
+
+def put_input_blob(writer: Writer, sha: str, data: bytes, first: Event) -> None:
+    """Keep an input's bytes, or only the headers of one that holds no report at all.
+
+    Ordinary mail, failure (ruf) reports and TLS reports are skipped whole, and that is known
+    from the first event: keeping their bodies (spam of 28 MB, ruf reports with personal
+    data) would fill the store forever. Their digest stays as the blob's key.
+    """
+    if is_skipped(first):
+        writer.put_headers(sha, len(data), header_block(data))
+    else:
+        writer.put_blob(sha, data)
+
+
+def header_block(data: bytes) -> bytes:
+    """A message's header fields (at most 64 KiB); nothing for a file that is not a message."""
+    if sniff(data) is not ContentKind.MESSAGE:
+        return b""
+    head = data[:_HEADER_BYTES]
+    end = _HEADER_END.search(head)
+    return head[: end.start()] + b"\n" if end else head
+
+
+def is_skipped(event: Event) -> bool:
+    """Whether *event* says the whole input holds no aggregate report."""
+    return (
+        isinstance(event, Rejected)
+        and event.whole_input
+        and event.reject_class in _NOT_REPORT_CLASSES
+    )
 
 
 def skipped_input(source: str, sha: str, reports: int) -> InputOutcome:
@@ -199,9 +240,10 @@ class InputImport:
     _skipping: bool = field(default=False, init=False)
     """A report was rejected half-way: its remaining rows and its end are ignored."""
 
-    def run(self, events: Reading) -> InputOutcome:
-        """Write every event of an in-line reading, telling it to skip stored reports."""
-        reply = None
+    def run(self, events: Reading, first: Event) -> InputOutcome:
+        """Write every event of an in-line reading (*first* already taken from it), telling
+        it to skip stored reports."""
+        reply = self.on(first)
         try:
             while True:
                 reply = self.on(events.send(reply))

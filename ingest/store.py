@@ -186,9 +186,9 @@ class Store:
             raise KeyError(sha256)
         if row.compression == "none":
             return bytes(row.data)
-        if row.compression != "zlib":
+        if row.compression not in ("zlib", "headers"):
             raise ValueError(f"blob {sha256} has unknown compression {row.compression!r}")
-        return zlib.decompress(row.data)
+        return zlib.decompress(row.data)  # "headers": all that is kept of a skipped input
 
     def iter_blobs(self, *, rejected_only: bool) -> Iterator[tuple[str, str]]:
         """``(sha256, source)`` of every blob, or of every rejected one, in hash order.

@@ -116,6 +116,18 @@ class Writer:
         }
         self.cursor.run(self._sql.insert_blob, row)
 
+    def put_headers(self, sha256: str, size: int, headers: bytes) -> None:
+        """Keep only the *headers* of an input of *size* bytes, under its digest *sha256*."""
+        row = {
+            "sha256": sha256,
+            "size": size,
+            "compression": "headers",
+            "data": zlib.compress(headers, 6),
+            "first_seen": _now(),
+            "report_count": None,
+        }
+        self.cursor.run(self._sql.insert_blob, row)
+
     def mark_complete(self, sha256: str, reports: int) -> None:
         """Note that every one of the input's *reports* is stored (or already was)."""
         self.cursor.run(self._sql.mark_complete, {"b_sha": sha256, "report_count": reports})

@@ -25,6 +25,7 @@ import pandas as pd
 from dmarcwatch.analysis.records import BOOLEAN_COLUMNS, COLUMNS, INTEGER_COLUMNS, LIST_COLUMNS
 from dmarcwatch.reports.errors import ExportError as ExportError
 from dmarcwatch.reports.errors import ExportNeedsFile, ExportNotWritable, ParquetUnavailable
+from dmarcwatch.reports.filemode import mode_for
 
 Format = Literal["csv", "json", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "json", "parquet")
@@ -91,7 +92,7 @@ def _atomic(target: Path, mode: Literal["w", "wb"], write: Callable[[Any], int])
             out = os.fdopen(handle, "w", encoding="utf-8", newline="")
         with out:
             rows = write(out)
-        os.chmod(temp, 0o644)
+        os.chmod(temp, mode_for(target))
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):

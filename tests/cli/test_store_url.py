@@ -61,6 +61,7 @@ def test_an_unsupported_scheme_in_the_config_file_is_a_config_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "praxis.pass").write_text("secret\n")
+    (tmp_path / "praxis.pass").chmod(0o600)  # a secret others may read would be warned about
     config = tmp_path / "config.toml"
     config.write_text('[database]\nurl = "mysql://u@h/db"\n' + MAILBOX)
     assert main(["poll", "--config", str(config)]) == Exit.CONFIG

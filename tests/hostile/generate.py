@@ -1236,6 +1236,12 @@ def _container_cases() -> Iterator[Case]:
 
 def _mail_cases() -> Iterator[Case]:
     yield Case(
+        "spam-28mb.eml",
+        "28 MB of spam (an attachment that is no report): only its headers are kept",
+        lambda: mail_with([(seeded(28_000_000, 19), "application", "pdf", "prize.pdf")], "Win"),
+        skipped(C.NOT_A_REPORT),
+    )
+    yield Case(
         "slow-parts.eml",
         "1.66 MB: twelve gzip reports of 100 MiB of tiny elements (130 s of CPU before)",
         lambda: slow_parts(12),

@@ -50,6 +50,7 @@ class PollEnv:
         self.config = root / "config.toml"
         self.password_file = root / "imap.pass"
         self.password_file.write_text(user.password + "\n")
+        self.password_file.chmod(0o600)  # a secret others may read is warned about
         self.write_config()
 
     def mailbox_settings(self, **overrides: Any) -> dict[str, Any]:

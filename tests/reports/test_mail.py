@@ -36,6 +36,7 @@ def _config(folder: Path, server: SmtpServer, *, security: str, port: int | None
             ca: bool = True, password: str = PASSWORD) -> Path:  # fmt: skip
     secret = folder / "smtp.pass"
     secret.write_text(password + "\n", encoding="utf-8")
+    secret.chmod(0o600)
     ca_line = f'ca_file = "{server.cert}"\n' if ca else ""
     if port is None:
         port = server.starttls_port if security == "starttls" else server.tls_port

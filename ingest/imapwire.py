@@ -79,6 +79,7 @@ class Wire:
         self._stop = should_stop or (lambda: False)
         self._stop_seen: float | None = None
         self._buffer = bytearray()
+        self._sock: object = imap.sock
         self._budget = default
         self._received = 0
         self._deadline = time.monotonic() + default.seconds
@@ -96,7 +97,15 @@ class Wire:
         self._stop_seen = None  # each command's answer gets its grace after a stop request
         self._deadline = time.monotonic() + self._budget.seconds
 
+    def _same_socket(self) -> None:
+        """After STARTTLS the connection reads a new (TLS) socket: anything buffered from the
+        plain one was sent before the handshake and is dropped, never taken as protected."""
+        if self._imap.sock is not self._sock:
+            self._sock = self._imap.sock
+            self._buffer.clear()
+
     def readline(self) -> bytes:
+        self._same_socket()
         start = 0
         while (end := self._buffer.find(b"\n", start)) < 0:
             if len(self._buffer) > MAX_LINE:
@@ -109,6 +118,7 @@ class Wire:
         return line
 
     def read(self, size: int) -> bytes:
+        self._same_socket()
         if size > self._budget.literal:
             self._fail(
                 WireOverflow(f"a literal of {size} bytes (at most {self._budget.literal} expected)")

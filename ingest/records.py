@@ -254,6 +254,9 @@ class RecordReader:
         except ValueError:
             self.warn(f"invalid source IP {quote(text, 45)} kept as written")
             return text
+        if getattr(address, "scope_id", None) is not None:  # fe80::1%eth0: the sender's interface
+            address = ipaddress.ip_address(text.partition("%")[0])
+            self.warn(f"source IP {quote(text, 60)} has a zone index; stored as {address}")
         mapped = getattr(address, "ipv4_mapped", None)
         if mapped is not None:
             self.warn(f"IPv4-mapped source IP {text} stored as {mapped}")

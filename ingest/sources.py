@@ -9,6 +9,9 @@
 
 Problems with one path (missing, unreadable, too large) come out as :class:`InputError` in the
 stream of inputs, so a batch goes on with the next path.
+
+A file name that is not valid UTF-8 is named with its odd bytes escaped (``r\\xff.xml``): the
+store keeps text, and a terminal shows it as written.
 """
 
 from __future__ import annotations
@@ -72,10 +75,10 @@ class _Walker:
         try:
             info = path.stat()
         except FileNotFoundError:
-            yield InputError(str(path), "no such file or directory", missing=True)
+            yield InputError(_name(path), "no such file or directory", missing=True)
             return
         except OSError as exc:
-            yield InputError(str(path), _reason("cannot read", exc))
+            yield InputError(_name(path), _reason("cannot read", exc))
             return
         if stat.S_ISDIR(info.st_mode):
             yield from self.directory(path)
@@ -87,7 +90,7 @@ class _Walker:
             with os.scandir(path) as scan:
                 entries = sorted(scan, key=lambda entry: entry.name)
         except OSError as exc:
-            yield InputError(str(path), _reason("cannot list directory", exc))
+            yield InputError(_name(path), _reason("cannot list directory", exc))
             return
         names = {entry.name for entry in entries if _is_real_dir(entry)}
         maildir = {"cur", "new"} <= names
@@ -104,12 +107,12 @@ class _Walker:
             elif entry.is_file():
                 yield from self.file(path)
             elif entry.is_symlink() and not path.exists():
-                yield InputError(str(path), "broken symbolic link")
+                yield InputError(_name(path), "broken symbolic link")
         except OSError as exc:
-            yield InputError(str(path), _reason("cannot read", exc))
+            yield InputError(_name(path), _reason("cannot read", exc))
 
     def file(self, path: Path) -> Iterator[Input | InputError]:
-        source = str(path)
+        source = _name(path)
         try:
             with path.open("rb") as stream:
                 head = stream.read(len(_MBOX_START))
@@ -158,6 +161,11 @@ def _read_rest(stream: BinaryIO, head: bytes, size: int | None, cap: int) -> byt
 def _known_size(stream: BinaryIO) -> int | None:
     info = os.fstat(stream.fileno())
     return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+
+def _name(path: Path) -> str:
+    """*path* as text: bytes that are not UTF-8 (surrogate escapes in Python) as ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _too_large(source: str, size: int | None, cap: int) -> InputError:

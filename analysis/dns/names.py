@@ -93,8 +93,12 @@ def walk_names(name: str) -> list[str]:
 
 
 def reverse_name(ip: str) -> str | None:
-    """The ``in-addr.arpa``/``ip6.arpa`` name of an address for a PTR query; ``None`` if not one."""
+    """The ``in-addr.arpa``/``ip6.arpa`` name of an address for a PTR query; ``None`` if not one
+    (a stored value that is not a plain address, such as ``fe80::1%eth0``, is never looked up)."""
     try:
-        return ipaddress.ip_address(ip.strip()).reverse_pointer
+        address = ipaddress.ip_address(ip.strip())
+        if getattr(address, "scope_id", None) is not None:  # a zone index names no PTR
+            return None
+        return address.reverse_pointer
     except ValueError:
         return None

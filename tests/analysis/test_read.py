@@ -118,3 +118,23 @@ def test_the_read_layer_imports_without_pandas():
     code = "import sys, dmarcwatch.analysis.check.seen; print('pandas' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_dkim_selectors_come_most_reports_first(store: Store) -> None:
+    """One forged report naming many selectors puts each in one report only (issue 19, 10)."""
+    from dmarcwatch.analysis.read import Reader, Selection
+    from dmarcwatch.ingest.pipeline import import_input
+    from tests.ingest.reportxml import Report, Row
+
+    domain = "email.order.ch"
+
+    def rows(*selectors: str) -> list[Row]:
+        return [Row(header_from=domain, dkim_results=[(domain, s, "pass") for s in selectors])]
+
+    for n in range(3):
+        report = Report(report_id=f"order-{n}", domain=domain, rows=rows("real"))
+        assert not import_input(store, f"o{n}.xml", report.xml().encode()).rejected
+    forged = Report(report_id="order-f", domain=domain, rows=rows("aaa", "bbb", "real"))
+    assert not import_input(store, "f.xml", forged.xml().encode()).rejected
+    found = Reader(store.engine).identities(Selection(domains=(domain,)))
+    assert [s for d, s in found.dkim if d == domain] == ["real", "aaa", "bbb"]

@@ -46,8 +46,10 @@ from dmarcwatch.ingest.errors import (
 from dmarcwatch.ingest.https import HttpError
 from dmarcwatch.ingest.mailbox import (
     LoginRefused,
+    MailboxAnomaly,
     MailboxError,
     MailboxMisconfigured,
+    MailboxStopped,
     MailboxUnavailable,
     TLSVerificationFailed,
 )
@@ -88,6 +90,8 @@ MAPPED = [
     (MailboxUnavailable("timed out"), 69, "timed out"),
     (MailboxError("no such folder"), 69, "no such folder"),
     (HttpError("Graph: refused (400)", 400, ""), 69, "Graph: refused (400)"),
+    (MailboxAnomaly("server sent no UIDVALIDITY"), 69, "server sent no UIDVALIDITY"),
+    (MailboxStopped("stopped while waiting"), 69, "stopped while waiting"),
     (StoreNotWritable("read-only"), 73, "read-only"),
     (StoreUnavailable("cannot connect"), 69, "cannot connect"),
     (SchemaError("schema 9 is newer"), 69, "schema 9 is newer"),

@@ -580,7 +580,9 @@ def _unrecognised(head: bytes, steps: Steps) -> RejectedInput:
 
 
 def _tls_report() -> NotAReport:
-    return NotAReport("TLS report (RFC 8460), not a DMARC aggregate report", RejectClass.TLS_REPORT)
+    """A mail that says it is a TLS report (``report-type=tlsrpt``) but holds no JSON report."""
+    reason = "TLS report mail (RFC 8460) without a TLS report in it"
+    return NotAReport(reason, RejectClass.TLS_REPORT)
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,7 +65,13 @@ def _where(sel: Selection) -> list[sa.ColumnElement[bool]]:
         where.append(r.begin_ts < sel.until)
     if sel.receivers:
         names = [n for name in sel.receivers for n in receivers.names_for(name)]
-        where.append(sa.func.lower(r.org_name).in_(names))
+        contact = sa.func.lower(sa.func.coalesce(r.contact_info, ""))
+        where.append(
+            sa.or_(
+                sa.func.lower(r.org_name).in_(names),
+                *(contact.like(f"%@{name}") for name in names if "%" not in name),
+            )
+        )
     return where
 
 

@@ -47,7 +47,7 @@ password_file = "praxis.pass"
 folder = "INBOX"                     # where the reports arrive
 processed_folder = "DMARC/Processed" # reports stored (or already stored)
 invalid_folder = "DMARC/Invalid"     # a report that could not be read (reason logged)
-other_folder = "DMARC/Other"         # failure reports, TLS reports, other mail; "" leaves them
+other_folder = "DMARC/Other"         # mail that holds no report; "" leaves it in place
 # delete = false                     # true deletes processed messages instead of moving them
 # timeout = 60                       # seconds for connecting and for each read
 
@@ -57,6 +57,9 @@ other_folder = "DMARC/Other"         # failure reports, TLS reports, other mail;
 # username = "dmarc@example.ch"
 # password_file = "smtp.pass"
 # from = "dmarcwatch <dmarc@example.ch>"
+
+# [privacy]                          # failure reports carry a copy of someone's mail
+# keep_failure_report_details = false  # true keeps addresses, subject and the original mail
 """
 
 

@@ -38,6 +38,10 @@ def test_tls_reports_are_stored_once_with_policies_and_failures(store: Store) ->
     ]
     totals = Reader(store.engine).tls_totals(Selection(domains=("physio-muster.ch",)))
     assert sum(t.successful for t in totals) == 57 + 210 + 12 + 48 + 95
+    reader = Reader(store.engine)
+    everything = Selection(receivers=("google.com",))
+    assert [f.result_type for f in reader.tls_failures(everything)] == ["certificate-expired"]
+    assert len(reader.tls_export_rows(Selection())) == 5
 
 
 def test_a_tls_report_reusing_a_stored_id_with_other_content_is_a_conflict(store: Store) -> None:
@@ -60,6 +64,10 @@ def test_a_failure_report_keeps_only_what_diagnosis_needs_by_default(store: Stor
     assert (blob["compression"], bytes(blob["data"]), blob["size"]) == ("dropped", b"", len(YAHOO))  # type: ignore[arg-type]
     assert list(store.iter_blobs(rejected_only=False)) == []  # nothing for reparse to read
     assert import_input(store, "again.eml", YAHOO).duplicates == 1  # skipped on its digest
+    (found,) = Reader(store.engine).failure_reports(
+        Selection(domains=("email.praxis-beispiel.ch",))
+    )
+    assert (found.reporter, found.dkim_signatures) == ("yahoo.com", (("sendgrid.net", "smtpapi"),))
 
 
 def test_the_privacy_switch_keeps_the_details_and_the_mail(store: Store) -> None:

@@ -37,6 +37,9 @@ SCOPE = "https://www.googleapis.com/auth/gmail.modify"
 UIDVALIDITY = 1  # message IDs never change
 WATCH_SECONDS = 30.0
 RATE_LIMITS = ("rateLimitExceeded", "userRateLimitExceeded")
+_LAST_HISTORY: dict[tuple[str, str], str] = {}
+"""The history ID each label's last listing started from, in this process: ``--watch`` waits
+from there, so mail that arrived between a poll round and the wait is news too."""
 
 
 def gmail_error_code(body: Any) -> str:
@@ -177,6 +180,9 @@ class GmailSource:
         self.history_id = str(self._get("profile").get("historyId", ""))
         return UIDVALIDITY
 
+    def _wait_from(self) -> str:
+        return _LAST_HISTORY.get((self.base, self.label), self.history_id)
+
     def uidnext(self) -> int:
         return 0  # the wait itself asks the history
 
@@ -185,6 +191,8 @@ class GmailSource:
         if since is not None:
             params["q"] = f"after:{since:%Y/%m/%d}"
         self._ids = {}
+        if since is None:
+            _LAST_HISTORY[self.base, self.label] = self.history_id
         while True:
             page = self._get("messages", **params)
             for item in page.get("messages") or ():
@@ -261,6 +269,7 @@ class GmailSource:
 
     def wait_for_change(self, timeout: float, should_stop: Callable[[], bool]) -> bool:
         """Ask ``history.list`` every ``watch_seconds`` whether messages got the label."""
+        self.history_id = self._wait_from()
         deadline = time.monotonic() + timeout
         while not should_stop() and time.monotonic() < deadline:
             end = min(deadline, time.monotonic() + self.watch_seconds)

@@ -36,6 +36,9 @@ SIZE_PROPERTY = "Integer 0x0E08"  # PidTagMessageSize
 PREFER = 'IdType="ImmutableId", odata.maxpagesize=50'
 WATCH_SECONDS = 30.0
 RESYNC_CODES = ("syncStateNotFound", "resyncRequired", "SyncStateNotFound")
+_LAST_DELTA: dict[tuple[str, str], str] = {}
+"""The delta link each folder's last listing ended with, in this process: ``--watch`` waits
+from there, so mail that arrived between a poll round and the wait is news too."""
 
 
 def graph_error_code(body: Any) -> str:
@@ -177,6 +180,8 @@ class GraphSource:
 
     def uids(self, since: date | None = None) -> list[int]:
         items, self.delta_link = self._delta(self._delta_url(since))
+        if self.delta_link and since is None:
+            _LAST_DELTA[self.base, self.folder_id] = self.delta_link
         self._ids, self._sizes = {}, {}
         for item in items:
             if "@removed" in item:
@@ -230,6 +235,8 @@ class GraphSource:
 
     def wait_for_change(self, timeout: float, should_stop: Callable[[], bool]) -> bool:
         """Ask the delta query every ``watch_seconds`` whether messages were added."""
+        if self.delta_link is None:
+            self.delta_link = _LAST_DELTA.get((self.base, self.folder_id))
         if self.delta_link is None:
             _items, self.delta_link = self._delta(self._delta_url(None))
         deadline = time.monotonic() + timeout

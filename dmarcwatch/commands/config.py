@@ -68,15 +68,32 @@ def describe(config: Config) -> list[str]:
                 ("other", box.other_folder),
             )
         )
+        reached = (
+            f"{box.username} at {box.host}:{box.port} ({box.security}), password from {login}"
+            if box.type == "imap"
+            else _reached(box)
+        )
         lines.append(
-            f"mailbox {quote(box.name)}: {box.username} at {box.host}:{box.port} "
-            f"({box.security}), password from {login}; {box.folder}: {targets}"
+            f"mailbox {quote(box.name)}: {reached}; {box.folder}: {targets}"
             + ("; processed messages are deleted" if box.delete else "")
         )
     if config.smtp:
         smtp = config.smtp
         lines.append(f"smtp: {smtp.host}:{smtp.port} ({smtp.security}) from {smtp.sender}")
     return lines
+
+
+def _reached(box: MailboxConfig) -> str:
+    """How a Maildir, Graph or Gmail mailbox is reached, and with which credential."""
+    if box.graph is not None:
+        secret = box.graph.client_secret
+        credential = secret.origin if secret else f"certificate {box.graph.certificate_file}"
+        return f"Microsoft Graph, mailbox of {box.graph.user}, credential: {credential}"
+    if box.gmail is not None:
+        key = box.gmail.service_account_file or box.gmail.token_file
+        kind = "service account" if box.gmail.service_account_file else "token file"
+        return f"Gmail API, mailbox of {box.gmail.user}, {kind} {key}"
+    return f"{where(box)}"
 
 
 def _oauth_kind(box: MailboxConfig) -> str:
@@ -110,7 +127,8 @@ def connect_and_look(box: MailboxConfig) -> Exit:
 
 def _look(mailbox: Source, box: MailboxConfig) -> None:
     folders = mailbox.folders()
-    print(f"mailbox {quote(box.name)}: logged in to {where(box)}; {len(folders)} folders")
+    verb = "opened" if box.type == "maildir" else "logged in to"
+    print(f"mailbox {quote(box.name)}: {verb} {where(box)}; {len(folders)} folders")
     wanted = (box.folder, box.processed_folder, box.invalid_folder, box.other_folder)
     for folder in dict.fromkeys(f for f in wanted if f):
         if has_folder(folders, folder):

@@ -51,6 +51,34 @@ other_folder = "DMARC/Other"         # mail that holds no report; "" leaves it i
 # delete = false                     # true deletes processed messages instead of moving them
 # timeout = 60                       # seconds for connecting and for each read
 
+# Other kinds of mailbox: type = "imap" (the default, above), "maildir", "graph", "gmail".
+# [[mailbox]]
+# name = "local"
+# type = "maildir"                   # a Maildir on this host, e.g. filled by Postfix
+# path = "/var/mail/dmarc/Maildir"   # new/ and cur/ are read; folders: Maildir++ .DMARC.Processed
+#
+# [[mailbox]]
+# name = "m365"
+# type = "graph"                     # Microsoft 365 through Microsoft Graph, app-only access
+# user = "dmarc@example.ch"
+# tenant_id = "00000000-0000-0000-0000-000000000000"
+# client_id = "00000000-0000-0000-0000-000000000000"
+# client_secret_file = "m365-client.secret"     # or: certificate_file = "m365-app.pem"
+# Entra ID admin center: App registrations > New registration; API permissions > Add >
+#   Microsoft Graph > Application permissions > Mail.ReadWrite, then "Grant admin consent";
+#   Certificates & secrets: upload a certificate (preferred) or make a secret. Limit the app to
+#   this one mailbox with Exchange RBAC for Applications (New-ManagementScope, then
+#   New-ManagementRoleAssignment -Role "Application Mail.ReadWrite"), and remove the
+#   tenant-wide consent, or the limit restricts nothing.
+#
+# [[mailbox]]
+# name = "workspace"
+# type = "gmail"                     # the Gmail API; needs: pip install 'dmarcwatch[gmail]'
+# user = "dmarc@example.ch"
+# service_account_file = "gmail-sa.json"   # Workspace: domain-wide delegation, scope
+#                                          # https://www.googleapis.com/auth/gmail.modify
+# token_file = "gmail-token.json"          # or an installed-app token (authorized_user JSON)
+
 # [smtp]                             # for sending reports by mail
 # host = "smtp.example.ch"
 # security = "tls"                   # tls (port 465) | starttls (port 587)

@@ -64,6 +64,7 @@ class GraphState:
         self.users: dict[str, dict[str, Folder]] = {}
         self.tokens: set[str] = set()
         self.token_requests = 0
+        self.assertions = 0  # token requests signed with a certificate (a JWT assertion)
         self.throttled = 0
         self.retry_after = 1
         self.requests: list[str] = []
@@ -256,6 +257,7 @@ class GraphHandler(http.server.BaseHTTPRequestHandler):
         if method == "POST" and rest == ["oauth2", "v2.0", "token"]:
             form = dict(urllib.parse.parse_qsl(self._body().decode()))
             good_secret = form.get("client_secret") == CLIENT_SECRET
+            self.state.assertions += bool(form.get("client_assertion"))
             assertion = form.get("client_assertion_type", "").endswith("jwt-bearer") and bool(
                 form.get("client_assertion")
             )

@@ -106,7 +106,7 @@ virtual_gid_maps = static:{NOBODY}
 relay_domains = reports.test
 transport_maps = texthash:{self.etc}/transport
 dmarcwatch_destination_recipient_limit = 1
-minimal_backoff_time = 3600s
+minimal_backoff_time = 600s
 """
         )
         (self.etc / "vmailbox").write_text("dmarc@maildir.test dmarc/Maildir/\n")
@@ -166,7 +166,10 @@ dmarcwatch unix -       n       n       -       -       pipe
             smtp.sendmail(sender, [recipient], data)
 
     def flush(self) -> None:
-        """Retry the deferred mail now (``postqueue -f``)."""
+        """Retry the deferred mail now: reload (qmgr forgets that the transport failed, which
+        it would otherwise remember for minimal_backoff_time), then ``postqueue -f``."""
+        self._postfix("reload")
+        time.sleep(1)
         subprocess.run(["postqueue", "-c", str(self.etc), "-f"], check=True, capture_output=True)
 
     def log(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from pathlib import Path
 
@@ -94,3 +95,21 @@ def test_since_asks_the_delta_query_for_recent_mail_only(env: GraphEnv) -> None:
     assert result.code == 0
     assert json.loads(result.stdout)["mailboxes"][0]["processed"] == 2
     assert any("messages/delta" in r for r in env.state.requests)
+
+
+def test_a_certificate_credential_signs_the_token_request(env: GraphEnv, tmp_path: Path) -> None:
+    pem = tmp_path / "app.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=dmarcwatch app", "-keyout", str(tmp_path / "app.key"),
+         "-out", str(tmp_path / "app.crt")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    pem.write_text((tmp_path / "app.key").read_text() + (tmp_path / "app.crt").read_text())
+    env.write_config(client_secret_file=None, certificate_file=str(pem))
+    env.seed(report_mails(1))
+
+    result = env.run()
+
+    assert result.code == 0, result.stderr
+    assert env.state.assertions == 1 and env.counts()[PROCESSED] == 1

@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.owners import OwnerGroup, owner_groups
 from dmarcwatch.analysis.severity import Actor as Actor
 from dmarcwatch.analysis.severity import Severity as Severity
+
+if TYPE_CHECKING:  # pandas only where rows are turned into evidence: the DNS check starts without
+    import pandas as pd
 
 MAX_SOURCES = 20
 CHECK_KEY = "check_key"  # param of a stored DNS-check finding: the message key of its words
@@ -113,6 +114,8 @@ class Finding:
 
 def evidence_of(rows: pd.DataFrame) -> Evidence:
     """Messages, sources, receivers and first/last day of the rows a finding is about."""
+    import pandas as pd  # noqa: PLC0415 - see above
+
     if rows.empty:
         return Evidence()
     by_ip = rows.groupby(c.SOURCE_IP, sort=False)[c.MESSAGES].sum().sort_values(ascending=False)

@@ -107,3 +107,18 @@ def _long_ago():
     import datetime as dt
 
     return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def test_a_rotated_dkim_key_of_a_selector_from_the_reports_is_a_change(tmp_path, capsys, dns):
+    from tests.check.keys import dkim_record
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    domain = Practice(f"dkim-{tmp_path.name[-8:].lower()}.ch").publish(dns)
+    selector = f"custom1._domainkey.{domain}"
+    dns.add_txt(selector, dkim_record(2048, seed=31))
+    _import(tmp_path, url, domain, selector="custom1")
+    _check(capsys, dns, url, domain)
+    dns.replace_txt(selector, dkim_record(2048, seed=32))
+    changed = [f for f in _check(capsys, dns, url, domain) if f["code"] == "dns-changed"]
+    assert [(f["evidence"]["kind"], f["evidence"]["name"]) for f in changed] == [("DKIM", selector)]
+    assert changed[0]["evidence"]["before"] == dkim_record(2048, seed=31)

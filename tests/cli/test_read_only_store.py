@@ -96,9 +96,10 @@ def test_a_store_with_reports_is_read_as_before(
     db = tmp_path / "store.db"
     with Store.open(str(db)) as store:
         add_files(store, scenario_files("clean"))
-    code, out, err = _run(capsys, "senders", "--db", str(db), "--since", "2026-01-01")
+    args = ("--since", "2026-01-01", "--until", "2026-11-27")  # the data's end: not stale
+    code, out, err = _run(capsys, "senders", "--db", str(db), *args)
     assert (code, err) == (0, [])
-    assert out.startswith("DOMAIN")
+    assert out.startswith("Period: 2026-01-01 – 2026-11-27 (UTC)\nDOMAIN")
 
 
 def test_import_still_creates_the_store_and_its_directories(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dmarcwatch.cli import main
-from dmarcwatch.commands.report import _write_atomic
+from dmarcwatch.commands._files import write_atomic as _write_atomic
 from dmarcwatch.config import load_config
 from dmarcwatch.errors import ConfigError
 from dmarcwatch.exitcodes import Exit

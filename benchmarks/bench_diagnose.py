@@ -118,6 +118,7 @@ def build(path: Path, total: int) -> None:
     conn.execute("ANALYZE")
     conn.commit()
     conn.close()
+    synthetic.fill_groups(path)
     print(f"built {written:,} records in {pk:,} reports, {time.monotonic() - start:.0f} s")
 
 

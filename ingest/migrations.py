@@ -23,9 +23,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, inspect, select, update
+from sqlalchemy import Connection, Engine, inspect, select, true, update
 
-from dmarcwatch.ingest import schema
+from dmarcwatch.ingest import groups, schema
 from dmarcwatch.ingest.database import masked, write_transaction
 from dmarcwatch.ingest.errors import SchemaError, StoreEmpty
 
@@ -49,8 +49,23 @@ def _complete_inputs(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE blobs ADD COLUMN report_count INTEGER")
 
 
+def _reserved(conn: Connection) -> None:
+    """Versions 3 and 4 are another branch's steps; the merge puts them here (a no-op here)."""
+
+
+def _record_groups(conn: Connection) -> None:
+    """Version 5: ``record_groups``, each stored report's records grouped for the analysis."""
+    schema.record_groups.create(conn)
+    conn.execute(groups.fill(true()))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "blobs.report_count: skip re-imports of inputs stored whole", _complete_inputs),
+    Migration(3, "reserved for a parallel branch", _reserved),
+    Migration(4, "reserved for a parallel branch", _reserved),
+    Migration(
+        5, "record_groups: records grouped per report, kept when records are pruned", _record_groups
+    ),  # fmt: skip
 )
 """Steps after the baseline, in order (version 2, 3, …)."""
 

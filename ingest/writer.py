@@ -25,7 +25,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Dialect, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 
-from dmarcwatch.ingest import schema
+from dmarcwatch.ingest import groups, schema
 from dmarcwatch.ingest.bulk import Batch, Written, write_batch, write_records
 from dmarcwatch.ingest.model import Record, ReportEnd, ReportHeader
 from dmarcwatch.ingest.prepared import Cursor, Prepared, prepare
@@ -148,7 +148,12 @@ class Writer:
     def end_report(
         self, pk: int, header: ReportHeader, end: ReportEnd, content_sha256: str, written: Written
     ) -> None:
-        """Finish the report's row with its totals and warnings; release its savepoint."""
+        """Finish the report's row with its totals, warnings and groups; release its savepoint.
+
+        The groups (:mod:`ingest.groups`) are written here, by the database, from the records
+        just written: in the same savepoint, so a report is never stored without them.
+        """
+        self.cursor.run(self._sql.fill_groups, {"g_pk": pk})
         finish = {
             "b_pk": pk,
             "record_count": written.records,
@@ -274,6 +279,7 @@ class _Statements:
     finish_report: Prepared
     insert_reject: Prepared
     reject_again: Prepared
+    fill_groups: Prepared
 
 
 _CACHE: dict[str, _Statements] = {}
@@ -336,6 +342,7 @@ def _build(dialect: Dialect) -> _Statements:
             dialect,
             _AGAIN_COLUMNS,
         ),
+        fill_groups=prepare(groups.fill_report(), dialect),
     )
 
 

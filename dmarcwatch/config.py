@@ -14,6 +14,7 @@ name the key and the file. Relative paths in the file are relative to the file's
     [mailbox.oauth2] token_command  |  provider="microsoft" tenant_id client_id
                     (client_secret_file | certificate_file) token_cache_file;  mechanism
     [smtp]          host port security ca_file username password_file | password_env from timeout
+    [retention]     records_older_than failure_reports_older_than blobs_older_than  ("400d", "8w")
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ _SMTP_PORTS = {"tls": 465, "starttls": 587}
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # Every key of each table, as the module docstring lists them: a key outside these is a typo.
 _KEYS = {
-    "": ("database", "mailbox", "smtp"),
+    "": ("database", "mailbox", "smtp", "retention"),
+    "retention": ("records_older_than", "failure_reports_older_than", "blobs_older_than"),
     "database": ("url",),
     "mailbox": (
         *("name", "host", "port", "security", "allow_insecure", "ca_file", "username"),
@@ -129,6 +131,7 @@ class Config:
     database_url: str | None = None
     mailboxes: tuple[MailboxConfig, ...] = ()
     smtp: SmtpConfig | None = None
+    retention: dict[str, str] = field(default_factory=dict)  # key -> span ("400d", "8w")
 
 
 def default_config_path() -> Path:
@@ -176,9 +179,27 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     mailboxes = tuple(_mailbox(t) for t in top.tables("mailbox"))
     smtp_table = top.table("smtp")
     smtp = _smtp(smtp_table) if smtp_table else None
+    retention_table = top.table("retention")
+    retention = _retention(retention_table) if retention_table else {}
     top.done()
     _check_unique_names(mailboxes, path)
-    return Config(path=path, database_url=url, mailboxes=mailboxes, smtp=smtp)
+    return Config(path=path, database_url=url, mailboxes=mailboxes, smtp=smtp, retention=retention)
+
+
+_RETENTION_SPAN = re.compile(r"[1-9][0-9]{0,5}[dw]")
+
+
+def _retention(t: _Table) -> dict[str, str]:
+    t.known(_KEYS["retention"])
+    spans = {}
+    for key in _KEYS["retention"]:
+        value = t.optional(key, str)
+        if value is not None:
+            if not _RETENTION_SPAN.fullmatch(value.strip()):
+                t.fail(key, f'expected days or weeks such as "400d" or "8w", got {value[:40]!r}')
+            spans[key] = value.strip()
+    t.done()
+    return spans
 
 
 def _check_unique_names(mailboxes: tuple[MailboxConfig, ...], path: Path) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy.engine import URL
 from dmarcwatch.ingest import database, locks, migrations, schema
 from dmarcwatch.ingest.errors import StoreMissing
 from dmarcwatch.ingest.model import Record, ReportEnd, ReportHeader
+from dmarcwatch.ingest.retention import PRUNED
 from dmarcwatch.ingest.writer import AddResult, ReportKey, Writer
 
 _PAGE = 500
@@ -155,13 +156,15 @@ class Store:
         return sha256
 
     def get_blob(self, sha256: str) -> bytes:
-        """The original bytes of a stored blob; :class:`KeyError` if there is none."""
+        """The original bytes of a stored blob; :class:`KeyError` if there is none (or pruned)."""
         query = select(schema.blobs.c.compression, schema.blobs.c.data).where(
             schema.blobs.c.sha256 == sha256
         )
         with self._errors(), self.engine.connect() as conn:
             row = conn.execute(query).first()
         if row is None:
+            raise KeyError(sha256)
+        if row.compression == PRUNED:
             raise KeyError(sha256)
         if row.compression == "none":
             return bytes(row.data)
@@ -243,7 +246,12 @@ class Store:
 
 def _rejected_blobs() -> Select[str, str]:
     rejects = schema.rejects.c
-    return select(rejects.blob_sha256, func.min(rejects.source)).group_by(rejects.blob_sha256)
+    kept = select(schema.blobs.c.sha256).where(schema.blobs.c.compression != PRUNED)
+    return (
+        select(rejects.blob_sha256, func.min(rejects.source))
+        .where(rejects.blob_sha256.in_(kept))
+        .group_by(rejects.blob_sha256)
+    )
 
 
 def _all_blobs() -> Select[str, str]:
@@ -258,4 +266,6 @@ def _all_blobs() -> Select[str, str]:
         .where(schema.rejects.c.blob_sha256 == blobs.sha256)
         .scalar_subquery()
     )
-    return select(blobs.sha256, func.coalesce(from_reports, from_rejects, ""))
+    return select(blobs.sha256, func.coalesce(from_reports, from_rejects, "")).where(
+        blobs.compression != PRUNED
+    )

@@ -57,6 +57,11 @@ other_folder = "DMARC/Other"         # failure reports, TLS reports, other mail;
 # username = "dmarc@example.ch"
 # password_file = "smtp.pass"
 # from = "dmarcwatch <dmarc@example.ch>"
+
+[retention]                          # what `dmarcwatch prune` deletes (run it from cron)
+failure_reports_older_than = "30d"   # failure reports hold personal data: keep them briefly
+# records_older_than = "400d"        # per-record rows; their daily totals are kept
+# blobs_older_than = "90d"           # the original report files and mails
 """
 
 

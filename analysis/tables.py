@@ -110,8 +110,15 @@ def sendgrid_identities(rows: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["identity", c.MESSAGES], ascending=[True, False], kind="stable")
 
 
+LEFT_OFF = "left_off"
+"""``attrs`` key of :func:`failing_sources`: how many sources beyond the limit were left off."""
+
+
 def failing_sources(rows: pd.DataFrame, catalogue: Catalogue, limit: int = 50) -> pd.DataFrame:
-    """Source IPs whose mail failed DMARC: rDNS, sender, messages, receivers."""
+    """Source IPs whose mail failed DMARC: rDNS, sender, messages, receivers.
+
+    The *limit* sources with the most messages; ``attrs[LEFT_OFF]`` counts the others.
+    """
     bad = rows[~rows[c.DMARC_PASS]]
     cols = [c.DOMAIN, c.SOURCE_IP, c.RDNS, SENDER_NAME, c.FORWARDED, c.MESSAGES, "receivers"]
     if bad.empty:
@@ -127,5 +134,8 @@ def failing_sources(rows: pd.DataFrame, catalogue: Catalogue, limit: int = 50) -
         }
     ).reset_index()
     table[SENDER_NAME] = table[c.SENDER].map(lambda s: catalogue.name(s) if s != "unknown" else s)
+    left_off = max(0, len(table) - limit)
     table = table.sort_values(c.MESSAGES, ascending=False, kind="stable").head(limit)
-    return table[cols]
+    shown = table[cols].copy()
+    shown.attrs[LEFT_OFF] = left_off
+    return shown

@@ -113,8 +113,15 @@ def sendgrid_identities(rows: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["identity", c.MESSAGES], ascending=[True, False], kind="stable")
 
 
+LEFT_OFF = "left_off"
+"""``attrs`` key of :func:`failing_sources`: how many sources beyond the limit were left off."""
+
+
 def failing_sources(rows: pd.DataFrame, catalogue: Catalogue, limit: int = 50) -> pd.DataFrame:
-    """Source IPs whose mail failed DMARC: rDNS, sender, messages, receivers."""
+    """Source IPs whose mail failed DMARC: rDNS, sender, messages, receivers.
+
+    The *limit* sources with the most messages; ``attrs[LEFT_OFF]`` counts the others.
+    """
     bad = rows[~rows[c.DMARC_PASS]]
     cols = [c.DOMAIN, c.SOURCE_IP, c.RDNS, OWNER, SENDER_NAME, c.FORWARDED, c.MESSAGES, "receivers"]
     if bad.empty:
@@ -140,8 +147,11 @@ def failing_sources(rows: pd.DataFrame, catalogue: Catalogue, limit: int = 50) -
         owner_label(int(a), str(n), str(k))
         for a, n, k in zip(table[c.ASN], table[c.AS_NAME], table[c.COUNTRY], strict=True)
     ]
+    left_off = max(0, len(table) - limit)
     table = table.sort_values(c.MESSAGES, ascending=False, kind="stable").head(limit)
-    return table[cols]
+    shown = table[cols].copy()
+    shown.attrs[LEFT_OFF] = left_off
+    return shown
 
 
 SOURCE_COLUMNS = [

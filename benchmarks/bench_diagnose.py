@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import resource
 import subprocess
 import sys
 import time
@@ -118,6 +119,7 @@ def build(path: Path, total: int) -> None:
     conn.execute("ANALYZE")
     conn.commit()
     conn.close()
+    synthetic.fill_groups(path)
     print(f"built {written:,} records in {pk:,} reports, {time.monotonic() - start:.0f} s")
 
 
@@ -158,14 +160,23 @@ def measure(path: Path, domain: str | None, days: int) -> None:
     print(
         f"{domain or 'all domains'}, {days} days: {records:,} records / {messages:,} messages"
         f" → {len(result.rows):,} aggregated rows; senders {t_senders:.2f} s"
-        f" ({len(senders)} lines), diagnose {t_diagnose:.2f} s ({len(texts)} findings)"
+        f" ({len(senders)} lines), diagnose {t_diagnose:.2f} s ({len(texts)} findings);"
+        f" peak RSS of this process so far {_peak(resource.RUSAGE_SELF):.0f} MiB"
     )
+
+
+def _peak(who: int) -> float:
+    """The peak RSS in MiB (Linux reports KiB) of this process or of its largest child."""
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", type=Path, default=Path("benchmarks/corpus/bench-10m.db"))
     parser.add_argument("--records", type=int, default=10_000_000)
+    parser.add_argument(
+        "--commands-only", action="store_true", help="time only the commands in a child process"
+    )
     args = parser.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
     have = synthetic.count_records(args.db) if args.db.exists() else 0
@@ -176,9 +187,10 @@ def main() -> None:
     else:
         print(f"reusing {args.db} ({have:,} records)")
     print(f"store size {args.db.stat().st_size / 2**30:.2f} GiB")
-    measure(args.db, "email.physio-042.ch", 30)
-    measure(args.db, HEAVY, 30)
-    measure(args.db, HEAVY, 7)
+    if not args.commands_only:
+        measure(args.db, "email.physio-042.ch", 30)
+        measure(args.db, HEAVY, 30)
+        measure(args.db, HEAVY, 7)
     for domain in ("email.physio-042.ch", HEAVY):
         for command in (["senders", "--since", "30d"], ["diagnose", "--since", "30d", "--json"]):
             command_line(args.db, [*command, "--domain", domain])
@@ -187,6 +199,7 @@ def main() -> None:
 def command_line(db: Path, argv: list[str]) -> None:
     """Time the real command in a fresh process (imports and store opening included)."""
     root = Path(__file__).resolve().parents[1]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "dmarcwatch", *argv, "--db", str(db)],
@@ -194,7 +207,13 @@ def command_line(db: Path, argv: list[str]) -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    print(f"dmarcwatch {' '.join(argv)}: {time.perf_counter() - start:.2f} s (whole process)")
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    print(
+        f"dmarcwatch {' '.join(argv)}: {seconds:.2f} s (whole process), CPU {cpu:.2f} s,"
+        f" peak RSS of the largest child so far {_peak(resource.RUSAGE_CHILDREN):.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

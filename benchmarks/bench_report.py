@@ -77,6 +77,7 @@ def build(path: Path, total: int) -> None:
     conn.execute("ANALYZE")
     conn.commit()
     conn.close()
+    synthetic.fill_groups(path)
     print(f"built {written:,} records in {pk:,} reports in {time.monotonic() - start:.0f} s")
 
 

@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from dmarcwatch.ingest import groups
 from dmarcwatch.ingest.store import Store
 
 _BLOB = "0" * 64
@@ -58,6 +59,16 @@ def insert(
     conn.executemany("INSERT INTO spf_results VALUES (?,?,?,?,?,?,?)", spf)
     conn.executemany("INSERT INTO reasons VALUES (?,?,?,?,?)", reasons)
     return len(records)
+
+
+def fill_groups(path: Path) -> None:
+    """Write the record groups (:mod:`ingest.groups`) of reports that have none yet.
+
+    The importer writes them with each report; rows inserted here in bulk need this once.
+    Opening an older store migrates it, which fills them too.
+    """
+    with Store.open(f"sqlite:///{path}") as store, store.engine.begin() as conn:
+        conn.execute(groups.fill(groups.missing_reports()))
 
 
 def count_records(path: Path) -> int:

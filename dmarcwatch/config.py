@@ -32,6 +32,7 @@ a password) is used, with a warning on stderr.
                     to (email) | url | url_file; secret_file (webhook) timeout retries ca_file
     [ip_data]       path
     [[approved]]    domain senders note
+    [retention]     records_older_than failure_reports_older_than blobs_older_than  ("400d", "8w")
 """
 
 from __future__ import annotations
@@ -73,8 +74,10 @@ _KEYS = {
         "alert",
         "ip_data",
         "approved",
+        "retention",
     ),
     "trust": ("include_unverified", "nameservers"),
+    "retention": ("records_older_than", "failure_reports_older_than", "blobs_older_than"),
     "database": ("url",),
     "ip_data": ("path",),
     "approved": ("domain", "senders", "note"),
@@ -247,6 +250,7 @@ class Config:
     alerts: tuple[AlertConfig, ...] = ()
     ip_data: Path | None = None  # the IP owner data (location.db); None: the default files
     approved: tuple[ApprovedSenders, ...] = ()
+    retention: dict[str, str] = field(default_factory=dict)  # key -> span ("400d", "8w")
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +260,7 @@ class ApprovedSenders:
     domain: str
     senders: tuple[str, ...]
     note: str = ""
+    retention: dict[str, str] = field(default_factory=dict)  # key -> span ("400d", "8w")
 
 
 def default_config_path() -> Path:
@@ -350,6 +355,8 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
     ip_data_table = top.table("ip_data")
     ip_data = _ip_data(ip_data_table) if ip_data_table else None
     approved = tuple(_approved(t) for t in top.tables("approved"))
+    retention_table = top.table("retention")
+    retention = _retention(retention_table) if retention_table else {}
     top.done()
     _check_unique_names(mailboxes, path)
     return Config(
@@ -363,6 +370,7 @@ def parse_config(data: dict[str, Any], path: Path) -> Config:
         alerts=alerts,
         ip_data=ip_data,
         approved=approved,
+        retention=retention,
     )
 
 
@@ -418,6 +426,22 @@ def _privacy(t: _Table | None) -> bool:
     keep: bool = t.optional("keep_failure_report_details", bool, False)
     t.done()
     return keep
+
+
+_RETENTION_SPAN = re.compile(r"[1-9][0-9]{0,5}[dw]")
+
+
+def _retention(t: _Table) -> dict[str, str]:
+    t.known(_KEYS["retention"])
+    spans = {}
+    for key in _KEYS["retention"]:
+        value = t.optional(key, str)
+        if value is not None:
+            if not _RETENTION_SPAN.fullmatch(value.strip()):
+                t.fail(key, f'expected days or weeks such as "400d" or "8w", got {value[:40]!r}')
+            spans[key] = value.strip()
+    t.done()
+    return spans
 
 
 def _check_unique_names(mailboxes: tuple[MailboxConfig, ...], path: Path) -> None:

@@ -23,10 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, Table, inspect, select, update
+from sqlalchemy import Connection, Engine, Table, inspect, select, true, update
 from sqlalchemy.schema import CreateTable
 
-from dmarcwatch.ingest import schema
+from dmarcwatch.ingest import groups, schema
 from dmarcwatch.ingest.database import masked, write_transaction
 from dmarcwatch.ingest.errors import SchemaError, StoreEmpty
 
@@ -102,10 +102,6 @@ def _tls_and_failure_reports(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=list(tables))
 
 
-def _placeholder(conn: Connection) -> None:
-    """Version 5 belongs to a branch still to merge (the merger replaces it)."""
-
-
 def _alert_state(conn: Connection) -> None:
     """Version 6: what ``alert`` remembers (finding state, events, deliveries)."""
     for table in (schema.finding_state, schema.alert_events, schema.alert_deliveries):
@@ -125,6 +121,12 @@ def _sender_inventory(conn: Connection) -> None:
     schema.approved_senders.create(conn)
 
 
+def _record_groups(conn: Connection) -> None:
+    """Version 5: ``record_groups``, each stored report's records grouped for the analysis."""
+    schema.record_groups.create(conn)
+    conn.execute(groups.fill(true()))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "blobs.report_count: skip re-imports of inputs stored whole", _complete_inputs),
     Migration(
@@ -133,7 +135,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         _verified_reports,
     ),
     Migration(4, "rdns_cache.confirmed, approved_senders: the sender inventory", _sender_inventory),
-    Migration(5, "placeholder for a parallel branch's step", _placeholder),
+    Migration(
+        5, "record_groups: records grouped per report, kept when records are pruned", _record_groups
+    ),  # fmt: skip
     Migration(6, "finding_state, alert_events, alert_deliveries: alert state", _alert_state),
     Migration(7, "check_runs, check_records, check_findings, poll_runs", _check_history),
     Migration(8, "TLS reports and failure reports", _tls_and_failure_reports),

@@ -461,3 +461,26 @@ poll_runs = Table(
     Column("status", Text, nullable=False),  # ok | unavailable | tls | login | config | error
     Column("last_success", UtcDateTime),
 )
+
+record_groups = Table(
+    "record_groups",
+    metadata,
+    # A report's records grouped on everything the analysis looks at (see ingest.groups):
+    # written with the records, in their transaction, and kept when old records are pruned.
+    # Keyed per report, so any filter on reports (period, receiver, a verdict) still applies.
+    _report_pk(),
+    Column("seq", Integer, nullable=False),  # the smallest records.seq of the group
+    Column("source_ip", Text, nullable=False),
+    Column("header_from", Text, nullable=False),  # lower-case
+    Column("envelope_from", Text, nullable=False),  # lower-case, "" when not reported
+    Column("disposition", Text, nullable=False),
+    Column("dkim", Text, nullable=False),
+    Column("spf", Text, nullable=False),
+    Column("dkim_results", Text),  # JSON arrays (ingest.jsonrows), lower-case values
+    Column("spf_results", Text),
+    Column("reasons", Text),
+    Column("messages", BigInteger, nullable=False),
+    Column("records", Integer, nullable=False),
+    PrimaryKeyConstraint("report_pk", "seq"),
+    **_CLUSTERED,
+)

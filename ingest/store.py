@@ -24,6 +24,7 @@ from sqlalchemy.engine import URL
 from dmarcwatch.ingest import database, locks, migrations, schema
 from dmarcwatch.ingest.errors import StoreMissing
 from dmarcwatch.ingest.model import Record, ReportEnd, ReportHeader
+from dmarcwatch.ingest.retention import PRUNED
 from dmarcwatch.ingest.writer import AddResult, ReportKey, Writer
 
 _PAGE = 500
@@ -176,13 +177,15 @@ class Store:
         return sha256
 
     def get_blob(self, sha256: str) -> bytes:
-        """The original bytes of a stored blob; :class:`KeyError` if there is none."""
+        """The original bytes of a stored blob; :class:`KeyError` if there is none (or pruned)."""
         query = select(schema.blobs.c.compression, schema.blobs.c.data).where(
             schema.blobs.c.sha256 == sha256
         )
         with self._errors(), self.engine.connect() as conn:
             row = conn.execute(query).first()
         if row is None:
+            raise KeyError(sha256)
+        if row.compression == PRUNED:
             raise KeyError(sha256)
         if row.compression == "none":
             return bytes(row.data)
@@ -264,11 +267,13 @@ class Store:
 
 _DROPPED = "dropped"
 """A blob whose bytes were not kept (a failure report's mail): its digest and size only."""
+_GONE = (_DROPPED, PRUNED)
+"""Blobs without bytes to read again: not kept, or pruned."""
 
 
 def _rejected_blobs() -> Select[str, str]:
     rejects = schema.rejects.c
-    kept = select(schema.blobs.c.sha256).where(schema.blobs.c.compression != _DROPPED)
+    kept = select(schema.blobs.c.sha256).where(schema.blobs.c.compression.not_in(_GONE))
     return (
         select(rejects.blob_sha256, func.min(rejects.source))
         .where(rejects.blob_sha256.in_(kept))
@@ -284,4 +289,4 @@ def _all_blobs() -> Select[str, str]:
         .scalar_subquery()
         for table in (schema.reports, schema.tls_reports, schema.rejects)
     ]
-    return select(blobs.sha256, func.coalesce(*sources, "")).where(blobs.compression != _DROPPED)
+    return select(blobs.sha256, func.coalesce(*sources, "")).where(blobs.compression.not_in(_GONE))

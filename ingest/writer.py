@@ -26,7 +26,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Dialect, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 
-from dmarcwatch.ingest import kinds, schema
+from dmarcwatch.ingest import groups, kinds, schema
 from dmarcwatch.ingest.arf import FailureReport
 from dmarcwatch.ingest.bulk import Batch, Written, write_batch, write_records
 from dmarcwatch.ingest.model import Record, ReportEnd, ReportHeader
@@ -195,7 +195,12 @@ class Writer:
     def end_report(
         self, pk: int, header: ReportHeader, end: ReportEnd, content_sha256: str, written: Written
     ) -> None:
-        """Finish the report's row with its totals and warnings; release its savepoint."""
+        """Finish the report's row with its totals, warnings and groups; release its savepoint.
+
+        The groups (:mod:`ingest.groups`) are written here, by the database, from the records
+        just written: in the same savepoint, so a report is never stored without them.
+        """
+        self.cursor.run(self._sql.fill_groups, {"g_pk": pk})
         finish = {
             "b_pk": pk,
             "record_count": written.records,
@@ -365,6 +370,7 @@ class _Statements:
     finish_report: Prepared
     insert_reject: Prepared
     reject_again: Prepared
+    fill_groups: Prepared
 
 
 _CACHE: dict[str, _Statements] = {}
@@ -447,6 +453,7 @@ def _build(dialect: Dialect) -> _Statements:
             dialect,
             _AGAIN_COLUMNS,
         ),
+        fill_groups=prepare(groups.fill_report(), dialect),
     )
 
 

@@ -336,6 +336,14 @@ def failing_table(failing: pd.DataFrame, t: Translator) -> TableView:
             )
         )
     note = "" if rows else t.gettext("No source failed DMARC in this period.")
+    left_off = int(failing.attrs.get(tables.LEFT_OFF, 0))
+    if left_off:
+        note = t.ngettext(
+            "… and %(count)s more source with fewer messages",
+            "… and %(count)s more sources with fewer messages",
+            left_off,
+            count=t.number(left_off),
+        )
     return TableView("failing", t.gettext("Sources failing DMARC"), columns, tuple(rows), note)
 
 

@@ -1,4 +1,4 @@
-"""Columns of JSON array texts (from :mod:`.jsonrows`) as tuples of values, once per text."""
+"""Columns of JSON array texts (from :mod:`ingest.jsonrows`) as tuples of values, once per text."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Authentication results and override reasons as values, decoded from the store's JSON.
 
 The store keeps one row per DKIM signature, SPF check and override reason. The read layer
-aggregates them per record into a JSON array (see :mod:`.jsonrows`), so the database does the
+aggregates them per record into a JSON array (see :mod:`ingest.jsonrows`), so the database does the
 quoting; :mod:`.decode` turns each distinct array text once into a sorted tuple of these values.
 Equal sets of results are then equal, hashable tuples that pandas can group on.
 

@@ -3,13 +3,16 @@
 One row is a group of records that agree on the policy domain, day, receiver, published
 policy, source IP, identifiers, policy_evaluated, the DKIM/SPF results and the override
 reasons, with their message counts summed. For a month of one domain this is far fewer rows
-than records. The results are aggregated per record as JSON (:mod:`.jsonrows`), decoded once
+than records. The results are aggregated per record as JSON (:mod:`ingest.jsonrows`), decoded once
 per distinct text into sorted tuples (:mod:`.results`), and groups whose results differ only
 in order are merged in pandas. SQLAlchemy Core only; the same statement runs on SQLite and
 PostgreSQL.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -18,14 +21,15 @@ from sqlalchemy.engine import Connection
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.read import results
 from dmarcwatch.analysis.read.decode import decode_column
-from dmarcwatch.analysis.read.jsonrows import json_rows
 from dmarcwatch.analysis.read.selection import (
     SECONDS_PER_DAY,
     Selection,
+    group_filter,
     record_filter,
     report_filter,
 )
-from dmarcwatch.ingest import schema
+from dmarcwatch.ingest import groups, schema
+from dmarcwatch.ingest.jsonrows import json_rows
 
 
 def per_record(
@@ -39,37 +43,59 @@ def per_record(
     )
 
 
-def _low(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
-    return sa.func.lower(sa.func.coalesce(column, ""))
+_NAMES = (c.SOURCE_IP, c.HEADER_FROM, c.ENVELOPE_FROM, c.DISPOSITION, c.PE_DKIM, c.PE_SPF,
+          c.DKIM_RESULTS, c.SPF_RESULTS, c.REASONS)  # fmt: skip
+Statement = Callable[[Selection], sa.Select[tuple[object, ...]]]
 
 
-def rows_statement(sel: Selection) -> sa.Select[tuple[object, ...]]:
-    """The aggregation statement behind :func:`load_rows` (exposed for EXPLAIN/benchmarks)."""
-    r, rec = schema.reports, schema.records
-    d, s, x = schema.dkim_results, schema.spf_results, schema.reasons
-    dkim = per_record(d, [_low(d.c.domain), _low(d.c.selector), _low(d.c.result)], rec)
-    spf = per_record(s, [_low(s.c.domain), _low(s.c.scope), _low(s.c.result)], rec)
-    reasons = per_record(x, [_low(x.c.type)], rec)
-    day = (r.c.begin_ts // SECONDS_PER_DAY).label(c.DAY)
-    keys = [
+def _report_keys() -> list[sa.Label[Any]]:
+    r = schema.reports
+    return [
         r.c.policy_domain.label(c.DOMAIN),
-        day,
+        (r.c.begin_ts // SECONDS_PER_DAY).label(c.DAY),
         r.c.org_name.label(c.RECEIVER),
         r.c.adkim.label(c.ADKIM),
         r.c.aspf.label(c.ASPF),
         r.c.p.label(c.P),
         r.c.sp.label(c.SP),
         sa.func.coalesce(r.c.pct, 100).label(c.PCT),
-        rec.c.source_ip.label(c.SOURCE_IP),
-        sa.func.lower(rec.c.header_from).label(c.HEADER_FROM),
-        sa.func.lower(sa.func.coalesce(rec.c.envelope_from, "")).label(c.ENVELOPE_FROM),
-        rec.c.disposition.label(c.DISPOSITION),
-        rec.c.dkim.label(c.PE_DKIM),
-        rec.c.spf.label(c.PE_SPF),
-        dkim.label(c.DKIM_RESULTS),
-        spf.label(c.SPF_RESULTS),
-        reasons.label(c.REASONS),
     ]
+
+
+def rows_statement(sel: Selection) -> sa.Select[tuple[object, ...]]:
+    """The aggregation statement behind :func:`load_rows` (exposed for EXPLAIN/benchmarks).
+
+    It reads the record groups each report keeps (:mod:`ingest.groups`): the same sums as
+    grouping the records themselves (:func:`records_statement`), without a sub-select per
+    record, and still there for periods whose records were pruned.
+    """
+    r, g = schema.reports, schema.record_groups
+    columns = ("source_ip", "header_from", "envelope_from", "disposition", "dkim", "spf",
+               "dkim_results", "spf_results", "reasons")  # fmt: skip
+    keys = [*_report_keys(), *(g.c[col].label(n) for col, n in zip(columns, _NAMES, strict=True))]
+    inner = sa.select(*keys, g.c.messages, g.c.records, r.c.end_ts).select_from(
+        g.join(r, r.c.id == g.c.report_pk)
+    )
+    inner = inner.where(*report_filter(sel), *group_filter(sel))
+    sub = inner.subquery("grouped")
+    group = [sub.c[k.name] for k in keys]
+    return sa.select(
+        *group,
+        sa.func.sum(sub.c.messages).label(c.MESSAGES),
+        sa.func.sum(sub.c.records).label(c.RECORDS),
+        sa.func.max(sub.c.end_ts).label(c.REPORT_END),
+    ).group_by(*group)
+
+
+def records_statement(sel: Selection) -> sa.Select[tuple[object, ...]]:
+    """The same rows as :func:`rows_statement`, grouped from the stored records themselves.
+
+    The way rows were read before record groups existed; kept as the reference the tests
+    compare :func:`rows_statement` with. Pruned records are missing from it.
+    """
+    r, rec = schema.reports, schema.records
+    labelled = zip(groups.record_keys(), _NAMES, strict=True)
+    keys: list[sa.Label[Any]] = [*_report_keys(), *(k.label(n) for k, n in labelled)]
     inner = sa.select(*keys, rec.c["count"], r.c.end_ts).select_from(
         rec.join(r, r.c.id == rec.c.report_pk)
     )
@@ -108,9 +134,13 @@ ROW_COLUMNS = [
 ]
 
 
-def load_rows(conn: Connection, sel: Selection) -> pd.DataFrame:
-    """Aggregated records for *sel* (see the module docstring); empty frame if none."""
-    data = [tuple(row) for row in conn.execute(rows_statement(sel))]  # plain tuples: faster
+def load_rows(conn: Connection, sel: Selection, statement: Statement | None = None) -> pd.DataFrame:
+    """Aggregated records for *sel* (see the module docstring); empty frame if none.
+
+    *statement* builds the query (default :func:`rows_statement`).
+    """
+    build = statement or rows_statement
+    data = [tuple(row) for row in conn.execute(build(sel))]  # plain tuples: faster
     frame = pd.DataFrame.from_records(data, columns=ROW_COLUMNS, nrows=len(data))
     frame[c.DKIM_RESULTS] = decode_column(frame[c.DKIM_RESULTS], results.dkim_results)
     frame[c.SPF_RESULTS] = decode_column(frame[c.SPF_RESULTS], results.spf_results)

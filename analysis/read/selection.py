@@ -103,6 +103,17 @@ def record_filter(sel: Selection) -> list[sa.ColumnElement[bool]]:
     return where
 
 
+def group_filter(sel: Selection) -> list[sa.ColumnElement[bool]]:
+    """:func:`record_filter` on ``record_groups`` (whose header From is lower-case already)."""
+    g = schema.record_groups
+    where: list[sa.ColumnElement[bool]] = []
+    if sel.ips:
+        where.append(g.c.source_ip.in_(sel.ips))
+    if sel.from_domains:
+        where.append(g.c.header_from.in_(_domains(sel.from_domains)))
+    return where
+
+
 def _domains(domains: tuple[str, ...]) -> list[str]:
     return [d.lower().rstrip(".") for d in domains]
 

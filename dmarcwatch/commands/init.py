@@ -88,6 +88,10 @@ other_folder = "DMARC/Other"         # mail that holds no report; "" leaves it i
 
 # [privacy]                          # failure reports carry a copy of someone's mail
 # keep_failure_report_details = false  # true keeps addresses, subject and the original mail
+[retention]                          # what `dmarcwatch prune` deletes (run it from cron)
+failure_reports_older_than = "30d"   # failure reports hold personal data: keep them briefly
+# records_older_than = "400d"        # per-record rows; their daily totals are kept
+# blobs_older_than = "90d"           # the original report files and mails
 """
 
 

@@ -165,6 +165,11 @@ def test_unknown_top_level_table_is_an_error(tmp_path: Path) -> None:
     assert "key 'mailboxes' is unknown" in error_of(tmp_path, "[mailboxes]\nx = 1\n")
 
 
+def test_retention_spans_are_days_or_weeks(tmp_path: Path) -> None:
+    problem = error_of(tmp_path, '[retention]\nrecords_older_than = "1y"\n')
+    assert "key 'records_older_than' expected days or weeks" in problem
+
+
 def test_oauth_table_needs_exactly_one_source(tmp_path: Path) -> None:
     text = MINIMAL.replace('password_file = "praxis.pass"\n', "[mailbox.oauth2]\n")
     assert "exactly one of token_command or provider" in error_of(tmp_path, text)
@@ -217,6 +222,7 @@ def test_init_writes_a_commented_config_that_checks_once_the_password_exists(
     capsys.readouterr()
     assert main(["config", "check", "--config", str(path)]) == 0
     assert "mailbox 'praxis'" in capsys.readouterr().out
+    assert load_config(path).retention == {"failure_reports_older_than": "30d"}
 
 
 def test_init_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -57,6 +57,13 @@ other_folder = "DMARC/Other"         # failure reports, TLS reports, other mail;
 # username = "dmarc@example.ch"
 # password_file = "smtp.pass"
 # from = "dmarcwatch <dmarc@example.ch>"
+
+# [limits]                           # budgets per input (a mail and all its attachments)
+# max_input_bytes = 209715200        # decompressed, all reports together (200 MiB)
+# max_input_cpu_seconds = 60
+# max_input_seconds = 600
+# max_input_records = 200000
+# max_reporter_day_records = 500000  # one reporter's reports of one day, in the store
 """
 
 

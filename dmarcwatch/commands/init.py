@@ -86,6 +86,12 @@ other_folder = "DMARC/Other"         # mail that holds no report; "" leaves it i
 # password_file = "smtp.pass"
 # from = "dmarcwatch <dmarc@example.ch>"
 
+# [limits]                           # budgets per input (a mail and all its attachments)
+# max_input_bytes = 209715200        # decompressed, all reports together (200 MiB)
+# max_input_cpu_seconds = 60
+# max_input_seconds = 600
+# max_input_records = 200000
+# max_reporter_day_records = 500000  # one reporter's reports of one day, in the store
 # [privacy]                          # failure reports carry a copy of someone's mail
 # keep_failure_report_details = false  # true keeps addresses, subject and the original mail
 [retention]                          # what `dmarcwatch prune` deletes (run it from cron)

@@ -42,6 +42,10 @@ class WireTimeout(WireError):
     """The server was silent too long, or a command's answer took longer than its deadline."""
 
 
+class WireSilent(WireTimeout, TimeoutError):
+    """The server sent nothing for the idle timeout: a timeout like a socket's (transient)."""
+
+
 class WireOverflow(WireError):
     """The server sent more than a command's budget, or a literal larger than allowed."""
 
@@ -88,6 +92,15 @@ class Wire:
         self.spent = False
         imap.read = self.read
         imap.readline = self.readline
+
+    def configure(
+        self, idle: float, default: Budget, should_stop: Callable[[], bool] | None = None
+    ) -> None:
+        """New limits for the commands to come (after the greeting, the logged-in session's)."""
+        self._idle = idle
+        self._default = default
+        self._stop = should_stop or (lambda: False)
+        self.begin()
 
     def begin(self, budget: Budget | None = None) -> None:
         """Start a command: its answer may cost *budget* (the default one if None)."""
@@ -149,7 +162,7 @@ class Wire:
                 seconds = self._budget.seconds
                 self._fail(WireTimeout(f"the answer took longer than {seconds:g} s"))
             if now >= quiet_until:
-                self._fail(WireTimeout(f"the server was silent for {self._idle:g} s"))
+                self._fail(WireSilent(f"the server was silent for {self._idle:g} s"))
             sock.settimeout(max(0.01, min(_SLICE_S, self._deadline - now, quiet_until - now)))
             try:
                 data = sock.recv(_CHUNK)

@@ -21,6 +21,7 @@ Errors::
 
 from __future__ import annotations
 
+import functools
 import ssl
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -30,12 +31,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from imapclient import IMAPClient, SocketTimeout
+from imapclient import IMAPClient, SocketTimeout, imap4, tls
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from dmarcwatch.ingest.errors import IngestError, quote
 from dmarcwatch.ingest.imapprobe import greets_in_plain_text, speaks_tls
-from dmarcwatch.ingest.imapwire import Budget, Wire, WireError, WireStopped, WireTimeout
+from dmarcwatch.ingest.imapwire import (
+    Budget,
+    Wire,
+    WireError,
+    WireSilent,
+    WireStopped,
+    WireTimeout,
+)
 
 Security = Literal["tls", "starttls", "plain"]
 Mechanism = Literal["auto", "xoauth2", "oauthbearer"]
@@ -194,6 +202,8 @@ def translated(endpoint: Endpoint, doing: str) -> Iterator[None]:
         ) from exc
     except WireStopped as exc:
         raise MailboxStopped(f"{endpoint}: {exc} while {doing}") from exc
+    except WireSilent as exc:
+        raise MailboxUnavailable(f"{endpoint}: timed out while {doing} ({exc})") from exc
     except WireTimeout as exc:
         raise MailboxAnomaly(f"{endpoint}: {exc} while {doing}") from exc
     except WireError as exc:
@@ -284,13 +294,15 @@ def connect(
     context = tls_context(endpoint.ca_file) if endpoint.security != "plain" else None
     greeting = min(endpoint.timeout, GREETING_TIMEOUT_S)
     timeout = SocketTimeout(connect=greeting, read=endpoint.timeout)
+    greeting_budget = Budget(ANSWER_BYTES, FETCH_SLACK, COMMAND_TIMEOUTS * greeting)
     with translated(endpoint, "connecting"), _port_mismatch_explained(endpoint):
-        client = IMAPClient(
+        client = _WiredClient(
             endpoint.host,
             port=endpoint.port,
             ssl=endpoint.security == "tls",
             ssl_context=context,
             timeout=timeout,
+            wire=functools.partial(Wire, idle=greeting, default=greeting_budget),
         )
     mailbox = ImapMailbox(client, endpoint, should_stop)
     try:
@@ -301,6 +313,42 @@ def connect(
         mailbox.close()
         raise
     return mailbox
+
+
+class _WiredClient(IMAPClient):  # type: ignore[misc]
+    """An IMAPClient whose connection reads through a :class:`Wire` from the greeting on: a
+    server trickling its greeting is cut off like one trickling any answer."""
+
+    def __init__(self, *args: Any, wire: Callable[[Any], Wire], **kwargs: Any) -> None:
+        self._wire_factory = wire
+        super().__init__(*args, **kwargs)
+
+    def _create_IMAP4(self) -> Any:  # noqa: N802 - imapclient's name
+        """imapclient's own choice of class (stream connections are not used here)."""
+        connect = getattr(self._timeout, "connect", None)
+        if self.ssl:
+            return _WiredTls(self._wire_factory, self.host, self.port, self.ssl_context, connect)
+        return _WiredPlain(self._wire_factory, self.host, self.port, connect)
+
+
+class _WiredPlain(imap4.IMAP4WithTimeout):  # type: ignore[misc]
+    def __init__(self, wire: Callable[[Any], Wire], *args: Any) -> None:
+        self._wire_factory = wire
+        super().__init__(*args)
+
+    def open(self, *args: Any, **kwargs: Any) -> None:
+        super().open(*args, **kwargs)
+        self.wire = self._wire_factory(self)
+
+
+class _WiredTls(tls.IMAP4_TLS):  # type: ignore[misc]
+    def __init__(self, wire: Callable[[Any], Wire], *args: Any) -> None:
+        self._wire_factory = wire
+        super().__init__(*args)
+
+    def open(self, *args: Any, **kwargs: Any) -> None:
+        super().open(*args, **kwargs)
+        self.wire = self._wire_factory(self)
 
 
 class ImapMailbox:
@@ -317,7 +365,12 @@ class ImapMailbox:
         self._uidnext = 0
         self.command_seconds = COMMAND_TIMEOUTS * endpoint.timeout
         default = Budget(ANSWER_BYTES, ANSWER_BYTES, self.command_seconds)
-        self.wire = Wire(client._imap, endpoint.timeout, default, should_stop)
+        wired = getattr(client._imap, "wire", None)
+        if isinstance(wired, Wire):  # read the greeting already
+            wired.configure(endpoint.timeout, default, should_stop)
+            self.wire = wired
+        else:
+            self.wire = Wire(client._imap, endpoint.timeout, default, should_stop)
 
     def _call(
         self, doing: str, func: Callable[..., Any], *args: Any, budget: Budget | None = None

@@ -102,12 +102,13 @@ def test_endless_untagged_responses_are_cut_at_the_answer_budget(
     assert env.report_ids() == sorted(ids)
 
 
+@pytest.mark.parametrize("behaviour", ["trickle", "trickle-greeting"])
 def test_a_trickling_server_is_cut_at_the_command_deadline(
-    dovecot: DovecotServer, tmp_path: Path
+    behaviour: str, dovecot: DovecotServer, tmp_path: Path
 ) -> None:
     env = PollEnv(dovecot, dovecot.add_user(), tmp_path)
-    ids = seeded(env, "trickle")
-    with hostile_imap("trickle", [mails.report_mail("hostile-trickle")]) as server:
+    ids = seeded(env, behaviour)
+    with hostile_imap(behaviour, [mails.report_mail("hostile-trickle")]) as server:
         config_with_hostile(env, server, timeout=1)  # a whole answer gets 10 s
         result, seconds = poll(env)
     assert_only_hostile_failed(result, server, env)

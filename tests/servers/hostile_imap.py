@@ -7,6 +7,7 @@ played by this small server in a thread: plain text (the poller allows it with
 
 - ``flood``: SELECT answers with untagged responses without end;
 - ``trickle``: SELECT answers one byte every 0.3 s, never a whole line;
+- ``trickle-greeting``: the greeting itself comes one byte every 0.3 s;
 - ``huge-literal``: RFC822.SIZE says 2,000 bytes, then BODY[] declares a 400 MB literal and
   streams it;
 - ``no-uidvalidity``, ``uidvalidity-2**70``, ``uid-2**70``: broken SELECT or SEARCH answers;
@@ -31,6 +32,7 @@ BEHAVIOURS = (
     "well",
     "flood",
     "trickle",
+    "trickle-greeting",
     "huge-literal",
     "no-uidvalidity",
     "uidvalidity-2**70",
@@ -81,6 +83,9 @@ class _Session:
         self.sock.sendall(data)
 
     def run(self) -> None:
+        if self.server.behaviour == "trickle-greeting":
+            self.trickle()
+            return
         self.send(b"* OK [CAPABILITY IMAP4rev1 UIDPLUS MOVE] hostile ready\r\n")
         while not self.server.closing.is_set():
             line = self.rfile.readline()  # type: ignore[attr-defined]

@@ -56,6 +56,7 @@ def _codes() -> tuple[tuple[_Kind, Exit], ...]:
     that starting the command line loads neither package.
     """
     from dmarcwatch.analysis.errors import CatalogueError, InvalidArgument  # noqa: PLC0415
+    from dmarcwatch.analysis.ipdata import IpDataError  # noqa: PLC0415
     from dmarcwatch.reports.errors import (  # noqa: PLC0415
         ChannelError,
         ExportNeedsFile,
@@ -81,6 +82,7 @@ def _codes() -> tuple[tuple[_Kind, Exit], ...]:
         (RejectedInput, Exit.DATAERR),
         (InvalidArgument, Exit.USAGE),
         (CatalogueError, Exit.CONFIG),
+        (IpDataError, Exit.CONFIG),
         (ExportNeedsFile, Exit.USAGE),
         (ExportNotWritable, Exit.CANTCREAT),
         (ParquetUnavailable, Exit.CONFIG),

@@ -52,6 +52,7 @@ def test_the_built_wheel_installs_one_namespace_and_runs(tmp_path: Path) -> None
     }
 
     command = str(venv / "bin" / "dmarcwatch")
+    (tmp_path / "none").write_text("", encoding="utf-8")  # an empty config, not the user's
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": str(tmp_path),

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             store.close()
     if args.json:
         found = [f.to_json() for r in reports for f in r.findings]
-        print(json.dumps(found, indent=2, ensure_ascii=False))
+        print(json.dumps(found, indent=2, ensure_ascii=True))  # control and bidi escaped
     for report in [] if args.json else reports:
         _print(report, args)
     unreachable = reports and all(r.unreachable for r in reports)

@@ -32,6 +32,7 @@ FIELDS = {
 def db(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("DMARCWATCH_DB", raising=False)
+    (tmp_path / "none.toml").write_text("", encoding="utf-8")  # an empty config
     monkeypatch.setenv("DMARCWATCH_CONFIG", str(tmp_path / "none.toml"))
     path = str(tmp_path / "store.db")
     with Store.open(path) as store:

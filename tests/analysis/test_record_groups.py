@@ -38,8 +38,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 @pytest.fixture
-def filled(store_url: str, corpus: list[Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("DMARCWATCH_CONFIG", "/nonexistent/dmarcwatch.toml")
+def filled(
+    store_url: str, corpus: list[Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[str]:
+    (tmp_path / "empty.toml").write_text("", encoding="utf-8")  # not the user's config
+    monkeypatch.setenv("DMARCWATCH_CONFIG", str(tmp_path / "empty.toml"))
     with Store.open(store_url) as store:
         for path in corpus:
             import_input(store, path.name, path.read_bytes())

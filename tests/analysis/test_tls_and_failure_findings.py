@@ -41,6 +41,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(autouse=True)
 def no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # an empty config file: the commands read [trust], [ip_data] and [[approved]] from it
+    (tmp_path / "none.toml").write_text("", encoding="utf-8")
     monkeypatch.setenv("DMARCWATCH_CONFIG", str(tmp_path / "none.toml"))
     monkeypatch.delenv("DMARCWATCH_DB", raising=False)
 

@@ -17,6 +17,8 @@ import pytest
 
 import dmarcwatch
 from dmarcwatch.analysis.catalogue import CatalogueError
+from dmarcwatch.analysis.inventory import InvalidApproval
+from dmarcwatch.analysis.ipdata import IpDataError
 from dmarcwatch.analysis.check import UnknownSender
 from dmarcwatch.analysis.check.dkim import DerError
 from dmarcwatch.analysis.dns.names import InvalidDomain
@@ -104,6 +106,8 @@ MAPPED = [
     (UnknownSender("unknown sender 'x'"), 64, "unknown sender 'x'"),
     (NameserverError("bad port in nameserver 'h:x'"), 64, "bad port in nameserver 'h:x'"),
     (CatalogueError("sender network snapshot: bad"), 78, "sender network snapshot: bad"),
+    (IpDataError("IP data x.db: damaged"), 78, "IP data x.db: damaged"),
+    (InvalidApproval("'x' is neither a known sender"), 64, "'x' is neither a known sender"),
     (ExportNeedsFile("Parquet is binary"), 64, "Parquet is binary"),
     (ExportNotWritable("cannot write in /x: denied"), 73, "cannot write in /x: denied"),
     (ParquetUnavailable("Parquet needs pyarrow"), 78, "Parquet needs pyarrow"),

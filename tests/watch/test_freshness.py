@@ -18,6 +18,7 @@ DOMAIN = "email.physio-frisch.ch"
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """Google reports days 0-19 daily, Outlook days 0-24."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    (tmp_path / "none.toml").write_text("", encoding="utf-8")  # an empty config
     monkeypatch.setenv("DMARCWATCH_CONFIG", str(tmp_path / "none.toml"))
     monkeypatch.delenv("DMARCWATCH_DB", raising=False)
     write_daily(tmp_path / "in", DOMAIN, range(20))

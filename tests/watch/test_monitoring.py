@@ -28,6 +28,7 @@ def _today() -> dt.datetime:
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    (tmp_path / "none.toml").write_text("", encoding="utf-8")  # an empty config
     monkeypatch.setenv("DMARCWATCH_CONFIG", str(tmp_path / "none.toml"))
     monkeypatch.delenv("DMARCWATCH_DB", raising=False)
     return tmp_path

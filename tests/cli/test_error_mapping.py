@@ -17,14 +17,14 @@ import pytest
 
 import dmarcwatch
 from dmarcwatch.analysis.catalogue import CatalogueError
-from dmarcwatch.analysis.inventory import InvalidApproval
-from dmarcwatch.analysis.ipdata import IpDataError
 from dmarcwatch.analysis.check import UnknownSender
 from dmarcwatch.analysis.check.dkim import DerError
 from dmarcwatch.analysis.dns.names import InvalidDomain
 from dmarcwatch.analysis.dns.resolver import NameserverError
 from dmarcwatch.analysis.errors import AnalysisError, InvalidArgument
 from dmarcwatch.analysis.i18n import UnknownLanguage
+from dmarcwatch.analysis.inventory import InvalidApproval
+from dmarcwatch.analysis.ipdata import IpDataError
 from dmarcwatch.cli import main
 from dmarcwatch.commands import init as init_command
 from dmarcwatch.errors import exit_code_for

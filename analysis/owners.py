@@ -11,12 +11,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
-
-import pandas as pd
+from typing import TYPE_CHECKING, Protocol
 
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.ipdata import LocationDatabase, Owner, find_database
+
+if TYPE_CHECKING:  # findings import this module, and `check` starts without pandas
+    import pandas as pd
 
 
 class OwnerLookup(Protocol):
@@ -42,6 +43,8 @@ def add_owners(rows: pd.DataFrame, data: OwnerLookup | None) -> pd.DataFrame:
             found = data.lookup(str(ip))
             if found is not None:
                 owners[str(ip)] = found
+    import pandas as pd  # noqa: PLC0415 - see the TYPE_CHECKING import
+
     out = rows.copy()
     out[c.ASN] = pd.Series(
         [owners[ip].asn if ip in owners else 0 for ip in source], index=rows.index, dtype="int64"

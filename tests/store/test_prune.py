@@ -158,3 +158,12 @@ def test_domains_and_sources_of_pruned_periods_are_still_known(url: str) -> None
     after = (reader.domains_with_records(everything), sorted(reader.source_ips(everything)))
     engine.dispose()
     assert after == before and len(before[0]) > 5
+
+
+def test_a_day_is_a_cut_off_too_and_a_bad_span_is_a_usage_error(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["prune", "--db", url, "--records-older-than", "2026-11-24", "--json"]) == 0
+    assert '"reports": ' in capsys.readouterr().out
+    assert main(["prune", "--db", url, "--records-older-than", "1y"]) == 64
+    assert "--records-older-than: expected a span" in capsys.readouterr().err

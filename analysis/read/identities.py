@@ -12,7 +12,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dmarcwatch.analysis.read.selection import Selection, record_filter, report_filter
+from dmarcwatch.analysis.read.selection import (
+    Selection,
+    group_filter,
+    record_filter,
+    report_filter,
+)
 from dmarcwatch.ingest import schema
 
 
@@ -43,8 +48,17 @@ def identities(conn: Connection, sel: Selection, max_ips: int | None = None) -> 
 
 
 def source_ips(conn: Connection, sel: Selection, limit: int | None = None) -> list[str]:
-    """Distinct source IPs of the records *sel* selects (at most *limit*, any of them)."""
-    query = _distinct(sel, _records(), schema.records.c.source_ip)
+    """Distinct source IPs of the records *sel* selects (at most *limit*, any of them).
+
+    Read from the record groups, so pruned periods count too.
+    """
+    g, r = schema.record_groups, schema.reports
+    query = (
+        sa.select(g.c.source_ip)
+        .distinct()
+        .select_from(g.join(r, g.c.report_pk == r.c.id))
+        .where(*report_filter(sel), *group_filter(sel))
+    )
     if limit is not None:
         query = query.limit(limit)
     return [str(ip) for ip in conn.scalars(query)]

@@ -75,9 +75,12 @@ def latest_end(conn: Connection, sel: Selection) -> int | None:
 
 
 def domains_with_records(conn: Connection, sel: Selection) -> list[str]:
-    """Policy domains of reports matching *sel* that hold at least one record, sorted."""
-    r, rec = schema.reports, schema.records
-    has_records = sa.exists().where(rec.c.report_pk == r.c.id)
+    """Policy domains of reports matching *sel* that hold at least one record, sorted.
+
+    Read from the record groups, which stay when old records are pruned.
+    """
+    r, g = schema.reports, schema.record_groups
+    has_records = sa.exists().where(g.c.report_pk == r.c.id)
     stmt = (
         sa.select(r.c.policy_domain)
         .where(*report_filter(sel), has_records)

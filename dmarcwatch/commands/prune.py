@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "for a kind without a retention.",
     )
     for key, option in _OPTIONS.items():
-        parser.add_argument(option, dest=key, metavar="SPAN", help=_help(key))
+        parser.add_argument(option, dest=key, metavar="SPAN|DATE", help=_help(key))
     parser.add_argument(
         "--dry-run", action="store_true", help="say what would be removed, remove nothing"
     )
@@ -49,7 +49,7 @@ def _help(key: str) -> str:
         "failure_reports_older_than": "failure reports that arrived earlier, e.g. 30d",
         "blobs_older_than": "kept original inputs first seen earlier, e.g. 90d",
     }[key]
-    return f"{what} (default: [retention] {key} in the config)"
+    return f"{what}, or a day YYYY-MM-DD (default: [retention] {key} in the config)"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(_as_dict(done, args.dry_run), sort_keys=True))
     elif not args.quiet:
-        print(summary_line(done, dry_run=args.dry_run))
+        print(summary_line(done, cutoffs, dry_run=args.dry_run))
     return Exit.OK
 
 
@@ -84,18 +84,25 @@ def _cutoff(key: str, span: str, now: dt.datetime) -> dt.datetime:
         value = parse_since(span, "dw", examples="400d or 8w")
     except CommandError as err:
         raise CommandError(str(err).replace("--since", option), Exit.USAGE) from None
-    if not isinstance(value, dt.timedelta) or value <= dt.timedelta(0):
-        raise CommandError(f"{option}: expected a span such as 400d or 8w", Exit.USAGE)
+    if isinstance(value, dt.datetime):
+        return value  # a day: what is older than its midnight (UTC)
+    if value <= dt.timedelta(0):
+        raise CommandError(f"{option}: the span must be at least one day", Exit.USAGE)
     return now - value
 
 
-def summary_line(done: Pruned, *, dry_run: bool) -> str:
-    """One line, like ``import``'s: what was (or would be) removed."""
-    parts = [
-        f"records of {done.reports} reports ({done.records} records; daily totals kept)",
-        f"{done.blobs} kept inputs ({done.blob_bytes} bytes)",
+def summary_line(done: Pruned, cutoffs: Cutoffs, *, dry_run: bool) -> str:
+    """One line, like ``import``'s: what was (or would be) removed, for each kind asked."""
+    parts = []
+    if cutoffs.records is not None:
+        parts.append(
+            f"records of {done.reports} reports ({done.records} records; daily totals kept)"
+        )
+    if cutoffs.blobs is not None:
+        parts.append(f"{done.blobs} kept inputs ({done.blob_bytes} bytes)")
+    parts += [
+        f"{done.rows.get(kind, 0)} {kind.replace('-', ' ')}" for kind in sorted(cutoffs.tables)
     ]
-    parts += [f"{n} {kind.replace('-', ' ')}" for kind, n in sorted(done.rows.items())]
     return ("would prune " if dry_run else "pruned ") + ", ".join(parts)
 
 

@@ -144,3 +144,26 @@ def test_prune_never_creates_a_store(tmp_path: Path, capsys: pytest.CaptureFixtu
     db = tmp_path / "missing.db"
     assert main(["prune", "--db", str(db), "--records-older-than", "400d"]) == 66
     assert "no store at" in capsys.readouterr().err and not db.exists()
+
+
+def test_domains_and_sources_of_pruned_periods_are_still_known(url: str) -> None:
+    from dmarcwatch.analysis.read import Reader  # noqa: PLC0415 - only here
+
+    engine = sa.create_engine(url)
+    reader = Reader(engine)
+    everything = Selection()
+    before = (reader.domains_with_records(everything), sorted(reader.source_ips(everything)))
+    prune(engine, Cutoffs(records=dt.datetime.now(dt.UTC)))
+    assert _count(url, schema.records) == 0
+    after = (reader.domains_with_records(everything), sorted(reader.source_ips(everything)))
+    engine.dispose()
+    assert after == before and len(before[0]) > 5
+
+
+def test_a_day_is_a_cut_off_too_and_a_bad_span_is_a_usage_error(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["prune", "--db", url, "--records-older-than", "2026-11-24", "--json"]) == 0
+    assert '"reports": ' in capsys.readouterr().out
+    assert main(["prune", "--db", url, "--records-older-than", "1y"]) == 64
+    assert "--records-older-than: expected a span" in capsys.readouterr().err

@@ -51,8 +51,8 @@ from dmarcwatch.ingest.writer import Writer
 Kind = Literal["processed", "invalid", "other"]
 
 DISPUTED = (
-    "%s [%s]: a different report with the same reporter, report id, domain and period is "
-    "stored; both are kept, the key is disputed (see dmarcwatch diagnose)"
+    "disputed %s [%s]: a different report with the same reporter, report id, domain and "
+    "period is stored; both are kept (see dmarcwatch diagnose)"
 )
 """The log line of a report that disputes a stored key (``%s``: source, location)."""
 

@@ -133,7 +133,7 @@ def _report(args: argparse.Namespace, outcome: InputOutcome) -> None:
         verdict = "skipped" if outcome.kind == "other" else "rejected"
         _say(f"{verdict} {quote(outcome.source, 200)}{where}: {rejection.reason}")
     for location in outcome.disputed:
-        _say(DISPUTED % (quote(outcome.source, 200), quote(location, 200)))
+        _say(DISPUTED % (quote(outcome.source, 200), location))
 
 
 def _say(line: str) -> None:

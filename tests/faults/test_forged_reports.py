@@ -69,7 +69,7 @@ def test_fourteen_forged_google_reports_do_not_make_the_domain_ready(
     out, err = capsys.readouterr()
     assert "28 reports stored" in out and "14 DKIM-verified, 14 not (set aside)" in out
     assert "1 disputing a stored report's key" in out
-    assert "the key is disputed" in err
+    assert "dmarcwatch: disputed " in err
 
     diagnose = ["diagnose", *common, "--domain", DOMAIN, "--since", "2025-10-01", "--json"]
     assert main(diagnose) == 0

@@ -80,7 +80,7 @@ def test_quiet_on_success_and_one_line_per_mailbox_with_verbose(poll_env: PollEn
     assert verbose.code == 0
     assert verbose.stderr_lines == [
         "dmarcwatch: mailbox 'praxis': 2 in folder, 2 processed, 0 invalid, 0 other; "
-        "2 reports stored, 0 duplicates; 2 moved"
+        "2 reports stored, 0 duplicates; 2 moved, 2 reports without their reporter's DKIM"
     ]
 
 
@@ -96,7 +96,8 @@ def test_tls_and_failure_reports_are_stored_filed_under_processed_and_counted_by
     assert result.code == 0, result.stderr
     assert result.stderr_lines == [
         "dmarcwatch: mailbox 'praxis': 9 in folder, 5 processed, 0 invalid, 4 other; "
-        "1 reports stored, 0 duplicates, 3 TLS reports, 1 failure report; 9 moved"
+        "1 reports stored, 0 duplicates, 3 TLS reports, 1 failure report; 9 moved, "
+        "1 reports without their reporter's DKIM"
     ]
     counts = poll_env.counts()
     assert (counts[PROCESSED], counts[OTHER], counts.get(INVALID, 0)) == (5, 4, 0)

@@ -39,7 +39,7 @@ def test_forged_reports_are_kept_set_aside_and_the_real_one_wins_its_key(
     summary = json.loads(result.stdout)["mailboxes"][0]
     assert (summary["reports_stored"], summary["processed"]) == (15, 15)
     assert (summary["reports_untrusted"], summary["reports_disputed"]) == (14, 1)
-    assert any("the key is disputed" in line for line in result.stderr_lines)
+    assert any("dmarcwatch: disputed " in line for line in result.stderr_lines)
     verdicts = poll_env.query("SELECT verification, count(*) FROM reports GROUP BY 1 ORDER BY 1")
     assert verdicts == [("unverified", 14), ("verified", 1)]
 

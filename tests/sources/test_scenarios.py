@@ -73,7 +73,7 @@ def test_quiet_on_success_and_one_summary_line_with_verbose(source: Any) -> None
     assert verbose.code == 0
     assert verbose.stderr_lines == [
         "dmarcwatch: mailbox 'praxis': 2 in folder, 2 processed, 0 invalid, 0 other; "
-        "2 reports stored, 0 duplicates; 2 moved"
+        "2 reports stored, 0 duplicates; 2 moved, 2 reports without their reporter's DKIM"
     ]
     source.seed(report_mails(1, prefix="s"))
     quiet = source.run()

@@ -48,7 +48,10 @@ def _inputs() -> list[Input | InputError]:
 def _contents(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     """Every table's rows that do not depend on when or in which order they were written."""
     reports = schema.reports.c
-    key = [reports.org_name, reports.report_id, reports.policy_domain, reports.begin_ts]
+    key = [
+        *(reports.org_name, reports.report_id, reports.policy_domain, reports.begin_ts),
+        *(reports.end_ts, reports.variant),
+    ]
     kept = [c for c in schema.reports.c if c.name not in ("id", "ingested_at")]
     out = {"reports": [tuple(r) for r in _rows(store, select(*kept).order_by(*key))]}
     for table in (schema.records, schema.dkim_results, schema.spf_results, schema.reasons):

@@ -120,6 +120,7 @@ class GraphEnv(CliEnv):
         self.state.add_user(self.user)
         self.secret_file = root / "client.secret"
         self.secret_file.write_text(graph.CLIENT_SECRET + "\n")
+        self.secret_file.chmod(0o600)  # a secret others can read draws a warning
         super().__init__(root)
 
     def source_settings(self) -> dict[str, Any]:

@@ -106,6 +106,7 @@ def test_a_certificate_credential_signs_the_token_request(env: GraphEnv, tmp_pat
         check=True, capture_output=True,
     )  # fmt: skip
     pem.write_text((tmp_path / "app.key").read_text() + (tmp_path / "app.crt").read_text())
+    pem.chmod(0o600)
     env.write_config(client_secret_file=None, certificate_file=str(pem))
     env.seed(report_mails(1))
 

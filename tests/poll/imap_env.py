@@ -192,23 +192,41 @@ class Running:
         self.proc.send_signal(signum)
 
     def finish(self, timeout: float = 300) -> Result:
-        """Wait with wait4, which also gives the process's peak memory (ru_maxrss, KiB)."""
-        status, usage = _wait4(self.proc, timeout)
+        """Wait for the process and measure its peak memory (KiB).
+
+        The peak is the process's own VmHWM, sampled while it runs: ``ru_maxrss`` of wait4
+        would include the test process's memory at fork time (Linux keeps the high-water mark
+        across exec), which grows with every test run before this one."""
+        status, usage, peak = _wait4(self.proc, timeout)
         self.proc.returncode = os.waitstatus_to_exitcode(status)
         return Result(
             self.proc.returncode,
             self.stdout.read_text(),
             self.stderr.read_text(),
-            usage.ru_maxrss,
+            peak or usage.ru_maxrss,
         )
 
 
-def _wait4(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, Any]:
+def _hwm_kib(pid: int) -> int:
+    """The process's peak resident memory since its exec (VmHWM), 0 once it has exited."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _wait4(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, Any, int]:
     deadline = time.monotonic() + timeout
+    peak = 0
     while True:
+        peak = max(peak, _hwm_kib(proc.pid))
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid == proc.pid:
-            return status, usage
+            return status, usage, peak
         if time.monotonic() > deadline:
             proc.kill()
             os.wait4(proc.pid, 0)

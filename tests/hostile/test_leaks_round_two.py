@@ -53,11 +53,12 @@ def test_reverse_dns_skips_an_odd_stored_address(
     with Store.open(str(db)) as store:
         assert not import_input(store, "r.xml", _report("z3", "fe80::1", "192.0.2.77")).rejected
         with store.engine.begin() as conn:  # a store written before the fix kept the zone
-            conn.execute(
-                sa.update(schema.records)
-                .where(schema.records.c.source_ip == "fe80::1")
-                .values(source_ip="fe80::1%eth0")
-            )
+            for table in (schema.records, schema.record_groups):
+                conn.execute(
+                    sa.update(table)
+                    .where(table.c.source_ip == "fe80::1")
+                    .values(source_ip="fe80::1%eth0")
+                )
     dns = dns_server
     dns.add("77.2.0.192.in-addr.arpa. 60 IN PTR mail.example.net.\n")
     argv = ["senders", "--db", str(db), "--rdns", "--nameserver", dns.nameserver]

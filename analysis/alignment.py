@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.distinct import Distinct
-from dmarcwatch.analysis.dns.discovery import OrgDomains
-from dmarcwatch.analysis.dns.names import normalise
-from dmarcwatch.analysis.read import DkimResult
+from . import columns as c
+from .distinct import Distinct
+from .dns.discovery import OrgDomains
+from .dns.names import normalise
+from .read import DkimResult
 
 OrgFn = Callable[[str], str]
 

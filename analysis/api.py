@@ -13,22 +13,22 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis import tables
-from dmarcwatch.analysis.alignment import align
-from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
-from dmarcwatch.analysis.classify import classify
-from dmarcwatch.analysis.dns.discovery import OrgDomains
-from dmarcwatch.analysis.failureevidence import with_failure_reports
-from dmarcwatch.analysis.findings import Finding, worst_first
-from dmarcwatch.analysis.inventory import Approval, inventories
-from dmarcwatch.analysis.owners import OwnerLookup, add_owners
-from dmarcwatch.analysis.read import SECONDS_PER_DAY, Reader, Selection
-from dmarcwatch.analysis.read.failurereports import FailureRow
-from dmarcwatch.analysis.read.tlsreports import TlsFailureRow, TlsTotals
-from dmarcwatch.analysis.rules import Context, diagnose
-from dmarcwatch.analysis.rules.base import READINESS_DAYS
-from dmarcwatch.analysis.tlsfindings import tls_findings
+from . import columns as c
+from . import tables
+from .alignment import align
+from .catalogue import Catalogue, load_catalogue
+from .classify import classify
+from .dns.discovery import OrgDomains
+from .failureevidence import with_failure_reports
+from .findings import Finding, worst_first
+from .inventory import Approval, inventories
+from .owners import OwnerLookup, add_owners
+from .read import SECONDS_PER_DAY, Reader, Selection
+from .read.failurereports import FailureRow
+from .read.tlsreports import TlsFailureRow, TlsTotals
+from .rules import Context, diagnose
+from .rules.base import READINESS_DAYS
+from .tlsfindings import tls_findings
 
 DEFAULT_SPAN = dt.timedelta(days=7)
 

@@ -18,8 +18,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from dmarcwatch.analysis.errors import CatalogueError as CatalogueError
-from dmarcwatch.analysis.netranges import RangeTable
+from .errors import CatalogueError as CatalogueError
+from .netranges import RangeTable
 
 BUNDLED = Path(__file__).with_name("data") / "senders.toml"
 KINDS = frozenset({"esp", "mailbox", "hosting", "access", "gateway"})

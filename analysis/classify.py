@@ -26,11 +26,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.catalogue import Catalogue, Sender
-from dmarcwatch.analysis.distinct import Distinct, map_distinct, map_unique
-from dmarcwatch.analysis.dns.names import psl_org_domain
-from dmarcwatch.analysis.read import DkimResult, SpfResult
+from . import columns as c
+from .catalogue import Catalogue, Sender
+from .distinct import Distinct, map_distinct, map_unique
+from .dns.names import psl_org_domain
+from .read import DkimResult, SpfResult
 
 UNKNOWN = "unknown"
 FORWARD_REASONS = frozenset({"forwarded", "trusted_forwarder", "mailing_list"})

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 
-from dmarcwatch.analysis.findings import FailureNote, Finding, Severity
-from dmarcwatch.analysis.read.failurereports import FailureRow
-from dmarcwatch.analysis.read.receivers import ALIASES
+from .findings import FailureNote, Finding, Severity
+from .read.failurereports import FailureRow
+from .read.receivers import ALIASES
 
 
 def with_failure_reports(findings: list[Finding], reports: Sequence[FailureRow]) -> list[Finding]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dmarcwatch.analysis.api import Analysis, Query
-from dmarcwatch.analysis.check.history import stored_findings
-from dmarcwatch.analysis.findings import Finding, worst_first
-from dmarcwatch.analysis.read import Reader
+from .api import Analysis, Query
+from .check.history import stored_findings
+from .findings import Finding, worst_first
+from .read import Reader
 
 FindingSource = Callable[[Reader, Query, Analysis], list[Finding]]
 

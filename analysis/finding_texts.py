@@ -9,7 +9,7 @@ translations in ``analysis/locale/<lang>/LC_MESSAGES/analysis.po``. A text is a
 
 from __future__ import annotations
 
-from dmarcwatch.analysis.i18n import N_, NP_, Msg
+from .i18n import N_, NP_, Msg
 
 TEXTS: dict[str, tuple[Msg, Msg]] = {
     "sendgrid-domain-not-authenticated": (

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.owners import OwnerGroup, owner_groups
-from dmarcwatch.analysis.severity import Actor as Actor
-from dmarcwatch.analysis.severity import Severity as Severity
+from . import columns as c
+from .owners import OwnerGroup, owner_groups
+from .severity import Actor as Actor
+from .severity import Severity as Severity
 
 if TYPE_CHECKING:  # pandas only where rows are turned into evidence: the DNS check starts without
     import pandas as pd

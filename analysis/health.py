@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.api import Query, analyse
-from dmarcwatch.analysis.catalogue import Catalogue
-from dmarcwatch.analysis.findings import Finding, Severity
-from dmarcwatch.analysis.read import PollRun, Reader
+from .api import Query, analyse
+from .catalogue import Catalogue
+from .findings import Finding, Severity
+from .read import PollRun, Reader
 
 
 @dataclass(frozen=True, slots=True)

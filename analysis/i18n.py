@@ -5,7 +5,7 @@ text is in the code as the ``msgid`` (with a ``msgctxt`` where a finding code ke
 translations in ``<package>/locale/<lang>/LC_MESSAGES/<domain>.po``, compiled in memory at run
 time (no ``.mo`` file is shipped). ``python -m dmarcwatch.catalogs`` extracts the messages
 from the code and keeps the ``.po`` files in step. Numbers use the CLDR symbols of the locale
-of each language (:data:`dmarcwatch.languages.LOCALES`).
+of each language (:data:`dmarcwatch.analysis.languages.LOCALES`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from dmarcwatch.analysis.errors import AnalysisError
-from dmarcwatch.languages import DEFAULT_LANGUAGE, LANGUAGES, LOCALES
+from .errors import AnalysisError
+from .languages import DEFAULT_LANGUAGE, LANGUAGES, LOCALES
 
 # The Swiss locales group digits with an apostrophe; the typographic one reads better.
 _GROUP_FIXES = {"'": "\u2019"}

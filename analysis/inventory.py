@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.errors import InvalidArgument
+from . import columns as c
+from .errors import InvalidArgument
 
 if TYPE_CHECKING:  # the store's read layer imports Approval without pandas
     import numpy as np
     import numpy.typing as npt
     import pandas as pd
 
-    from dmarcwatch.analysis.catalogue import Catalogue
+    from .catalogue import Catalogue
 
 _ASN = re.compile(r"(?i)as(\d{1,10})")
 MAX_NOTE = 500

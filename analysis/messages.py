@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.finding_texts import TEXTS
-from dmarcwatch.analysis.findings import CHECK_KEY, FailureNote, Finding, Param
-from dmarcwatch.analysis.i18n import (
+from .finding_texts import TEXTS
+from .findings import CHECK_KEY, FailureNote, Finding, Param
+from .i18n import (
     ANALYSIS,
     N_,
     NP_,
@@ -23,7 +23,7 @@ from dmarcwatch.analysis.i18n import (
     format_short,
     translator,
 )
-from dmarcwatch.languages import LANGUAGES
+from .languages import LANGUAGES
 
 _VARIANT_KEYS = ("variant", "state", "kind")
 # The prefix of a problem not seen lately (param ``resolved``: its last day).
@@ -100,7 +100,7 @@ def _failure_line(note: FailureNote, lang: str, t: Translator) -> str:
 
 
 def _check_text(finding: Finding, key: str, lang: str) -> Text:
-    from dmarcwatch.analysis.check.messages import render as render_check  # noqa: PLC0415
+    from .check.messages import render as render_check  # noqa: PLC0415
 
     params = {k: v for k, v in finding.params.items() if k != CHECK_KEY}
     summary, fix = render_check(key, lang, {"domain": finding.domain, **params})

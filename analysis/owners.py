@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.ipdata import LocationDatabase, Owner, find_database
+from . import columns as c
+from .ipdata import LocationDatabase, Owner, find_database
 
 if TYPE_CHECKING:  # findings import this module, and `check` starts without pandas
     import pandas as pd

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from dmarcwatch.analysis.dns.lookup import Status
-from dmarcwatch.analysis.dns.names import reverse_name
-from dmarcwatch.analysis.dns.resolver import Resolver
-from dmarcwatch.ingest import schema
+from ..ingest import schema
+from .dns.lookup import Status
+from .dns.names import reverse_name
+from .dns.resolver import Resolver
 
 MAX_AGE = dt.timedelta(days=30)
 MAX_LOOKUPS = 500

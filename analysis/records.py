@@ -14,11 +14,11 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.api import prepare
-from dmarcwatch.analysis.catalogue import Catalogue
-from dmarcwatch.analysis.owners import OwnerLookup, add_owners
-from dmarcwatch.analysis.read import (
+from . import columns as c
+from .api import prepare
+from .catalogue import Catalogue
+from .owners import OwnerLookup, add_owners
+from .read import (
     SECONDS_PER_DAY,
     DkimResult,
     Reader,

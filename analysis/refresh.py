@@ -14,10 +14,10 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
-from dmarcwatch.analysis.catalogue import Catalogue
-from dmarcwatch.analysis.dns.resolver import Resolver
-from dmarcwatch.analysis.dns.spf import LOOKUP_LIMIT, VOID_LIMIT, parse_spf, spf_records
-from dmarcwatch.analysis.dns.spfwalk import SpfWalk, walk_spf
+from .catalogue import Catalogue
+from .dns.resolver import Resolver
+from .dns.spf import LOOKUP_LIMIT, VOID_LIMIT, parse_spf, spf_records
+from .dns.spfwalk import SpfWalk, walk_spf
 
 GIVE_UP_AFTER = 3  # names in a row without any answer before the first success: offline
 

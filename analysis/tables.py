@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.catalogue import Catalogue
-from dmarcwatch.analysis.owners import owner_label
+from . import columns as c
+from .catalogue import Catalogue
+from .owners import owner_label
 
 SENDER_NAME = "sender_name"
 OWNER = "owner"  # the source network's owner, "Hetzner Online GmbH, DE" ("" unknown)

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from dmarcwatch.analysis.findings import Actor, Evidence, Finding, Param, Severity
-from dmarcwatch.analysis.read.tlsreports import TlsFailureRow, TlsTotals
+from .findings import Actor, Evidence, Finding, Param, Severity
+from .read.tlsreports import TlsFailureRow, TlsTotals
 
 _GROUPS: dict[str, tuple[str, Actor]] = {
     "certificate-expired": ("tls-certificate", Actor.MAIL_PROVIDER),

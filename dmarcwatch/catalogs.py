@@ -18,8 +18,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from dmarcwatch.analysis.i18n import ANALYSIS, Domain
+from dmarcwatch.analysis.languages import LANGUAGES, LOCALES
 from dmarcwatch.commands._words import COMMANDS
-from dmarcwatch.languages import LANGUAGES, LOCALES
 from dmarcwatch.reports.i18n import REPORTS
 
 DOMAINS = (ANALYSIS, REPORTS, COMMANDS)

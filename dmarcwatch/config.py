@@ -51,9 +51,9 @@ from typing import Any, Literal, NoReturn, TypeVar
 
 import platformdirs
 
+from dmarcwatch.analysis.languages import LANGUAGES
 from dmarcwatch.errors import ConfigError
 from dmarcwatch.ingest.limits import CONFIGURABLE, DEFAULT_LIMITS, Limits
-from dmarcwatch.languages import LANGUAGES
 
 APP = "dmarcwatch"
 

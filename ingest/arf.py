@@ -27,9 +27,9 @@ from email.message import Message
 from email.parser import HeaderParser
 from email.policy import compat32
 
-from dmarcwatch.ingest.errors import NotAReport, RejectClass, quote
-from dmarcwatch.ingest.limits import Limits
-from dmarcwatch.ingest.mime import header_text, parse_message
+from .errors import NotAReport, RejectClass, quote
+from .limits import Limits
+from .mime import header_text, parse_message
 
 __all__ = ["FailureReport", "PersonalDetails", "parse_failure_report", "redact"]
 

@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
-from dmarcwatch.ingest import schema
-from dmarcwatch.ingest.model import Record
-from dmarcwatch.ingest.prepared import Cursor
+from . import schema
+from .model import Record
+from .prepared import Cursor
 
 BATCH_RECORDS = 5000
 COPY_ROWS = 100

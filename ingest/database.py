@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
-from dmarcwatch.ingest.errors import (
+from .errors import (
     InvalidStoreURL,
     StoreError,
     StoreNotWritable,

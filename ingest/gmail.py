@@ -28,10 +28,10 @@ from typing import Any
 from urllib.parse import quote as url_quote
 from urllib.parse import urlencode
 
-from dmarcwatch.ingest.errors import quote
-from dmarcwatch.ingest.https import ApiClient, HttpError
-from dmarcwatch.ingest.mailbox import LoginRefused, MailboxMisconfigured, MailboxUnavailable
-from dmarcwatch.ingest.source import key_number
+from .errors import quote
+from .https import ApiClient, HttpError
+from .mailbox import LoginRefused, MailboxMisconfigured, MailboxUnavailable
+from .source import key_number
 
 SCOPE = "https://www.googleapis.com/auth/gmail.modify"
 UIDVALIDITY = 1  # message IDs never change

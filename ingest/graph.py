@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote as url_quote
 
-from dmarcwatch.ingest.errors import quote
-from dmarcwatch.ingest.https import ApiClient, HttpError, Tokens
-from dmarcwatch.ingest.mailbox import MailboxError, MailboxMisconfigured
-from dmarcwatch.ingest.source import key_number
+from .errors import quote
+from .https import ApiClient, HttpError, Tokens
+from .mailbox import MailboxError, MailboxMisconfigured
+from .source import key_number
 
 UIDVALIDITY = 1  # immutable IDs: a message's number never changes
 SIZE_PROPERTY = "Integer 0x0E08"  # PidTagMessageSize

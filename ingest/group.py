@@ -26,13 +26,13 @@ from typing import Any, Generic, Self, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
-from dmarcwatch.ingest.errors import StoreError
-from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits, MiB
-from dmarcwatch.ingest.pipeline import InputOutcome, write_input
-from dmarcwatch.ingest.sources import Input, InputError
-from dmarcwatch.ingest.store import Store
-from dmarcwatch.ingest.verify import MailVerifier
-from dmarcwatch.ingest.writer import Writer
+from .errors import StoreError
+from .limits import DEFAULT_LIMITS, Limits, MiB
+from .pipeline import InputOutcome, write_input
+from .sources import Input, InputError
+from .store import Store
+from .verify import MailVerifier
+from .writer import Writer
 
 T = TypeVar("T")
 

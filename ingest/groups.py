@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from dmarcwatch.ingest import schema
-from dmarcwatch.ingest.jsonrows import json_rows
+from . import schema
+from .jsonrows import json_rows
 
 
 def _low(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:

@@ -23,8 +23,8 @@ from email.message import Message
 from pathlib import Path
 from typing import Any, Protocol
 
-from dmarcwatch.ingest.errors import quote
-from dmarcwatch.ingest.mailbox import (
+from .errors import quote
+from .mailbox import (
     LoginRefused,
     MailboxError,
     MailboxUnavailable,

@@ -15,9 +15,9 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, insert, select
 
-from dmarcwatch.ingest import schema
-from dmarcwatch.ingest.arf import FailureReport
-from dmarcwatch.ingest.tlsrpt import TlsReport
+from . import schema
+from .arf import FailureReport
+from .tlsrpt import TlsReport
 
 Written = Literal["stored", "duplicate", "conflict"]
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Dialect, bindparam, delete, select
 
-from dmarcwatch.ingest import database
-from dmarcwatch.ingest.prepared import Prepared, prepare
-from dmarcwatch.ingest.schema import mailbox_messages, mailbox_state, poll_runs
-from dmarcwatch.ingest.store import Store
-from dmarcwatch.ingest.writer import Writer
+from . import database
+from .prepared import Prepared, prepare
+from .schema import mailbox_messages, mailbox_state, poll_runs
+from .store import Store
+from .writer import Writer
 
 
 @dataclass(frozen=True, slots=True)

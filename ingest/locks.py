@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
-from dmarcwatch.ingest.errors import LockBusy, StoreNotWritable
+from .errors import LockBusy, StoreNotWritable
 
 _NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 

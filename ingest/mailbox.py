@@ -34,9 +34,9 @@ from typing import Any, Literal, Protocol
 from imapclient import IMAPClient, SocketTimeout, imap4, tls
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
-from dmarcwatch.ingest.errors import IngestError, quote
-from dmarcwatch.ingest.imapprobe import greets_in_plain_text, speaks_tls
-from dmarcwatch.ingest.imapwire import (
+from .errors import IngestError, quote
+from .imapprobe import greets_in_plain_text, speaks_tls
+from .imapwire import (
     Budget,
     Wire,
     WireError,

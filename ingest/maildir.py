@@ -27,9 +27,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import quote as url_quote
 
-from dmarcwatch.ingest.errors import quote
-from dmarcwatch.ingest.mailbox import MailboxError, MailboxMisconfigured
-from dmarcwatch.ingest.source import key_number
+from .errors import quote
+from .mailbox import MailboxError, MailboxMisconfigured
+from .source import key_number
 
 INBOX = "INBOX"
 SUBDIRS = ("tmp", "new", "cur")

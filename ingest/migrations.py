@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, Table, inspect, select, true, update
 from sqlalchemy.schema import CreateTable
 
-from dmarcwatch.ingest import groups, schema
-from dmarcwatch.ingest.database import masked, write_transaction
-from dmarcwatch.ingest.errors import SchemaError, StoreEmpty
+from . import groups, schema
+from .database import masked, write_transaction
+from .errors import SchemaError, StoreEmpty
 
 BASELINE = 1
 """The first release's schema version."""

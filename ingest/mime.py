@@ -25,8 +25,8 @@ from email.feedparser import FeedParser
 from email.message import Message
 from email.policy import Policy, compat32
 
-from dmarcwatch.ingest.errors import ContainerError, LimitExceeded, quote
-from dmarcwatch.ingest.limits import Limits
+from .errors import ContainerError, LimitExceeded, quote
+from .limits import Limits
 
 __all__ = [
     "Leaf",

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dmarcwatch.ingest.errors import quote
-from dmarcwatch.ingest.mailbox import (
+from .errors import quote
+from .mailbox import (
     LoginRefused,
     MailboxError,
     MailboxUnavailable,

@@ -31,20 +31,20 @@ from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any, Self
 
-from dmarcwatch.ingest.group import InputGroup, outcomes
-from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
-from dmarcwatch.ingest.pipeline import (
+from .group import InputGroup, outcomes
+from .limits import DEFAULT_LIMITS, Limits
+from .pipeline import (
     InputImport,
     InputOutcome,
     is_skipped,
     put_input_blob,
     skipped_input,
 )
-from dmarcwatch.ingest.reading import read_input
-from dmarcwatch.ingest.sources import Input, InputError
-from dmarcwatch.ingest.store import Store
-from dmarcwatch.ingest.verify import MailVerifier
-from dmarcwatch.ingest.writer import Writer
+from .reading import read_input
+from .sources import Input, InputError
+from .store import Store
+from .verify import MailVerifier
+from .writer import Writer
 
 QUEUE_EVENTS = 32
 """Events a worker may read ahead of the writer (a report of few records is three)."""

@@ -43,9 +43,9 @@ from xml.parsers import expat
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
-from dmarcwatch.ingest.errors import LimitExceeded, RejectClass, ReportParseError, UnsafeXML, quote
-from dmarcwatch.ingest.limits import DEFAULT_LIMITS, KEY_FIELD_BYTES, Limits
-from dmarcwatch.ingest.model import (
+from .errors import LimitExceeded, RejectClass, ReportParseError, UnsafeXML, quote
+from .limits import DEFAULT_LIMITS, KEY_FIELD_BYTES, Limits
+from .model import (
     AggregateReport,
     DkimAuthResult,
     PolicyOverrideReason,
@@ -57,8 +57,8 @@ from dmarcwatch.ingest.model import (
     Schema,
     SpfAuthResult,
 )
-from dmarcwatch.ingest.records import MAX_COUNT, RecordReader, domain
-from dmarcwatch.ingest.xmltext import Utf8Stream
+from .records import MAX_COUNT, RecordReader, domain
+from .xmltext import Utf8Stream
 
 __all__ = ["ReportStream", "open_report", "parse_report"]
 

@@ -28,11 +28,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from dmarcwatch.ingest.bulk import Batch, Written
-from dmarcwatch.ingest.errors import RejectClass, quote
-from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
-from dmarcwatch.ingest.model import ReportHeader
-from dmarcwatch.ingest.reading import (
+from .bulk import Batch, Written
+from .errors import RejectClass, quote
+from .limits import DEFAULT_LIMITS, Limits
+from .model import ReportHeader
+from .reading import (
     Event,
     FailureRead,
     Reading,
@@ -42,11 +42,11 @@ from dmarcwatch.ingest.reading import (
     TlsRead,
     read_input,
 )
-from dmarcwatch.ingest.store import Store
-from dmarcwatch.ingest.unpack import Kind as ContentKind
-from dmarcwatch.ingest.unpack import sniff
-from dmarcwatch.ingest.verify import MailCheck, MailVerifier, verdict_of
-from dmarcwatch.ingest.writer import Writer
+from .store import Store
+from .unpack import Kind as ContentKind
+from .unpack import sniff
+from .verify import MailCheck, MailVerifier, verdict_of
+from .writer import Writer
 
 Kind = Literal["processed", "invalid", "other"]
 

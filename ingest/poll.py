@@ -30,11 +30,11 @@ from datetime import date
 from types import FrameType
 from urllib.parse import quote as url_quote
 
-from dmarcwatch.ingest.errors import RejectedInput, StoreError, quote
-from dmarcwatch.ingest.group import Done, GroupLimits, InputGroup
-from dmarcwatch.ingest.ledger import Ledger, MessageRecord
-from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits, MiB
-from dmarcwatch.ingest.mailbox import (
+from .errors import RejectedInput, StoreError, quote
+from .group import Done, GroupLimits, InputGroup
+from .ledger import Ledger, MessageRecord
+from .limits import DEFAULT_LIMITS, Limits, MiB
+from .mailbox import (
     LoginRefused,
     MailboxError,
     MailboxMisconfigured,
@@ -42,11 +42,11 @@ from dmarcwatch.ingest.mailbox import (
     MailboxUnavailable,
     TLSVerificationFailed,
 )
-from dmarcwatch.ingest.pipeline import DISPUTED, InputOutcome, import_input, write_input
-from dmarcwatch.ingest.source import Describes, Source
-from dmarcwatch.ingest.store import Store
-from dmarcwatch.ingest.verify import MailVerifier
-from dmarcwatch.ingest.writer import Writer
+from .pipeline import DISPUTED, InputOutcome, import_input, write_input
+from .source import Describes, Source
+from .store import Store
+from .verify import MailVerifier
+from .writer import Writer
 
 log = logging.getLogger(__name__)
 

@@ -24,14 +24,14 @@ import time
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from dmarcwatch.ingest.arf import FailureReport, parse_failure_report
-from dmarcwatch.ingest.bulk import Batch, batches
-from dmarcwatch.ingest.errors import LimitExceeded, NotAReport, RejectClass, RejectedInput
-from dmarcwatch.ingest.limits import Limits
-from dmarcwatch.ingest.model import Record, ReportEnd, ReportHeader
-from dmarcwatch.ingest.parse import open_report
-from dmarcwatch.ingest.tlsrpt import TlsReport, parse_tls_report
-from dmarcwatch.ingest.unpack import Payload, unpack
+from .arf import FailureReport, parse_failure_report
+from .bulk import Batch, batches
+from .errors import LimitExceeded, NotAReport, RejectClass, RejectedInput
+from .limits import Limits
+from .model import Record, ReportEnd, ReportHeader
+from .parse import open_report
+from .tlsrpt import TlsReport, parse_tls_report
+from .unpack import Payload, unpack
 
 _WHITESPACE = b" \t\r\n"
 

@@ -26,9 +26,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from dmarcwatch.ingest.errors import LimitExceeded, RejectClass, ReportParseError, quote
-from dmarcwatch.ingest.limits import Limits
-from dmarcwatch.ingest.model import DkimAuthResult, PolicyOverrideReason, Record, SpfAuthResult
+from .errors import LimitExceeded, RejectClass, ReportParseError, quote
+from .limits import Limits
+from .model import DkimAuthResult, PolicyOverrideReason, Record, SpfAuthResult
 
 __all__ = ["HEAD", "MAX_COUNT", "MAX_MESSAGES", "RECORD_LIMIT", "TAIL", "RecordReader", "domain"]
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
-from dmarcwatch.ingest import groups, schema
-from dmarcwatch.ingest.database import write_transaction
+from . import groups, schema
+from .database import write_transaction
 
 PRUNED = "pruned"
 """``blobs.compression`` of a blob whose bytes were pruned (``data`` is empty)."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["Input", "InputError", "iter_inputs"]
 

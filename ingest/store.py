@@ -21,11 +21,11 @@ from typing import Self
 from sqlalchemy import Engine, Select, delete, exists, func, select, update
 from sqlalchemy.engine import URL
 
-from dmarcwatch.ingest import database, locks, migrations, schema
-from dmarcwatch.ingest.errors import StoreMissing
-from dmarcwatch.ingest.model import Record, ReportEnd, ReportHeader
-from dmarcwatch.ingest.retention import PRUNED
-from dmarcwatch.ingest.writer import AddResult, ReportKey, Writer
+from . import database, locks, migrations, schema
+from .errors import StoreMissing
+from .model import Record, ReportEnd, ReportHeader
+from .retention import PRUNED
+from .writer import AddResult, ReportKey, Writer
 
 _PAGE = 500
 

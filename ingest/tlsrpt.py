@@ -17,8 +17,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from dmarcwatch.ingest.errors import LimitExceeded, RejectClass, ReportParseError, quote
-from dmarcwatch.ingest.limits import Limits
+from .errors import LimitExceeded, RejectClass, ReportParseError, quote
+from .limits import Limits
 
 __all__ = ["POLICY_TYPES", "TlsFailure", "TlsPolicy", "TlsReport", "parse_tls_report"]
 

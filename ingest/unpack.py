@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Literal
 
-from dmarcwatch.ingest import mime
-from dmarcwatch.ingest.errors import (
+from . import mime
+from .errors import (
     ContainerError,
     LimitExceeded,
     NotAReport,
@@ -36,7 +36,7 @@ from dmarcwatch.ingest.errors import (
     RejectedInput,
     quote,
 )
-from dmarcwatch.ingest.limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["CHUNK_SIZE", "Kind", "Payload", "sniff", "unpack"]
 

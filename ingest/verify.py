@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal, Protocol
 
-from dmarcwatch.ingest.model import ReportHeader
+from .model import ReportHeader
 
 Verdict = Literal["verified", "unverified", "failed", "not-applicable"]
 

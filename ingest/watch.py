@@ -11,17 +11,17 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 
-from dmarcwatch.ingest.errors import quote
-from dmarcwatch.ingest.ledger import Ledger
-from dmarcwatch.ingest.mailbox import MailboxError
-from dmarcwatch.ingest.poll import (
+from .errors import quote
+from .ledger import Ledger
+from .mailbox import MailboxError
+from .poll import (
     MailboxJob,
     MailboxSummary,
     PollOptions,
     StopFlag,
     poll_with_retries,
 )
-from dmarcwatch.ingest.store import Store
+from .store import Store
 
 log = logging.getLogger(__name__)
 

@@ -26,12 +26,12 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Dialect, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 
-from dmarcwatch.ingest import groups, kinds, schema
-from dmarcwatch.ingest.arf import FailureReport
-from dmarcwatch.ingest.bulk import Batch, Written, write_batch, write_records
-from dmarcwatch.ingest.model import Record, ReportEnd, ReportHeader
-from dmarcwatch.ingest.prepared import Cursor, Prepared, prepare
-from dmarcwatch.ingest.tlsrpt import TlsReport
+from . import groups, kinds, schema
+from .arf import FailureReport
+from .bulk import Batch, Written, write_batch, write_records
+from .model import Record, ReportEnd, ReportHeader
+from .prepared import Cursor, Prepared, prepare
+from .tlsrpt import TlsReport
 
 ReportKey = tuple[str, str, str, int, int]
 

@@ -15,7 +15,7 @@ import codecs
 import re
 from collections.abc import Iterable, Iterator
 
-from dmarcwatch.ingest.errors import ReportParseError
+from .errors import ReportParseError
 
 _HEAD = 1024
 

@@ -11,8 +11,8 @@ import datetime as dt
 
 import pandas as pd
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis import tables
+from ..analysis import columns as c
+from ..analysis import tables
 
 PASS = "pass"  # noqa: S105 - a column name, not a password
 FAIL_KNOWN = "fail_known"

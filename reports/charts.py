@@ -24,11 +24,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis import tables
-from dmarcwatch.reports import chartdata as cd
-from dmarcwatch.reports.i18n import Translator
-from dmarcwatch.reports.svg import figure_png, figure_svg
+from ..analysis import columns as c
+from ..analysis import tables
+from . import chartdata as cd
+from .i18n import Translator
+from .svg import figure_png, figure_svg
 
 BLUE = "#0072B2"
 ORANGE = "#E69F00"

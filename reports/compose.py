@@ -8,15 +8,15 @@ from typing import Any
 
 import pandas as pd
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis import tables
-from dmarcwatch.analysis.api import DomainSummary
-from dmarcwatch.analysis.check import CheckFinding
-from dmarcwatch.analysis.findings import Finding, worst_first
-from dmarcwatch.analysis.i18n import ANALYSIS, format_items
-from dmarcwatch.analysis.messages import failure_lines, render
-from dmarcwatch.reports.i18n import Translator
-from dmarcwatch.reports.view import Cell, FindingView, Metric, RollupRow, TableView
+from ..analysis import columns as c
+from ..analysis import tables
+from ..analysis.api import DomainSummary
+from ..analysis.check import CheckFinding
+from ..analysis.findings import Finding, worst_first
+from ..analysis.i18n import ANALYSIS, format_items
+from ..analysis.messages import failure_lines, render
+from .i18n import Translator
+from .view import Cell, FindingView, Metric, RollupRow, TableView
 
 GOOD_SHARE = 0.99  # the readiness bar of analysis: 99 % of a sender's mail passing
 FAIR_SHARE = 0.90

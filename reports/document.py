@@ -15,23 +15,23 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.api import DomainSummary, Period, Query, analyse, prepare
-from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
-from dmarcwatch.analysis.check import CheckFinding, assess_domain, seen_in_reports
-from dmarcwatch.analysis.dns.resolver import ResolverConfig
-from dmarcwatch.analysis.findings import Severity
-from dmarcwatch.analysis.inventory import Approval
-from dmarcwatch.analysis.owners import shared
-from dmarcwatch.analysis.read import SECONDS_PER_DAY, Reader, Selection
-from dmarcwatch.reports import compose
-from dmarcwatch.reports.charts import RenderedChart
-from dmarcwatch.reports.gallery import domain_gallery
-from dmarcwatch.reports.html import render_html
-from dmarcwatch.reports.i18n import Translator
-from dmarcwatch.reports.text import digest_subject, digest_text
-from dmarcwatch.reports.tls import tls_tables
-from dmarcwatch.reports.view import DomainView, ReportView, RollupRow, TableView
+from ..analysis import columns as c
+from ..analysis.api import DomainSummary, Period, Query, analyse, prepare
+from ..analysis.catalogue import Catalogue, load_catalogue
+from ..analysis.check import CheckFinding, assess_domain, seen_in_reports
+from ..analysis.dns.resolver import ResolverConfig
+from ..analysis.findings import Severity
+from ..analysis.inventory import Approval
+from ..analysis.owners import shared
+from ..analysis.read import SECONDS_PER_DAY, Reader, Selection
+from . import compose
+from .charts import RenderedChart
+from .gallery import domain_gallery
+from .html import render_html
+from .i18n import Translator
+from .text import digest_subject, digest_text
+from .tls import tls_tables
+from .view import DomainView, ReportView, RollupRow, TableView
 
 DEFAULT_SPAN = dt.timedelta(days=30)
 ONE_DAY = dt.timedelta(days=1)

@@ -22,10 +22,10 @@ from typing import IO, Any, Literal
 
 import pandas as pd
 
-from dmarcwatch.analysis.records import BOOLEAN_COLUMNS, COLUMNS, INTEGER_COLUMNS, LIST_COLUMNS
-from dmarcwatch.reports.errors import ExportError as ExportError
-from dmarcwatch.reports.errors import ExportNeedsFile, ExportNotWritable, ParquetUnavailable
-from dmarcwatch.reports.filemode import mode_for
+from ..analysis.records import BOOLEAN_COLUMNS, COLUMNS, INTEGER_COLUMNS, LIST_COLUMNS
+from .errors import ExportError as ExportError
+from .errors import ExportNeedsFile, ExportNotWritable, ParquetUnavailable
+from .filemode import mode_for
 
 Format = Literal["csv", "json", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "json", "parquet")

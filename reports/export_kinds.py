@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from dmarcwatch.reports.errors import ExportNeedsFile, ParquetUnavailable
-from dmarcwatch.reports.export import Format, _atomic, list_cell, neutralise
+from .errors import ExportNeedsFile, ParquetUnavailable
+from .export import Format, _atomic, list_cell, neutralise
 
 Row = dict[str, object]
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.api import DomainSummary
-from dmarcwatch.reports import chartdata as cd
-from dmarcwatch.reports import charts
-from dmarcwatch.reports.charts import RenderedChart
-from dmarcwatch.reports.i18n import Translator
-from dmarcwatch.reports.view import ChartNote
+from ..analysis.api import DomainSummary
+from . import chartdata as cd
+from . import charts
+from .charts import RenderedChart
+from .i18n import Translator
+from .view import ChartNote
 
 CHART_KEYS = ("daily", "senders", "sendgrid", "receivers", "failing")
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from dmarcwatch.reports.i18n import Translator, load_translations
-from dmarcwatch.reports.view import ReportView
+from .i18n import Translator, load_translations
+from .view import ReportView
 
 TEMPLATES = Path(__file__).with_name("templates")
 TEMPLATE = "report.html.j2"

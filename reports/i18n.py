@@ -15,8 +15,8 @@ from pathlib import Path
 from babel import Locale, dates
 from babel.support import NullTranslations
 
-from dmarcwatch.analysis.i18n import Domain, format_number
-from dmarcwatch.languages import LOCALES
+from ..analysis.i18n import Domain, format_number
+from ..analysis.languages import LOCALES
 
 PACKAGE = Path(__file__).parent
 REPORTS = Domain(

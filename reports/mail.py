@@ -20,8 +20,8 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Literal
 
-from dmarcwatch.reports.document import Report
-from dmarcwatch.reports.errors import (
+from .document import Report
+from .errors import (
     InvalidAddress,
     MailLoginRefused,
     MailNotSent,
@@ -29,8 +29,8 @@ from dmarcwatch.reports.errors import (
     MailTLSRefused,
     RecipientsRefused,
 )
-from dmarcwatch.reports.errors import MailError as MailError
-from dmarcwatch.reports.text import plain
+from .errors import MailError as MailError
+from .text import plain
 
 
 @dataclass(frozen=True)

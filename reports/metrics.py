@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.health import OPEN, Health
+from ..analysis.health import OPEN, Health
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import enum
 
-from dmarcwatch.analysis.findings import Finding, Severity
-from dmarcwatch.analysis.health import Health
-from dmarcwatch.analysis.messages import render
-from dmarcwatch.reports.i18n import Translator
-from dmarcwatch.reports.text import plain
+from ..analysis.findings import Finding, Severity
+from ..analysis.health import Health
+from ..analysis.messages import render
+from .i18n import Translator
+from .text import plain
 
 STALE_HOURS = 72
 MAX_LINES = 20

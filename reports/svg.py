@@ -15,7 +15,7 @@ import re
 
 from matplotlib.figure import Figure
 
-from dmarcwatch.reports.errors import ReportsError
+from .errors import ReportsError
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.S)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)

@@ -7,8 +7,8 @@ name cannot fold a header or reorder a line.
 
 from __future__ import annotations
 
-from dmarcwatch.reports.i18n import Translator
-from dmarcwatch.reports.view import DomainView, ReportView
+from .i18n import Translator
+from .view import DomainView, ReportView
 
 _CONTROL: dict[int, str | None] = dict.fromkeys(
     [*range(32), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029], " "

@@ -6,9 +6,9 @@ receiving server. Drawn from what the analysis hands over (:class:`DomainSummary
 
 from __future__ import annotations
 
-from dmarcwatch.analysis.api import DomainSummary
-from dmarcwatch.reports.i18n import Translator
-from dmarcwatch.reports.view import Cell, TableView
+from ..analysis.api import DomainSummary
+from .i18n import Translator
+from .view import Cell, TableView
 
 MAX_FAILURE_ROWS = 50
 

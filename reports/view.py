@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dmarcwatch.reports.charts import RenderedChart
+from .charts import RenderedChart
 
 TONES = ("good", "warn", "bad", "neutral")
 

@@ -16,8 +16,8 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 from dmarcwatch.analysis.i18n import Domain, Translator, UnknownLanguage
+from dmarcwatch.analysis.languages import DEFAULT_LANGUAGE, LANGUAGES, LOCALES
 from dmarcwatch.catalogs import DOMAINS, extract, update
-from dmarcwatch.languages import DEFAULT_LANGUAGE, LANGUAGES, LOCALES
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
 _PLACEHOLDERS = (re.compile(r"%\((\w+)\)[sd]"), re.compile(r"\{(\w+)\}"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from dmarcwatch.analysis.findings import Actor, Evidence, Finding, Param, Severity
+from ..findings import Actor, Evidence, Finding, Param, Severity
 
 
 def to_json(finding: Finding) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from dmarcwatch.analysis.findings import Finding, Severity
+from ..findings import Finding, Severity
 
 DEFAULT_REMIND_AFTER = dt.timedelta(days=7)
 OPEN_SEVERITIES = (Severity.CRITICAL, Severity.WARNING)

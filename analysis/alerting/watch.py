@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dmarcwatch.analysis.api import DEFAULT_SPAN, Query, analyse
-from dmarcwatch.analysis.catalogue import Catalogue
-from dmarcwatch.analysis.finding_sources import collect
-from dmarcwatch.analysis.findings import Finding
-from dmarcwatch.analysis.read import Reader
+from ..api import DEFAULT_SPAN, Query, analyse
+from ..catalogue import Catalogue
+from ..finding_sources import collect
+from ..findings import Finding
+from ..read import Reader
 
 
 def findings_as_of(

@@ -6,11 +6,11 @@ Entry points: :func:`check_domain` (findings, for the HTML report) and :func:`as
 ``diagnose`` findings: code, severity, domain, sender, actor, summary, fix, plus ``evidence``.
 """
 
-from dmarcwatch.analysis.check.domain import CheckReport, assess_domain, check_domain
-from dmarcwatch.analysis.check.messages import LANGUAGES
-from dmarcwatch.analysis.check.model import Actor, CheckFinding, Severity
-from dmarcwatch.analysis.check.seen import Seen, seen_in_reports
-from dmarcwatch.analysis.check.senders import UnknownSender, known_senders
+from .domain import CheckReport, assess_domain, check_domain
+from .messages import LANGUAGES
+from .model import Actor, CheckFinding, Severity
+from .seen import Seen, seen_in_reports
+from .senders import UnknownSender, known_senders
 
 __all__ = [
     "LANGUAGES",

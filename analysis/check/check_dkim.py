@@ -7,7 +7,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.check.dkim import (
+from ..dns.lookup import Status
+from ..dns.resolver import Resolver
+from .dkim import (
     MIN_RSA_BITS,
     RECOMMENDED_RSA_BITS,
     DkimKey,
@@ -16,11 +18,9 @@ from dmarcwatch.analysis.check.dkim import (
     probe_return_path,
     probe_selector,
 )
-from dmarcwatch.analysis.check.model import Actor, Observation, Params, Severity
-from dmarcwatch.analysis.check.senders import COMMON_SELECTORS, SENDGRID, sender_name
-from dmarcwatch.analysis.check.textual import describe, dns_error
-from dmarcwatch.analysis.dns.lookup import Status
-from dmarcwatch.analysis.dns.resolver import Resolver
+from .model import Actor, Observation, Params, Severity
+from .senders import COMMON_SELECTORS, SENDGRID, sender_name
+from .textual import describe, dns_error
 
 SENDGRID_SELECTORS = ("s1", "s2")
 

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dmarcwatch.analysis.check.destinations import (
-    Destination,
-    authorisation_name,
-    check_destination,
-    mx_state,
-)
-from dmarcwatch.analysis.check.model import Observation, Severity
-from dmarcwatch.analysis.check.textual import describe, dns_error
-from dmarcwatch.analysis.dns.discovery import Applied, Discovery, discover, tree_walk
-from dmarcwatch.analysis.dns.dmarc import (
+from ..dns.discovery import Applied, Discovery, discover, tree_walk
+from ..dns.dmarc import (
     REMOVED_TAGS,
     DmarcRecord,
     ReportUri,
     is_dmarc_candidate,
     looks_like_dmarc,
 )
-from dmarcwatch.analysis.dns.lookup import Lookup
-from dmarcwatch.analysis.dns.names import is_public_suffix, psl_org_domain
-from dmarcwatch.analysis.dns.resolver import Resolver
+from ..dns.lookup import Lookup
+from ..dns.names import is_public_suffix, psl_org_domain
+from ..dns.resolver import Resolver
+from .destinations import (
+    Destination,
+    authorisation_name,
+    check_destination,
+    mx_state,
+)
+from .model import Observation, Severity
+from .textual import describe, dns_error
 
 
 def check_dmarc(resolver: Resolver, domain: str, apex: Lookup) -> list[Observation]:

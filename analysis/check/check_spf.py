@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dmarcwatch.analysis.check.model import Observation, Severity
-from dmarcwatch.analysis.check.origins import KnownSender, cname_evidence
-from dmarcwatch.analysis.check.textual import dns_error, txt_evidence
-from dmarcwatch.analysis.dns.lookup import Lookup
-from dmarcwatch.analysis.dns.resolver import Resolver
-from dmarcwatch.analysis.dns.spf import (
+from ..dns.lookup import Lookup
+from ..dns.resolver import Resolver
+from ..dns.spf import (
     LOOKUP_LIMIT,
     SIZE_BUDGET,
     VOID_LIMIT,
@@ -17,7 +14,10 @@ from dmarcwatch.analysis.dns.spf import (
     parse_spf,
     spf_records,
 )
-from dmarcwatch.analysis.dns.spfwalk import SpfWalk, walk_spf
+from ..dns.spfwalk import SpfWalk, walk_spf
+from .model import Observation, Severity
+from .origins import KnownSender, cname_evidence
+from .textual import dns_error, txt_evidence
 
 NEAR_LIMIT = 8  # warn from here (reference §7.1)
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.dns.discovery import tree_walk
-from dmarcwatch.analysis.dns.dmarc import ReportUri, is_dmarc_candidate
-from dmarcwatch.analysis.dns.lookup import Lookup, Status, mx_hosts
-from dmarcwatch.analysis.dns.names import MAX_NAME, psl_org_domain
-from dmarcwatch.analysis.dns.resolver import Resolver
+from ..dns.discovery import tree_walk
+from ..dns.dmarc import ReportUri, is_dmarc_candidate
+from ..dns.lookup import Lookup, Status, mx_hosts
+from ..dns.names import MAX_NAME, psl_org_domain
+from ..dns.resolver import Resolver
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,10 @@ import binascii
 import re
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.dns.lookup import Lookup, Status
-from dmarcwatch.analysis.dns.resolver import Resolver
-from dmarcwatch.analysis.dns.spf import spf_records
-from dmarcwatch.analysis.errors import AnalysisError
+from ..dns.lookup import Lookup, Status
+from ..dns.resolver import Resolver
+from ..dns.spf import spf_records
+from ..errors import AnalysisError
 
 MIN_RSA_BITS = 1024  # Gmail and Yahoo sender requirements (reference §6.1)
 RECOMMENDED_RSA_BITS = 2048

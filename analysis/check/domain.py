@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.check.check_dkim import SelectorRequest, Source, check_dkim
-from dmarcwatch.analysis.check.check_dmarc import check_dmarc
-from dmarcwatch.analysis.check.check_spf import check_spf
-from dmarcwatch.analysis.check.findings import render_findings
-from dmarcwatch.analysis.check.messages import DEFAULT_LANGUAGE
-from dmarcwatch.analysis.check.model import CheckFinding, Observation, Severity
-from dmarcwatch.analysis.check.origins import KnownSender, known_senders
-from dmarcwatch.analysis.check.records import RecordText, record_texts
-from dmarcwatch.analysis.check.seen import MAX_REPORT_SELECTORS, Seen
-from dmarcwatch.analysis.check.senders import SENDGRID
-from dmarcwatch.analysis.dns.names import normalise_domain
-from dmarcwatch.analysis.dns.resolver import Resolver, ResolverConfig
+from ..dns.names import normalise_domain
+from ..dns.resolver import Resolver, ResolverConfig
+from .check_dkim import SelectorRequest, Source, check_dkim
+from .check_dmarc import check_dmarc
+from .check_spf import check_spf
+from .findings import render_findings
+from .messages import DEFAULT_LANGUAGE
+from .model import CheckFinding, Observation, Severity
+from .origins import KnownSender, known_senders
+from .records import RecordText, record_texts
+from .seen import MAX_REPORT_SELECTORS, Seen
+from .senders import SENDGRID
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from dmarcwatch.analysis.check.messages import render
-from dmarcwatch.analysis.check.model import CheckFinding, Observation
-from dmarcwatch.analysis.check.senders import sender_name
+from .messages import render
+from .model import CheckFinding, Observation
+from .senders import sender_name
 
 
 def to_finding(observation: Observation, domain: str, language: str) -> CheckFinding:

@@ -16,8 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from dmarcwatch.analysis.check.domain import CheckReport
-from dmarcwatch.analysis.findings import (
+from ..findings import (
     CHECK_KEY,
     Actor,
     Evidence,
@@ -26,7 +25,8 @@ from dmarcwatch.analysis.findings import (
     Severity,
     worst_first,
 )
-from dmarcwatch.analysis.read import CheckRun, Reader, StoredFinding, StoredRecord
+from ..read import CheckRun, Reader, StoredFinding, StoredRecord
+from .domain import CheckReport
 
 DNS_CHANGED = "dns-changed"
 

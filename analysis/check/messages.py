@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dmarcwatch.analysis.check.texts import TEXTS
-from dmarcwatch.analysis.i18n import ANALYSIS, format_items, translator
-from dmarcwatch.languages import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
-from dmarcwatch.languages import LANGUAGES as LANGUAGES
+from ..i18n import ANALYSIS, format_items, translator
+from ..languages import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
+from ..languages import LANGUAGES as LANGUAGES
+from .texts import TEXTS
 
 
 class _Keep(dict[str, object]):

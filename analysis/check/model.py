@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from dmarcwatch.analysis.severity import Actor as Actor
-from dmarcwatch.analysis.severity import Severity as Severity
+from ..severity import Actor as Actor
+from ..severity import Severity as Severity
 
 Params = Mapping[str, str | int | tuple[str, ...]]  # a tuple is a list
 

@@ -13,11 +13,11 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.check.dkim import SENDGRID_SUFFIX
-from dmarcwatch.analysis.check.senders import SENDGRID, SenderDns, sender_dns
-from dmarcwatch.analysis.check.textual import describe
-from dmarcwatch.analysis.dns.lookup import Lookup, Status
-from dmarcwatch.analysis.dns.resolver import Resolver
+from ..dns.lookup import Lookup, Status
+from ..dns.resolver import Resolver
+from .dkim import SENDGRID_SUFFIX
+from .senders import SENDGRID, SenderDns, sender_dns
+from .textual import describe
 
 _SENDGRID_SELECTORS = ("s1", "s2")
 

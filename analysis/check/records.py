@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.dns.dmarc import is_dmarc_candidate
-from dmarcwatch.analysis.dns.lookup import Lookup
+from ..dns.dmarc import is_dmarc_candidate
+from ..dns.lookup import Lookup
 
 SPF, DMARC, DKIM = "spf", "dmarc", "dkim"
 

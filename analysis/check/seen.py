@@ -11,10 +11,10 @@ import re
 import time
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.catalogue import Catalogue
-from dmarcwatch.analysis.check.senders import SENDGRID
-from dmarcwatch.analysis.dns.names import psl_org_domain as org_domain_psl
-from dmarcwatch.analysis.read import Reader, Selection
+from ..catalogue import Catalogue
+from ..dns.names import psl_org_domain as org_domain_psl
+from ..read import Reader, Selection
+from .senders import SENDGRID
 
 DEFAULT_DAYS = 90
 _MAX_IPS = 5000  # distinct source IPs classified per check; enough to see every sender

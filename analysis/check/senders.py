@@ -11,8 +11,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.catalogue import Catalogue, load_catalogue
-from dmarcwatch.analysis.errors import InvalidArgument
+from ..catalogue import Catalogue, load_catalogue
+from ..errors import InvalidArgument
 
 SENDGRID = "sendgrid"
 

@@ -8,7 +8,7 @@ Placeholders in {braces} are filled from the observation; {domain} is always ava
 
 from __future__ import annotations
 
-from dmarcwatch.analysis.i18n import N_, NP_, Msg
+from ..i18n import N_, NP_, Msg
 
 TEXTS: dict[str, tuple[Msg, Msg]] = {
     "spf-missing": (

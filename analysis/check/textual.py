@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dmarcwatch.analysis.check.model import Observation, Severity
-from dmarcwatch.analysis.dns.lookup import Lookup, Status
+from ..dns.lookup import Lookup, Status
+from .model import Observation, Severity
 
 
 def describe(lookup: Lookup) -> str:

@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from dmarcwatch.analysis.dns.dmarc import DmarcRecord, candidates, parse_dmarc
-from dmarcwatch.analysis.dns.lookup import Lookup, Status
-from dmarcwatch.analysis.dns.names import normalise, psl_org_domain, walk_names
+from .dmarc import DmarcRecord, candidates, parse_dmarc
+from .lookup import Lookup, Status
+from .names import normalise, psl_org_domain, walk_names
 
 
 class TxtSource(Protocol):

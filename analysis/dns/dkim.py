@@ -20,9 +20,9 @@ from typing import Literal
 
 import dkim
 
-from dmarcwatch.analysis.dns.lookup import Lookup
-from dmarcwatch.analysis.dns.names import is_valid_domain, psl_org_domain
-from dmarcwatch.analysis.dns.resolver import Resolver, ResolverConfig
+from .lookup import Lookup
+from .names import is_valid_domain, psl_org_domain
+from .resolver import Resolver, ResolverConfig
 
 MAIL_DEADLINE_S = 8.0
 """All key look-ups of one mail end within this many seconds; then it is ``unverified``."""

@@ -12,7 +12,7 @@ import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.dns.names import is_valid_domain
+from .names import is_valid_domain
 
 POLICIES = ("none", "quarantine", "reject")
 REMOVED_TAGS = ("pct", "rf", "ri")  # RFC 9989 Appendix C.5.2

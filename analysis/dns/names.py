@@ -14,7 +14,7 @@ import re
 
 from publicsuffixlist import PublicSuffixList
 
-from dmarcwatch.analysis.errors import InvalidArgument
+from ..errors import InvalidArgument
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
 MAX_NAME = 253  # RFC 1035 §2.3.4, as text without the final dot

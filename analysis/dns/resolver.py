@@ -25,8 +25,8 @@ import dns.name
 import dns.nameserver
 import dns.resolver
 
-from dmarcwatch.analysis.dns.lookup import Lookup, Status
-from dmarcwatch.analysis.errors import InvalidArgument
+from ..errors import InvalidArgument
+from .lookup import Lookup, Status
 
 # 2 s per try and one retry: a lost UDP datagram is retried, and a query still ends within 4 s.
 DEFAULT_TIMEOUT = 2.0

@@ -10,7 +10,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.dns.lookup import Lookup
+from .lookup import Lookup
 
 LOOKUP_LIMIT = 10  # RFC 7208 §4.6.4
 VOID_LIMIT = 2  # RFC 7208 §4.6.4

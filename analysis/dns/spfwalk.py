@@ -19,8 +19,8 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from dmarcwatch.analysis.dns.lookup import Lookup, Status, mx_hosts
-from dmarcwatch.analysis.dns.spf import (
+from .lookup import Lookup, Status, mx_hosts
+from .spf import (
     COUNTED,
     LOOKUP_LIMIT,
     MX_LIMIT,

@@ -5,7 +5,7 @@ Debian package ``libloc-database`` and refreshed by ``location update`` (package
 ``location``). :mod:`.locdb` reads the file format directly, so nothing but the file is needed.
 """
 
-from dmarcwatch.analysis.ipdata.locdb import (
+from .locdb import (
     DEFAULT_PATHS,
     IpDataError,
     LocationDatabase,

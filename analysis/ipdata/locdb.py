@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from dmarcwatch.analysis.errors import AnalysisError
+from ..errors import AnalysisError
 
 DEFAULT_PATHS = (
     Path("/var/lib/location/database.db"),  # refreshed by `location update` (package location)

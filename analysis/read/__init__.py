@@ -6,18 +6,18 @@ through here. Authentication results arrive as sorted tuples of :class:`DkimResu
 import pandas (see :mod:`.reader`).
 """
 
-from dmarcwatch.analysis.read.checklog import (
+from .checklog import (
     CheckLog,
     CheckRun,
     StoredFinding,
     StoredRecord,
 )
-from dmarcwatch.analysis.read.identities import Identities
-from dmarcwatch.analysis.read.overview import DomainActivity, PollRun
-from dmarcwatch.analysis.read.reader import Reader
-from dmarcwatch.analysis.read.results import DkimResult, Reason, SpfResult, canonical
-from dmarcwatch.analysis.read.selection import SECONDS_PER_DAY, Selection
-from dmarcwatch.analysis.read.trust import SetAside
+from .identities import Identities
+from .overview import DomainActivity, PollRun
+from .reader import Reader
+from .results import DkimResult, Reason, SpfResult, canonical
+from .selection import SECONDS_PER_DAY, Selection
+from .trust import SetAside
 
 __all__ = [
     "SECONDS_PER_DAY",

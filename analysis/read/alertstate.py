@@ -16,10 +16,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from dmarcwatch.analysis.alerting import codec
-from dmarcwatch.analysis.alerting.events import Event, Key, Kind, State
-from dmarcwatch.analysis.findings import Severity
-from dmarcwatch.ingest import schema
+from ...ingest import schema
+from ..alerting import codec
+from ..alerting.events import Event, Key, Kind, State
+from ..findings import Severity
 
 LAST_DAY = "alert_last_day"  # meta key: the newest as-of day evaluated
 

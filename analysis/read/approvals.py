@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from dmarcwatch.analysis.inventory import Approval, Kind
-from dmarcwatch.ingest import schema
+from ...ingest import schema
+from ..inventory import Approval, Kind
 
 
 def approvals(engine: Engine, domains: Iterable[str] = ()) -> list[Approval]:

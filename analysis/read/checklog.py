@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from dmarcwatch.ingest import schema
-from dmarcwatch.ingest.database import write_transaction
+from ...ingest import schema
+from ...ingest.database import write_transaction
 
 
 @dataclass(frozen=True, slots=True)

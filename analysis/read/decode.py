@@ -9,7 +9,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from dmarcwatch.analysis.read.results import Fields
+from .results import Fields
 
 T = TypeVar("T")
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from dmarcwatch.analysis.read.selection import Selection
-from dmarcwatch.ingest import schema
+from ...ingest import schema
+from .selection import Selection
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,13 +12,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dmarcwatch.analysis.read.selection import (
+from ...ingest import schema
+from .selection import (
     Selection,
     group_filter,
     record_filter,
     report_filter,
 )
-from dmarcwatch.ingest import schema
 
 
 @dataclass(frozen=True, slots=True)

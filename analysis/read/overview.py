@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dmarcwatch.analysis.read.selection import Selection, report_filter
-from dmarcwatch.ingest import schema
+from ...ingest import schema
+from .selection import Selection, report_filter
 
 
 @dataclass(frozen=True, slots=True)

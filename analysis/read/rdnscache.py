@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dmarcwatch.ingest import schema
+from ...ingest import schema
 
 CHUNK = 500  # addresses per IN (…) list
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
-from dmarcwatch.analysis.read import approvals as approval_store
-from dmarcwatch.analysis.read import (
+from . import approvals as approval_store
+from . import (
     checklog,
     failurereports,
     identities,
@@ -22,18 +22,18 @@ from dmarcwatch.analysis.read import (
     rdnscache,
     tlsreports,
 )
-from dmarcwatch.analysis.read.checklog import CheckRun
-from dmarcwatch.analysis.read.failurereports import FailureRow
-from dmarcwatch.analysis.read.identities import Identities
-from dmarcwatch.analysis.read.overview import DomainActivity, PollRun
-from dmarcwatch.analysis.read.selection import Selection
-from dmarcwatch.analysis.read.tlsreports import TlsFailureRow, TlsTotals
-from dmarcwatch.analysis.read.trust import SetAside, set_aside
+from .checklog import CheckRun
+from .failurereports import FailureRow
+from .identities import Identities
+from .overview import DomainActivity, PollRun
+from .selection import Selection
+from .tlsreports import TlsFailureRow, TlsTotals
+from .trust import SetAside, set_aside
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from dmarcwatch.analysis.inventory import Approval
+    from ..inventory import Approval
 
 
 class Reader:
@@ -47,14 +47,14 @@ class Reader:
 
     def rows(self, sel: Selection) -> pd.DataFrame:
         """The analysis rows of *sel* (records grouped, see :mod:`.rows`)."""
-        from dmarcwatch.analysis.read import rows  # noqa: PLC0415 - pandas
+        from . import rows  # noqa: PLC0415 - pandas
 
         with self._engine.connect() as conn:
             return rows.load_rows(conn, sel)
 
     def records(self, sel: Selection, reports_per_chunk: int) -> Iterator[pd.DataFrame]:
         """The records of *sel* one by one, in frames of *reports_per_chunk* reports."""
-        from dmarcwatch.analysis.read import records  # noqa: PLC0415 - pandas
+        from . import records  # noqa: PLC0415 - pandas
 
         return records.chunks(self._engine, sel, reports_per_chunk)
 

@@ -16,17 +16,17 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.read import results
-from dmarcwatch.analysis.read.decode import decode_column
-from dmarcwatch.analysis.read.rows import per_record
-from dmarcwatch.analysis.read.selection import (
+from ...ingest import schema
+from .. import columns as c
+from . import results
+from .decode import decode_column
+from .rows import per_record
+from .selection import (
     SECONDS_PER_DAY,
     Selection,
     record_filter,
     report_filter,
 )
-from dmarcwatch.ingest import schema
 
 T = TypeVar("T")
 REPORT_PK = "report_pk"

@@ -18,18 +18,18 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.read import results
-from dmarcwatch.analysis.read.decode import decode_column
-from dmarcwatch.analysis.read.selection import (
+from ...ingest import groups, schema
+from ...ingest.jsonrows import json_rows
+from .. import columns as c
+from . import results
+from .decode import decode_column
+from .selection import (
     SECONDS_PER_DAY,
     Selection,
     group_filter,
     record_filter,
     report_filter,
 )
-from dmarcwatch.ingest import groups, schema
-from dmarcwatch.ingest.jsonrows import json_rows
 
 
 def per_record(

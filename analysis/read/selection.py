@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from dmarcwatch.analysis.read import receivers
-from dmarcwatch.ingest import schema
+from ...ingest import schema
+from . import receivers
 
 SECONDS_PER_DAY = 86400
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from dmarcwatch.analysis.read import receivers
-from dmarcwatch.analysis.read.selection import Selection
-from dmarcwatch.ingest import schema
+from ...ingest import schema
+from . import receivers
+from .selection import Selection
 
 
 @dataclass(frozen=True, slots=True)

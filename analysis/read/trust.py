@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dmarcwatch.analysis.read.selection import Selection, rank, scope_filter, trusted
-from dmarcwatch.ingest import schema
+from ...ingest import schema
+from .selection import Selection, rank, scope_filter, trusted
 
 
 @dataclass(frozen=True, slots=True)

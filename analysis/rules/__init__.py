@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pandas as pd
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.findings import Finding, Severity, worst_first
-from dmarcwatch.analysis.rules import (
+from .. import columns as c
+from ..findings import Finding, Severity, worst_first
+from . import (
     inventory,
     methods,
     providers,
@@ -19,7 +19,7 @@ from dmarcwatch.analysis.rules import (
     sources,
     trust,
 )
-from dmarcwatch.analysis.rules.base import Context, Rule
+from .base import Context, Rule
 
 DATA_RULES: list[Rule] = [
     *sendgrid.RULES,

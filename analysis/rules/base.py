@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.catalogue import Catalogue
-from dmarcwatch.analysis.classify import UNKNOWN
-from dmarcwatch.analysis.findings import Finding
-from dmarcwatch.analysis.inventory import Inventory
-from dmarcwatch.analysis.read import DomainActivity, SetAside
+from .. import columns as c
+from ..catalogue import Catalogue
+from ..classify import UNKNOWN
+from ..findings import Finding
+from ..inventory import Inventory
+from ..read import DomainActivity, SetAside
 
 READINESS_DAYS = 14
 READINESS_SHARE = 0.99

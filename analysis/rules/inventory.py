@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.classify import UNKNOWN
-from dmarcwatch.analysis.findings import Actor, Finding, Param, Severity, evidence_of
-from dmarcwatch.analysis.owners import owner_label
-from dmarcwatch.analysis.rules.base import Context, joined, messages, percent
+from .. import columns as c
+from ..classify import UNKNOWN
+from ..findings import Actor, Finding, Param, Severity, evidence_of
+from ..owners import owner_label
+from .base import Context, joined, messages, percent
 
 
 def approved_failing(ctx: Context) -> list[Finding]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.findings import Actor, Finding, Param, Severity, evidence_of
-from dmarcwatch.analysis.rules.base import (
+from .. import columns as c
+from ..findings import Actor, Finding, Param, Severity, evidence_of
+from .base import (
     READINESS_SHARE,
     Context,
     direct,

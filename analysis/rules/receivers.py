@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.classify import UNKNOWN
-from dmarcwatch.analysis.findings import Actor, Finding, Param, Severity, evidence_of
-from dmarcwatch.analysis.rules.base import Context, joined, messages, spoofed
+from .. import columns as c
+from ..classify import UNKNOWN
+from ..findings import Actor, Finding, Param, Severity, evidence_of
+from .base import Context, joined, messages, spoofed
 
 
 def _kinds(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:

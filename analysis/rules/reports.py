@@ -28,9 +28,9 @@ import statistics
 
 import pandas as pd
 
-from dmarcwatch.analysis import columns as c
-from dmarcwatch.analysis.findings import Actor, Evidence, Finding, Severity
-from dmarcwatch.analysis.rules.base import Context
+from .. import columns as c
+from ..findings import Actor, Evidence, Finding, Severity
+from .base import Context
 
 DAY = 86400
 REGULAR_REPORTS = 4

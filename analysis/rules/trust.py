@@ -7,8 +7,8 @@ so that a forged report campaign, or a real reporter whose mail arrives unsigned
 
 from __future__ import annotations
 
-from dmarcwatch.analysis.findings import Actor, Evidence, Finding, Param, Severity
-from dmarcwatch.analysis.rules.base import Context
+from ..findings import Actor, Evidence, Finding, Param, Severity
+from .base import Context
 
 
 def set_aside(ctx: Context) -> list[Finding]:

@@ -17,13 +17,13 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from dmarcwatch.analysis.languages import LANGUAGES
 from dmarcwatch.commands import add_command
 from dmarcwatch.commands._reporting import day_start
 from dmarcwatch.context import config_for, open_existing_store
 from dmarcwatch.errors import CommandError
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.errors import LockBusy
-from dmarcwatch.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from dmarcwatch.analysis.alerting.events import Evaluation, Event

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from dmarcwatch.analysis.languages import LANGUAGES
 from dmarcwatch.commands import add_command
-from dmarcwatch.languages import LANGUAGES
 
 # Kept here, light, so that building the CLI imports no DNS or pandas code; a test checks
 # they equal the DNS layer's defaults (``senders`` uses them too).

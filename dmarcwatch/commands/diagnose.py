@@ -7,6 +7,7 @@ import json
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from dmarcwatch.analysis.languages import LANGUAGES
 from dmarcwatch.commands import add_command
 from dmarcwatch.commands._analysis import (
     add_selection,
@@ -19,7 +20,6 @@ from dmarcwatch.commands._analysis import (
 from dmarcwatch.commands._receivers import require_known
 from dmarcwatch.context import config_for, open_store_to_read
 from dmarcwatch.exitcodes import Exit
-from dmarcwatch.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from dmarcwatch.analysis.catalogue import Catalogue

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dmarcwatch import __version__
+from dmarcwatch.analysis.languages import LANGUAGES
 from dmarcwatch.commands import add_command
 from dmarcwatch.commands._files import write_atomic
 from dmarcwatch.commands._reporting import add_domains, add_period, domains_from, period_from
 from dmarcwatch.commands._trust import add_include_unverified
 from dmarcwatch.errors import CommandError, ConfigError
 from dmarcwatch.exitcodes import Exit
-from dmarcwatch.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from dmarcwatch.config import SmtpConfig

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dmarcwatch.analysis.alerting.events import Event
-from dmarcwatch.reports.channels.http import HttpSettings, post_json
-from dmarcwatch.reports.channels.model import Filters, SenderNames, url_target
-from dmarcwatch.reports.channels.words import Worded, intro, subject, worded
-from dmarcwatch.reports.i18n import Translator
+from ...analysis.alerting.events import Event
+from ..i18n import Translator
+from .http import HttpSettings, post_json
+from .model import Filters, SenderNames, url_target
+from .words import Worded, intro, subject, worded
 
 SLACK_EVENTS_PER_MESSAGE = 40
 TEAMS_EVENTS_PER_CARD = 25

@@ -15,12 +15,12 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 
-from dmarcwatch.analysis.alerting.events import Event
-from dmarcwatch.reports.channels.model import Filters, SenderNames
-from dmarcwatch.reports.channels.words import Worded, intro, subject, worded
-from dmarcwatch.reports.errors import ChannelError, MailError
-from dmarcwatch.reports.i18n import Translator
-from dmarcwatch.reports.mail import MailSettings, send_message
+from ...analysis.alerting.events import Event
+from ..errors import ChannelError, MailError
+from ..i18n import Translator
+from ..mail import MailSettings, send_message
+from .model import Filters, SenderNames
+from .words import Worded, intro, subject, worded
 
 PREFIX = "email:"
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dmarcwatch.reports.errors import ChannelError
+from ..errors import ChannelError
 
 MAX_PAUSE = 30.0
 USER_AGENT = "dmarcwatch-alert"

@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from dmarcwatch.analysis.alerting.events import Event
-from dmarcwatch.analysis.findings import Severity
+from ...analysis.alerting.events import Event
+from ...analysis.findings import Severity
 
 SenderNames = Callable[[str], str]
 

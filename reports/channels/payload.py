@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dmarcwatch.analysis.alerting.events import Event
-from dmarcwatch.analysis.messages import render
-from dmarcwatch.reports.channels.model import SenderNames
+from ...analysis.alerting.events import Event
+from ...analysis.messages import render
+from .model import SenderNames
 
 
 def sender_name(event: Event, names: SenderNames) -> str | None:

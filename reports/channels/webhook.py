@@ -17,10 +17,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from dmarcwatch.analysis.alerting.events import Event
-from dmarcwatch.reports.channels.http import HttpSettings, post_json
-from dmarcwatch.reports.channels.model import Filters, SenderNames, url_target
-from dmarcwatch.reports.channels.payload import event_object
+from ...analysis.alerting.events import Event
+from .http import HttpSettings, post_json
+from .model import Filters, SenderNames, url_target
+from .payload import event_object
 
 
 @dataclass(frozen=True)

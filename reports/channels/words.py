@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dmarcwatch.analysis.alerting.events import Event, Kind
-from dmarcwatch.analysis.messages import render
-from dmarcwatch.reports.channels.model import SenderNames
-from dmarcwatch.reports.compose import actor_label, sender_display, severity_label
-from dmarcwatch.reports.i18n import Translator
-from dmarcwatch.reports.text import plain
+from ...analysis.alerting.events import Event, Kind
+from ...analysis.messages import render
+from ..compose import actor_label, sender_display, severity_label
+from ..i18n import Translator
+from ..text import plain
+from .model import SenderNames
 
 
 @dataclass(frozen=True, slots=True)

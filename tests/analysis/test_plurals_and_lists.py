@@ -12,8 +12,8 @@ from dmarcwatch.analysis.check.messages import render as render_check
 from dmarcwatch.analysis.finding_texts import TEXTS
 from dmarcwatch.analysis.findings import Evidence, Finding, Severity
 from dmarcwatch.analysis.i18n import format_items
+from dmarcwatch.analysis.languages import LANGUAGES
 from dmarcwatch.analysis.messages import render
-from dmarcwatch.languages import LANGUAGES
 
 # "1" before a plural noun (an adjective may come between), per language.
 ONE_PLURAL = {

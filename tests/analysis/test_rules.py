@@ -10,9 +10,9 @@ from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.api import prepare
 from dmarcwatch.analysis.catalogue import load_catalogue
 from dmarcwatch.analysis.findings import Severity
+from dmarcwatch.analysis.languages import LANGUAGES
 from dmarcwatch.analysis.messages import render
 from dmarcwatch.analysis.rules import Context, diagnose
-from dmarcwatch.languages import LANGUAGES
 from tests.analysis.frames import DAY0, row, rows
 
 D = "email.physio.ch"

@@ -8,10 +8,10 @@ import pytest
 
 from dmarcwatch.analysis.api import Query, analyse, summary
 from dmarcwatch.analysis.findings import Severity
+from dmarcwatch.analysis.languages import LANGUAGES
 from dmarcwatch.analysis.messages import render
 from dmarcwatch.analysis.read import Reader
 from dmarcwatch.ingest.store import Store
-from dmarcwatch.languages import LANGUAGES
 from tests.analysis.scenario_data import SCENARIOS, expectations
 from tests.analysis.storefill import add_files, scenario_files
 

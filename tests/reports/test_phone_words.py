@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from dmarcwatch.analysis.languages import LANGUAGES
 from dmarcwatch.cli import main
-from dmarcwatch.languages import LANGUAGES
 from tests.ingest.reportxml import Report, Row
 from tests.servers.chromium import Chromium
 

@@ -11,7 +11,8 @@ delivers:
 Postfix's master must start as root (CI runs as root); the fixture skips elsewhere. The
 interpreter the pipe runs must be executable by nobody: the test's own if its directories
 are open to others, else the system's ``/usr/bin/python3`` of the same version with this
-virtualenv's packages on ``PYTHONPATH``.
+virtualenv's packages on ``PYTHONPATH``; a clone or virtualenv nobody cannot reach is linked
+into the instance's directory first.
 """
 
 from __future__ import annotations
@@ -48,16 +49,40 @@ def _open_to_others(path: Path) -> bool:
     )
 
 
-def pipe_command() -> str:
-    """``env PYTHONPATH=… python -m dmarcwatch``, runnable as nobody."""
-    site = sysconfig.get_paths()["purelib"]
+def pipe_command(shared: Path) -> str:
+    """``env PYTHONPATH=… python -m dmarcwatch``, runnable as nobody.
+
+    A clone or virtualenv that nobody cannot reach (under ``/root`` on a CI machine) is linked
+    (or copied) into *shared*, a directory open to nobody, so the pipe runs this very code."""
+    code, site = REPO, Path(sysconfig.get_paths()["purelib"])
+    if not _open_to_others(code / "dmarcwatch"):
+        code = _shared_copy(REPO / "dmarcwatch", shared / "code" / "dmarcwatch").parent
+    if not _open_to_others(site):
+        site = _shared_copy(site, shared / "site")
     python = Path(sys.executable)
     if not _open_to_others(python):
         version = f"python{sys.version_info.major}.{sys.version_info.minor}"
         python = Path("/usr/bin") / version
         if not python.exists():
             pytest.skip(f"no {version} that user nobody can run for the pipe transport")
-    return f"/usr/bin/env PYTHONPATH={REPO}:{site} {python} -m dmarcwatch"
+    return f"/usr/bin/env PYTHONPATH={code}:{site} {python} -m dmarcwatch"
+
+
+def _shared_copy(source: Path, target: Path) -> Path:
+    """*source* (symlinks followed) under *target*, files hard-linked where the file system
+    allows, every directory open to others (0755) and every file readable (0644 or more)."""
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    if not target.exists():
+        shutil.copytree(source, target, symlinks=False, copy_function=link)
+        for directory in [target, *(p for p in target.rglob("*") if p.is_dir())]:
+            directory.chmod(0o755)
+    return target
 
 
 class PostfixServer:
@@ -111,7 +136,7 @@ minimal_backoff_time = 600s
         )
         (self.etc / "vmailbox").write_text("dmarc@maildir.test dmarc/Maildir/\n")
         (self.etc / "transport").write_text("reports.test dmarcwatch:\n")
-        command = pipe_command()
+        command = pipe_command(self.root)
         (self.etc / "master.cf").write_text(
             f"""{HOST}:{self.port} inet n - n - - smtpd
 pickup    unix  n       -       n       60      1       pickup

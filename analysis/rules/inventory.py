@@ -78,25 +78,7 @@ def unapproved_passing(ctx: Context) -> list[Finding]:
     if ctx.inventory is None or rows.empty:
         return []
     hit = rows[~ctx.inventory.approved(rows) & rows[c.DMARC_PASS]]
-    if hit.empty:
-        return []
-    params: dict[str, Param] = {
-        "messages": messages(hit),
-        "sources": int(hit[c.SOURCE_IP].nunique()),
-        "senders": joined(hit[c.SENDER].map(ctx.sender_name)),
-    }
-    sender = str(hit[c.SENDER].mode().iloc[0])
-    return [
-        Finding(
-            "unapproved-sender-passing",
-            Severity.WARNING,
-            ctx.domain,
-            sender,
-            Actor.PRACTICE,
-            evidence_of(hit),
-            params,
-        )
-    ]
+    return _unapproved(ctx, hit, "unapproved-sender-passing", Severity.WARNING)
 
 
 def unapproved_failing(ctx: Context) -> list[Finding]:
@@ -106,6 +88,11 @@ def unapproved_failing(ctx: Context) -> list[Finding]:
         return []
     known = rows[rows[c.SENDER] != UNKNOWN]
     hit = known[~ctx.inventory.approved(known) & ~known[c.DMARC_PASS]]
+    return _unapproved(ctx, hit, "unapproved-sender-failing", Severity.INFO)
+
+
+def _unapproved(ctx: Context, hit: pd.DataFrame, code: str, severity: Severity) -> list[Finding]:
+    """The one finding about unapproved mail *hit*, named after its most frequent sender."""
     if hit.empty:
         return []
     params: dict[str, Param] = {
@@ -114,17 +101,7 @@ def unapproved_failing(ctx: Context) -> list[Finding]:
         "senders": joined(hit[c.SENDER].map(ctx.sender_name)),
     }
     sender = str(hit[c.SENDER].mode().iloc[0])
-    return [
-        Finding(
-            "unapproved-sender-failing",
-            Severity.INFO,
-            ctx.domain,
-            sender,
-            Actor.PRACTICE,
-            evidence_of(hit),
-            params,
-        )
-    ]
+    return [Finding(code, severity, ctx.domain, sender, Actor.PRACTICE, evidence_of(hit), params)]
 
 
 def _direct(ctx: Context) -> pd.DataFrame:

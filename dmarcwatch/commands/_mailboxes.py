@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from pathlib import Path
 
-from dmarcwatch.config import Config, MailboxConfig, MicrosoftOAuth, TokenCommand, require_file
+from dmarcwatch.config import (
+    Config,
+    MailboxConfig,
+    MicrosoftOAuth,
+    Secret,
+    TokenCommand,
+    require_file,
+)
 from dmarcwatch.errors import CommandError, ConfigError
 from dmarcwatch.exitcodes import Exit
 from dmarcwatch.ingest.mailbox import Auth, Endpoint, ImapMailbox, PasswordAuth, TokenAuth, connect
@@ -39,12 +47,16 @@ def auth(box: MailboxConfig) -> Auth:
     return TokenAuth(box.username, partial(_microsoft_token, oauth), oauth.mechanism)
 
 
+def _credential(secret: Secret | None, certificate_file: Path | None) -> str | dict[str, str]:
+    """An app registration's client secret, else its certificate (one of them is configured)."""
+    if secret is not None:
+        return secret.value
+    assert certificate_file is not None  # the config requires one of the two
+    return certificate_credential(certificate_file)
+
+
 def _microsoft_token(oauth: MicrosoftOAuth) -> str:
-    if oauth.client_secret is not None:
-        credential: str | dict[str, str] = oauth.client_secret.value
-    else:
-        assert oauth.certificate_file is not None
-        credential = certificate_credential(oauth.certificate_file)
+    credential = _credential(oauth.client_secret, oauth.certificate_file)
     source = MicrosoftTokenSource(
         oauth.tenant_id,
         oauth.client_id,
@@ -136,11 +148,7 @@ def _graph_source(box: MailboxConfig) -> Source:
 
     graph = box.graph
     assert graph is not None  # the config guarantees it for type = "graph"
-    if graph.client_secret is not None:
-        credential: str | dict[str, str] = graph.client_secret.value
-    else:
-        assert graph.certificate_file is not None
-        credential = certificate_credential(graph.certificate_file)
+    credential = _credential(graph.client_secret, graph.certificate_file)
     tokens = MicrosoftTokenSource(
         graph.tenant_id,
         graph.client_id,

@@ -51,7 +51,7 @@ def _limit_problems(name: str, walk: SpfWalk) -> list[str]:
     problems = []
     if walk.lookup_count > LOOKUP_LIMIT:
         problems.append(
-            f"{name}: {walk.lookup_count} DNS look-ups, over the limit of {LOOKUP_LIMIT}"
+            f"{name}: more than {LOOKUP_LIMIT} DNS look-ups (receivers stop at {walk.stopped})"
         )
     if walk.void_count > VOID_LIMIT:
         problems.append(f"{name}: {walk.void_count} void look-ups, over the limit of {VOID_LIMIT}")

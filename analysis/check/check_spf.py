@@ -69,7 +69,8 @@ def _limits(walk: SpfWalk) -> list[Observation]:
     found = []
     count = walk.lookup_count
     if count > LOOKUP_LIMIT:
-        found.append(_obs("spf-too-many-lookups", Severity.CRITICAL, walk.lookups, count=count))
+        evidence = [*walk.lookups, f"receivers stop with permerror at: {walk.stopped}"]
+        found.append(_obs("spf-too-many-lookups", Severity.CRITICAL, evidence, count=count))
     elif count >= NEAR_LIMIT:
         found.append(_obs("spf-lookups-near-limit", Severity.WARNING, walk.lookups, count=count))
     voids = walk.void_count

@@ -47,10 +47,10 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
     "spf-too-many-lookups": (
         NP_(
             "spf-too-many-lookups",
-            "The SPF record of {domain} needs {count} DNS lookup; the limit is 10, so SPF ends "
-            "in permerror.",
-            "The SPF record of {domain} needs {count} DNS lookups; the limit is 10, so SPF ends "
-            "in permerror.",
+            "The SPF record of {domain} needs more than 10 DNS lookups ({count} counted before "
+            "the check stopped where receivers stop), so SPF ends in permerror.",
+            "The SPF record of {domain} needs more than 10 DNS lookups ({count} counted before "
+            "the check stopped where receivers stop), so SPF ends in permerror.",
             "count",
         ),
         N_(

@@ -7,6 +7,10 @@ include/redirect loops. Each include/redirect target is fetched and walked once:
 reached again adds its cost to the counts (a receiver evaluates it again) without being
 walked again, so a hostile tree cannot make the walk fan out.
 
+Like a receiver, the walk asks DNS nothing more once a limit is exceeded: the terms that follow
+in records already fetched are still counted (that costs no look-up), so ``lookup_count`` is
+then a lower bound and :attr:`SpfWalk.stopped` names the term where receivers give up.
+
 ``check`` reads the counts, the broken terms and the final ``all``. ``senders update`` walks
 with ``addresses=True``: the addresses behind ``a`` and ``mx`` terms are resolved too, and
 :attr:`SpfWalk.networks` lists the networks the record authorises (``+`` terms reached through
@@ -65,7 +69,8 @@ class SpfWalk:
     """What a full evaluation of a record would cost and meet.
 
     ``lookups`` and ``voids`` are evidence lines, one per term walked; ``lookup_count`` and
-    ``void_count`` are the counts a receiver reaches (targets reached twice count twice).
+    ``void_count`` are the counts a receiver reaches (targets reached twice count twice), at
+    least, when the walk ``stopped`` at a limit.
     """
 
     lookups: list[str] = field(default_factory=list)
@@ -80,6 +85,7 @@ class SpfWalk:
     found: list[Network] = field(default_factory=list)
     lookup_count: int = 0
     void_count: int = 0
+    stopped: str | None = None  # the term a receiver ends with permerror on, past a limit
 
     @property
     def evidence(self) -> tuple[str, ...]:
@@ -99,10 +105,16 @@ class SpfWalk:
     def count_lookup(self, line: str) -> None:
         self.lookups.append(line)
         self.lookup_count += 1
+        self._note_stop(line)
 
     def count_void(self, line: str) -> None:
         self.voids.append(line)
         self.void_count += 1
+        self._note_stop(line)
+
+    def _note_stop(self, line: str) -> None:
+        if self.stopped is None and self.over_limits:
+            self.stopped = line
 
 
 def walk_spf(
@@ -131,6 +143,8 @@ class _Walker:
         if record.all_term is not None or redirect is None or redirect.target is None:
             return record.all_term
         self.walk.count_lookup(f"{domain}: {redirect.raw}")
+        if self.walk.over_limits:
+            return None  # a receiver stopped before fetching the redirect target
         return self.follow(domain, redirect, path)
 
     def mechanism(self, domain: str, term: Term, path: tuple[str, ...]) -> None:
@@ -141,6 +155,8 @@ class _Walker:
         if term.name not in COUNTED:
             return
         self.walk.count_lookup(f"{domain}: {term.raw}")
+        if self.walk.over_limits:
+            return  # counted; a receiver asks nothing more (RFC 7208 §4.6.4)
         if term.has_macro:
             self.walk.unfollowed.append(f"{domain}: {term.raw}")
         elif term.name == "include":

@@ -51,8 +51,9 @@ def test_italian_texts_are_italian_with_their_placeholders_filled():
     summary, fix = render("spf-too-many-lookups", "it", params)
     assert (summary, fix) != render("spf-too-many-lookups", "en", params)
     assert summary == (
-        "Il record SPF di fisio-bellinzona.ch richiede 12 interrogazioni DNS; il limite è 10, "
-        "quindi SPF termina con permerror."
+        "Il record SPF di fisio-bellinzona.ch richiede più di 10 interrogazioni DNS (12 contate "
+        "prima che la verifica si fermasse dove si fermano i destinatari), quindi SPF termina "
+        "con permerror."
     )
     assert "include" in fix and "ip4:/ip6:" in fix
 

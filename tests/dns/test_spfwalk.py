@@ -153,7 +153,23 @@ def test_a_doubling_include_tree_cannot_make_the_walk_fan_out():
     records[f"d{depth}.test"] = "v=spf1 -all"
     fake = CountingFake(records)
     found = walk_spf(fake, "d0.test", parse_spf(records["d0.test"]))
-    # MAX_DEPTH stops the nesting at 10 levels below the start; cost doubles level by level.
-    assert found.lookup_count == 2 * (2**11 - 1)
+    # Depth first: the first include of each level is the next look-up, up to the 11th (d10's);
+    # the second include of d0..d10 is counted without asking DNS.
+    assert found.stopped == "d10.test: include:d11.test"
+    assert found.lookup_count == 11 + 11
+    assert sum(fake.asked.values()) == 10
     assert max(fake.asked.values()) == 1
-    assert any("loops back" in line for line in found.broken)
+
+
+def test_nothing_is_asked_of_dns_past_the_eleventh_lookup():
+    records = {f"t{i}.test": f"v=spf1 include:u{i}.test -all" for i in range(1, 13)}
+    records |= {f"u{i}.test": f"v=spf1 ip4:192.0.2.{i} -all" for i in range(1, 13)}
+    terms = " ".join(f"include:t{i}.test" for i in range(1, 13))
+    fake = CountingFake(records)
+    found = walk_spf(fake, "root.test", parse_spf(f"v=spf1 {terms} a mx -all"))
+    # t1, u1, …, t5, u5 are the first ten look-ups; include:t6 is the 11th, where a receiver
+    # stops; t7..t12, a and mx of the root are counted, never asked.
+    assert found.over_limits
+    assert found.stopped == "root.test: include:t6.test"
+    assert found.lookup_count == 11 + 6 + 2
+    assert set(fake.asked) == {(f"{p}{i}.test", "TXT") for p in "tu" for i in range(1, 6)}

@@ -71,20 +71,16 @@ class OwnerGroup:
 
 
 def owner_groups(rows: pd.DataFrame) -> list[OwnerGroup]:
-    """Distinct sources and messages per network owner, most messages first."""
+    """Distinct sources and messages per network owner, most messages first (then most
+    sources; ties in the order the owners were first met)."""
     if rows.empty or c.ASN not in rows:
         return []
-    keyed = rows.assign(
-        _label=[
-            owner_label(int(a), str(n), str(k))
-            for a, n, k in zip(rows[c.ASN], rows[c.AS_NAME], rows[c.COUNTRY], strict=True)
-        ]
-    )
-    grouped = keyed.groupby("_label", sort=False).agg(
-        asn=(c.ASN, "first"), sources=(c.SOURCE_IP, "nunique"), messages=(c.MESSAGES, "sum")
-    )
-    ordered = grouped.sort_values(["messages", "sources"], ascending=False, kind="stable")
-    return [
-        OwnerGroup(str(label), int(r.asn), int(r.sources), int(r.messages))
-        for label, r in ordered.iterrows()
-    ]
+    groups: dict[str, tuple[int, set[str], list[int]]] = {}
+    columns = (c.ASN, c.AS_NAME, c.COUNTRY, c.SOURCE_IP, c.MESSAGES)
+    for asn, name, country, ip, messages in zip(*(rows[k].tolist() for k in columns), strict=True):
+        label = owner_label(int(asn), str(name), str(country))
+        group = groups.setdefault(label, (int(asn), set(), [0]))
+        group[1].add(ip)
+        group[2][0] += int(messages)
+    found = [OwnerGroup(name, asn, len(ips), sums[0]) for name, (asn, ips, sums) in groups.items()]
+    return sorted(found, key=lambda g: (-g.messages, -g.sources))

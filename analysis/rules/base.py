@@ -102,10 +102,14 @@ def percent(share: float) -> float:
 def joined(values: pd.Series, limit: int = 5) -> tuple[str, ...]:
     """Distinct non-empty values, most frequent first, at most *limit*; the last one says how
     many more there are (``c (+2)``). The texts write the list as the reader's language lists."""
-    series = values.dropna().astype(str)
-    counts = series[series != ""].value_counts()
-    names = [str(v) for v in counts.index[:limit]]
-    more = len(counts) - len(names)
+    counts: dict[str, int] = {}
+    for value in values.dropna().tolist():
+        text = str(value)
+        if text:
+            counts[text] = counts.get(text, 0) + 1
+    ordered = sorted(counts, key=lambda text: -counts[text])  # stable, as value_counts
+    names = ordered[:limit]
+    more = len(ordered) - len(names)
     if more > 0:
         names[-1] += f" (+{more})"
     return tuple(names)

@@ -29,8 +29,10 @@ from .read.tlsreports import TlsFailureRow, TlsTotals
 from .rules import Context, diagnose
 from .rules.base import READINESS_DAYS
 from .tlsfindings import tls_findings
+from .workers import map_forked, worker_count
 
 DEFAULT_SPAN = dt.timedelta(days=7)
+FORK_FROM_DOMAINS = 32  # the rules of one domain take tens of milliseconds; a worker's fork more
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,7 @@ def analyse(
     as_of: dt.datetime | None = None,
     ip_data: OwnerLookup | None = None,
     approvals: Sequence[Approval] = (),
+    workers: int | None = None,
 ) -> Analysis:
     """Load, classify and align the selected rows, then run every rule per policy domain.
 
@@ -137,6 +140,8 @@ def analyse(
     ``no-reports`` says they stopped). Domains sharing an end are read with one query.
     Freshness (``no-reports``, ``reports-stopped``) is measured against *as_of*: by default
     the query's ``until``, else the end of the latest period (the command line passes "now").
+    Many domains are diagnosed by *workers* forked processes (default: one per CPU, see
+    :func:`.workers.worker_count`); the findings are the same.
     """
     catalogue = catalogue or load_catalogue()
     cutoff = query.as_of_end
@@ -165,9 +170,8 @@ def analyse(
     others = _OtherReports.read(reader, query, tuple(wanted), overall)
     approved = inventories([*reader.approvals(wanted), *approvals]) if wanted else {}
     rows_of, history_of = _split(rows, wanted), _split(history, wanted)
-    summaries = []
-    for domain in wanted:
-        ctx = Context(
+    contexts = [
+        Context(
             domain=domain,
             rows=rows_of[domain],
             history=history_of[domain],
@@ -181,8 +185,14 @@ def analyse(
             as_of_moment=as_of,
             inventory=approved.get(domain),
         )
-        period = period_of.get(domain, overall)
-        summaries.append(_summarise(ctx, period, others.of(domain, period)))
+        for domain in wanted
+    ]
+    count = worker_count(workers, len(contexts), worth_from=FORK_FROM_DOMAINS)
+    diagnosed = map_forked(diagnose, contexts, count, after_fork=reader.after_fork)
+    summaries = []
+    for ctx, findings in zip(contexts, diagnosed, strict=True):
+        period = period_of.get(ctx.domain, overall)
+        summaries.append(_summarise(ctx, period, others.of(ctx.domain, period), findings))
     return Analysis(period=overall, domains=summaries, rows=rows)
 
 
@@ -332,12 +342,14 @@ class _OtherReports:
         )
 
 
-def _summarise(ctx: Context, period: Period, others: _OtherReports) -> DomainSummary:
+def _summarise(
+    ctx: Context, period: Period, others: _OtherReports, diagnosed: list[Finding]
+) -> DomainSummary:
     policy = {}
     if not ctx.rows.empty:
         newest = int(ctx.rows[c.REPORT_END].to_numpy().argmax())
         policy = {k: str(ctx.rows[k].iloc[newest]) for k in (c.P, c.SP, c.ADKIM, c.ASPF)}
-    findings = diagnose(ctx) + tls_findings(ctx.domain, others.tls, others.tls_failures)
+    findings = diagnosed + tls_findings(ctx.domain, others.tls, others.tls_failures)
     findings = with_failure_reports(worst_first(findings), others.failures)
     return DomainSummary(
         ctx.domain,

@@ -8,10 +8,6 @@ on the order rows come back from the database.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import os
-import threading
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,6 +20,7 @@ from ..analysis.findings import Severity
 from ..analysis.inventory import Approval
 from ..analysis.owners import shared
 from ..analysis.read import SECONDS_PER_DAY, Reader, Selection
+from ..analysis.workers import map_forked, worker_count
 from . import compose
 from .charts import RenderedChart
 from .gallery import domain_gallery
@@ -182,6 +179,10 @@ class _Job:
     now: dt.datetime
     as_of: dt.datetime
 
+    def indexed(self, item: tuple[int, str]) -> tuple[tuple[int, str], _Done]:
+        index, domain = item
+        return self.domain(domain, index)
+
     def domain(self, domain: str, index: int) -> tuple[tuple[int, str], _Done]:
         """Analyse, draw and put into words one domain; its rows are dropped on return."""
         query = Query(
@@ -214,49 +215,10 @@ class _Job:
 
 
 def _run(job: _Job, domains: list[str]) -> list[tuple[tuple[int, str], _Done]]:
-    """Every domain, in worker processes when that pays (see :func:`worker_count`)."""
+    """Every domain, in forked worker processes when that pays (see :func:`worker_count`)."""
     items = list(enumerate(domains, start=1))
     workers = worker_count(job.options.workers, len(items))
-    if workers <= 1:
-        return [job.domain(domain, index) for index, domain in items]
-    global _FORKED_JOB  # noqa: PLW0603 - handed to the forked workers, then cleared
-    _FORKED_JOB = job
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_forked) as pool:
-            return list(pool.map(_forked_domain, items))
-    finally:
-        _FORKED_JOB = None
-
-
-def worker_count(asked: int | None, domains: int) -> int:
-    """Processes for *domains*: as asked, else one per CPU (at most 4) from 4 domains on.
-
-    Workers are forked (the parent's modules and catalogue come along for free), so only
-    where ``fork`` exists and no other thread runs; otherwise the report is drawn in-process.
-    """
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-        return 1
-    if asked is not None:
-        return max(1, min(asked, domains))
-    if domains < 4:
-        return 1
-    return max(1, min(os.cpu_count() or 1, 4, domains))
-
-
-_FORKED_JOB: _Job | None = None
-
-
-def _forked() -> None:
-    """In a new worker: forget the parent's database connections (never close them)."""
-    if _FORKED_JOB is not None:
-        _FORKED_JOB.reader.after_fork()
-
-
-def _forked_domain(item: tuple[int, str]) -> tuple[tuple[int, str], _Done]:
-    assert _FORKED_JOB is not None
-    index, domain = item
-    return _FORKED_JOB.domain(domain, index)
+    return map_forked(job.indexed, items, workers, after_fork=job.reader.after_fork)
 
 
 def _report_view(

@@ -18,9 +18,8 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from .document import Report
 from .errors import (
     InvalidAddress,
     MailLoginRefused,
@@ -31,6 +30,9 @@ from .errors import (
 )
 from .errors import MailError as MailError
 from .text import plain
+
+if TYPE_CHECKING:  # alert mails events without loading the report's drawing (matplotlib)
+    from .document import Report
 
 
 @dataclass(frozen=True)

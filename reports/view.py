@@ -8,8 +8,10 @@ kept as it is; the template escapes it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .charts import RenderedChart
+if TYPE_CHECKING:  # alert and the text outputs use these views without drawing (matplotlib)
+    from .charts import RenderedChart
 
 TONES = ("good", "warn", "bad", "neutral")
 

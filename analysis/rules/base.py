@@ -86,12 +86,14 @@ def spoofed(rows: pd.DataFrame) -> pd.Series:
 
 
 def messages(rows: pd.DataFrame) -> int:
-    return int(rows[c.MESSAGES].sum())
+    return int(rows[c.MESSAGES].to_numpy().sum())  # numpy: the rules sum thousands of times
 
 
 def pass_share(rows: pd.DataFrame, column: str = c.DMARC_PASS) -> float:
-    total = messages(rows)
-    return messages(rows[rows[column]]) / total if total else 0.0
+    """The share of messages whose *column* is true (without filtering the frame)."""
+    counts = rows[c.MESSAGES].to_numpy()
+    total = int(counts.sum())
+    return int(counts[rows[column].to_numpy(dtype=bool)].sum()) / total if total else 0.0
 
 
 def percent(share: float) -> float:

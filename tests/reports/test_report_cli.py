@@ -162,12 +162,12 @@ def test_parallel_workers_write_the_same_page(demo_db: str, tmp_path: Path) -> N
 
 
 def test_worker_count_follows_the_domains() -> None:
-    from dmarcwatch.reports.document import worker_count
+    from dmarcwatch.analysis.workers import worker_count
 
     assert worker_count(1, 20) == 1
     assert worker_count(None, 3) == 1  # forking costs more than three domains
     if threading.active_count() == 1:
-        assert worker_count(None, 20) == min(os.cpu_count() or 1, 4)
+        assert worker_count(None, 20) == min(len(os.sched_getaffinity(0)), 4)
         assert worker_count(8, 2) == 2
     else:  # a server fixture's thread runs: forking is not safe, everything is in-process
         assert worker_count(8, 20) == 1

@@ -132,6 +132,7 @@ def analyse(
     ip_data: OwnerLookup | None = None,
     approvals: Sequence[Approval] = (),
     workers: int | None = None,
+    row_budget: int | None = None,
 ) -> Analysis:
     """Load, classify and align the selected rows, then run every rule per policy domain.
 
@@ -140,6 +141,8 @@ def analyse(
     ``no-reports`` says they stopped). Domains sharing an end are read with one query.
     Freshness (``no-reports``, ``reports-stopped``) is measured against *as_of*: by default
     the query's ``until``, else the end of the latest period (the command line passes "now").
+    A domain holds at most *row_budget* rows (default :data:`.read.rows.ROW_BUDGET`); past it
+    the smallest groups of records are folded and ``rows-folded`` says so.
     Many domains are diagnosed by *workers* forked processes (default: one per CPU, see
     :func:`.workers.worker_count`); the findings are the same.
     """
@@ -151,7 +154,9 @@ def analyse(
     newest = reader.policy_domains(before=_epoch(cutoff))
     periods = _periods(query, newest, domains, now)
     selections = [_selection(query, group, period) for period, group in periods.items()]
-    frames = [reader.rows(sel) for sel in selections]
+    loaded = [reader.analysis_rows(sel, row_budget) for sel in selections]
+    folded = {d: f for part in loaded for d, f in part.folded.items()}
+    frames = [part.frame for part in loaded]
     left_out = {d: s for sel in selections for d, s in reader.set_aside(sel).items()}
     filled = [f for f in frames if not f.empty] or frames[:1]
     raw = pd.concat(filled, ignore_index=True) if len(filled) > 1 else filled[0]
@@ -184,6 +189,7 @@ def analyse(
             set_aside=left_out.get(domain),
             as_of_moment=as_of,
             inventory=approved.get(domain),
+            folded=folded.get(domain),
         )
         for domain in wanted
     ]

@@ -661,6 +661,26 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
             "or --include-unverified.",
         ),
     ),
+    "rows-folded": (
+        NP_(
+            "rows-folded",
+            "{records} record of {domain} ({messages} messages) was analysed folded: the "
+            "period holds more groups of records than the {budget} an analysis keeps apart, so "
+            "the {groups} smallest were summed per day, receiver and verdict, their sources, "
+            "identifiers and results no longer told apart (they count as unknown senders).",
+            "{records} records of {domain} ({messages} messages) were analysed folded: the "
+            "period holds more groups of records than the {budget} an analysis keeps apart, so "
+            "the {groups} smallest were summed per day, receiver and verdict, their sources, "
+            "identifiers and results no longer told apart (they count as unknown senders).",
+            "records",
+        ),
+        N_(
+            "rows-folded",
+            "Anyone can send reports, and a flood of records from distinct addresses would "
+            "otherwise exhaust memory. Every report is stored; look at who sent the flood "
+            "(dmarcwatch senders --ips) or analyse a shorter period.",
+        ),
+    ),
     "report-key-disputed/decided": (
         NP_(
             "report-key-disputed/decided",

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..inventory import Approval
+    from .rows import Loaded
 
 
 class Reader:
@@ -51,6 +52,13 @@ class Reader:
 
         with self._engine.connect() as conn:
             return rows.load_rows(conn, sel)
+
+    def analysis_rows(self, sel: Selection, budget: int | None = None) -> Loaded:
+        """:meth:`rows`, with what was folded to keep each domain within *budget* rows."""
+        from . import rows  # noqa: PLC0415 - pandas
+
+        with self._engine.connect() as conn:
+            return rows.read_rows(conn, sel, budget=budget or rows.ROW_BUDGET)
 
     def records(self, sel: Selection, reports_per_chunk: int) -> Iterator[pd.DataFrame]:
         """The records of *sel* one by one, in frames of *reports_per_chunk* reports."""

@@ -7,16 +7,24 @@ than records. The results are aggregated per record as JSON (:mod:`ingest.jsonro
 per distinct text into sorted tuples (:mod:`.results`), and groups whose results differ only
 in order are merged in pandas. SQLAlchemy Core only; the same statement runs on SQLite and
 PostgreSQL.
+
+Memory is bounded: anyone can mail reports, and 200,000 records from as many addresses make
+as many rows. A policy domain holds at most :data:`ROW_BUDGET` rows; past it the rows are read
+again with the smallest groups (fewest messages) folded per report day, receiver, published
+policy and the receiver's own verdict, their sources, identifiers and results no longer told
+apart (:func:`folded_statement`). :class:`Folded` says how much was folded, for a finding.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Result
 
 from ...ingest import groups, schema
 from ...ingest.jsonrows import json_rows
@@ -134,13 +142,121 @@ ROW_COLUMNS = [
 ]
 
 
+ROW_BUDGET = 100_000
+"""Rows one policy domain may take in an analysis (a few hundred MB); see the module docstring."""
+_STREAM = 10_000  # rows fetched at a time while counting them against the budget
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """What the analysis of one policy domain folded to stay within :data:`ROW_BUDGET`."""
+
+    groups: int  # rows (distinct groups of records) folded together
+    records: int
+    messages: int
+    budget: int
+
+
+@dataclass(frozen=True)
+class Loaded:
+    frame: pd.DataFrame
+    folded: dict[str, Folded]  # by policy domain; empty when nothing was folded
+
+
 def load_rows(conn: Connection, sel: Selection, statement: Statement | None = None) -> pd.DataFrame:
     """Aggregated records for *sel* (see the module docstring); empty frame if none.
 
     *statement* builds the query (default :func:`rows_statement`).
     """
+    return read_rows(conn, sel, statement).frame
+
+
+def read_rows(
+    conn: Connection,
+    sel: Selection,
+    statement: Statement | None = None,
+    budget: int = ROW_BUDGET,
+) -> Loaded:
+    """:func:`load_rows`, saying which domains were folded to stay within *budget* rows."""
     build = statement or rows_statement
-    data = [tuple(row) for row in conn.execute(build(sel))]  # plain tuples: faster
+    streamed = conn.execution_options(stream_results=True, yield_per=_STREAM)
+    data = _within(streamed.execute(build(sel)), budget)
+    folded: dict[str, Folded] = {}
+    if data is None:
+        counted = [tuple(row) for row in conn.execute(folded_statement(sel, budget, build))]
+        data = [row[:-1] for row in counted]
+        folded = _folds(counted, budget)
+    return Loaded(_frame(data), folded)
+
+
+def _within(result: Result[Any], budget: int) -> list[tuple[object, ...]] | None:
+    """Every row of *result* as plain tuples, or ``None`` once a domain has over *budget*."""
+    data: list[tuple[object, ...]] = []
+    per_domain: Counter[object] = Counter()
+    for chunk in result.partitions(_STREAM):
+        rows = [tuple(row) for row in chunk]  # plain tuples: faster
+        per_domain.update(row[0] for row in rows)
+        if any(count > budget for count in per_domain.values()):
+            result.close()
+            return None
+        data.extend(rows)
+    return data
+
+
+def _folds(counted: list[tuple[object, ...]], budget: int) -> dict[str, Folded]:
+    """Per domain, the groups, records and messages the folded rows (last column > 0) hold."""
+    sums: dict[str, list[int]] = {}
+    messages, records = ROW_COLUMNS.index(c.MESSAGES), ROW_COLUMNS.index(c.RECORDS)
+    for row in counted:
+        groups = int(row[-1])  # type: ignore[call-overload]
+        if groups:
+            total = sums.setdefault(str(row[0]), [0, 0, 0])
+            total[0] += groups
+            total[1] += int(row[records])  # type: ignore[call-overload]
+            total[2] += int(row[messages])  # type: ignore[call-overload]
+    return {d: Folded(g, r, m, budget) for d, (g, r, m) in sums.items()}
+
+
+_FOLD_KEYS = (c.DOMAIN, c.DAY, c.RECEIVER, c.ADKIM, c.ASPF, c.P, c.SP, c.PCT, c.DISPOSITION,
+              c.PE_DKIM, c.PE_SPF)  # fmt: skip
+_LOST = {c.SOURCE_IP: "", c.HEADER_FROM: "", c.ENVELOPE_FROM: ""}  # not told apart when folded
+_NO_RESULTS = (c.DKIM_RESULTS, c.SPF_RESULTS, c.REASONS)
+
+
+def folded_statement(
+    sel: Selection, budget: int, statement: Statement | None = None
+) -> sa.CompoundSelect[Any]:
+    """The rows of *statement* (default :func:`rows_statement`), at most *budget* per domain
+    kept whole (most messages first), the rest summed per :data:`_FOLD_KEYS`.
+
+    The last column counts the groups each row folds (0 for a row kept whole).
+    """
+    grouped = (statement or rows_statement)(sel).subquery("grouped")
+    order = [grouped.c[c.MESSAGES].desc(), *(grouped.c[k] for k in ROW_COLUMNS[:17])]
+    rank = sa.func.row_number().over(partition_by=grouped.c[c.DOMAIN], order_by=order)
+    ranked = sa.select(*grouped.c, rank.label("rank")).subquery("ranked")
+    kept = sa.select(*(ranked.c[k] for k in ROW_COLUMNS), sa.literal(0).label("folded"))
+    kept = kept.where(ranked.c.rank <= budget)
+    columns: list[sa.ColumnElement[Any]] = []
+    for name in ROW_COLUMNS[:17]:
+        if name in _LOST:
+            columns.append(sa.literal_column("''", sa.Text).label(name))
+        elif name in _NO_RESULTS:
+            columns.append(sa.cast(sa.null(), sa.Text).label(name))
+        else:
+            columns.append(ranked.c[name])
+    folded = sa.select(
+        *columns,
+        sa.func.sum(ranked.c[c.MESSAGES]).label(c.MESSAGES),
+        sa.func.sum(ranked.c[c.RECORDS]).label(c.RECORDS),
+        sa.func.max(ranked.c[c.REPORT_END]).label(c.REPORT_END),
+        sa.func.count().label("folded"),
+    )
+    folded = folded.where(ranked.c.rank > budget).group_by(*(ranked.c[k] for k in _FOLD_KEYS))
+    return sa.union_all(kept, folded)
+
+
+def _frame(data: list[tuple[object, ...]]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(data, columns=ROW_COLUMNS, nrows=len(data))
     frame[c.DKIM_RESULTS] = decode_column(frame[c.DKIM_RESULTS], results.dkim_results)
     frame[c.SPF_RESULTS] = decode_column(frame[c.SPF_RESULTS], results.spf_results)

@@ -14,6 +14,7 @@ from ..classify import UNKNOWN
 from ..findings import Finding
 from ..inventory import Inventory
 from ..read import DomainActivity, SetAside
+from ..read.rows import Folded
 
 READINESS_DAYS = 14
 READINESS_SHARE = 0.99
@@ -47,6 +48,7 @@ class Context:
         return self.as_of_moment or self.now
 
     inventory: Inventory | None = None  # the senders approved for the domain, if any
+    folded: Folded | None = None  # rows folded to keep the domain within the row budget
 
     def sender_name(self, sender: str) -> str:
         return "unknown" if sender == UNKNOWN else self.catalogue.name(sender)

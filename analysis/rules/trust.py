@@ -1,8 +1,10 @@
-"""``reports-set-aside`` and ``report-key-disputed``: what the analysis did not count, and why.
+"""``reports-set-aside``, ``report-key-disputed`` and ``rows-folded``: what the analysis did
+not count or did not tell apart, and why.
 
 Reports from mails without their reporter's DKIM signature, or that lost a dispute over their
-key, are left out by the read layer (:mod:`analysis.read.selection`); these findings say so,
-so that a forged report campaign, or a real reporter whose mail arrives unsigned, is visible.
+key, are left out by the read layer (:mod:`analysis.read.selection`), and a domain's rows past
+the row budget are folded (:mod:`analysis.read.rows`); these findings say so, so that a forged
+report campaign, or a real reporter whose mail arrives unsigned, is visible.
 """
 
 from __future__ import annotations
@@ -48,4 +50,21 @@ def disputed(ctx: Context) -> list[Finding]:
     ]  # fmt: skip
 
 
-RULES = [set_aside, disputed]
+def folded(ctx: Context) -> list[Finding]:
+    fold = ctx.folded
+    if fold is None:
+        return []
+    params: dict[str, Param] = {
+        "records": fold.records,
+        "messages": fold.messages,
+        "groups": fold.groups,
+        "budget": fold.budget,
+    }
+    return [
+        Finding(
+            "rows-folded", Severity.WARNING, ctx.domain, None, Actor.PRACTICE, Evidence(), params
+        )
+    ]
+
+
+RULES = [set_aside, disputed, folded]

@@ -1,0 +1,83 @@
+"""A flood of records from distinct addresses cannot make the analysis hold more than its row
+budget per domain: the smallest groups are folded, the totals stay, and a finding says so.
+Both backends (``store_url``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.api import Query, analyse
+from dmarcwatch.analysis.read import Reader, Selection
+from dmarcwatch.ingest.pipeline import import_input
+from dmarcwatch.ingest.store import Store
+from tests.ingest.reportxml import Report, Row
+
+DAY = 1_764_201_600  # 2025-11-27 00:00 UTC
+DOMAIN = "email.physio-muster.ch"
+SENDGRID_IP = "167.89.10.20"
+
+
+def _flood(org: str, begin: int, ips: range) -> bytes:
+    """SendGrid's real mail (many messages), and one message from each of many addresses."""
+    rows = [Row(ip=SENDGRID_IP, count="500")]
+    rows += [
+        Row(
+            ip=f"203.0.{i >> 8}.{i & 255}", count="1", dkim="fail", spf="fail",
+            envelope_from="flood.example", dkim_results=[("flood.example", "s1", "fail")],
+            spf_results=[("flood.example", "mfrom", "fail")],
+        )
+        for i in ips
+    ]  # fmt: skip
+    return Report(
+        report_id=f"{org}-{begin}", rows=rows, begin=str(begin), end=str(begin + 86_399), org=org
+    ).bytes()
+
+
+@pytest.fixture
+def reader(store_url: str) -> Iterator[Reader]:
+    with Store.open(store_url) as store:
+        for day in range(2):
+            for org in ("google.com", "flood.example"):
+                import_input(store, f"{org}-{day}.xml", _flood(org, DAY + day * 86_400, range(30)))
+    engine = sa.create_engine(store_url)
+    yield Reader(engine)
+    engine.dispose()
+
+
+def test_rows_within_the_budget_are_read_whole(reader: Reader) -> None:
+    loaded = reader.analysis_rows(Selection(), budget=1_000)
+    assert loaded.folded == {}
+    assert len(loaded.frame) == 2 * 2 * 31  # days x receivers x (SendGrid + 30 addresses)
+
+
+def test_rows_past_the_budget_are_folded_with_their_totals_kept(reader: Reader) -> None:
+    whole = reader.analysis_rows(Selection(), budget=1_000).frame
+    loaded = reader.analysis_rows(Selection(), budget=10)
+    frame = loaded.frame
+    # 10 kept whole; the other 114 folded into one row per day and receiver (same verdicts).
+    assert len(frame) == 10 + 4
+    assert int(frame[c.MESSAGES].sum()) == int(whole[c.MESSAGES].sum()) == 4 * 530
+    assert int(frame[c.RECORDS].sum()) == int(whole[c.RECORDS].sum())
+    kept = frame[frame[c.SOURCE_IP] != ""]
+    assert (kept[c.SOURCE_IP] == SENDGRID_IP).sum() == 4  # the largest groups stay whole
+    fold = loaded.folded[DOMAIN]
+    assert (fold.groups, fold.records, fold.messages, fold.budget) == (114, 114, 114, 10)
+
+
+def test_a_folded_domain_gets_a_finding_and_keeps_its_real_sender(reader: Reader) -> None:
+    query = Query(domains=(DOMAIN,), since=dt.datetime(2025, 11, 27, tzinfo=dt.UTC))
+    folded = analyse(reader, query, row_budget=10).domains[0]
+    whole = analyse(reader, query, row_budget=1_000).domains[0]
+    codes = {f.code: f for f in folded.findings}
+    assert codes["rows-folded"].params == {
+        "records": 114, "messages": 114, "groups": 114, "budget": 10
+    }  # fmt: skip
+    assert "rows-folded" not in {f.code for f in whole.findings}
+    assert folded.messages == whole.messages
+    senders = folded.senders()
+    assert senders.loc[senders[c.SENDER] == "sendgrid", c.MESSAGES].sum() == 2000

@@ -164,8 +164,7 @@ def analyse(
     period_of = {d: p for p, group in periods.items() for d in group}
     overall = _overall(periods, now)
     as_of = as_of or cutoff or query.until or overall.until
-    starts = history[c.DOMAIN].map(lambda d: _naive(period_of.get(d, overall).since))
-    rows = history[history[c.DAY] >= starts]
+    rows = _within_periods(history, period_of, overall)
     store_last = max(newest.values(), default=None)
     seen = set(domains or _known(rows, newest, as_of)) | set(left_out)
     wanted = sorted(seen | set(query.configured))
@@ -213,6 +212,16 @@ def _plain(rows: pd.DataFrame) -> pd.DataFrame:
     if not text:
         return rows
     return rows.astype(dict.fromkeys(text, object)).copy()  # the copy joins the blocks
+
+
+def _within_periods(
+    history: pd.DataFrame, period_of: dict[str, Period], overall: Period
+) -> pd.DataFrame:
+    """The rows of *history* from the first day of their domain's period on."""
+    if history.empty:
+        return history
+    first = {d: _naive(period_of.get(d, overall).since) for d in history[c.DOMAIN].unique()}
+    return history[history[c.DAY] >= history[c.DOMAIN].map(first)]
 
 
 def _split(rows: pd.DataFrame, domains: Sequence[str]) -> dict[str, pd.DataFrame]:

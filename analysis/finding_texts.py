@@ -664,11 +664,11 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
     "rows-folded": (
         NP_(
             "rows-folded",
-            "{records} record of {domain} ({messages} messages) was analysed folded: the "
+            "{records} record of {domain} was analysed folded: the "
             "period holds more groups of records than the {budget} an analysis keeps apart, so "
             "the {groups} smallest were summed per day, receiver and verdict, their sources, "
             "identifiers and results no longer told apart (they count as unknown senders).",
-            "{records} records of {domain} ({messages} messages) were analysed folded: the "
+            "{records} records of {domain} were analysed folded: the "
             "period holds more groups of records than the {budget} an analysis keeps apart, so "
             "the {groups} smallest were summed per day, receiver and verdict, their sources, "
             "identifiers and results no longer told apart (they count as unknown senders).",

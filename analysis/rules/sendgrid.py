@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import columns as c
+from ..distinct import map_distinct
 from ..findings import Actor, Finding, Param, Severity, evidence_of
 from .base import (
     Context,
@@ -27,7 +28,10 @@ _SENDGRID_NET = r"(?:^|\.)sendgrid\.net$"
 def _provider_only(ctx: Context, rows: pd.DataFrame) -> pd.Series:
     """Rows whose passing DKIM signatures are all SendGrid's own (or none)."""
     sender = ctx.catalogue.by_id[SENDGRID]
-    return rows[c.DKIM_PASS_DOMAINS].map(lambda ds: all(sender.provider_domain(d) for d in ds))
+    only = map_distinct(
+        lambda ds: all(sender.provider_domain(d) for d in ds), rows[c.DKIM_PASS_DOMAINS]
+    )
+    return pd.Series(only.astype(bool), index=rows.index)
 
 
 def _sendgrid_return_path(rows: pd.DataFrame) -> pd.Series:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import columns as c
-from ..distinct import map_distinct
 from ..findings import Actor, Finding, Param, Severity, evidence_of
 from .base import (
     Context,
@@ -28,10 +27,14 @@ _SENDGRID_NET = r"(?:^|\.)sendgrid\.net$"
 def _provider_only(ctx: Context, rows: pd.DataFrame) -> pd.Series:
     """Rows whose passing DKIM signatures are all SendGrid's own (or none)."""
     sender = ctx.catalogue.by_id[SENDGRID]
-    only = map_distinct(
-        lambda ds: all(sender.provider_domain(d) for d in ds), rows[c.DKIM_PASS_DOMAINS]
-    )
-    return pd.Series(only.astype(bool), index=rows.index)
+    known: dict[tuple[str, ...], bool] = {}  # rows repeat a few sets of signing domains
+    only = []
+    for domains in rows[c.DKIM_PASS_DOMAINS].tolist():
+        verdict = known.get(domains)
+        if verdict is None:
+            verdict = known[domains] = all(sender.provider_domain(d) for d in domains)
+        only.append(verdict)
+    return pd.Series(only, index=rows.index, dtype=bool)
 
 
 def _sendgrid_return_path(rows: pd.DataFrame) -> pd.Series:

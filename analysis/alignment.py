@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from . import columns as c
@@ -58,10 +60,24 @@ def align(rows: pd.DataFrame, orgs: OrgDomains) -> pd.DataFrame:
         out[c.DMARC_PASS + suffix] = out[c.DKIM_ALIGNED + suffix] | out[c.SPF_ALIGNED + suffix]
     pe_dkim = out[c.PE_DKIM].astype(str).str.lower() == "pass"
     pe_spf = out[c.PE_SPF].astype(str).str.lower() == "pass"
+    if c.FOLDED in out and out[c.FOLDED].any():
+        _receivers_verdict(out, out[c.FOLDED].to_numpy(dtype=bool), pe_dkim, pe_spf)
     out[c.REPORTER_PASS] = (pe_dkim | pe_spf).to_numpy()
     out[c.DISAGREES] = out[c.DMARC_PASS] != out[c.REPORTER_PASS]
     out[c.TREE_DIFFERS] = out[c.DMARC_PASS] != out[c.DMARC_PASS_TREE]
     return out
+
+
+def _receivers_verdict(
+    out: pd.DataFrame, folded: npt.NDArray[np.bool_], pe_dkim: pd.Series, pe_spf: pd.Series
+) -> None:
+    """Folded rows (see :mod:`analysis.read.rows`) keep no results to recompute from: their
+    alignment is the receiver's own verdict."""
+    for suffix in ("", "_tree"):
+        for column, verdict in ((c.DKIM_ALIGNED, pe_dkim), (c.SPF_ALIGNED, pe_spf)):
+            out.loc[folded, column + suffix] = verdict.to_numpy()[folded]
+        passing = out[c.DKIM_ALIGNED + suffix] | out[c.SPF_ALIGNED + suffix]
+        out[c.DMARC_PASS + suffix] = passing
 
 
 def _dkim_aligned(org: OrgFn) -> Callable[[str, str, tuple[DkimResult, ...]], bool]:

@@ -53,3 +53,4 @@ DKIM_ALIGNED_TREE = "dkim_aligned_tree"  # same, organisational domain by the RF
 SPF_ALIGNED_TREE = "spf_aligned_tree"
 DMARC_PASS_TREE = "dmarc_pass_tree"  # noqa: S105
 TREE_DIFFERS = "tree_differs"  # PSL and tree walk give different DMARC results
+FOLDED = "folded"  # summed past the row budget: no source or results, the receiver's verdict

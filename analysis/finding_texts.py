@@ -667,11 +667,13 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
             "{records} record of {domain} was analysed folded: the "
             "period holds more groups of records than the {budget} an analysis keeps apart, so "
             "the {groups} smallest were summed per day, receiver and verdict, their sources, "
-            "identifiers and results no longer told apart (they count as unknown senders).",
+            "identifiers and results no longer told apart (they count as unknown senders, "
+            "passing or failing DMARC as the receivers said).",
             "{records} records of {domain} were analysed folded: the "
             "period holds more groups of records than the {budget} an analysis keeps apart, so "
             "the {groups} smallest were summed per day, receiver and verdict, their sources, "
-            "identifiers and results no longer told apart (they count as unknown senders).",
+            "identifiers and results no longer told apart (they count as unknown senders, "
+            "passing or failing DMARC as the receivers said).",
             "records",
         ),
         N_(

@@ -181,12 +181,11 @@ def read_rows(
     build = statement or rows_statement
     streamed = conn.execution_options(stream_results=True, yield_per=_STREAM)
     data = _within(streamed.execute(build(sel)), budget)
-    folded: dict[str, Folded] = {}
-    if data is None:
-        counted = [tuple(row) for row in conn.execute(folded_statement(sel, budget, build))]
-        data = [row[:-1] for row in counted]
-        folded = _folds(counted, budget)
-    return Loaded(_frame(data), folded)
+    if data is not None:
+        return Loaded(_frame(data, [False] * len(data)), {})
+    counted = [tuple(row) for row in conn.execute(folded_statement(sel, budget, build))]
+    flags = [bool(row[-1]) for row in counted]
+    return Loaded(_frame([row[:-1] for row in counted], flags), _folds(counted, budget))
 
 
 def _within(result: Result[Any], budget: int) -> list[tuple[object, ...]] | None:
@@ -256,8 +255,9 @@ def folded_statement(
     return sa.union_all(kept, folded)
 
 
-def _frame(data: list[tuple[object, ...]]) -> pd.DataFrame:
+def _frame(data: list[tuple[object, ...]], folded: list[bool]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(data, columns=ROW_COLUMNS, nrows=len(data))
+    frame[c.FOLDED] = pd.Series(folded, index=frame.index, dtype=bool)
     frame[c.DKIM_RESULTS] = decode_column(frame[c.DKIM_RESULTS], results.dkim_results)
     frame[c.SPF_RESULTS] = decode_column(frame[c.SPF_RESULTS], results.spf_results)
     frame[c.REASONS] = decode_column(frame[c.REASONS], results.reason_types)
@@ -279,7 +279,7 @@ def normalise_rows(frame: pd.DataFrame) -> pd.DataFrame:
     frame[c.REPORT_END] = frame[c.REPORT_END].astype("int64")
     if frame.empty:
         return frame
-    keys = [k for k in ROW_COLUMNS if k not in (c.MESSAGES, c.RECORDS, c.REPORT_END)]
+    keys = [k for k in frame.columns if k not in (c.MESSAGES, c.RECORDS, c.REPORT_END)]
     return (
         frame.groupby(keys, dropna=False, sort=False)
         .agg({c.MESSAGES: "sum", c.RECORDS: "sum", c.REPORT_END: "max"})

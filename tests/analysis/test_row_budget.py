@@ -79,5 +79,25 @@ def test_a_folded_domain_gets_a_finding_and_keeps_its_real_sender(reader: Reader
     }  # fmt: skip
     assert "rows-folded" not in {f.code for f in whole.findings}
     assert folded.messages == whole.messages
+    assert folded.dmarc_pass_share == whole.dmarc_pass_share  # failing as the receivers said
     senders = folded.senders()
     assert senders.loc[senders[c.SENDER] == "sendgrid", c.MESSAGES].sum() == 2000
+
+
+def test_folded_rows_pass_or_fail_as_their_receivers_said(store_url: str) -> None:
+    rows = [Row(ip=SENDGRID_IP, count="500")]
+    rows += [Row(ip=f"198.51.100.{i}", count="1") for i in range(40)]  # passing, per receiver
+    report = Report(report_id="pass", rows=rows, begin=str(DAY), end=str(DAY + 86_399))
+    with Store.open(store_url) as store:
+        import_input(store, "pass.xml", report.bytes())
+    engine = sa.create_engine(store_url)
+    try:
+        query = Query(domains=(DOMAIN,), since=dt.datetime(2025, 11, 27, tzinfo=dt.UTC))
+        summary = analyse(Reader(engine), query, row_budget=5).domains[0]
+    finally:
+        engine.dispose()
+    folded = summary.rows[summary.rows[c.FOLDED]]
+    assert int(folded[c.MESSAGES].sum()) == 36  # 41 groups, 5 kept whole
+    assert folded[c.DMARC_PASS].all() and not folded[c.DISAGREES].any()
+    assert summary.dmarc_pass_share == 1.0
+    assert "spoofing" not in {f.code for f in summary.findings}

@@ -183,7 +183,9 @@ def read_rows(
     data = _within(streamed.execute(build(sel)), budget)
     if data is not None:
         return Loaded(_frame(data, [False] * len(data)), {})
-    counted = [tuple(row) for row in conn.execute(folded_statement(sel, budget, build))]
+    counted: list[tuple[Any, ...]] = [
+        tuple(row) for row in conn.execute(folded_statement(sel, budget, build))
+    ]
     flags = [bool(row[-1]) for row in counted]
     return Loaded(_frame([row[:-1] for row in counted], flags), _folds(counted, budget))
 
@@ -202,24 +204,25 @@ def _within(result: Result[Any], budget: int) -> list[tuple[object, ...]] | None
     return data
 
 
-def _folds(counted: list[tuple[object, ...]], budget: int) -> dict[str, Folded]:
+def _folds(counted: list[tuple[Any, ...]], budget: int) -> dict[str, Folded]:
     """Per domain, the groups, records and messages the folded rows (last column > 0) hold."""
     sums: dict[str, list[int]] = {}
     messages, records = ROW_COLUMNS.index(c.MESSAGES), ROW_COLUMNS.index(c.RECORDS)
     for row in counted:
-        groups = int(row[-1])  # type: ignore[call-overload]
+        groups = int(row[-1])
         if groups:
             total = sums.setdefault(str(row[0]), [0, 0, 0])
             total[0] += groups
-            total[1] += int(row[records])  # type: ignore[call-overload]
-            total[2] += int(row[messages])  # type: ignore[call-overload]
+            total[1] += int(row[records])
+            total[2] += int(row[messages])
     return {d: Folded(g, r, m, budget) for d, (g, r, m) in sums.items()}
 
 
 _FOLD_KEYS = (c.DOMAIN, c.DAY, c.RECEIVER, c.ADKIM, c.ASPF, c.P, c.SP, c.PCT, c.DISPOSITION,
               c.PE_DKIM, c.PE_SPF)  # fmt: skip
-_LOST = {c.SOURCE_IP: "", c.HEADER_FROM: "", c.ENVELOPE_FROM: ""}  # not told apart when folded
-_NO_RESULTS = (c.DKIM_RESULTS, c.SPF_RESULTS, c.REASONS)
+_LOST = (c.SOURCE_IP, c.HEADER_FROM, c.ENVELOPE_FROM)  # folded rows keep "" for these
+_NO_RESULTS = (c.DKIM_RESULTS, c.SPF_RESULTS, c.REASONS)  # and no results (NULL)
+_GROUP_KEYS = ROW_COLUMNS[:-3]  # all but the sums (messages, records, latest end)
 
 
 def folded_statement(
@@ -231,13 +234,13 @@ def folded_statement(
     The last column counts the groups each row folds (0 for a row kept whole).
     """
     grouped = (statement or rows_statement)(sel).subquery("grouped")
-    order = [grouped.c[c.MESSAGES].desc(), *(grouped.c[k] for k in ROW_COLUMNS[:17])]
+    order = [grouped.c[c.MESSAGES].desc(), *(grouped.c[k] for k in _GROUP_KEYS)]
     rank = sa.func.row_number().over(partition_by=grouped.c[c.DOMAIN], order_by=order)
     ranked = sa.select(*grouped.c, rank.label("rank")).subquery("ranked")
     kept = sa.select(*(ranked.c[k] for k in ROW_COLUMNS), sa.literal(0).label("folded"))
     kept = kept.where(ranked.c.rank <= budget)
     columns: list[sa.ColumnElement[Any]] = []
-    for name in ROW_COLUMNS[:17]:
+    for name in _GROUP_KEYS:
         if name in _LOST:
             columns.append(sa.literal_column("''", sa.Text).label(name))
         elif name in _NO_RESULTS:

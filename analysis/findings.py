@@ -120,7 +120,7 @@ def evidence_of(rows: pd.DataFrame) -> Evidence:
     if rows.empty:
         return Evidence()
     messages = rows[c.MESSAGES].tolist()
-    by_ip = _largest_first(_sums(rows[c.SOURCE_IP].tolist(), messages))
+    by_ip = [ip for ip in _largest_first(_sums(rows[c.SOURCE_IP].tolist(), messages)) if ip]
     by_rx = _largest_first(_sums(rows[c.RECEIVER].tolist(), messages))
     days = rows[c.DAY].to_numpy()
     return Evidence(

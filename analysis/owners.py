@@ -80,7 +80,8 @@ def owner_groups(rows: pd.DataFrame) -> list[OwnerGroup]:
     for asn, name, country, ip, messages in zip(*(rows[k].tolist() for k in columns), strict=True):
         label = owner_label(int(asn), str(name), str(country))
         group = groups.setdefault(label, (int(asn), set(), [0]))
-        group[1].add(ip)
+        if ip:  # rows folded past the row budget have no source
+            group[1].add(ip)
         group[2][0] += int(messages)
     found = [OwnerGroup(name, asn, len(ips), sums[0]) for name, (asn, ips, sums) in groups.items()]
     return sorted(found, key=lambda g: (-g.messages, -g.sources))

@@ -47,7 +47,8 @@ def summarise(rows: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     for k in keys:
         weighted[k] = rows[k]
     table = weighted.groupby(list(keys), sort=False)[MEASURES].sum()
-    table[SOURCES] = rows.groupby(list(keys), sort=False)[c.SOURCE_IP].nunique()
+    known = rows[c.SOURCE_IP].where(rows[c.SOURCE_IP] != "")  # folded rows have no source
+    table[SOURCES] = known.groupby([rows[k] for k in keys], sort=False).nunique()
     for pct, col in (
         (DMARC_PCT, c.DMARC_PASS),
         (DKIM_PCT, c.DKIM_ALIGNED),

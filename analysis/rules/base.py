@@ -87,6 +87,12 @@ def spoofed(rows: pd.DataFrame) -> pd.Series:
     return (rows[c.SENDER] == UNKNOWN) & ~rows[c.FORWARDED] & ~rows[c.DMARC_PASS]
 
 
+def source_count(rows: pd.DataFrame) -> int:
+    """Distinct source IPs of *rows* (rows folded past the row budget have none: not counted)."""
+    ips = rows[c.SOURCE_IP]
+    return int(ips[ips != ""].nunique())
+
+
 def messages(rows: pd.DataFrame) -> int:
     return int(rows[c.MESSAGES].to_numpy().sum())  # numpy: the rules sum thousands of times
 

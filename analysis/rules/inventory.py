@@ -16,7 +16,7 @@ from .. import columns as c
 from ..classify import UNKNOWN
 from ..findings import Actor, Finding, Param, Severity, evidence_of
 from ..owners import owner_label
-from .base import Context, joined, messages, percent
+from .base import Context, joined, messages, percent, source_count
 
 
 def approved_failing(ctx: Context) -> list[Finding]:
@@ -97,7 +97,7 @@ def _unapproved(ctx: Context, hit: pd.DataFrame, code: str, severity: Severity) 
         return []
     params: dict[str, Param] = {
         "messages": messages(hit),
-        "sources": int(hit[c.SOURCE_IP].nunique()),
+        "sources": source_count(hit),
         "senders": joined(hit[c.SENDER].map(ctx.sender_name)),
     }
     sender = str(hit[c.SENDER].mode().iloc[0])

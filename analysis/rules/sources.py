@@ -7,7 +7,7 @@ import pandas as pd
 from .. import columns as c
 from ..classify import UNKNOWN
 from ..findings import Actor, Finding, Param, Severity, evidence_of
-from .base import Context, joined, messages, percent, spoofed
+from .base import Context, joined, messages, percent, source_count, spoofed
 
 
 def forwarding(ctx: Context) -> list[Finding]:
@@ -61,7 +61,7 @@ def spoofing(ctx: Context) -> list[Finding]:
         "blocked_pct": percent(share),
         "policy": ctx.policy,
         "blocking_receivers": _receivers(everything_blocked),
-        "sources": int(hit[c.SOURCE_IP].nunique()),
+        "sources": source_count(hit),
         "unprotected": messages(hit[~enforcing]),
         "enforced": messages(enforced),
         "pct": int(enforced[c.PCT].min()) if not enforced.empty else 100,
@@ -116,7 +116,7 @@ def unknown_passing(ctx: Context) -> list[Finding]:
         return []
     params: dict[str, Param] = {
         "messages": messages(hit),
-        "sources": int(hit[c.SOURCE_IP].nunique()),
+        "sources": source_count(hit),
         "rdns": joined(hit[c.RDNS]),
         "signing_domains": joined(hit[c.DKIM_PASS_DOMAINS].explode().dropna()),
         "envelope_domains": joined(hit[c.SPF_DOMAIN]),

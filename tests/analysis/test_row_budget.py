@@ -101,3 +101,8 @@ def test_folded_rows_pass_or_fail_as_their_receivers_said(store_url: str) -> Non
     assert folded[c.DMARC_PASS].all() and not folded[c.DISAGREES].any()
     assert summary.dmarc_pass_share == 1.0
     assert "spoofing" not in {f.code for f in summary.findings}
+    for finding in summary.findings:  # folded rows have no source: none is listed or counted
+        assert "" not in finding.evidence.sources
+    senders = summary.senders()
+    sources = dict(zip(senders[c.SENDER], senders["sources"], strict=True))
+    assert sources == {"sendgrid": 5, "unknown": 0}  # 5 kept whole; the folded rows: unknown

@@ -679,8 +679,9 @@ TEXTS: dict[str, tuple[Msg, Msg]] = {
         N_(
             "rows-folded",
             "Anyone can send reports, and a flood of records from distinct addresses would "
-            "otherwise exhaust memory. Every report is stored; look at who sent the flood "
-            "(dmarcwatch senders --ips) or analyse a shorter period.",
+            "otherwise exhaust memory. Every report is stored. The reporters named in the "
+            "evidence sent the folded records: check that they are real receivers, or analyse a "
+            "shorter period.",
         ),
     ),
     "report-key-disputed/decided": (

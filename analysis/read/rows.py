@@ -155,6 +155,7 @@ class Folded:
     records: int
     messages: int
     budget: int
+    reporters: tuple[str, ...] = ()  # whose records were folded, most records first
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,9 @@ def _within(result: Result[Any], budget: int) -> list[tuple[object, ...]] | None
 def _folds(counted: list[tuple[Any, ...]], budget: int) -> dict[str, Folded]:
     """Per domain, the groups, records and messages the folded rows (last column > 0) hold."""
     sums: dict[str, list[int]] = {}
+    by_reporter: dict[str, Counter[str]] = {}
     messages, records = ROW_COLUMNS.index(c.MESSAGES), ROW_COLUMNS.index(c.RECORDS)
+    receiver = ROW_COLUMNS.index(c.RECEIVER)
     for row in counted:
         groups = int(row[-1])
         if groups:
@@ -215,7 +218,15 @@ def _folds(counted: list[tuple[Any, ...]], budget: int) -> dict[str, Folded]:
             total[0] += groups
             total[1] += int(row[records])
             total[2] += int(row[messages])
-    return {d: Folded(g, r, m, budget) for d, (g, r, m) in sums.items()}
+            by_reporter.setdefault(str(row[0]), Counter())[str(row[receiver])] += int(row[records])
+    return {
+        d: Folded(g, r, m, budget, _most_first(by_reporter[d])) for d, (g, r, m) in sums.items()
+    }
+
+
+def _most_first(counts: Counter[str]) -> tuple[str, ...]:
+    """The keys of *counts*, largest first, ties by name (the same on both backends)."""
+    return tuple(k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 _FOLD_KEYS = (c.DOMAIN, c.DAY, c.RECEIVER, c.ADKIM, c.ASPF, c.P, c.SP, c.PCT, c.DISPOSITION,

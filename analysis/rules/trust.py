@@ -12,6 +12,8 @@ from __future__ import annotations
 from ..findings import Actor, Evidence, Finding, Param, Severity
 from .base import Context
 
+MAX_REPORTERS = 8  # named in a finding's evidence, most first
+
 
 def set_aside(ctx: Context) -> list[Finding]:
     left = ctx.set_aside
@@ -60,10 +62,9 @@ def folded(ctx: Context) -> list[Finding]:
         "groups": fold.groups,
         "budget": fold.budget,
     }
+    evidence = Evidence(messages=fold.messages, receivers=fold.reporters[:MAX_REPORTERS])
     return [
-        Finding(
-            "rows-folded", Severity.WARNING, ctx.domain, None, Actor.PRACTICE, Evidence(), params
-        )
+        Finding("rows-folded", Severity.WARNING, ctx.domain, None, Actor.PRACTICE, evidence, params)
     ]
 
 

@@ -77,6 +77,7 @@ def test_a_folded_domain_gets_a_finding_and_keeps_its_real_sender(reader: Reader
     assert codes["rows-folded"].params == {
         "records": 114, "messages": 114, "groups": 114, "budget": 10
     }  # fmt: skip
+    assert codes["rows-folded"].evidence.receivers == ("google.com", "flood.example")  # 60, 54
     assert "rows-folded" not in {f.code for f in whole.findings}
     assert folded.messages == whole.messages
     assert folded.dmarc_pass_share == whole.dmarc_pass_share  # failing as the receivers said

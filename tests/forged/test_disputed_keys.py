@@ -6,40 +6,17 @@ either order of arrival), and when none is trusted more than the others none cou
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from dmarcwatch.analysis.dns.dkim import DkimVerifier
-from dmarcwatch.analysis.dns.resolver import Nameserver, ResolverConfig
 from dmarcwatch.ingest.pipeline import InputOutcome, import_input
 from dmarcwatch.ingest.store import Store
 from tests.forged.mails import Signer, mail, report, sendgrid_failing, sendgrid_passing
 from tests.forged.test_forged_reports import SENDGRID_FAILS, _findings
-from tests.servers.dns import DnsTestServer
 
 pytestmark = pytest.mark.dns
 
 KEY_ID = "17395551234567"  # a Swisscom-style, predictable report id
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    with Store.open(store_url) as opened:
-        yield opened
-
-
-@pytest.fixture
-def verifier(dns_server: DnsTestServer) -> DkimVerifier:
-    server = Nameserver(dns_server.address, dns_server.port)
-    return DkimVerifier(ResolverConfig(nameservers=(server,), timeout=1.0))
-
-
-@pytest.fixture
-def google(dns_server: DnsTestServer) -> Signer:
-    signer = Signer("google.com")
-    signer.publish(dns_server)
-    return signer
 
 
 def _real(store: Store, google: Signer, verifier: DkimVerifier) -> InputOutcome:

@@ -39,25 +39,6 @@ pytestmark = pytest.mark.dns
 SENDGRID_FAILS = "sendgrid-domain-not-authenticated"
 
 
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    with Store.open(store_url) as opened:
-        yield opened
-
-
-@pytest.fixture
-def verifier(dns_server: DnsTestServer) -> DkimVerifier:
-    server = Nameserver(dns_server.address, dns_server.port)
-    return DkimVerifier(ResolverConfig(nameservers=(server,), timeout=1.0))
-
-
-@pytest.fixture
-def google(dns_server: DnsTestServer) -> Signer:
-    signer = Signer("google.com")
-    signer.publish(dns_server)
-    return signer
-
-
 def _verdicts(store: Store) -> list[str]:
     r = schema.reports
     with store.engine.connect() as conn:

@@ -23,8 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from benchmarks import synthetic
-from benchmarks.bench_diagnose import HEAVY, LAST, build
+from benchmarks.bench_diagnose import HEAVY, LAST, ensure_store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,13 +75,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     args = parser.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
-    have = synthetic.count_records(args.db) if args.db.exists() else 0
-    if not args.records * 0.9 <= have <= args.records * 1.25:
-        args.db.unlink(missing_ok=True)
-        print(f"building {args.db} with about {args.records:,} records …", flush=True)
-        build(args.db, args.records)
-    else:
-        print(f"reusing {args.db} ({have:,} records)")
+    ensure_store(args.db, args.records)
     _forget_alerts(args.db)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Sink)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -170,6 +170,17 @@ def _peak(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def ensure_store(db: Path, records: int) -> None:
+    """Build the store at *db*, unless one of about *records* records is already there."""
+    have = synthetic.count_records(db) if db.exists() else 0
+    if not records * 0.9 <= have <= records * 1.25:
+        db.unlink(missing_ok=True)
+        print(f"building {db} with about {records:,} records …", flush=True)
+        build(db, records)
+    else:
+        print(f"reusing {db} ({have:,} records)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", type=Path, default=Path("benchmarks/corpus/bench-10m.db"))
@@ -179,13 +190,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.db.parent.mkdir(parents=True, exist_ok=True)
-    have = synthetic.count_records(args.db) if args.db.exists() else 0
-    if not args.records * 0.9 <= have <= args.records * 1.25:
-        args.db.unlink(missing_ok=True)
-        print(f"building {args.db} with about {args.records:,} records …", flush=True)
-        build(args.db, args.records)
-    else:
-        print(f"reusing {args.db} ({have:,} records)")
+    ensure_store(args.db, args.records)
     print(f"store size {args.db.stat().st_size / 2**30:.2f} GiB")
     if not args.commands_only:
         measure(args.db, "email.physio-042.ch", 30)

@@ -31,7 +31,8 @@ def safe(text: object) -> str:
     return escape_controls(str(text))
 
 
-def add_selection(parser: argparse.ArgumentParser, default_since: str) -> None:
+def add_domains(parser: argparse.ArgumentParser) -> None:
+    """``--domain D`` (repeatable): the policy domains to look at."""
     parser.add_argument(
         "--domain",
         action="append",
@@ -39,6 +40,10 @@ def add_selection(parser: argparse.ArgumentParser, default_since: str) -> None:
         metavar="D",
         help="policy domain to look at (repeatable; default: every domain)",
     )
+
+
+def add_selection(parser: argparse.ArgumentParser, default_since: str) -> None:
+    add_domains(parser)
     parser.add_argument(
         "--since",
         default=default_since,

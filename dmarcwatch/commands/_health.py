@@ -6,20 +6,14 @@ import argparse
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from dmarcwatch.commands._analysis import catalogue, query_from
+from dmarcwatch.commands._analysis import add_domains, catalogue, query_from
 
 if TYPE_CHECKING:
     from dmarcwatch.analysis.health import Health
 
 
 def add_health_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--domain",
-        action="append",
-        default=[],
-        metavar="D",
-        help="policy domain to look at (repeatable; default: every domain)",
-    )
+    add_domains(parser)
     parser.add_argument(
         "--since",
         default="7d",

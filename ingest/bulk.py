@@ -6,7 +6,8 @@ own row is written (perhaps in another process, see :mod:`ingest.parallel`); eac
 with the record's ``seq``. :func:`write_batch` adds the key: on SQLite as a literal in the
 statement (one ``executemany`` per table), on PostgreSQL in front of each row of one
 ``COPY … FROM STDIN`` per table (an ``executemany`` for a few rows), inside the caller's
-transaction.
+transaction. A batch also carries its records' groups (:mod:`ingest.groups`), counted as its
+rows are built; :func:`write_groups` writes those of a report that fit in one batch.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
-from . import schema
+from . import groups, schema
 from .model import Record
 from .prepared import Cursor
 
@@ -38,6 +39,7 @@ class Batch:
     spf: list[Row] = field(default_factory=list)
     reasons: list[Row] = field(default_factory=list)
     messages: int = 0
+    groups: dict[groups.GroupKey, groups.Totals] = field(default_factory=dict)
 
     def tables(self) -> Iterator[tuple[Table, list[Row]]]:
         yield schema.records, self.records
@@ -65,6 +67,8 @@ def batches(records: Iterable[Record], size: int = BATCH_RECORDS) -> Iterator[Ba
         rows = _ResultRows()
         add_record, dkim, spf, reasons = batch.records.append, batch.dkim, batch.spf, batch.reasons
         messages = 0
+        counter = groups.Counter()
+        count_group = counter.add
         for r in chunk:
             add_record(
                 (seq, r.source_ip, r.count, r.disposition, r.dkim, r.spf, r.header_from,
@@ -77,8 +81,10 @@ def batches(records: Iterable[Record], size: int = BATCH_RECORDS) -> Iterator[Ba
                 rows.add(spf, seq, r.spf_results, _SPF)
             if r.reasons:
                 rows.add(reasons, seq, r.reasons, _REASON)
+            count_group(seq, r)
             seq += 1
         batch.messages = messages
+        batch.groups = counter.groups
         yield batch
 
 
@@ -116,18 +122,6 @@ _SPF: Fields = ("domain", "scope", "result", "human_result")
 _REASON: Fields = ("type", "comment")
 
 
-def write_records(
-    conn: Connection, cursor: Cursor, report_pk: int, records: Iterable[Record]
-) -> Written:
-    """Write every record of one report in the connection's open transaction."""
-    count = messages = 0
-    for batch in batches(records):
-        write_batch(conn, cursor, report_pk, batch)
-        count += len(batch.records)
-        messages += batch.messages
-    return Written(count, messages)
-
-
 def write_batch(conn: Connection, cursor: Cursor, report_pk: int, batch: Batch) -> None:
     """Write one batch's rows under the report's key (*cursor*: the driver's, of *conn*)."""
     postgres = conn.dialect.name == "postgresql"
@@ -140,6 +134,20 @@ def write_batch(conn: Connection, cursor: Cursor, report_pk: int, batch: Batch) 
             cursor.many(_PG_INSERT_SQL[table.name], [(report_pk, *row) for row in rows])
         else:
             cursor.many(_insert_sql(table, int(report_pk)), rows)
+
+
+def write_groups(
+    conn: Connection, cursor: Cursor, report_pk: int, counted: dict[groups.GroupKey, groups.Totals]
+) -> None:
+    """Write the groups *counted* for a whole report (its only batch's) under its key."""
+    dialect = conn.dialect.name
+    rows = list(groups.rows(int(report_pk), counted, dialect))
+    if not rows:
+        return
+    if dialect == "postgresql":
+        cursor.many(_PG_INSERT_SQL[schema.record_groups.name], rows)
+    else:
+        cursor.many(_SQLITE_GROUPS_SQL, rows)
 
 
 def _columns(table: Table) -> str:
@@ -157,7 +165,13 @@ _PG_INSERT_SQL = {
         f'INSERT INTO "{table.name}" ({_columns(table)}) '  # noqa: S608
         f"VALUES ({', '.join('%s' for _ in table.columns)})"
     )
-    for table in (schema.records, schema.dkim_results, schema.spf_results, schema.reasons)
+    for table in (
+        schema.records,
+        schema.dkim_results,
+        schema.spf_results,
+        schema.reasons,
+        schema.record_groups,
+    )  # fmt: skip
 }
 
 _INSERT_SQL = {
@@ -167,6 +181,12 @@ _INSERT_SQL = {
     )
     for table in (schema.records, schema.dkim_results, schema.spf_results, schema.reasons)
 }
+
+
+_SQLITE_GROUPS_SQL = (
+    f'INSERT INTO "record_groups" ({_columns(schema.record_groups)}) '  # noqa: S608
+    f"VALUES ({', '.join('?' for _ in schema.record_groups.columns)})"
+)
 
 
 def _copy(conn: Connection, table: Table, pk: int, rows: list[Row]) -> None:

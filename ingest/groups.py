@@ -11,18 +11,54 @@ analysis reads the same totals for every period.
 Groups are kept per report, not folded across reports: everything known of a report (its
 period, receiver, policy, and any verdict given to it later) still selects or sets aside its
 groups, and nothing has to be recomputed when a report-level mark changes.
+
+Most reports are small (issue 17: one to thirty records), and for them the ``INSERT … SELECT``
+cost more than writing the records. So while a batch's rows are built, :class:`Counter`
+counts the same groups in Python; a report whose records fit in one batch has its groups
+written from that count (:func:`rows`), a larger one by the database. Both spell every value
+alike: identifiers fold ASCII letters only (as DNS names compare, RFC 4343; SQLite's
+``lower()`` does no more, and PostgreSQL is told the same), and the result lists are the JSON
+text each backend's ``json_rows`` gives. A test compares the two on both backends.
 """
 
 from __future__ import annotations
 
+import json
+import string
+from collections.abc import Callable, Iterator
+from typing import Any
+
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from . import schema
 from .jsonrows import json_rows
+from .model import DkimAuthResult, PolicyOverrideReason, Record, SpfAuthResult
+
+
+class ascii_lower(FunctionElement[str]):  # noqa: N801 - used like the SQL functions
+    """``lower()`` of ASCII letters only, on every backend (see the module docstring)."""
+
+    type = sa.Text()
+    name = "ascii_lower"
+    inherit_cache = True
+
+
+@compiles(ascii_lower)
+def _lower(element: ascii_lower, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"  # SQLite's folds ASCII only
+
+
+@compiles(ascii_lower, "postgresql")
+def _translate(element: ascii_lower, compiler: SQLCompiler, **kw: Any) -> str:
+    upper, lower = string.ascii_uppercase, string.ascii_lowercase
+    return f"translate({compiler.process(element.clauses, **kw)}, '{upper}', '{lower}')"
 
 
 def _low(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
-    return sa.func.lower(sa.func.coalesce(column, ""))
+    return ascii_lower(sa.func.coalesce(column, ""))
 
 
 def _per_record(table: sa.Table, fields: list[sa.ColumnElement[str]]) -> sa.ScalarSelect[str]:
@@ -40,7 +76,7 @@ def record_keys() -> list[sa.ColumnElement[str]]:
     d, s, x = schema.dkim_results, schema.spf_results, schema.reasons
     return [
         rec.c.source_ip.label("source_ip"),
-        sa.func.lower(rec.c.header_from).label("header_from"),
+        ascii_lower(rec.c.header_from).label("header_from"),
         _low(rec.c.envelope_from).label("envelope_from"),
         rec.c.disposition.label("disposition"),
         rec.c.dkim.label("dkim"),
@@ -81,3 +117,95 @@ def missing_reports() -> sa.ColumnElement[bool]:
     g = schema.record_groups
     has_groups = sa.exists().where(g.c.report_pk == schema.records.c.report_pk)
     return ~has_groups
+
+
+# The same groups, counted in Python --------------------------------------------------------
+
+Results = tuple[tuple[str, ...], ...]
+GroupKey = tuple[str, str, str, str, str, str, Results, Results, Results]
+"""What :func:`record_keys` groups on, in its order, the result lists as tuples."""
+Totals = list[int]
+"""A group's smallest ``seq``, its messages and its records."""
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def fold(text: str | None) -> str:
+    """``ascii_lower(coalesce(text, ''))``, as the database computes it."""
+    if not text:
+        return ""
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+
+
+def _dkim(r: DkimAuthResult) -> tuple[str, ...]:
+    return fold(r.domain), fold(r.selector), fold(r.result)
+
+
+def _spf(r: SpfAuthResult) -> tuple[str, ...]:
+    return fold(r.domain), fold(r.scope), fold(r.result)
+
+
+def _reason(r: PolicyOverrideReason) -> tuple[str, ...]:
+    return (fold(r.type),)
+
+
+class Counter:
+    """The groups of records added in ``seq`` order (one batch of one report).
+
+    The parser's fast path shares one results tuple among records of the same text, so each
+    tuple is folded once; the cache keeps its keys alive, so an ``id`` is never reused.
+    """
+
+    __slots__ = ("_folded", "groups")
+
+    def __init__(self) -> None:
+        self.groups: dict[GroupKey, Totals] = {}
+        self._folded: dict[int, tuple[object, Results]] = {}
+
+    def add(self, seq: int, r: Record) -> None:
+        key = (
+            r.source_ip, fold(r.header_from), fold(r.envelope_from), r.disposition, r.dkim,
+            r.spf, self._results(r.dkim_results, _dkim), self._results(r.spf_results, _spf),
+            self._results(r.reasons, _reason),
+        )  # fmt: skip
+        totals = self.groups.get(key)
+        if totals is None:
+            self.groups[key] = [seq, r.count, 1]
+        else:
+            totals[1] += r.count
+            totals[2] += 1
+
+    def _results(self, results: tuple[Any, ...], one: Callable[[Any], tuple[str, ...]]) -> Results:
+        if not results:
+            return ()
+        hit = self._folded.get(id(results))
+        if hit is None:
+            hit = self._folded[id(results)] = (results, tuple(map(one, results)))
+        return hit[1]
+
+
+def rows(pk: int, groups: dict[GroupKey, Totals], dialect: str) -> Iterator[tuple[Any, ...]]:
+    """The ``record_groups`` rows of report *pk*, in the columns' order, for *dialect*."""
+    spell = _spell_postgresql if dialect == "postgresql" else _spell_sqlite
+    spelt: dict[Results, str | None] = {}  # a report's groups share few result lists
+    for (ip, header, envelope, disposition, dkim, spf, *lists), totals in groups.items():
+        for results in lists:
+            if results not in spelt:
+                spelt[results] = spell(results)
+        d, s, x = (spelt[results] for results in lists)
+        first, messages, records = totals
+        yield pk, first, ip, header, envelope, disposition, dkim, spf, d, s, x, messages, records
+
+
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_spaced = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _spell_sqlite(results: Results) -> str:
+    """``json_group_array(json_array(…))``: ``[]`` over no rows, no spaces."""
+    return _compact(results)
+
+
+def _spell_postgresql(results: Results) -> str | None:
+    """``json_agg(json_build_array(…))::text``: NULL over no rows, ``", "`` between values."""
+    return _spaced(results) if results else None

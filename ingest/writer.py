@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 
 from . import groups, kinds, schema
 from .arf import FailureReport
-from .bulk import Batch, Written, write_batch, write_records
+from .bulk import Batch, Written, batches, write_batch, write_groups
 from .model import Record, ReportEnd, ReportHeader
 from .prepared import Cursor, Prepared, prepare
 from .tlsrpt import TlsReport
@@ -73,6 +73,9 @@ class Writer:
         self._sql = _statements(conn.dialect)
         self._in_report = False
         self._in_input = False
+        self._batches = 0
+        self._counted: dict[groups.GroupKey, groups.Totals] = {}
+        """The groups of the report being written, counted with its first batch."""
 
     # Inputs ---------------------------------------------------------------------------------
 
@@ -186,21 +189,29 @@ class Writer:
             self.cursor.plain("RELEASE SAVEPOINT dw_report")  # nothing was written
             return None
         self._in_report = True
+        self._batches, self._counted = 0, {}
         return int(found[0])
 
     def write_rows(self, pk: int, batch: Batch) -> None:
         """Write a batch of the report's record rows."""
         write_batch(self.conn, self.cursor, pk, batch)
+        self._batches += 1
+        if self._batches == 1:
+            self._counted = batch.groups
 
     def end_report(
         self, pk: int, header: ReportHeader, end: ReportEnd, content_sha256: str, written: Written
     ) -> None:
         """Finish the report's row with its totals, warnings and groups; release its savepoint.
 
-        The groups (:mod:`ingest.groups`) are written here, by the database, from the records
-        just written: in the same savepoint, so a report is never stored without them.
+        The groups (:mod:`ingest.groups`) are written here, in the same savepoint, so a report
+        is never stored without them: counted in Python for a report of one batch, else by the
+        database from the records just written.
         """
-        self.cursor.run(self._sql.fill_groups, {"g_pk": pk})
+        if self._batches > 1:
+            self.cursor.run(self._sql.fill_groups, {"g_pk": pk})
+        else:
+            write_groups(self.conn, self.cursor, pk, self._counted)
         finish = {
             "b_pk": pk,
             "record_count": written.records,
@@ -251,7 +262,12 @@ class Writer:
         if pk is None:
             return AddResult("duplicate", None, 0, 0)
         try:
-            written = write_records(self.conn, self.cursor, pk, records)
+            count = messages = 0
+            for batch in batches(records):
+                self.write_rows(pk, batch)
+                count += len(batch.records)
+                messages += batch.messages
+            written = Written(count, messages)
             self.end_report(pk, header, end(), content_sha256(), written)
         except BaseException as failure:
             self.abandon_report(failure)

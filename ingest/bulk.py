@@ -129,6 +129,7 @@ def write_batch(conn: Connection, cursor: Cursor, report_pk: int, batch: Batch) 
         if not rows:
             continue
         if postgres and len(rows) >= COPY_ROWS:
+            cursor.flush()  # COPY cannot run in pipeline mode
             _copy(conn, table, int(report_pk), rows)
         elif postgres:  # a COPY's set-up costs more than a few rows (psycopg pipelines these)
             cursor.many(_PG_INSERT_SQL[table.name], [(report_pk, *row) for row in rows])

@@ -131,8 +131,8 @@ class Ledger:
             "outcome": outcome,
             "handled_at": dt.datetime.now(dt.UTC),
         }
-        writer.cursor.run(delete_row, key)
-        writer.cursor.run(insert_row, row)
+        writer.cursor.send(delete_row, key)
+        writer.cursor.send(insert_row, row)
 
     def outcomes(self, mailbox: str) -> Iterator[tuple[str, int, int, str]]:
         """(folder, uidvalidity, uid, outcome) of every message handled in *mailbox*."""

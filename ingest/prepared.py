@@ -7,10 +7,19 @@ dialect and column set; each run converts the values with the columns' own bind 
 a stored value is exactly what SQLAlchemy would store, and calls the DBAPI cursor. A driver
 error is wrapped in SQLAlchemy's :class:`~sqlalchemy.exc.DBAPIError`, as SQLAlchemy itself
 would wrap it, so callers and :func:`ingest.database.translated_errors` treat it the same.
+
+On PostgreSQL each statement is a round trip, and for a small report the round trips were
+most of the time. Statements whose result nobody reads (savepoints, row inserts, updates) are
+therefore *sent* in psycopg's pipeline mode, without waiting; the pipeline is synced before
+any statement whose result is read (:meth:`Cursor.run`), before a ``COPY`` or a SQLAlchemy
+statement on the same connection (:meth:`Cursor.flush`), and before the commit. An error in
+a sent statement is raised at that sync, wrapped like any other; the caller's transaction
+(or input savepoint) is then rolled back as a whole, as for any store failure.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,18 +74,25 @@ class Cursor:
     def __init__(self, conn: Connection) -> None:
         self._raw: Any = conn.connection.cursor()
         self._error: type[Exception] = conn.dialect.loaded_dbapi.Error
+        postgres = conn.dialect.name == "postgresql"
+        self._driver: Any = conn.connection.driver_connection if postgres else None
+        self._pipeline: contextlib.ExitStack | None = None
 
     def run(self, prepared: Prepared, values: Values) -> Any:
         """Execute *prepared* with *values*; the cursor, for ``fetchone``."""
+        self.flush()
         parameters = prepared.parameters(values)
-        try:
-            self._raw.execute(prepared.sql, parameters)
-        except self._error as err:
-            raise DBAPIError.instance(prepared.sql, parameters, err, self._error) from err
+        self._execute(prepared.sql, parameters)
         return self._raw
+
+    def send(self, prepared: Prepared, values: Values) -> None:
+        """Execute *prepared* with *values* when nothing of its result is read."""
+        self._queue()
+        self._execute(prepared.sql, prepared.parameters(values))
 
     def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """``executemany`` of driver-level SQL (parameters already in the driver's form)."""
+        self._queue()
         try:
             self._raw.executemany(sql, rows)
         except self._error as err:
@@ -84,7 +100,36 @@ class Cursor:
 
     def plain(self, sql: str) -> None:
         """A statement without parameters (savepoints)."""
+        self._queue()
+        self._execute(sql, None)
+
+    def flush(self) -> None:
+        """Wait for every statement sent so far; raise the first error among them."""
+        pipeline, self._pipeline = self._pipeline, None
+        if pipeline is not None:
+            try:
+                pipeline.close()
+            except self._error as err:
+                raise DBAPIError.instance("(pipeline)", None, err, self._error) from err
+
+    def abandon(self) -> None:
+        """Leave pipeline mode after a failure, ignoring the errors of statements sent."""
+        pipeline, self._pipeline = self._pipeline, None
+        if pipeline is not None:
+            with contextlib.suppress(self._error):  # (not logged, unlike psycopg's own exit)
+                pipeline.close()
+
+    def _queue(self) -> None:
+        if self._driver is not None and self._pipeline is None:
+            pipeline = contextlib.ExitStack()
+            pipeline.enter_context(self._driver.pipeline())
+            self._pipeline = pipeline
+
+    def _execute(self, sql: str, parameters: Any) -> None:
         try:
-            self._raw.execute(sql)
+            if parameters is None:
+                self._raw.execute(sql)
+            else:
+                self._raw.execute(sql, parameters)
         except self._error as err:
-            raise DBAPIError.instance(sql, None, err, self._error) from err
+            raise DBAPIError.instance(sql, parameters, err, self._error) from err

@@ -102,7 +102,13 @@ class Store:
     def writing(self) -> Iterator[Writer]:
         """One write transaction: committed when the block ends, rolled back if it raises."""
         with self._errors(), database.write_transaction(self.engine) as conn:
-            yield Writer(conn, keep_personal=self.keep_personal)
+            writer = Writer(conn, keep_personal=self.keep_personal)
+            try:
+                yield writer
+            except BaseException:
+                writer.cursor.abandon()
+                raise
+            writer.cursor.flush()  # statements sent but not yet waited for, before the commit
 
     def input_state(self, sha256: str) -> tuple[bool, int | None]:
         """Whether an input's bytes are stored, and how many reports it held if all are."""

@@ -117,7 +117,7 @@ class Writer:
             "first_seen": _now(),
             "report_count": None,
         }
-        self.cursor.run(self._sql.insert_blob, row)
+        self.cursor.send(self._sql.insert_blob, row)
 
     def put_headers(self, sha256: str, size: int, headers: bytes) -> None:
         """Keep only the *headers* of an input of *size* bytes, under its digest *sha256*."""
@@ -129,11 +129,11 @@ class Writer:
             "first_seen": _now(),
             "report_count": None,
         }
-        self.cursor.run(self._sql.insert_blob, row)
+        self.cursor.send(self._sql.insert_blob, row)
 
     def mark_complete(self, sha256: str, reports: int) -> None:
         """Note that every one of the input's *reports* is stored (or already was)."""
-        self.cursor.run(self._sql.mark_complete, {"b_sha": sha256, "report_count": reports})
+        self.cursor.send(self._sql.mark_complete, {"b_sha": sha256, "report_count": reports})
 
     # Reports --------------------------------------------------------------------------------
 
@@ -209,7 +209,7 @@ class Writer:
         database from the records just written.
         """
         if self._batches > 1:
-            self.cursor.run(self._sql.fill_groups, {"g_pk": pk})
+            self.cursor.send(self._sql.fill_groups, {"g_pk": pk})
         else:
             write_groups(self.conn, self.cursor, pk, self._counted)
         finish = {
@@ -219,7 +219,7 @@ class Writer:
             "warnings": json.dumps([*header.warnings, *end.warnings], ensure_ascii=False),
             "content_sha256": content_sha256,
         }
-        self.cursor.run(self._sql.finish_report, finish)
+        self.cursor.send(self._sql.finish_report, finish)
         if self._in_report:
             self._in_report = False
             self.cursor.plain("RELEASE SAVEPOINT dw_report")
@@ -280,6 +280,7 @@ class Writer:
         self, report: TlsReport, *, source: str, location: str, blob_sha256: str, content: str
     ) -> kinds.Written:
         """Store a TLS report: ``stored``, ``duplicate`` or ``conflict`` (same key, other data)."""
+        self.cursor.flush()
         return kinds.write_tls_report(
             self.conn, report, source=source, location=location, blob=blob_sha256, content=content
         )
@@ -288,6 +289,7 @@ class Writer:
         self, report: FailureReport, *, source: str, location: str, blob_sha256: str
     ) -> kinds.Written:
         """Store a redacted failure report: ``stored`` or ``duplicate``."""
+        self.cursor.flush()
         return kinds.write_failure_report(
             self.conn,
             report,
@@ -300,6 +302,7 @@ class Writer:
     def drop_blob_bytes(self, sha256: str) -> None:
         """Keep only the digest of an input, unless personal details are to be kept."""
         if not self.keep_personal:
+            self.cursor.flush()
             kinds.drop_blob_bytes(self.conn, sha256)
 
     # Rejects --------------------------------------------------------------------------------
@@ -341,7 +344,7 @@ class Writer:
             "reject_class": reject_class,
             "size": size,
         }
-        self.cursor.run(self._sql.reject_again, again)
+        self.cursor.send(self._sql.reject_again, again)
         return False
 
 

@@ -121,6 +121,12 @@ def _sender_inventory(conn: Connection) -> None:
     schema.approved_senders.create(conn)
 
 
+def _reporter_day_index(conn: Connection) -> None:
+    """Version 9: ``ix_reports_org_begin``, for the records of one reporter and day."""
+    index = next(i for i in schema.reports.indexes if i.name == "ix_reports_org_begin")
+    index.create(conn, checkfirst=True)  # a SQLite store rebuilt by step 3 has it already
+
+
 def _record_groups(conn: Connection) -> None:
     """Version 5: ``record_groups``, each stored report's records grouped for the analysis."""
     schema.record_groups.create(conn)
@@ -141,6 +147,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "finding_state, alert_events, alert_deliveries: alert state", _alert_state),
     Migration(7, "check_runs, check_records, check_findings, poll_runs", _check_history),
     Migration(8, "TLS reports and failure reports", _tls_and_failure_reports),
+    Migration(9, "ix_reports_org_begin: one reporter's day found by index", _reporter_day_index),
 )
 """Steps after the baseline, in order (version 2, 3, …)."""
 

@@ -138,6 +138,9 @@ reports = Table(
         name="uq_reports_key",
     ),
     Index("ix_reports_domain_begin", "policy_domain", "begin_ts"),
+    # The day's records of one reporter (max_reporter_day_records), looked up for every report
+    # stored: without it the lookup read every report of that reporter.
+    Index("ix_reports_org_begin", "org_name", "begin_ts"),
     Index("ix_reports_blob", "blob_sha256"),
 )
 

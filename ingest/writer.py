@@ -74,6 +74,8 @@ class Writer:
         self._in_report = False
         self._in_input = False
         self._batches = 0
+        self._day_records: dict[tuple[str, int], int] = {}
+        """Records per (reporter, day) read or written in this transaction (see below)."""
         self._counted: dict[groups.GroupKey, groups.Totals] = {}
         """The groups of the report being written, counted with its first batch."""
 
@@ -94,6 +96,7 @@ class Writer:
     def undo_input(self) -> None:
         """Leave nothing of the input being written; the transaction's other inputs stay."""
         self._in_report = False
+        self._day_records.clear()
         if self._in_input:
             self._in_input = False
             self.cursor.plain("ROLLBACK TO SAVEPOINT dw_input")
@@ -151,12 +154,18 @@ class Writer:
     def reporter_day_records(self, org_name: str, begin_ts: int) -> int:
         """Records stored for reports of *org_name* whose period begins on *begin_ts*'s day (UTC).
 
-        The key's unique index starts with ``org_name``: this reads one reporter's reports only.
+        Asked once per reporter and day in a transaction, then counted on as reports are
+        written (:meth:`end_report`): a backlog of one reporter's day would otherwise sum that
+        day's reports once per report. Forgotten when anything is rolled back.
         """
         day = begin_ts - begin_ts % 86_400
+        known = self._day_records.get((org_name, day))
+        if known is not None:
+            return known
         params = {"b_org": org_name, "b_from": day, "b_to": day + 86_400}
         row = self.cursor.run(self._sql.reporter_day_records, params).fetchone()
-        return int(row[0]) if row is not None else 0
+        found = self._day_records[org_name, day] = int(row[0]) if row is not None else 0
+        return found
 
     def start_report(
         self,
@@ -220,6 +229,10 @@ class Writer:
             "content_sha256": content_sha256,
         }
         self.cursor.send(self._sql.finish_report, finish)
+        metadata = header.metadata
+        day = (metadata.org_name, metadata.begin - metadata.begin % 86_400)
+        if day in self._day_records:
+            self._day_records[day] += written.records
         if self._in_report:
             self._in_report = False
             self.cursor.plain("RELEASE SAVEPOINT dw_report")
@@ -230,6 +243,7 @@ class Writer:
         SQLite ends the whole transaction itself on some errors (a full disk, an I/O error),
         and the savepoint goes with it; then *failure*, the database's own error, is re-raised.
         """
+        self._day_records.clear()
         if not self._in_report:
             return
         self._in_report = False

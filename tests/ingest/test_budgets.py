@@ -10,8 +10,10 @@ from email.message import EmailMessage
 
 import pytest
 
+from dmarcwatch.ingest.group import import_all
 from dmarcwatch.ingest.limits import Limits
 from dmarcwatch.ingest.pipeline import InputOutcome, import_input
+from dmarcwatch.ingest.sources import Input
 from dmarcwatch.ingest.store import Store
 from tests.ingest.reportxml import Report, Row
 
@@ -91,6 +93,16 @@ def test_one_reporter_and_day_has_a_record_budget_across_inputs(store: Store) ->
     assert import_input(store, "d.xml", _report("d", 10, org="yahoo.com"), limits).stored == 1
     totals = store.totals()
     assert (totals.reports, totals.records, totals.rejects) == (3, 40, 1)
+
+
+def test_the_reporter_day_budget_counts_the_inputs_written_before_in_the_same_commit(
+    store: Store,
+) -> None:
+    sizes = {"a": 20, "b": 10, "c": 4, "d": 2}
+    inputs = [Input(f"{name}.xml", _report(name, n)) for name, n in sizes.items()]
+    outcomes = list(import_all(store, inputs, Limits(max_reporter_day_records=25)))
+    assert [o.stored for o in outcomes] == [1, 0, 1, 0]  # type: ignore[union-attr]
+    assert store.totals().records == 24
 
 
 def test_reports_after_one_over_the_reporter_day_budget_are_still_read(store: Store) -> None:

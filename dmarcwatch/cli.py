@@ -1,8 +1,9 @@
 """The ``dmarcwatch`` command line: a thin shell over the library.
 
-Each subcommand lives in its own module under :mod:`dmarcwatch.commands` and is found there
-at start-up. Errors become one line on stderr and a documented exit code here, and only here,
-through the table in :mod:`dmarcwatch.errors`; anything that table does not know is a bug.
+Each subcommand lives in its own module under :mod:`dmarcwatch.commands`; only the one a
+command line names is imported. Errors become one line on stderr and a documented exit code
+here, and only here, through the table in :mod:`dmarcwatch.errors`; anything that table does
+not know is a bug.
 ``--debug`` shows the traceback instead (of a bug or an ingest error).
 """
 
@@ -27,7 +28,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(Exit.USAGE, f"{self.prog}: {message} (see --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for the command line *argv*: the command it names is registered whole, the
+    others only listed (their modules are not imported). Without *argv*, every command whole."""
     parser = _Parser(
         prog="dmarcwatch",
         description="Read DMARC aggregate (rua) reports: who sends as your domain, "
@@ -36,13 +39,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"dmarcwatch {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for module in commands.discover():
-        module.register(sub)
+    named = next((word for word in argv or () if not word.startswith("-")), None)
+    for name, command in sorted(commands.COMMANDS.items()):
+        if argv is None or name == named:
+            commands.load(name).register(sub)
+        else:
+            sub.add_parser(name, help=command.help, add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args, extra = parser.parse_known_args(argv)
     if extra:
         unknown = getattr(args, "on_unknown_arguments", parser.error)

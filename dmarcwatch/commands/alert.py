@@ -36,7 +36,6 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = add_command(
         subparsers,
         "alert",
-        "tell the configured channels what changed: new, worse, better, resolved problems",
         "Evaluate the findings as at the end of a day (today, UTC), compare them with what "
         "the store remembers, and send each new event once to every [[alert]] channel of "
         "the configuration that wants it. A channel that is down gets its events on a "

@@ -34,7 +34,7 @@ answer at all."""
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = add_command(subparsers, "check", "check a domain's SPF, DMARC and DKIM", DESCRIPTION)
+    parser = add_command(subparsers, "check", DESCRIPTION)
     parser.add_argument(
         "domain", nargs="?", metavar="DOMAIN", help="the From domain, e.g. email.example.ch"
     )

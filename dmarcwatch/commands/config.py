@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from dmarcwatch.commands import common_options
+from dmarcwatch.commands import COMMANDS, common_options
 from dmarcwatch.commands._mailboxes import open_source, where
 from dmarcwatch.config import Config, MailboxConfig, load_config, require_file
 from dmarcwatch.errors import exit_code_for
@@ -21,9 +21,7 @@ from dmarcwatch.ingest.source import Source
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
-        "config",
-        help="check the configuration file",
-        description="Work with the configuration file.",
+        "config", help=COMMANDS["config"].help, description="Work with the configuration file."
     )
     actions = parser.add_subparsers(dest="config_command", metavar="ACTION")
     actions.required = True

@@ -31,7 +31,6 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = add_command(
         subparsers,
         "diagnose",
-        "explain what is wrong (or right) with each domain's mail, worst first",
         "Turn the stored reports into findings: SendGrid or Microsoft 365 not signing as the "
         "domain, strict alignment, forwarding, spoofing, unknown senders, what receivers "
         "rejected or quarantined, whether the policy can be tightened, domains without "

@@ -73,9 +73,7 @@ dkim_selector, dkim_signatures, spf_dns, authentication_results, incidents."""
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = add_command(
-        subparsers, "export", "export records as CSV, JSON or Parquet", DESCRIPTION
-    )
+    parser = add_command(subparsers, "export", DESCRIPTION)
     parser.add_argument("--format", choices=FORMATS, default="csv", help="default csv")
     parser.add_argument(
         "--kind", choices=KINDS, default="records", help="what to export (default records)"

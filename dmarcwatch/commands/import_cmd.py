@@ -28,7 +28,6 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = add_command(
         subparsers,
         "import",
-        "store the reports found in files, messages or folders",
         "Store every DMARC aggregate report found under PATH: files of any name (XML, gzip, "
         "zip, e-mail), directories (recursively), mbox files and Maildir folders. A report "
         "already stored is counted as a duplicate; a broken one is recorded as a reject with "

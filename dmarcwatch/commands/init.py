@@ -105,7 +105,6 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = add_command(
         subparsers,
         "init",
-        "write a commented configuration file",
         "Write a commented example configuration to --config (default: config.toml in the user "
         "config directory). An existing file is never overwritten.",
     )

@@ -24,7 +24,7 @@ collector; PATH should end in .prom."""
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = add_command(subparsers, "metrics", "print Prometheus metrics per domain", DESCRIPTION)
+    parser = add_command(subparsers, "metrics", DESCRIPTION)
     add_health_options(parser)
     parser.add_argument(
         "--textfile",

@@ -24,9 +24,7 @@ UNKNOWN = 3
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = add_command(
-        subparsers, "monitor", "print a Nagios/Icinga status line (exit 0-3)", DESCRIPTION
-    )
+    parser = add_command(subparsers, "monitor", DESCRIPTION)
     add_health_options(parser)
     parser.error = _usage  # type: ignore[method-assign]
     parser.set_defaults(func=run, on_unknown_arguments=_usage)

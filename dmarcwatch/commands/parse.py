@@ -23,7 +23,6 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = add_command(
         subparsers,
         "parse",
-        "print every report in files, messages or folders as JSON Lines",
         "Print one JSON object per report found under PATH (files, directories, .eml, "
         "mbox, Maildir), with its kind (aggregate, tls or failure), or {source, error} for "
         "an input that holds no valid report. Nothing is stored.",

@@ -47,9 +47,7 @@ error."""
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = add_command(
-        subparsers, "poll", "fetch new reports from the configured mailboxes", DESCRIPTION
-    )
+    parser = add_command(subparsers, "poll", DESCRIPTION)
     parser.add_argument(
         "--dry-run",
         action="store_true",

@@ -25,7 +25,6 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = add_command(
         subparsers,
         "prune",
-        "delete old records, failure reports and kept inputs (daily totals stay)",
         "Delete what is older than the retention, given here or in the config's [retention] "
         "table. Old records are folded into their reports' daily totals per domain, receiver "
         "and sender first, so charts, trends and diagnose still cover pruned periods; only "

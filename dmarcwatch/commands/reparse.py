@@ -22,7 +22,6 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = add_command(
         subparsers,
         "reparse",
-        "parse the kept original bytes of rejected (or all) inputs again",
         "Every input's original bytes are kept in the store. After an upgrade that fixes "
         "the parser, reparse the rejected inputs (default) and store what now parses; with "
         "--all, re-read every input and replace the reports parsed from it.",

@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = add_command(subparsers, "report", "write the HTML report (and mail it)", DESCRIPTION)
+    parser = add_command(subparsers, "report", DESCRIPTION)
     add_domains(parser)
     add_period(parser, "30d")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the report")

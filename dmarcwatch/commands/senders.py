@@ -53,7 +53,6 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = add_command(
         subparsers,
         "senders",
-        "list who sends as each domain, with DMARC, DKIM and SPF alignment",
         "Show the senders seen in the stored reports (SendGrid, Microsoft 365, Google, … or "
         "unknown) with their sources, messages and alignment; unknown sources are grouped by "
         "the network that holds them (offline IP data). --ips lists every source address. "

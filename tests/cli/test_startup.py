@@ -26,3 +26,31 @@ def test_dns_command_defaults_match_the_dns_layer() -> None:
 
     assert (check.DEFAULT_TIMEOUT, check.DEFAULT_RETRIES) == (DEFAULT_TIMEOUT, DEFAULT_RETRIES)
     assert senders.DEFAULT_TIMEOUT == DEFAULT_TIMEOUT
+
+
+def test_every_command_module_is_listed_and_registers_the_command_it_is_listed_for() -> None:
+    import argparse
+    import pkgutil
+
+    from dmarcwatch import commands
+
+    modules = {m.name for m in pkgutil.iter_modules(commands.__path__) if m.name[0] != "_"}
+    assert modules == {command.module for command in commands.COMMANDS.values()}
+    for name in commands.COMMANDS:
+        sub = argparse.ArgumentParser().add_subparsers()
+        commands.load(name).register(sub)
+        assert list(sub.choices) == [name]
+
+
+def test_a_command_line_imports_the_module_of_its_command_only() -> None:
+    code = (
+        "import sys\n"
+        "from dmarcwatch.cli import build_parser\n"
+        "build_parser(['--version', 'parse', 'report.xml'])\n"
+        "names = [m.split('.')[2] for m in sys.modules if m.startswith('dmarcwatch.commands.')]\n"
+        "print(sorted(n for n in names if n[0] != '_'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "['parse']"

@@ -24,7 +24,6 @@ from dmarcwatch.ingest.errors import (
     StoreNotWritable,
     StoreUnavailable,
 )
-from dmarcwatch.ingest.mailbox import LoginRefused, MailboxError, MailboxMisconfigured
 
 _Kind = type[Exception] | tuple[type[Exception], ...]
 
@@ -52,11 +51,17 @@ TRACED: tuple[type[Exception], ...] = (IngestError,)
 def _codes() -> tuple[tuple[_Kind, Exit], ...]:
     """The table: the first class an error is an instance of decides its code.
 
-    The analysis and reports classes are imported here, when an error is being reported, so
-    that starting the command line loads neither package.
+    The analysis and reports classes, and the mailbox's, are imported here, when an error is
+    being reported, so that starting the command line loads neither package, nor the IMAP
+    client where no mailbox is read.
     """
     from dmarcwatch.analysis.errors import CatalogueError, InvalidArgument  # noqa: PLC0415
     from dmarcwatch.analysis.ipdata import IpDataError  # noqa: PLC0415
+    from dmarcwatch.ingest.mailbox import (  # noqa: PLC0415
+        LoginRefused,
+        MailboxError,
+        MailboxMisconfigured,
+    )
     from dmarcwatch.reports.errors import (  # noqa: PLC0415
         ChannelError,
         ExportNeedsFile,

@@ -54,3 +54,17 @@ def test_a_command_line_imports_the_module_of_its_command_only() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "['parse']"
+
+
+def test_commands_that_read_no_mailbox_do_not_load_the_imap_client() -> None:
+    code = (
+        "import sys\n"
+        "from dmarcwatch.cli import build_parser\n"
+        "for command in ('import', 'parse', 'diagnose', 'monitor'):\n"
+        "    build_parser([command])\n"
+        "print('imapclient' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "False"

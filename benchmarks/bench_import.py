@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import _parsedmarc, corpus
+from benchmarks.installed import byte_compile
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -577,6 +578,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-import-"))
     work.mkdir(parents=True, exist_ok=True)
     postgres: Postgres | None = None
+    byte_compile()
     try:
         print(f"machine: {machine()}")
         jobs = [1]

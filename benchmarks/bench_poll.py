@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
+from benchmarks.installed import byte_compile
 from tests.poll import mails
 from tests.poll.imap_env import PollEnv, Result
 from tests.servers.dovecot import DovecotServer
@@ -49,6 +50,7 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--mixed", action="store_true", help="every container kind (slower)")
     args = parser.parse_args()
+    byte_compile()
     binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
     server = DovecotServer(binary)
     workdir = Path(tempfile.mkdtemp(prefix="bench-poll-"))

@@ -124,31 +124,29 @@ _REASON: Fields = ("type", "comment")
 
 def write_batch(conn: Connection, cursor: Cursor, report_pk: int, batch: Batch) -> None:
     """Write one batch's rows under the report's key (*cursor*: the driver's, of *conn*)."""
-    postgres = conn.dialect.name == "postgresql"
     for table, rows in batch.tables():
-        if not rows:
-            continue
-        if postgres and len(rows) >= COPY_ROWS:
-            cursor.flush()  # COPY cannot run in pipeline mode
-            _copy(conn, table, int(report_pk), rows)
-        elif postgres:  # a COPY's set-up costs more than a few rows (psycopg pipelines these)
-            cursor.many(_PG_INSERT_SQL[table.name], [(report_pk, *row) for row in rows])
-        else:
-            cursor.many(_insert_sql(table, int(report_pk)), rows)
+        _write(conn, cursor, table, int(report_pk), rows)
 
 
 def write_groups(
     conn: Connection, cursor: Cursor, report_pk: int, counted: dict[groups.GroupKey, groups.Totals]
 ) -> None:
     """Write the groups *counted* for a whole report (its only batch's) under its key."""
-    dialect = conn.dialect.name
-    rows = list(groups.rows(int(report_pk), counted, dialect))
+    rows = list(groups.rows(counted, conn.dialect.name))
+    _write(conn, cursor, schema.record_groups, int(report_pk), rows)
+
+
+def _write(conn: Connection, cursor: Cursor, table: Table, pk: int, rows: list[Row]) -> None:
+    """Write *rows* (each without the report key *pk*) into *table*."""
     if not rows:
         return
-    if dialect == "postgresql":
-        cursor.many(_PG_INSERT_SQL[schema.record_groups.name], rows)
-    else:
-        cursor.many(_SQLITE_GROUPS_SQL, rows)
+    if conn.dialect.name != "postgresql":
+        cursor.many(_insert_sql(table, pk), rows)
+    elif len(rows) >= COPY_ROWS:
+        cursor.flush()  # COPY cannot run in pipeline mode
+        _copy(conn, table, pk, rows)
+    else:  # a COPY's set-up costs more than a few rows (psycopg pipelines these)
+        cursor.many(_PG_INSERT_SQL[table.name], [(pk, *row) for row in rows])
 
 
 def _columns(table: Table) -> str:
@@ -161,18 +159,15 @@ def _insert_sql(table: Table, pk: int) -> str:
     return _INSERT_SQL[table.name].format(pk=pk)
 
 
+_TABLES = (schema.records, schema.dkim_results, schema.spf_results, schema.reasons,
+           schema.record_groups)  # fmt: skip
+
 _PG_INSERT_SQL = {
     table.name: (
         f'INSERT INTO "{table.name}" ({_columns(table)}) '  # noqa: S608
         f"VALUES ({', '.join('%s' for _ in table.columns)})"
     )
-    for table in (
-        schema.records,
-        schema.dkim_results,
-        schema.spf_results,
-        schema.reasons,
-        schema.record_groups,
-    )  # fmt: skip
+    for table in _TABLES
 }
 
 _INSERT_SQL = {
@@ -180,14 +175,8 @@ _INSERT_SQL = {
         f'INSERT INTO "{table.name}" ({_columns(table)}) '  # noqa: S608
         f"VALUES ({{pk:d}}, {', '.join('?' for _ in table.columns[1:])})"
     )
-    for table in (schema.records, schema.dkim_results, schema.spf_results, schema.reasons)
+    for table in _TABLES
 }
-
-
-_SQLITE_GROUPS_SQL = (
-    f'INSERT INTO "record_groups" ({_columns(schema.record_groups)}) '  # noqa: S608
-    f"VALUES ({', '.join('?' for _ in schema.record_groups.columns)})"
-)
 
 
 def _copy(conn: Connection, table: Table, pk: int, rows: list[Row]) -> None:

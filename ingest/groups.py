@@ -184,8 +184,9 @@ class Counter:
         return hit[1]
 
 
-def rows(pk: int, groups: dict[GroupKey, Totals], dialect: str) -> Iterator[tuple[Any, ...]]:
-    """The ``record_groups`` rows of report *pk*, in the columns' order, for *dialect*."""
+def rows(groups: dict[GroupKey, Totals], dialect: str) -> Iterator[tuple[Any, ...]]:
+    """One report's ``record_groups`` rows for *dialect*, in the columns' order after the
+    report's key (which the writer adds, as for the records' rows)."""
     spell = _spell_postgresql if dialect == "postgresql" else _spell_sqlite
     spelt: dict[Results, str | None] = {}  # a report's groups share few result lists
     for (ip, header, envelope, disposition, dkim, spf, *lists), totals in groups.items():
@@ -194,7 +195,7 @@ def rows(pk: int, groups: dict[GroupKey, Totals], dialect: str) -> Iterator[tupl
                 spelt[results] = spell(results)
         d, s, x = (spelt[results] for results in lists)
         first, messages, records = totals
-        yield pk, first, ip, header, envelope, disposition, dkim, spf, d, s, x, messages, records
+        yield first, ip, header, envelope, disposition, dkim, spf, d, s, x, messages, records
 
 
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -2,9 +2,9 @@
 
 A store is filled through the importer (generated reports, the scenario samples, and reports
 whose identifiers mix cases, non-ASCII letters, escapes, missing selectors and override
-reasons, one of them longer than a batch); then its groups are set aside, the database groups
-every stored record again (:func:`ingest.groups.fill`, as the migration does), and the two
-sets of rows must be equal, on SQLite and PostgreSQL.
+reasons, one with 150 groups, one longer than a batch); then its groups are set aside, the
+database groups every stored record again (:func:`ingest.groups.fill`, as the migration
+does), and the two sets of rows must be equal, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -52,7 +52,12 @@ def _long_report() -> Report:
 def _inputs(tmp_path: Path) -> list[tuple[str, bytes]]:
     generate(PRESETS["tiny"], tmp_path, seed=5)
     files = [*sorted((tmp_path / "reports").iterdir()), *sorted(SCENARIOS.glob("*/*.xml"))]
-    made = [Report(report_id="awkward-1", rows=_awkward_rows()), _long_report()]
+    wide = [Row(ip=f"203.0.113.{n}", envelope_from=f"B{n}.Example") for n in range(150)]
+    made = [
+        Report(report_id="awkward-1", rows=_awkward_rows()),
+        Report(report_id="wide-1", rows=wide),  # one batch, groups enough for a COPY
+        _long_report(),
+    ]
     return [
         *((path.name, path.read_bytes()) for path in files),
         *((f"{report.report_id}.xml", report.bytes()) for report in made),

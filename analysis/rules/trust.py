@@ -25,12 +25,7 @@ def set_aside(ctx: Context) -> list[Finding]:
         "failed": left.failed,
         "outranked": left.outranked,
     }
-    return [
-        Finding(
-            "reports-set-aside", Severity.WARNING, ctx.domain, None, Actor.PRACTICE, Evidence(),
-            params,
-        )
-    ]  # fmt: skip
+    return _warning(ctx, "reports-set-aside", Evidence(), params)
 
 
 def disputed(ctx: Context) -> list[Finding]:
@@ -44,12 +39,7 @@ def disputed(ctx: Context) -> list[Finding]:
         "reporters": left.reporters[:5],
     }
     evidence = Evidence(receivers=left.reporters[:5])
-    return [
-        Finding(
-            "report-key-disputed", Severity.WARNING, ctx.domain, None, Actor.PRACTICE, evidence,
-            params,
-        )
-    ]  # fmt: skip
+    return _warning(ctx, "report-key-disputed", evidence, params)
 
 
 def folded(ctx: Context) -> list[Finding]:
@@ -63,9 +53,14 @@ def folded(ctx: Context) -> list[Finding]:
         "budget": fold.budget,
     }
     evidence = Evidence(messages=fold.messages, receivers=fold.reporters[:MAX_REPORTERS])
-    return [
-        Finding("rows-folded", Severity.WARNING, ctx.domain, None, Actor.PRACTICE, evidence, params)
-    ]
+    return _warning(ctx, "rows-folded", evidence, params)
+
+
+def _warning(
+    ctx: Context, code: str, evidence: Evidence, params: dict[str, Param]
+) -> list[Finding]:
+    """The one finding of these rules: a warning for the practice, about the whole domain."""
+    return [Finding(code, Severity.WARNING, ctx.domain, None, Actor.PRACTICE, evidence, params)]
 
 
 RULES = [set_aside, disputed, folded]

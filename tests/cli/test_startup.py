@@ -6,6 +6,14 @@ import subprocess
 import sys
 
 
+def _printed_by(code: str) -> str:
+    """What *code* prints, run in a fresh interpreter (so the imports it counts are its own)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return result.stdout.strip()
+
+
 def test_building_the_parser_imports_no_heavy_library() -> None:
     code = (
         "import sys\n"
@@ -14,10 +22,7 @@ def test_building_the_parser_imports_no_heavy_library() -> None:
         "heavy = {'pandas', 'numpy', 'matplotlib', 'dns', 'msal', 'jinja2', 'pyarrow'}\n"
         "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert result.stdout.strip() == "[]"
+    assert _printed_by(code) == "[]"
 
 
 def test_dns_command_defaults_match_the_dns_layer() -> None:
@@ -50,10 +55,7 @@ def test_a_command_line_imports_the_module_of_its_command_only() -> None:
         "names = [m.split('.')[2] for m in sys.modules if m.startswith('dmarcwatch.commands.')]\n"
         "print(sorted(n for n in names if n[0] != '_'))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert result.stdout.strip() == "['parse']"
+    assert _printed_by(code) == "['parse']"
 
 
 def test_commands_that_read_no_mailbox_do_not_load_the_imap_client() -> None:
@@ -64,7 +66,4 @@ def test_commands_that_read_no_mailbox_do_not_load_the_imap_client() -> None:
         "    build_parser([command])\n"
         "print('imapclient' in sys.modules)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert result.stdout.strip() == "False"
+    assert _printed_by(code) == "False"

@@ -208,13 +208,20 @@ def test_oauth_token_that_is_not_active_exits_77(poll_env: PollEnv) -> None:
     assert poll_env.counts() == {"INBOX": 1}
 
 
-def test_two_polls_at_once_one_works_the_other_exits_75(poll_env: PollEnv) -> None:
+def test_a_poll_started_while_another_works_exits_75_and_the_first_finishes(
+    poll_env: PollEnv, tmp_path: Path
+) -> None:
     poll_env.seed(mails.quick_report_mail(f"q{i:05d}") for i in range(500))
-    first, second = poll_env.start(), poll_env.start()  # the one that locks first works
-    results = sorted([poll_env.finish(first), poll_env.finish(second)], key=lambda r: r.code)
+    marker = tmp_path / "moving"
+    first = poll_env.start(move_marker=marker)  # holds the lock, waiting before its first move
+    wait_for(marker.exists, what="the first poll's first move")
 
-    assert [r.code for r in results] == [0, 75]
-    assert len(results[1].stderr_lines) == 1 and "lock" in results[1].stderr
+    second = poll_env.run()
+    marker.with_name("moving.go").touch()
+    first_result = poll_env.finish(first, timeout=60)
+
+    assert second.code == 75 and len(second.stderr_lines) == 1 and "lock" in second.stderr
+    assert first_result.code == 0, first_result.stderr
     assert poll_env.counts()[PROCESSED] == 500 and poll_env.count("reports") == 500
 
 
@@ -470,17 +477,22 @@ def test_watch_does_not_idle_when_mail_arrived_since_the_last_round(poll_env: Po
 
 @pytest.mark.postgres
 def test_polling_into_postgresql_with_its_advisory_lock(
-    poll_env: PollEnv, fresh_pg_url: str
+    poll_env: PollEnv, fresh_pg_url: str, tmp_path: Path
 ) -> None:
     from sqlalchemy import create_engine, text
 
     poll_env.seed(mails.quick_report_mail(f"p{i:05d}") for i in range(400))
     poll_env.seed([mails.broken_mail("malformed-xml", "pg-broken")])
-    first = poll_env.start("--db", fresh_pg_url)
-    second = poll_env.start("--db", fresh_pg_url)
-    results = sorted([first.finish(), second.finish()], key=lambda r: r.code)
+    marker = tmp_path / "moving"
+    first = poll_env.start("--db", fresh_pg_url, move_marker=marker)
+    wait_for(marker.exists, what="the first poll's first move")  # it holds the lock there
 
-    assert [r.code for r in results] == [65, 75], results[0].stderr + results[1].stderr
+    second = poll_env.run("--db", fresh_pg_url)
+    marker.with_name("moving.go").touch()
+    first_result = first.finish(60)
+
+    assert second.code == 75 and len(second.stderr_lines) == 1, second.stderr
+    assert first_result.code == 65, first_result.stderr
     assert poll_env.counts() == {"INBOX": 0, PROCESSED: 400, INVALID: 1}
     engine = create_engine(fresh_pg_url)
     try:

@@ -1,9 +1,11 @@
 """A test hook Python loads at start-up when this folder is on ``PYTHONPATH``.
 
 With ``POLL_TEST_MOVE_MARKER`` set, the poller's first move (of any source) writes the UIDs it
-is about to move into that file and then waits, so a test can kill the poller exactly between
-a batch's commit and its move. ``POLL_TEST_BATCH_MESSAGES`` sets the fetch-and-commit batch
-size, so a small test mailbox is worked in several batches, as a large backlog is.
+is about to move into that file and then waits (up to two minutes, until a file of the same
+name ending in ``.go`` appears), so a test can kill the poller exactly between a batch's commit
+and its move, or hold it there while it keeps its lock. ``POLL_TEST_BATCH_MESSAGES`` sets the
+fetch-and-commit batch size, so a small test mailbox is worked in several batches, as a large
+backlog is.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ if MARKER:
         def _announced_move(self: Any, uids: Sequence[int], folder: str) -> None:
             Path(f"{MARKER}.tmp").write_text(" ".join(str(uid) for uid in uids))
             Path(f"{MARKER}.tmp").rename(MARKER)
-            time.sleep(120)
+            go, deadline = Path(f"{MARKER}.go"), time.monotonic() + 120
+            while not go.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
             real_move(self, uids, folder)
 
         return _announced_move

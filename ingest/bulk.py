@@ -4,28 +4,28 @@ Records become rows in batches of :data:`BATCH_RECORDS`, so memory stays bounded
 a report is. A batch's rows leave out the report's key, which is only known once the report's
 own row is written (perhaps in another process, see :mod:`ingest.parallel`); each row starts
 with the record's ``seq``. :func:`write_batch` adds the key: on SQLite as a literal in the
-statement (one ``executemany`` per table), on PostgreSQL in front of each row of one
-``COPY … FROM STDIN`` per table (an ``executemany`` for a few rows), inside the caller's
-transaction. A batch also carries its records' groups (:mod:`ingest.groups`), counted as its
-rows are built; :func:`write_groups` writes those of a report that fit in one batch.
+statement (one ``executemany`` per table); on PostgreSQL, one ``INSERT … SELECT`` per table
+sends the batch as one JSON array of rows, with the key beside it, inside the caller's
+transaction. A batch also carries its records' groups (:mod:`ingest.groups`),
+counted as its rows are built; :func:`write_groups` writes those of a report that fit in one batch.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, Text
+from sqlalchemy.dialects import postgresql
 
 from . import groups, schema
 from .model import Record
 from .prepared import Cursor
 
 BATCH_RECORDS = 5000
-COPY_ROWS = 100
-"""On PostgreSQL, a table's rows of one batch go by ``COPY`` from this many on."""
 
 Row = tuple[Any, ...]
 
@@ -140,17 +140,30 @@ def _write(conn: Connection, cursor: Cursor, table: Table, pk: int, rows: list[R
     """Write *rows* (each without the report key *pk*) into *table*."""
     if not rows:
         return
-    if conn.dialect.name != "postgresql":
+    if conn.dialect.name == "postgresql":
+        # One statement per table, not one per row: psycopg sends and polls for each row of an
+        # ``executemany`` (most of an import's system time), a ``COPY`` cannot be pipelined,
+        # and its own array parameters are dumped element by element in Python. JSON text is
+        # written in C, and PostgreSQL reads it in C.
+        cursor.one(_PG_INSERT_SQL[table.name], (pk, json.dumps(rows, ensure_ascii=False)))
+    else:
         cursor.many(_insert_sql(table, pk), rows)
-    elif len(rows) >= COPY_ROWS:
-        cursor.flush()  # COPY cannot run in pipeline mode
-        _copy(conn, table, pk, rows)
-    else:  # a COPY's set-up costs more than a few rows (psycopg pipelines these)
-        cursor.many(_PG_INSERT_SQL[table.name], [(pk, *row) for row in rows])
 
 
 def _columns(table: Table) -> str:
     return ", ".join(f'"{c.name}"' for c in table.columns)
+
+
+def _json_columns(table: Table) -> str:
+    """Each column after the key taken from a JSON row ``r`` (an array), as the column's type."""
+    dialect = postgresql.dialect()
+    fields = []
+    for index, column in enumerate(table.columns[1:]):
+        field = f"r->>{index}"
+        if not isinstance(column.type, Text):
+            field = f"({field})::{column.type.compile(dialect=dialect)}"
+        fields.append(field)
+    return ", ".join(fields)
 
 
 def _insert_sql(table: Table, pk: int) -> str:
@@ -165,7 +178,7 @@ _TABLES = (schema.records, schema.dkim_results, schema.spf_results, schema.reaso
 _PG_INSERT_SQL = {
     table.name: (
         f'INSERT INTO "{table.name}" ({_columns(table)}) '  # noqa: S608
-        f"VALUES ({', '.join('%s' for _ in table.columns)})"
+        f"SELECT %s::INTEGER, {_json_columns(table)} FROM json_array_elements(%s::json) AS r"
     )
     for table in _TABLES
 }
@@ -177,11 +190,3 @@ _INSERT_SQL = {
     )
     for table in _TABLES
 }
-
-
-def _copy(conn: Connection, table: Table, pk: int, rows: list[Row]) -> None:
-    raw: Any = conn.connection.driver_connection  # a psycopg.Connection, in our transaction
-    sql = f'COPY "{table.name}" ({_columns(table)}) FROM STDIN'
-    with raw.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row((pk, *row))

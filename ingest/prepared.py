@@ -98,6 +98,11 @@ class Cursor:
         except self._error as err:
             raise DBAPIError.instance(sql, rows[:1], err, self._error) from err
 
+    def one(self, sql: str, parameters: Sequence[Any]) -> None:
+        """Driver-level SQL once (parameters in the driver's form), its result not read."""
+        self._queue()
+        self._execute(sql, parameters)
+
     def plain(self, sql: str) -> None:
         """A statement without parameters (savepoints)."""
         self._queue()

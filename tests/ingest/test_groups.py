@@ -55,7 +55,7 @@ def _inputs(tmp_path: Path) -> list[tuple[str, bytes]]:
     wide = [Row(ip=f"203.0.113.{n}", envelope_from=f"B{n}.Example") for n in range(150)]
     made = [
         Report(report_id="awkward-1", rows=_awkward_rows()),
-        Report(report_id="wide-1", rows=wide),  # one batch, groups enough for a COPY
+        Report(report_id="wide-1", rows=wide),  # one batch of 150 groups
         _long_report(),
     ]
     return [

@@ -11,7 +11,14 @@ from sqlalchemy import Table, select
 
 from dmarcwatch.ingest import schema
 from dmarcwatch.ingest.errors import ReportParseError
-from dmarcwatch.ingest.model import Record, ReportEnd
+from dmarcwatch.ingest.model import (
+    DkimAuthResult,
+    PolicyOverrideReason,
+    Record,
+    ReportEnd,
+    SpfAuthResult,
+)
+from dmarcwatch.ingest.records import MAX_MESSAGES
 from dmarcwatch.ingest.store import Store
 from tests.store.factories import CONTENT_SHA256, add, header, record, records
 
@@ -68,6 +75,42 @@ def test_add_report_round_trips_records_and_their_results(store: Store) -> None:
         (pk, i, j, reason.type, reason.comment)
         for i, r in enumerate(written)
         for j, reason in enumerate(r.reasons)
+    ]
+
+
+_AWKWARD = ('quote " apostrophe \' backslash \\ {braces} [0]', "tab\tnewline\n\u2028 ü 😀", "")
+
+
+def test_awkward_text_and_the_largest_record_count_are_stored_exactly(store: Store) -> None:
+    written = [
+        Record(
+            source_ip="2001:db8::1",
+            count=MAX_MESSAGES,  # the largest a report may give (ingest.records)
+            disposition="none",
+            dkim="pass",
+            spf="fail",
+            reasons=(PolicyOverrideReason(text, text or None),),
+            header_from=text or "x",
+            envelope_from=text,
+            envelope_to=None if text else text,
+            dkim_results=(DkimAuthResult(text or "d", None, "pass", text),),
+            spf_results=(SpfAuthResult(text or "s", None, "none", None),),
+        )
+        for text in _AWKWARD
+    ]
+    pk = add(store, header(), iter(written)).report_pk
+    assert [row[2:] for row in _rows(store, schema.records)] == [
+        (r.source_ip, r.count, r.disposition, r.dkim, r.spf, r.header_from, r.envelope_from,
+         r.envelope_to)
+        for r in written
+    ]  # fmt: skip
+    assert _rows(store, schema.dkim_results) == [
+        (pk, i, 0, d.domain, None, "pass", d.human_result)
+        for i, r in enumerate(written)
+        for d in r.dkim_results
+    ]
+    assert _rows(store, schema.reasons) == [
+        (pk, i, 0, text, text or None) for i, text in enumerate(_AWKWARD)
     ]
 
 

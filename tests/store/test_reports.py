@@ -78,7 +78,7 @@ def test_add_report_round_trips_records_and_their_results(store: Store) -> None:
     ]
 
 
-_AWKWARD = ('quote " apostrophe \' backslash \\ {braces} [0]', "tab\tnewline\n\u2028 ü 😀", "")
+_AWKWARD = ("quote \" apostrophe ' backslash \\ {braces} [0]", "tab\tnewline\n\u2028 ü 😀", "")
 
 
 def test_awkward_text_and_the_largest_record_count_are_stored_exactly(store: Store) -> None:

@@ -19,7 +19,6 @@ from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, Table, Text
-from sqlalchemy.dialects import postgresql
 
 from . import groups, schema
 from .model import Record
@@ -156,12 +155,11 @@ def _columns(table: Table) -> str:
 
 def _json_columns(table: Table) -> str:
     """Each column after the key taken from a JSON row ``r`` (an array), as the column's type."""
-    dialect = postgresql.dialect()
     fields = []
     for index, column in enumerate(table.columns[1:]):
         field = f"r->>{index}"
         if not isinstance(column.type, Text):
-            field = f"({field})::{column.type.compile(dialect=dialect)}"
+            field = f"({field})::{column.type.compile()}"  # INTEGER, BIGINT
         fields.append(field)
     return ", ".join(fields)
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
@@ -32,7 +33,7 @@ from .pipeline import InputOutcome, write_input
 from .sources import Input, InputError
 from .store import Store
 from .verify import MailVerifier
-from .writer import Writer
+from .writer import STATE_READS, Writer
 
 T = TypeVar("T")
 
@@ -106,13 +107,21 @@ class InputGroup(Generic[T]):
         data: bytes,
         limits: Limits = DEFAULT_LIMITS,
         verifier: MailVerifier | None = None,
+        *,
+        sha: str | None = None,
+        ahead: Sequence[str] = (),
     ) -> None:
-        """Store every report of one input (see :func:`ingest.pipeline.import_input`)."""
-        sha = hashlib.sha256(data).hexdigest()
+        """Store every report of one input (see :func:`ingest.pipeline.import_input`).
+
+        *sha*: the input's SHA-256 if known; *ahead*: those of the inputs added next.
+        """
+        digest = sha or hashlib.sha256(data).hexdigest()
         self.write(
             item,
             len(data),
-            lambda writer: write_input(writer, source, sha, data, limits, verifier=verifier),
+            lambda writer: write_input(
+                writer, source, digest, data, limits, verifier=verifier, ahead=ahead
+            ),
         )
 
     def write(self, item: T, size: int, write: Callable[[Writer], InputOutcome]) -> None:
@@ -199,15 +208,44 @@ def import_all(
     the error is raised after their outcomes.
     """
     with InputGroup[Input](store, group_limits) as group:
-        for item in items:
+        for item, sha, ahead in looking_ahead(items):
             if isinstance(item, InputError):
                 yield from outcomes(group.commit())
                 yield item
                 continue
-            group.add(item, item.source, item.data, limits, verifier)
+            group.add(item, item.source, item.data, limits, verifier, sha=sha, ahead=ahead)
             if group.failed() or group.due():
                 yield from outcomes(group.commit())
         yield from outcomes(group.commit())
+
+
+def looking_ahead(
+    items: Iterable[Input | InputError], inputs: int = STATE_READS, size: int = 8 * MiB
+) -> Iterator[tuple[Input | InputError, str, tuple[str, ...]]]:
+    """Each item with its SHA-256 and those of the next few already read (*inputs* at most,
+    and no more than *size* bytes held), so that the store is asked for their states together
+    (:meth:`ingest.writer.Writer.input_state`). An unreadable input's hash is empty."""
+    held: deque[tuple[Input | InputError, str]] = deque()
+    held_bytes = 0
+    for item in items:
+        if isinstance(item, Input):
+            held.append((item, hashlib.sha256(item.data).hexdigest()))
+            held_bytes += len(item.data)
+        else:
+            held.append((item, ""))
+        while len(held) > inputs or (held_bytes > size and len(held) > 1):
+            first = _first(held)
+            held_bytes -= len(first[0].data) if isinstance(first[0], Input) else 0
+            yield first
+    while held:
+        yield _first(held)
+
+
+def _first(
+    held: deque[tuple[Input | InputError, str]],
+) -> tuple[Input | InputError, str, tuple[str, ...]]:
+    item, sha = held.popleft()
+    return item, sha, tuple(next_sha for _, next_sha in held if next_sha)
 
 
 def outcomes(done: Iterable[Done[Any] | Failed[Any]]) -> Iterator[InputOutcome]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -143,12 +144,14 @@ def write_input(
     *,
     again: bool = False,
     verifier: MailVerifier | None = None,
+    ahead: Sequence[str] = (),
 ) -> InputOutcome:
     """Write one input (hash *sha*) in the writer's open transaction; see :func:`import_input`.
 
-    A *verifier* checks a mail input's signatures once, before its reports are read.
+    A *verifier* checks a mail input's signatures once, before its reports are read. *ahead*:
+    the hashes of the inputs written next (see :meth:`ingest.writer.Writer.input_state`).
     """
-    stored, complete = writer.input_state(sha)
+    stored, complete = writer.input_state(sha, ahead)
     if complete is not None and not again:
         return skipped_input(source, sha, complete)
     events = read_input(data, limits)

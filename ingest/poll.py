@@ -46,7 +46,7 @@ from .pipeline import DISPUTED, InputOutcome, import_input, write_input
 from .source import Describes, Source
 from .store import Store
 from .verify import MailVerifier
-from .writer import Writer
+from .writer import STATE_READS, Writer
 
 log = logging.getLogger(__name__)
 
@@ -337,14 +337,16 @@ class FolderPoll:
                     break
                 taken.append(uid)
             return taken, {u: self._import_dry(u, bodies[u]) for u in taken if u in bodies}
+        digests = _digests(uids, bodies)
         with InputGroup[int](self.store, _ONE_TRANSACTION) as group:
             for uid in uids:
                 if self.stop.requested():
                     break
                 taken.append(uid)
                 if uid in bodies:
-                    data = bodies.pop(uid)
-                    group.write(uid, len(data), functools.partial(self._write, uid=uid, data=data))
+                    data, (sha, ahead) = bodies.pop(uid), digests[uid]
+                    write = functools.partial(self._write, uid=uid, data=data, sha=sha, ahead=ahead)
+                    group.write(uid, len(data), write)
             done = group.commit()
         return taken, {
             entry.item: entry.outcome if isinstance(entry, Done) else entry.error for entry in done
@@ -365,8 +367,9 @@ class FolderPoll:
         except Exception as exc:  # noqa: BLE001 - reported per message by _settle
             return exc
 
-    def _write(self, writer: Writer, uid: int, data: bytes) -> InputOutcome:
-        sha = hashlib.sha256(data).hexdigest()
+    def _write(
+        self, writer: Writer, uid: int, data: bytes, sha: str, ahead: tuple[str, ...]
+    ) -> InputOutcome:
         outcome = write_input(
             writer,
             self._source(uid),
@@ -374,6 +377,7 @@ class FolderPoll:
             data,
             self.options.limits,
             verifier=self.options.verifier,
+            ahead=ahead,
         )
         record = MessageRecord(self.name, self.folders.source, self.uidvalidity, uid)
         self.ledger.record_in(writer, record, outcome.kind, outcome.blob_sha256)
@@ -500,3 +504,11 @@ def _size_groups(
         total += sizes[uid]
     if group:
         yield group
+
+
+def _digests(uids: list[int], bodies: dict[int, bytes]) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """Each fetched message's SHA-256, with those of the next few in the batch: the store is
+    asked for their states together (:meth:`ingest.writer.Writer.input_state`)."""
+    fetched = [uid for uid in uids if uid in bodies]
+    shas = [hashlib.sha256(bodies[uid]).hexdigest() for uid in fetched]
+    return {uid: (shas[i], tuple(shas[i + 1 : i + STATE_READS])) for i, uid in enumerate(fetched)}

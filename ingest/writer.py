@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -34,6 +34,11 @@ from .prepared import Cursor, Prepared, prepare
 from .tlsrpt import TlsReport
 
 ReportKey = tuple[str, str, str, int, int]
+BlobState = tuple[bool, int | None]
+"""Whether a blob is stored, and how many reports its input held if all are stored."""
+
+STATE_READS = 64
+"""Blobs whose state one statement reads (:meth:`Writer.input_state`)."""
 
 _KEY_COLUMNS = (
     schema.reports.c.org_name,
@@ -76,6 +81,8 @@ class Writer:
         self._batches = 0
         self._day_records: dict[tuple[str, int], int] = {}
         """Records per (reporter, day) read or written in this transaction (see below)."""
+        self._blob_states: dict[str, BlobState] = {}
+        """Blobs' states read or written in this transaction (:meth:`input_state`)."""
         self._counted: dict[groups.GroupKey, groups.Totals] = {}
         """The groups of the report being written, counted with its first batch."""
 
@@ -97,6 +104,7 @@ class Writer:
         """Leave nothing of the input being written; the transaction's other inputs stay."""
         self._in_report = False
         self._day_records.clear()
+        self._blob_states.clear()
         if self._in_input:
             self._in_input = False
             self.cursor.plain("ROLLBACK TO SAVEPOINT dw_input")
@@ -104,10 +112,28 @@ class Writer:
 
     # Blobs ----------------------------------------------------------------------------------
 
-    def input_state(self, sha256: str) -> tuple[bool, int | None]:
-        """Whether an input's bytes are stored, and how many reports it held if all are."""
-        row = self.cursor.run(self._sql.input_state, {"b_sha": sha256}).fetchone()
-        return (False, None) if row is None else (True, row[0])
+    def input_state(self, sha256: str, ahead: Sequence[str] = ()) -> BlobState:
+        """Whether an input's bytes are stored, and how many reports it held if all are.
+
+        *ahead*: the digests of the inputs to be written next. Their states are read with this
+        one's, in one statement, and the writer keeps them, with those of the blobs it writes,
+        for the rest of the transaction: on PostgreSQL each read waits for every statement sent
+        before it, so one read per input kept the client idle while the server caught up.
+        """
+        known = self._blob_states.get(sha256)
+        if known is None:
+            self._read_states(sha256, ahead)
+            known = self._blob_states[sha256]
+        return known
+
+    def _read_states(self, sha256: str, ahead: Sequence[str]) -> None:
+        wanted = [sha256, *(sha for sha in ahead if sha not in self._blob_states)]
+        wanted = list(dict.fromkeys(wanted))[:STATE_READS]
+        padded = wanted + [sha256] * (STATE_READS - len(wanted))
+        params = {f"b_sha{i}": sha for i, sha in enumerate(padded)}
+        found = dict(self.cursor.run(self._sql.input_states, params).fetchall())
+        for sha in wanted:
+            self._blob_states[sha] = (sha in found, found.get(sha))
 
     def put_blob(self, sha256: str, data: bytes) -> None:
         """Keep an input's original bytes once per SHA-256 (compressed unless they already are)."""
@@ -121,6 +147,7 @@ class Writer:
             "report_count": None,
         }
         self.cursor.send(self._sql.insert_blob, row)
+        self._blob_states[sha256] = (True, None)
 
     def put_headers(self, sha256: str, size: int, headers: bytes) -> None:
         """Keep only the *headers* of an input of *size* bytes, under its digest *sha256*."""
@@ -133,10 +160,12 @@ class Writer:
             "report_count": None,
         }
         self.cursor.send(self._sql.insert_blob, row)
+        self._blob_states[sha256] = (True, None)
 
     def mark_complete(self, sha256: str, reports: int) -> None:
         """Note that every one of the input's *reports* is stored (or already was)."""
         self.cursor.send(self._sql.mark_complete, {"b_sha": sha256, "report_count": reports})
+        self._blob_states[sha256] = (True, reports)
 
     # Reports --------------------------------------------------------------------------------
 
@@ -392,7 +421,7 @@ _AGAIN_COLUMNS = ("last_seen", "reason", "reject_class", "size")
 
 @dataclass(frozen=True, slots=True)
 class _Statements:
-    input_state: Prepared
+    input_states: Prepared
     insert_blob: Prepared
     mark_complete: Prepared
     has_report: Prepared
@@ -429,8 +458,11 @@ def _build(dialect: Dialect) -> _Statements:
     pairs = list(zip(_KEY_COLUMNS, _KEY_PARAMS, strict=True))
     key = [column == bindparam(name) for column, name in pairs]
     return _Statements(
-        input_state=prepare(
-            select(blobs.report_count).where(blobs.sha256 == bindparam("b_sha")), dialect
+        input_states=prepare(
+            select(blobs.sha256, blobs.report_count).where(
+                blobs.sha256.in_([bindparam(f"b_sha{i}") for i in range(STATE_READS)])
+            ),
+            dialect,
         ),
         insert_blob=prepare(insert(schema.blobs).on_conflict_do_nothing(), dialect, _BLOB_COLUMNS),
         mark_complete=prepare(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from dmarcwatch.ingest import group as group_module
 from dmarcwatch.ingest import pipeline, schema
@@ -177,3 +177,73 @@ def test_unreadable_inputs_keep_their_place_among_the_outcomes(store: Store) -> 
     ]
     sources = [result.source for result in import_all(store, items)]
     assert sources == ["a.xml", "gone.xml", "b.xml"]
+
+
+def test_an_input_that_failed_is_written_whole_when_it_comes_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = pipeline.write_input
+    failures = iter([True])
+
+    def bug_in_first_b(*args: Any, **kwargs: Any) -> pipeline.InputOutcome:
+        outcome = real(*args, **kwargs)  # b is written and marked complete, then it fails
+        if args[1].startswith("b") and next(failures, False):
+            raise RuntimeError("a bug")
+        return outcome
+
+    monkeypatch.setattr(group_module, "write_input", bug_in_first_b)
+    b = Report(report_id="b").bytes()
+    items = [Input("a.xml", Report(report_id="a").bytes()), Input("b.xml", b), Input("b2.xml", b)]
+    with InputGroup[str](store) as group:
+        for item, sha, ahead in group_module.looking_ahead(items):
+            assert isinstance(item, Input)
+            group.add(item.source, item.source, item.data, sha=sha, ahead=ahead)
+        done = group.commit()
+
+    assert [type(entry) for entry in done] == [Done, Failed, Done]
+    again = done[2]
+    assert isinstance(again, Done) and (again.outcome.stored, again.outcome.duplicates) == (1, 0)
+    with store.engine.connect() as conn:
+        ids = sorted(conn.execute(select(schema.reports.c.report_id)).scalars())
+        blobs = conn.execute(select(schema.blobs.c.sha256)).all()
+    assert ids == ["a", "b"] and len(blobs) == 2
+
+
+def test_the_states_of_the_inputs_ahead_are_read_in_one_statement(tmp_path: Path) -> None:
+    items = [Input(f"{n}.xml", Report(report_id=f"r{n}").bytes()) for n in range(40)]
+    items.append(items[3])  # met again: skipped on its hash, known without asking
+    statements: list[str] = []
+    with Store.open(f"sqlite:///{tmp_path / 'traced.db'}") as store:
+
+        @event.listens_for(store.engine, "connect")
+        def _trace(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.set_trace_callback(statements.append)
+
+        store.engine.dispose()  # so that the next connection is a traced one
+        outcomes = list(import_all(store, items))
+
+    assert [o.stored for o in outcomes] == [1] * 40 + [0]
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT BLOBS.SHA256")]
+    assert len(reads) == 1, reads
+
+
+def test_looking_ahead_keeps_order_and_holds_a_bounded_number_of_bytes() -> None:
+    read: list[str] = []
+
+    def reading() -> Iterator[Input | InputError]:
+        for n in range(6):
+            read.append(f"{n}")
+            yield InputError("gone", "missing") if n == 2 else Input(f"{n}", bytes([n]) * 100)
+
+    seen = []
+    for item, sha, ahead in group_module.looking_ahead(reading(), inputs=3, size=250):
+        seen.append((item.source, len(read), len(ahead), sha == "" or len(sha) == 64))
+    # three items held at most, and no more than 250 bytes once the next has been read
+    assert seen == [
+        ("0", 4, 2, True),
+        ("1", 5, 2, True),
+        ("gone", 6, 3, True),
+        ("3", 6, 2, True),
+        ("4", 6, 1, True),
+        ("5", 6, 0, True),
+    ]

@@ -58,6 +58,9 @@ DISPUTED = (
 """The log line of a report that disputes a stored key (``%s``: source, location)."""
 
 
+READ_AHEAD_BATCHES = 2
+"""Batches of records read before an input's first write (:meth:`InputImport.run`)."""
+
 _HEADER_BYTES = 64 * 1024
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _NOT_REPORT_CLASSES = frozenset(
@@ -163,6 +166,20 @@ def write_input(
     return job.run(events, first)
 
 
+def _read_ahead(events: Reading) -> tuple[list[Event], bool]:
+    """The events up to and with the :data:`READ_AHEAD_BATCHES`-th batch; whether that is all."""
+    held: list[Event] = []
+    batches = 0
+    try:
+        while batches < READ_AHEAD_BATCHES:
+            event = events.send(False)
+            held.append(event)
+            batches += isinstance(event, Batch)
+    except StopIteration:
+        return held, True
+    return held, False
+
+
 def put_input_blob(writer: Writer, sha: str, data: bytes, first: Event) -> None:
     """Keep an input's bytes, or only the headers of one that holds no report at all.
 
@@ -245,10 +262,20 @@ class InputImport:
 
     def run(self, events: Reading, first: Event) -> InputOutcome:
         """Write every event of an in-line reading (*first* already taken from it), telling
-        it to skip stored reports."""
+        it to skip stored reports.
+
+        The first :data:`READ_AHEAD_BATCHES` batches of records are read before anything is
+        written, which is the whole of a small input: on PostgreSQL a report's first write
+        waits for the server to finish the statements sent before it (the previous input's
+        rows), and this way the client reads the next input meanwhile. A stored report among
+        those read ahead has its records read too, and dropped, as with ``--jobs``.
+        """
+        held, ended = _read_ahead(events)
         reply = self.on(first)
+        for event in held:
+            reply = self.on(event)
         try:
-            while True:
+            while not ended:
                 reply = self.on(events.send(reply))
         except StopIteration:
             pass

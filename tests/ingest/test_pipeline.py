@@ -10,16 +10,19 @@ import io
 import zipfile
 from collections.abc import Iterator
 from email.message import EmailMessage
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, select
 
-from dmarcwatch.ingest import schema
+from dmarcwatch.ingest import pipeline, schema
 from dmarcwatch.ingest.bulk import Batch, write_batch
 from dmarcwatch.ingest.errors import StoreNotWritable
 from dmarcwatch.ingest.pipeline import import_input
 from dmarcwatch.ingest.prepared import Cursor
+from dmarcwatch.ingest.reading import Reading
 from dmarcwatch.ingest.store import Store
+from dmarcwatch.ingest.writer import Writer
 from tests.ingest.reportxml import Report, Row
 
 
@@ -74,6 +77,39 @@ def test_the_same_report_in_any_container_is_a_duplicate(store: Store) -> None:
     assert first.stored == 1
     assert [(o.stored, o.duplicates, o.rejected) for o in again] == [(0, 1, ())] * 5
     assert store.totals().reports == 1
+
+
+@pytest.mark.parametrize(
+    ("rows", "read_first"),
+    [(3, ["started", "batch", "ended"]), (12_000, ["started", "batch", "batch"])],
+)
+def test_an_input_is_read_up_to_two_batches_before_its_first_write(
+    store: Store, monkeypatch: pytest.MonkeyPatch, rows: int, read_first: list[str]
+) -> None:
+    read: list[str] = []
+    real_read, real_start = pipeline.read_input, Writer.start_report
+
+    def reading(*args: Any) -> Reading:
+        events = real_read(*args)
+        reply = None
+        while True:
+            try:
+                event = events.send(reply)
+            except StopIteration:
+                return
+            read.append(type(event).__name__.removeprefix("Report").lower())
+            reply = yield event
+
+    def start_report(self: Writer, *args: Any, **kwargs: Any) -> int | None:
+        read.append("written")
+        return real_start(self, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "read_input", reading)
+    monkeypatch.setattr(Writer, "start_report", start_report)
+    outcome = import_input(store, "a.xml", Report(rows=[Row()] * rows).bytes())
+
+    assert (outcome.stored, outcome.records) == (1, rows)
+    assert read[: read.index("written")] == read_first
 
 
 def test_same_id_with_different_content_is_kept_and_disputes_the_key(store: Store) -> None:

@@ -4,14 +4,15 @@ Records become rows in batches of :data:`BATCH_RECORDS`, so memory stays bounded
 a report is. A batch's rows leave out the report's key, which is only known once the report's
 own row is written (perhaps in another process, see :mod:`ingest.parallel`); each row starts
 with the record's ``seq``. :func:`write_batch` adds the key: on SQLite as a literal in the
-statement (one ``executemany`` per table); on PostgreSQL, one ``INSERT … SELECT`` per table
-sends the batch as one JSON array of rows, with the key beside it, inside the caller's
-transaction. A batch also carries its records' groups (:mod:`ingest.groups`),
-counted as its rows are built; :func:`write_groups` writes those of a report that fit in one batch.
+statement (one ``executemany`` per table); on PostgreSQL, one statement for the whole batch,
+each table's rows one JSON array, the key beside them, inside the caller's transaction. A batch
+also carries its records' groups (:mod:`ingest.groups`), counted as its rows are built; those
+of a report that fits in one batch are written with that batch.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -121,33 +122,35 @@ _SPF: Fields = ("domain", "scope", "result", "human_result")
 _REASON: Fields = ("type", "comment")
 
 
-def write_batch(conn: Connection, cursor: Cursor, report_pk: int, batch: Batch) -> None:
-    """Write one batch's rows under the report's key (*cursor*: the driver's, of *conn*)."""
-    for table, rows in batch.tables():
-        _write(conn, cursor, table, int(report_pk), rows)
-
-
-def write_groups(
-    conn: Connection, cursor: Cursor, report_pk: int, counted: dict[groups.GroupKey, groups.Totals]
+def write_batch(
+    conn: Connection,
+    cursor: Cursor,
+    report_pk: int,
+    batch: Batch,
+    counted: dict[groups.GroupKey, groups.Totals] | None = None,
 ) -> None:
-    """Write the groups *counted* for a whole report (its only batch's) under its key."""
-    rows = list(groups.rows(counted, conn.dialect.name))
-    _write(conn, cursor, schema.record_groups, int(report_pk), rows)
-
-
-def _write(conn: Connection, cursor: Cursor, table: Table, pk: int, rows: list[Row]) -> None:
-    """Write *rows* (each without the report key *pk*) into *table*."""
-    if not rows:
+    """Write one batch's rows under the report's key (*cursor*: the driver's, of *conn*), and
+    the groups *counted* for the whole report when this batch is all of it."""
+    tables = [(table, rows) for table, rows in batch.tables() if rows]
+    if counted:
+        tables.append((schema.record_groups, list(groups.rows(counted, conn.dialect.name))))
+    if not tables:
         return
+    pk = int(report_pk)
     if conn.dialect.name == "postgresql":
-        # One statement per table, not one per row: psycopg sends and polls for each row of an
-        # ``executemany`` (most of an import's system time), a ``COPY`` cannot be pipelined,
-        # and its own array parameters are dumped element by element in Python. JSON text is
-        # written in C, and PostgreSQL reads it in C, once: as jsonb, whose fields are taken
-        # without parsing the row again for each (json's ->> parses it from the start).
-        cursor.one(_PG_INSERT_SQL[table.name], (pk, json.dumps(rows, ensure_ascii=False)))
+        # One statement for all tables, not one per row: psycopg sends and polls for each row
+        # of an ``executemany`` (most of an import's system time), a ``COPY`` cannot be
+        # pipelined, and its own array parameters are dumped element by element in Python.
+        # JSON text is written in C, and PostgreSQL reads it in C, once: as jsonb, whose fields
+        # are taken without parsing the row again for each (json's ->> parses it every time).
+        names = tuple(table.name for table, _ in tables)
+        parameters: dict[str, Any] = {"pk": pk}
+        for table, rows in tables:
+            parameters[table.name] = json.dumps(rows, ensure_ascii=False)
+        cursor.one(_pg_insert_sql(names), parameters)
     else:
-        cursor.many(_insert_sql(table, pk), rows)
+        for table, rows in tables:
+            cursor.many(_insert_sql(table, pk), rows)
 
 
 def _columns(table: Table) -> str:
@@ -174,13 +177,22 @@ def _insert_sql(table: Table, pk: int) -> str:
 _TABLES = (schema.records, schema.dkim_results, schema.spf_results, schema.reasons,
            schema.record_groups)  # fmt: skip
 
-_PG_INSERT_SQL = {
-    table.name: (
-        f'INSERT INTO "{table.name}" ({_columns(table)}) '  # noqa: S608
-        f"SELECT %s::INTEGER, {_json_columns(table)} FROM jsonb_array_elements(%s::jsonb) AS r"
-    )
-    for table in _TABLES
-}
+_BY_NAME = {table.name: table for table in _TABLES}
+
+
+@functools.cache
+def _pg_insert_sql(names: tuple[str, ...]) -> str:
+    """One statement inserting the JSON rows of each table *names* (parameter ``pk``, the key,
+    and one named for each table): the first in data-modifying ``WITH`` clauses."""
+    inserts = [
+        f'INSERT INTO "{name}" ({_columns(_BY_NAME[name])}) '  # noqa: S608
+        f"SELECT %(pk)s::INTEGER, {_json_columns(_BY_NAME[name])} "
+        f"FROM jsonb_array_elements(%({name})s::jsonb) AS r"
+        for name in names
+    ]
+    clauses = [f"w{n} AS ({insert})" for n, insert in enumerate(inserts[:-1])]
+    return (f"WITH {', '.join(clauses)} " if clauses else "") + inserts[-1]
+
 
 _INSERT_SQL = {
     table.name: (

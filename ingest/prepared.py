@@ -98,7 +98,7 @@ class Cursor:
         except self._error as err:
             raise DBAPIError.instance(sql, rows[:1], err, self._error) from err
 
-    def one(self, sql: str, parameters: Sequence[Any]) -> None:
+    def one(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any]) -> None:
         """Driver-level SQL once (parameters in the driver's form), its result not read."""
         self._queue()
         self._execute(sql, parameters)

@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 
 from . import groups, kinds, schema
 from .arf import FailureReport
-from .bulk import Batch, Written, batches, write_batch, write_groups
+from .bulk import Batch, Written, batches, write_batch
 from .model import Record, ReportEnd, ReportHeader
 from .prepared import Cursor, Prepared, prepare
 from .tlsrpt import TlsReport
@@ -83,8 +83,8 @@ class Writer:
         """Records per (reporter, day) read or written in this transaction (see below)."""
         self._blob_states: dict[str, BlobState] = {}
         """Blobs' states read or written in this transaction (:meth:`input_state`)."""
-        self._counted: dict[groups.GroupKey, groups.Totals] = {}
-        """The groups of the report being written, counted with its first batch."""
+        self._held: Batch | None = None
+        """The report's latest batch, not yet written (:meth:`write_rows`)."""
 
     # Inputs ---------------------------------------------------------------------------------
 
@@ -103,6 +103,7 @@ class Writer:
     def undo_input(self) -> None:
         """Leave nothing of the input being written; the transaction's other inputs stay."""
         self._in_report = False
+        self._held = None
         self._day_records.clear()
         self._blob_states.clear()
         if self._in_input:
@@ -227,15 +228,16 @@ class Writer:
             self.cursor.plain("RELEASE SAVEPOINT dw_report")  # nothing was written
             return None
         self._in_report = True
-        self._batches, self._counted = 0, {}
+        self._batches, self._held = 0, None
         return int(found[0])
 
     def write_rows(self, pk: int, batch: Batch) -> None:
-        """Write a batch of the report's record rows."""
-        write_batch(self.conn, self.cursor, pk, batch)
+        """Write a batch of the report's record rows; the latest waits for the next or for the
+        report's end, so that a report of one batch is written with its groups at once."""
+        if self._held is not None:
+            write_batch(self.conn, self.cursor, pk, self._held)
+        self._held = batch
         self._batches += 1
-        if self._batches == 1:
-            self._counted = batch.groups
 
     def end_report(
         self, pk: int, header: ReportHeader, end: ReportEnd, content_sha256: str, written: Written
@@ -246,10 +248,13 @@ class Writer:
         is never stored without them: counted in Python for a report of one batch, else by the
         database from the records just written.
         """
+        held, self._held = self._held, None
         if self._batches > 1:
+            if held is not None:
+                write_batch(self.conn, self.cursor, pk, held)
             self.cursor.send(self._sql.fill_groups, {"g_pk": pk})
-        else:
-            write_groups(self.conn, self.cursor, pk, self._counted)
+        elif held is not None:
+            write_batch(self.conn, self.cursor, pk, held, held.groups)
         finish = {
             "b_pk": pk,
             "record_count": written.records,
@@ -273,6 +278,7 @@ class Writer:
         and the savepoint goes with it; then *failure*, the database's own error, is re-raised.
         """
         self._day_records.clear()
+        self._held = None
         if not self._in_report:
             return
         self._in_report = False

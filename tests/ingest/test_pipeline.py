@@ -208,11 +208,11 @@ def test_a_store_failure_mid_input_stores_nothing_of_it(
 ) -> None:
     written = []
 
-    def fail_second(conn: Connection, cursor: Cursor, pk: int, batch: Batch) -> None:
+    def fail_second(conn: Connection, cursor: Cursor, pk: int, batch: Batch, *more: Any) -> None:
         if written and pk not in written:
             raise StoreNotWritable("cannot write to the store: the disk is full")
         written.append(pk)
-        write_batch(conn, cursor, pk, batch)
+        write_batch(conn, cursor, pk, batch, *more)
 
     monkeypatch.setattr("dmarcwatch.ingest.writer.write_batch", fail_second)
     xml = [gzip.compress(Report(report_id=name).bytes()) for name in ("one", "two")]

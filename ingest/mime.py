@@ -20,9 +20,11 @@ import email.header
 import email.utils
 import quopri
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.feedparser import FeedParser
 from email.message import Message
+from email.parser import Parser
 from email.policy import Policy, compat32
 
 from .errors import ContainerError, LimitExceeded, quote
@@ -214,18 +216,129 @@ class _PartBudget:
 
 def _parse(data: bytes, budget: _PartBudget) -> Message:
     budget.take_lines(data)
-    parser = FeedParser(_factory=budget, policy=compat32)
-    budget.made -= 1  # FeedParser builds one probe message to learn the factory's signature
     text = data.decode("ascii", errors="surrogateescape")
     try:
-        for start in range(0, len(text), _FEED_SIZE):
-            parser.feed(text[start : start + _FEED_SIZE])
-        root = parser.close()
+        return _parse_flat(text, budget) or _parse_whole(text, budget)
     except RecursionError:
         raise ContainerError("MIME structure nested too deeply") from None
+
+
+def _parse_whole(text: str, budget: _PartBudget) -> Message:
+    parser = FeedParser(_factory=budget, policy=compat32)
+    budget.made -= 1  # FeedParser builds one probe message to learn the factory's signature
+    for start in range(0, len(text), _FEED_SIZE):
+        parser.feed(text[start : start + _FEED_SIZE])
+    root = parser.close()
     if not isinstance(root, Message):
         raise ContainerError("unreadable message")
     return root
+
+
+def _parse_flat(text: str, budget: _PartBudget) -> Message | None:
+    """A multipart message whose parts are all leaves (as a report mail is), split here and
+    parsed part by part; ``None`` for any other message, which :func:`_parse_whole` parses.
+
+    :mod:`email` compiles a regular expression for every boundary it meets, which was a tenth
+    of a poll. The split follows its rules (:func:`_split`); a part that is itself multipart
+    or a message, adjacent boundaries or a missing start or close boundary leave the whole
+    message to :mod:`email`, so that what it makes of them stays the only reading.
+    """
+    made = budget.made
+    root = _parsed(text, budget, headersonly=True)
+    boundary = root.get_boundary() if root.get_content_maintype() == "multipart" else None
+    split = None
+    if boundary and root.get_content_subtype() != "digest" and _plain(root):
+        # decode=True gives the body's own bytes (a str payload is decoded by its charset)
+        body = root.get_payload(decode=True)
+        if isinstance(body, bytes):
+            split = _split(body.decode("ascii", errors="surrogateescape"), "--" + boundary)
+    if split is None:
+        budget.made = made
+        return None
+    preamble, pieces, epilogue = split
+    parts: list[Message | str] = []
+    for piece in pieces:
+        part = _parsed(piece, budget)
+        if part.get_content_maintype() in ("multipart", "message"):
+            budget.made = made
+            return None
+        parts.append(part)
+    root.set_payload(parts)
+    root.preamble, root.epilogue = preamble, epilogue
+    return root
+
+
+def _plain(part: Message) -> bool:
+    """Whether *part* has no transfer encoding to undo (the only ones a multipart may have)."""
+    return _transfer_encoding(part) in ("", "7bit", "8bit", "binary")
+
+
+def _parsed(text: str, budget: _PartBudget, *, headersonly: bool = False) -> Message:
+    budget.made -= 1  # FeedParser builds one probe message to learn the factory's signature
+    message = Parser(_class=budget, policy=compat32).parsestr(text, headersonly=headersonly)
+    if not isinstance(message, Message):
+        raise ContainerError("unreadable message")
+    return message
+
+
+def _split(body: str, separator: str) -> tuple[str | None, list[str], str] | None:
+    """*body*'s preamble, parts and epilogue around the boundary lines of *separator*.
+
+    A boundary line is the separator at the start of a line, ``--`` after it for the last,
+    then spaces or tabs and the line's end (CRLF, LF or a lone CR, as :mod:`email` reads
+    lines); the line end before it belongs to the boundary (RFC 2046 §5.1.1). ``None`` unless
+    there is a part, every part has text and the close boundary is there.
+    """
+    lines = list(_boundary_lines(body, separator))
+    if len(lines) < 2 or not lines[-1][2] or any(close for _, _, close in lines[:-1]):
+        return None
+    pieces = [
+        _without_line_end(body[end:start])
+        for (_, end, _), (start, _, _) in zip(lines, lines[1:], strict=False)
+    ]
+    if not all(pieces):
+        return None
+    first = lines[0][0]
+    preamble = _without_line_end(body[:first]) if first else None
+    return preamble, pieces, body[lines[-1][1] :]
+
+
+def _boundary_lines(body: str, separator: str) -> Iterator[tuple[int, int, bool]]:
+    """Each boundary line's start, end (after its line end) and whether it closes, up to the
+    first that closes."""
+    at = body.find(separator)
+    while at >= 0:
+        line = _boundary_line(body, separator, at)
+        if line is not None:
+            yield line
+            if line[2]:
+                return
+        at = body.find(separator, at + 1)
+
+
+def _boundary_line(body: str, separator: str, at: int) -> tuple[int, int, bool] | None:
+    if at and body[at - 1] not in "\r\n":
+        return None
+    end = at + len(separator)
+    close = body.startswith("--", end)
+    end += 2 * close
+    while end < len(body) and body[end] in " \t":
+        end += 1
+    if body.startswith("\r\n", end):
+        end += 2
+    elif body.startswith(("\r", "\n"), end):
+        end += 1
+    elif end < len(body):
+        return None
+    return at, end, close
+
+
+def _without_line_end(text: str) -> str:
+    if text.endswith("\r\n"):
+        return text[:-2]
+    if text.endswith(("\r", "\n")):
+        return text[:-1]
+    return text
 
 
 # --- walking ---------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from .pipeline import InputOutcome, write_input
 from .sources import Input, InputError
 from .store import Store
 from .verify import MailVerifier
-from .writer import STATE_READS, Writer
+from .writer import STATE_READS, BlobState, Writer
 
 T = TypeVar("T")
 
@@ -94,7 +94,7 @@ class InputGroup(Generic[T]):
         else:
             self.rollback()
 
-    def input_state(self, sha256: str) -> tuple[bool, int | None]:
+    def input_state(self, sha256: str) -> BlobState:
         """Whether an input's bytes are stored (or written in this group), and its reports."""
         if self._writer is not None:
             return self._writer.input_state(sha256)

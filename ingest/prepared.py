@@ -11,8 +11,8 @@ would wrap it, so callers and :func:`ingest.database.translated_errors` treat it
 On PostgreSQL each statement is a round trip, and for a small report the round trips were
 most of the time. Statements whose result nobody reads (savepoints, row inserts, updates) are
 therefore *sent* in psycopg's pipeline mode, without waiting; the pipeline is synced before
-any statement whose result is read (:meth:`Cursor.run`), before a ``COPY`` or a SQLAlchemy
-statement on the same connection (:meth:`Cursor.flush`), and before the commit. An error in
+any statement whose result is read (:meth:`Cursor.run`), before a SQLAlchemy statement on
+the same connection (:meth:`Cursor.flush`), and before the commit. An error in
 a sent statement is raised at that sync, wrapped like any other; the caller's transaction
 (or input savepoint) is then rolled back as a whole, as for any store failure.
 """

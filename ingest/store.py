@@ -25,7 +25,7 @@ from . import database, locks, migrations, schema
 from .errors import StoreMissing
 from .model import Record, ReportEnd, ReportHeader
 from .retention import PRUNED
-from .writer import AddResult, ReportKey, Writer
+from .writer import AddResult, BlobState, ReportKey, Writer
 
 _PAGE = 500
 
@@ -110,7 +110,7 @@ class Store:
                 raise
             writer.cursor.flush()  # statements sent but not yet waited for, before the commit
 
-    def input_state(self, sha256: str) -> tuple[bool, int | None]:
+    def input_state(self, sha256: str) -> BlobState:
         """Whether an input's bytes are stored, and how many reports it held if all are."""
         with self._errors(), self.engine.connect() as conn:
             return Writer(conn).input_state(sha256)

@@ -18,9 +18,8 @@ apart (:func:`folded_statement`). :class:`Folded` says how much was folded, for 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 import sqlalchemy as sa
@@ -53,7 +52,12 @@ def per_record(
 
 _NAMES = (c.SOURCE_IP, c.HEADER_FROM, c.ENVELOPE_FROM, c.DISPOSITION, c.PE_DKIM, c.PE_SPF,
           c.DKIM_RESULTS, c.SPF_RESULTS, c.REASONS)  # fmt: skip
-Statement = Callable[[Selection], sa.Select[tuple[object, ...]]]
+
+
+class Statement(Protocol):
+    """Builds the rows of a selection: grouped by the database, or as stored (*grouped* off)."""
+
+    def __call__(self, sel: Selection, grouped: bool = True) -> sa.Select[tuple[object, ...]]: ...
 
 
 def _report_keys() -> list[sa.Label[Any]]:
@@ -70,32 +74,29 @@ def _report_keys() -> list[sa.Label[Any]]:
     ]
 
 
-def rows_statement(sel: Selection) -> sa.Select[tuple[object, ...]]:
+def rows_statement(sel: Selection, grouped: bool = True) -> sa.Select[tuple[object, ...]]:
     """The aggregation statement behind :func:`load_rows` (exposed for EXPLAIN/benchmarks).
 
     It reads the record groups each report keeps (:mod:`ingest.groups`): the same sums as
     grouping the records themselves (:func:`records_statement`), without a sub-select per
-    record, and still there for periods whose records were pruned.
+    record, and still there for periods whose records were pruned. With *grouped* off, each
+    report's groups as stored (the same columns), for pandas to sum.
     """
     r, g = schema.reports, schema.record_groups
     columns = ("source_ip", "header_from", "envelope_from", "disposition", "dkim", "spf",
                "dkim_results", "spf_results", "reasons")  # fmt: skip
     keys = [*_report_keys(), *(g.c[col].label(n) for col, n in zip(columns, _NAMES, strict=True))]
-    inner = sa.select(*keys, g.c.messages, g.c.records, r.c.end_ts).select_from(
-        g.join(r, r.c.id == g.c.report_pk)
-    )
+    inner = sa.select(
+        *keys,
+        g.c.messages.label(c.MESSAGES),
+        g.c.records.label(c.RECORDS),
+        r.c.end_ts.label(c.REPORT_END),
+    ).select_from(g.join(r, r.c.id == g.c.report_pk))
     inner = inner.where(*report_filter(sel), *group_filter(sel))
-    sub = inner.subquery("grouped")
-    group = [sub.c[k.name] for k in keys]
-    return sa.select(
-        *group,
-        sa.func.sum(sub.c.messages).label(c.MESSAGES),
-        sa.func.sum(sub.c.records).label(c.RECORDS),
-        sa.func.max(sub.c.end_ts).label(c.REPORT_END),
-    ).group_by(*group)
+    return _summed(inner) if grouped else inner
 
 
-def records_statement(sel: Selection) -> sa.Select[tuple[object, ...]]:
+def records_statement(sel: Selection, grouped: bool = True) -> sa.Select[tuple[object, ...]]:
     """The same rows as :func:`rows_statement`, grouped from the stored records themselves.
 
     The way rows were read before record groups existed; kept as the reference the tests
@@ -104,17 +105,25 @@ def records_statement(sel: Selection) -> sa.Select[tuple[object, ...]]:
     r, rec = schema.reports, schema.records
     labelled = zip(groups.record_keys(), _NAMES, strict=True)
     keys: list[sa.Label[Any]] = [*_report_keys(), *(k.label(n) for k, n in labelled)]
-    inner = sa.select(*keys, rec.c["count"], r.c.end_ts).select_from(
-        rec.join(r, r.c.id == rec.c.report_pk)
-    )
+    inner = sa.select(
+        *keys,
+        rec.c["count"].label(c.MESSAGES),
+        sa.literal(1).label(c.RECORDS),
+        r.c.end_ts.label(c.REPORT_END),
+    ).select_from(rec.join(r, r.c.id == rec.c.report_pk))
     inner = inner.where(*report_filter(sel), *record_filter(sel))
+    return _summed(inner) if grouped else inner
+
+
+def _summed(inner: sa.Select[tuple[object, ...]]) -> sa.Select[tuple[object, ...]]:
+    """*inner*'s rows grouped on every key, their messages and records summed."""
     sub = inner.subquery("grouped")
-    group = [sub.c[k.name] for k in keys]
+    group = [sub.c[k] for k in _GROUP_KEYS]
     return sa.select(
         *group,
-        sa.func.sum(sub.c["count"]).label(c.MESSAGES),
-        sa.func.count().label(c.RECORDS),
-        sa.func.max(sub.c.end_ts).label(c.REPORT_END),
+        sa.func.sum(sub.c[c.MESSAGES]).label(c.MESSAGES),
+        sa.func.sum(sub.c[c.RECORDS]).label(c.RECORDS),
+        sa.func.max(sub.c[c.REPORT_END]).label(c.REPORT_END),
     ).group_by(*group)
 
 
@@ -181,9 +190,15 @@ def read_rows(
     """:func:`load_rows`, saying which domains were folded to stay within *budget* rows."""
     build = statement or rows_statement
     streamed = conn.execution_options(stream_results=True, yield_per=_STREAM)
+    # Rows as stored, summed by pandas (normalise_rows groups them anyway): sorting them for
+    # a GROUP BY was most of the statement's time. Only if they exceed the budget does the
+    # database sum them, and fold the rows that still do.
+    data = _within(streamed.execute(build(sel, grouped=False)), budget)
+    if data is not None:
+        return Loaded(_frame(data, [False] * len(data), in_key_order=True), {})
     data = _within(streamed.execute(build(sel)), budget)
     if data is not None:
-        return Loaded(_frame(data, [False] * len(data)), {})
+        return Loaded(_frame(data, [False] * len(data), in_key_order=True), {})
     counted: list[tuple[Any, ...]] = [
         tuple(row) for row in conn.execute(folded_statement(sel, budget, build))
     ]
@@ -269,8 +284,20 @@ def folded_statement(
     return sa.union_all(kept, folded)
 
 
-def _frame(data: list[tuple[object, ...]], folded: list[bool]) -> pd.DataFrame:
+def _frame(
+    data: list[tuple[object, ...]], folded: list[bool], in_key_order: bool = False
+) -> pd.DataFrame:
+    """The rows as a frame, sorted on their keys when *in_key_order* is asked for.
+
+    Rows met first come first in every later tie (the sources named in a finding, say), so
+    the order is fixed whichever way the rows were summed (PostgreSQL's GROUP BY has none):
+    keys ascending, NULL first, text by code point, as SQLite's GROUP BY returns them.
+    """
     frame = pd.DataFrame.from_records(data, columns=ROW_COLUMNS, nrows=len(data))
+    if in_key_order:
+        frame = frame.sort_values(
+            _GROUP_KEYS, na_position="first", kind="stable", ignore_index=True
+        )
     frame[c.FOLDED] = pd.Series(folded, index=frame.index, dtype=bool)
     frame[c.DKIM_RESULTS] = decode_column(frame[c.DKIM_RESULTS], results.dkim_results)
     frame[c.SPF_RESULTS] = decode_column(frame[c.SPF_RESULTS], results.spf_results)

@@ -107,3 +107,32 @@ def test_folded_rows_pass_or_fail_as_their_receivers_said(store_url: str) -> Non
     senders = summary.senders()
     sources = dict(zip(senders[c.SENDER], senders["sources"], strict=True))
     assert sources == {"sendgrid": 5, "unknown": 0}  # 5 kept whole; the folded rows: unknown
+
+
+@pytest.fixture
+def twice(store_url: str) -> Iterator[Reader]:
+    """Two reports of one receiver and day with the same two groups: four stored, two summed."""
+    rows = [Row(ip="198.51.100.9", count="3"), Row(ip=SENDGRID_IP, count="7")]
+    with Store.open(store_url) as store:
+        for n in (1, 2):
+            report = Report(report_id=f"twice-{n}", rows=rows, begin=str(DAY), end=str(DAY + n))
+            import_input(store, f"twice-{n}.xml", report.bytes())
+    engine = sa.create_engine(store_url)
+    yield Reader(engine)
+    engine.dispose()
+
+
+def test_groups_past_the_budget_that_sum_within_it_are_read_whole(twice: Reader) -> None:
+    loaded = twice.analysis_rows(Selection(), budget=2)
+    assert loaded.folded == {}
+    summed = loaded.frame.set_index(c.SOURCE_IP)
+    assert summed[c.MESSAGES].to_dict() == {"198.51.100.9": 6, SENDGRID_IP: 14}
+    assert summed[c.RECORDS].to_dict() == {"198.51.100.9": 2, SENDGRID_IP: 2}
+    assert summed[c.REPORT_END].to_dict() == {"198.51.100.9": DAY + 2, SENDGRID_IP: DAY + 2}
+
+
+def test_rows_come_in_the_order_of_their_keys_whichever_path_read_them(twice: Reader) -> None:
+    by_pandas = twice.analysis_rows(Selection(), budget=1_000).frame
+    by_database = twice.analysis_rows(Selection(), budget=2).frame
+    assert by_pandas.equals(by_database)
+    assert by_pandas[c.SOURCE_IP].tolist() == [SENDGRID_IP, "198.51.100.9"]  # "1" < "9"

@@ -266,7 +266,7 @@ def _mark_damaged_copies(out: pd.DataFrame, signers: _SignerColumns) -> None:
     list), not a broken setup. Unknown hosts are left alone: a forger may copy a signature.
     """
     passing = pd.DataFrame({"domain": out[c.DOMAIN], "d": out[c.DKIM_PASS_DOMAINS]}).explode("d")
-    verified = set(zip(passing["domain"], passing["d"], strict=True))
+    verified = set(zip(passing["domain"].tolist(), passing["d"].tolist(), strict=True))
 
     def broken_on_the_way(domain: str, results: tuple[DkimResult, ...]) -> bool:
         s = signers.of(results)

@@ -278,11 +278,36 @@ def _plain(part: Message) -> bool:
 
 
 def _parsed(text: str, budget: _PartBudget, *, headersonly: bool = False) -> Message:
+    """*text* parsed by :mod:`email`; a plain header block's body is left to it unread.
+
+    Past the blank line :mod:`email` keeps the rest of a message whose content is no
+    container as its payload, line by line as it reads it; for a header block it reads the
+    same way (:data:`_PLAIN_HEADERS`), the rest is set as the payload in one piece. A
+    multipart or ``message/`` part so read is not split: :func:`_parse_flat` gives those
+    to :func:`_parse_whole`.
+    """
     budget.made -= 1  # FeedParser builds one probe message to learn the factory's signature
-    message = Parser(_class=budget, policy=compat32).parsestr(text, headersonly=headersonly)
+    parser = Parser(_class=budget, policy=compat32)
+    block = _PLAIN_HEADERS.match(text)
+    if block is None:
+        message = parser.parsestr(text, headersonly=headersonly)
+    else:
+        message = parser.parsestr(text[: block.end()], headersonly=True)
+        if isinstance(message, Message):
+            message.set_payload(text[block.end() :])
     if not isinstance(message, Message):
         raise ContainerError("unreadable message")
     return message
+
+
+_PLAIN_HEADERS = re.compile(
+    r"[\041-\071\073-\176]+:[^\r\n]*\r?\n"  # a field (no "From " line, no empty name)
+    r"(?:(?:[\041-\071\073-\176]+:|[ \t])[^\r\n]*\r?\n)*"  # more fields, folded lines
+    r"\r?\n"  # the blank line; a lone CR anywhere (a line end to email) is not matched
+)
+"""A header block :mod:`email` reads as it is: its lines are fields (a name of printable
+characters but the colon) or their continuations, each ended by LF or CRLF, and a blank
+line ends it."""
 
 
 def _split(body: str, separator: str) -> tuple[str | None, list[str], str] | None:

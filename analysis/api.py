@@ -8,7 +8,7 @@ report matching the selection, so "the last 7 days" means the last 7 days that h
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -78,6 +78,9 @@ class DomainSummary:
     tls: list[TlsTotals] = field(default_factory=list)
     """SMTP TLS sessions of the period per reporter and policy type (RFC 8460)."""
     tls_failures: list[TlsFailureRow] = field(default_factory=list)
+    _tables: dict[str, pd.DataFrame] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def messages(self) -> int:
@@ -93,22 +96,31 @@ class DomainSummary:
         )
 
     def senders(self) -> pd.DataFrame:
-        return tables.by_sender(self.rows, self.catalogue)
+        return self._table("senders", lambda: tables.by_sender(self.rows, self.catalogue))
 
     def receivers(self) -> pd.DataFrame:
-        return tables.by_receiver(self.rows)
+        return self._table("receivers", lambda: tables.by_receiver(self.rows))
 
     def daily(self) -> pd.DataFrame:
-        return tables.by_day(self.rows)
+        return self._table("daily", lambda: tables.by_day(self.rows))
 
     def sendgrid_matrix(self) -> pd.DataFrame:
-        return tables.sendgrid_matrix(self.rows)
+        return self._table("sendgrid_matrix", lambda: tables.sendgrid_matrix(self.rows))
 
     def sendgrid_identities(self) -> pd.DataFrame:
-        return tables.sendgrid_identities(self.rows)
+        return self._table("sendgrid_identities", lambda: tables.sendgrid_identities(self.rows))
 
     def failing_sources(self) -> pd.DataFrame:
-        return tables.failing_sources(self.rows, self.catalogue)
+        return self._table(
+            "failing_sources", lambda: tables.failing_sources(self.rows, self.catalogue)
+        )
+
+    def _table(self, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A table of the rows, made once (the report's charts and tables both ask for it);
+        each caller gets its own copy to change."""
+        if name not in self._tables:
+            self._tables[name] = make()
+        return self._tables[name].copy()
 
 
 @dataclass(frozen=True)

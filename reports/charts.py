@@ -18,9 +18,11 @@ from typing import Any, Literal, cast
 
 import matplotlib
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
@@ -152,18 +154,39 @@ def daily_chart(data: pd.DataFrame, t: Translator) -> Figure:
         (cd.FAIL_UNKNOWN, VERMILION, t.gettext("fails, unknown source")),
     )
     width = 0.8 if len(data) <= 45 else 0.95
+    keys: list[matplotlib.patches.Patch] = []
     for column, colour, name in series:
-        values = data[column].to_numpy(dtype=float)
-        axes.bar(days, values, width, bottom=bottom, color=colour, label=name, linewidth=0)
-        bottom += values
+        top = bottom + data[column].to_numpy(dtype=float)
+        axes.add_collection(_bars(days - width / 2, width, bottom, top, colour), autolim=True)
+        keys.append(matplotlib.patches.Patch(facecolor=colour, linewidth=0, label=name))
+        bottom = top
+    axes.autoscale_view()
     _date_axis(axes, [ts.date() for ts in data.index], t)
     axes.yaxis.set_major_formatter(_count_formatter(t))
     axes.yaxis.set_major_locator(_COUNT_TICKS())
     axes.set_ylabel(t.gettext("messages"))
     axes.set_xlim(-0.7, max(len(data) - 0.3, 0.7))
     _value_grid(axes, "y")
-    _legend(figure, axes.get_legend_handles_labels()[0])
+    _legend(figure, keys)
     return figure
+
+
+def _bars(
+    left: npt.NDArray[np.floating[Any]],
+    width: float,
+    bottom: npt.NDArray[np.floating[Any]],
+    top: npt.NDArray[np.floating[Any]],
+    colour: str,
+) -> PolyCollection:
+    """Vertical bars from *bottom* to *top* as one collection: drawn as ``Axes.bar`` draws
+    them (the same pixels, limits and zero line), without an artist per day, which cost
+    two thirds of the daily chart over 90 days."""
+    right = left + width
+    corners = [(left, bottom), (left, top), (right, top), (right, bottom)]
+    outlines = np.stack([np.column_stack(corner) for corner in corners], axis=1)
+    bars = PolyCollection(list(outlines), facecolors=colour, edgecolors="none", linewidths=0)
+    bars.sticky_edges.y.extend(np.unique(bottom).tolist())  # as bar(): no margin below a base
+    return bars
 
 
 def _date_axis(axes: Axes, days: list[dt.date], t: Translator) -> None:

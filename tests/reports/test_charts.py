@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+from collections.abc import Callable
 
+import matplotlib.image
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pytest
+from matplotlib.axes import Axes
 
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis import tables
 from dmarcwatch.reports import chartdata as cd
 from dmarcwatch.reports import charts
 from dmarcwatch.reports.i18n import Translator
-from dmarcwatch.reports.svg import UnsafeSvg, check_inert, inline
+from dmarcwatch.reports.svg import UnsafeSvg, check_inert, figure_png, inline
 
 T = Translator.for_language("en")
 
@@ -148,3 +154,35 @@ def test_svg_with_active_content_is_refused(markup: str) -> None:
 
 def test_text_that_merely_mentions_a_handler_is_fine() -> None:
     check_inert('<svg><text>"onerror=alert(1) javascript:x</text></svg>')
+
+
+@pytest.mark.parametrize(
+    "heights",
+    [[3.0, 0.0, 7.5, 1.0], [0.0, 0.0, 0.0], [5.0], list(map(float, range(90)))],
+    ids=["some", "zeros", "one", "ninety"],
+)
+def test_bars_drawn_as_one_collection_look_as_axes_bar_draws_them(heights: list[float]) -> None:
+    def png(draw: Callable[[Axes, npt.NDArray[np.float64]], None]) -> tuple[bytes, object]:
+        with charts._drawing("bars"):
+            figure, axes = charts._figure(2.9)
+            draw(axes, np.arange(len(heights), dtype=float))
+            figure.get_layout_engine().execute(figure)  # type: ignore[union-attr]
+            return figure_png(figure), axes.get_ylim()
+
+    bottom = np.array(heights) / 3
+
+    def by_bar(axes: Axes, days: npt.NDArray[np.float64]) -> None:
+        axes.bar(days, heights, 0.95, bottom=bottom, color=charts.ORANGE, linewidth=0)
+
+    def by_collection(axes: Axes, days: npt.NDArray[np.float64]) -> None:
+        top = bottom + np.array(heights)
+        axes.add_collection(charts._bars(days - 0.475, 0.95, bottom, top, charts.ORANGE))
+        axes.autoscale_view()
+
+    (expected, expected_limits), (drawn, limits) = png(by_bar), png(by_collection)
+    assert limits == expected_limits
+    assert np.array_equal(_pixels(drawn), _pixels(expected))
+
+
+def _pixels(png: bytes) -> npt.NDArray[np.float32]:
+    return np.asarray(matplotlib.image.imread(io.BytesIO(png), format="png"))

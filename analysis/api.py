@@ -8,7 +8,7 @@ report matching the selection, so "the last 7 days" means the last 7 days that h
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -21,10 +21,12 @@ from .classify import classify
 from .dns.discovery import OrgDomains
 from .failureevidence import with_failure_reports
 from .findings import Finding, worst_first
-from .inventory import Approval, inventories
+from .inventory import Approval, Inventory, inventories
 from .owners import OwnerLookup, add_owners
-from .read import SECONDS_PER_DAY, Reader, Selection
+from .read import SECONDS_PER_DAY, Reader, Selection, SetAside
 from .read.failurereports import FailureRow
+from .read.overview import DomainActivity
+from .read.rows import ROW_BUDGET, Folded, no_rows
 from .read.tlsreports import TlsFailureRow, TlsTotals
 from .rules import Context, diagnose
 from .rules.base import READINESS_DAYS
@@ -78,22 +80,32 @@ class DomainSummary:
     tls: list[TlsTotals] = field(default_factory=list)
     """SMTP TLS sessions of the period per reporter and policy type (RFC 8460)."""
     tls_failures: list[TlsFailureRow] = field(default_factory=list)
+    totals: tuple[int, int] | None = None
+    """Messages and messages passing DMARC, when the rows were dropped (:meth:`without_rows`)."""
     _tables: dict[str, pd.DataFrame] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
     @property
     def messages(self) -> int:
+        if self.totals is not None:
+            return self.totals[0]
         return int(self.rows[c.MESSAGES].sum()) if not self.rows.empty else 0
 
     @property
     def dmarc_pass_share(self) -> float:
         total = self.messages
-        return (
-            float(self.rows.loc[self.rows[c.DMARC_PASS], c.MESSAGES].sum()) / total
-            if total
-            else 0.0
-        )
+        if not total:
+            return 0.0
+        if self.totals is not None:
+            return self.totals[1] / total
+        return float(self.rows.loc[self.rows[c.DMARC_PASS], c.MESSAGES].sum()) / total
+
+    def without_rows(self) -> DomainSummary:
+        """This summary with its totals but none of its rows (nor tables made from them)."""
+        passing = self.rows.loc[self.rows[c.DMARC_PASS], c.MESSAGES].sum() if self.messages else 0
+        empty = self.rows.iloc[0:0].copy()  # a copy: a slice would keep the rows' arrays
+        return replace(self, rows=empty, totals=(self.messages, int(passing)))
 
     def senders(self) -> pd.DataFrame:
         return self._table("senders", lambda: tables.by_sender(self.rows, self.catalogue))
@@ -145,6 +157,7 @@ def analyse(
     approvals: Sequence[Approval] = (),
     workers: int | None = None,
     row_budget: int | None = None,
+    keep_rows: bool = True,
 ) -> Analysis:
     """Load, classify and align the selected rows, then run every rule per policy domain.
 
@@ -157,6 +170,11 @@ def analyse(
     the smallest groups of records are folded and ``rows-folded`` says so.
     Many domains are diagnosed by *workers* forked processes (default: one per CPU, see
     :func:`.workers.worker_count`); the findings are the same.
+
+    With *keep_rows* off the domains are read and diagnosed a few at a time, about
+    :data:`CHUNK_ROWS` rows at once, and each summary keeps its totals but not its rows
+    (nor does the analysis): the findings are the same, and memory no longer grows with the
+    number of domains. For callers that need only findings and totals.
     """
     catalogue = catalogue or load_catalogue()
     cutoff = query.as_of_end
@@ -165,52 +183,166 @@ def analyse(
     domains = tuple(d.lower().rstrip(".") for d in query.domains)
     newest = reader.policy_domains(before=_epoch(cutoff))
     periods = _periods(query, newest, domains, now)
-    selections = [_selection(query, group, period) for period, group in periods.items()]
-    loaded = [reader.analysis_rows(sel, row_budget) for sel in selections]
-    folded = {d: f for part in loaded for d, f in part.folded.items()}
-    frames = [part.frame for part in loaded]
-    left_out = {d: s for sel in selections for d, s in reader.set_aside(sel).items()}
-    filled = [f for f in frames if not f.empty] or frames[:1]
-    raw = pd.concat(filled, ignore_index=True) if len(filled) > 1 else filled[0]
-    history = _plain(add_owners(prepare(reader, raw, catalogue, list(newest)), ip_data))
-    period_of = {d: p for p, group in periods.items() for d in group}
     overall = _overall(periods, now)
-    as_of = as_of or cutoff or query.until or overall.until
-    rows = _within_periods(history, period_of, overall)
-    store_last = max(newest.values(), default=None)
-    seen = set(domains or _known(rows, newest, as_of)) | set(left_out)
-    wanted = sorted(seen | set(query.configured))
-    activity = (
-        {a.domain: a for a in reader.activity(wanted, before=_epoch(cutoff))} if wanted else {}
-    )
-    others = _OtherReports.read(reader, query, tuple(wanted), overall)
-    approved = inventories([*reader.approvals(wanted), *approvals]) if wanted else {}
-    rows_of, history_of = _split(rows, wanted), _split(history, wanted)
-    contexts = [
-        Context(
-            domain=domain,
-            rows=rows_of[domain],
-            history=history_of[domain],
-            catalogue=catalogue,
-            activity=activity.get(domain),
-            store_last_begin=store_last,
-            last_begin=newest.get(domain),
-            now=now,
-            no_reports_days=query.no_reports_days,
-            set_aside=left_out.get(domain),
-            as_of_moment=as_of,
-            inventory=approved.get(domain),
-            folded=folded.get(domain),
+    plan = _Plan(
+        reader, query, domains, catalogue, now, as_of or cutoff or query.until or overall.until,
+        newest, periods, overall, ip_data, approvals, row_budget,
+    )  # fmt: skip
+    return plan.whole(workers) if keep_rows else plan.in_chunks(workers)
+
+
+CHUNK_ROWS = 100_000
+"""About the rows ``analyse(keep_rows=False)`` holds at a time (a domain is never split)."""
+
+Groups = list[tuple[Period, tuple[str, ...]]]  # domains read together, with their period
+
+
+@dataclass(frozen=True)
+class _Part:
+    """The classified rows of some domains, read together, and what the reads said."""
+
+    rows: pd.DataFrame  # each domain's period
+    history: pd.DataFrame  # from the start of the readiness window on
+    folded: dict[str, Folded]
+    left_out: dict[str, SetAside]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One analysis: what :func:`analyse` worked out before reading any record."""
+
+    reader: Reader
+    query: Query
+    domains: tuple[str, ...]  # the query's, normalised; () for every domain
+    catalogue: Catalogue
+    now: dt.datetime
+    as_of: dt.datetime
+    newest: dict[str, int]
+    periods: dict[Period, tuple[str, ...]]
+    overall: Period
+    ip_data: OwnerLookup | None
+    approvals: Sequence[Approval]
+    row_budget: int | None
+
+    def whole(self, workers: int | None) -> Analysis:
+        """Every domain's rows read at once and kept."""
+        part = self._part(list(self.periods.items()))
+        seen = set(self.domains or _known(part.rows, self.newest, self.as_of))
+        wanted = sorted(seen | set(part.left_out) | set(self.query.configured))
+        count = worker_count(workers, len(wanted), worth_from=FORK_FROM_DOMAINS)
+        return Analysis(self.overall, self._summaries(part, wanted, count), part.rows)
+
+    def in_chunks(self, workers: int | None) -> Analysis:
+        """The domains a chunk of rows at a time, their rows dropped (``keep_rows=False``)."""
+        chunks = self._chunks()
+        before = {d for d, begin in self.newest.items() if begin < self.as_of.timestamp()}
+        expected = set(self.domains or before) | set(self.query.configured)
+        covered = {d for chunk in chunks for _, group in chunk for d in group}
+        count = worker_count(workers, len(expected | covered), worth_from=FORK_FROM_DOMAINS)
+        summaries: list[DomainSummary] = []
+        for chunk in chunks:
+            part = self._part(chunk)
+            seen = set(self.domains or _known(part.rows, self.newest, self.as_of))
+            wanted = seen | set(part.left_out) | set(self.query.configured)
+            names = sorted(d for _, group in chunk for d in group if d in wanted)
+            summaries += self._summaries(part, names, count, keep_rows=False)
+        rest = sorted(expected - covered)  # not read at all (no-reports and the like)
+        if rest:
+            summaries += self._summaries(self._part([]), rest, count, keep_rows=False)
+        summaries.sort(key=lambda summary: summary.domain)
+        return Analysis(self.overall, summaries, pd.DataFrame())
+
+    def _chunks(self) -> list[Groups]:
+        """The periods' domains in chunks of about :data:`CHUNK_ROWS` rows, counted from
+        their record groups (a domain's rows are at most its groups, and at most the budget)."""
+        budget = self.row_budget or ROW_BUDGET
+        chunks: list[list[tuple[Period, str]]] = [[]]
+        size = 0
+        for period, group in self.periods.items():
+            names = group or tuple(sorted(self.newest))
+            sel = _selection(self.query, names, period)
+            counts = self.reader.group_counts(sel) if names else {}
+            for name in names:
+                rows = min(counts.get(name, 0), budget)
+                if chunks[-1] and size + rows > CHUNK_ROWS:
+                    chunks.append([])
+                    size = 0
+                chunks[-1].append((period, name))
+                size += rows
+        return [_by_period(chunk) for chunk in chunks if chunk]
+
+    def _part(self, groups: Groups) -> _Part:
+        selections = [_selection(self.query, group, period) for period, group in groups]
+        loaded = [self.reader.analysis_rows(sel, self.row_budget) for sel in selections]
+        frames = [part.frame for part in loaded] or [no_rows()]
+        filled = [f for f in frames if not f.empty] or frames[:1]
+        raw = pd.concat(filled, ignore_index=True) if len(filled) > 1 else filled[0]
+        prepared = prepare(self.reader, raw, self.catalogue, list(self.newest))
+        history = _plain(add_owners(prepared, self.ip_data))
+        return _Part(
+            rows=_within_periods(history, self._period_of, self.overall),
+            history=history,
+            folded={d: f for part in loaded for d, f in part.folded.items()},
+            left_out={d: s for sel in selections for d, s in self.reader.set_aside(sel).items()},
         )
-        for domain in wanted
-    ]
-    count = worker_count(workers, len(contexts), worth_from=FORK_FROM_DOMAINS)
-    diagnosed = map_forked(diagnose, contexts, count, after_fork=reader.after_fork)
-    summaries = []
-    for ctx, findings in zip(contexts, diagnosed, strict=True):
-        period = period_of.get(ctx.domain, overall)
-        summaries.append(_summarise(ctx, period, others.of(ctx.domain, period), findings))
-    return Analysis(period=overall, domains=summaries, rows=rows)
+
+    @property
+    def _period_of(self) -> dict[str, Period]:
+        return {d: p for p, group in self.periods.items() for d in group}
+
+    def _summaries(
+        self, part: _Part, wanted: list[str], workers: int, keep_rows: bool = True
+    ) -> list[DomainSummary]:
+        """Diagnose the *wanted* domains of *part*."""
+        reader = self.reader
+        before = _epoch(self.query.as_of_end)
+        activity = {a.domain: a for a in reader.activity(wanted, before)} if wanted else {}
+        others = _OtherReports.read(reader, self.query, tuple(wanted), self.overall)
+        approved = inventories([*reader.approvals(wanted), *self.approvals]) if wanted else {}
+        contexts = self._contexts(part, wanted, activity, approved)
+        diagnosed = map_forked(diagnose, contexts, workers, after_fork=reader.after_fork)
+        period_of = self._period_of
+        summaries = []
+        for ctx, findings in zip(contexts, diagnosed, strict=True):
+            period = period_of.get(ctx.domain, self.overall)
+            summary = _summarise(ctx, period, others.of(ctx.domain, period), findings)
+            summaries.append(summary if keep_rows else summary.without_rows())
+        return summaries
+
+    def _contexts(
+        self,
+        part: _Part,
+        wanted: list[str],
+        activity: dict[str, DomainActivity],
+        approved: Mapping[str, Inventory],
+    ) -> list[Context]:
+        rows_of, history_of = _split(part.rows, wanted), _split(part.history, wanted)
+        return [
+            Context(
+                domain=domain,
+                rows=rows_of[domain],
+                history=history_of[domain],
+                catalogue=self.catalogue,
+                activity=activity.get(domain),
+                store_last_begin=max(self.newest.values(), default=None),
+                last_begin=self.newest.get(domain),
+                now=self.now,
+                no_reports_days=self.query.no_reports_days,
+                set_aside=part.left_out.get(domain),
+                as_of_moment=self.as_of,
+                inventory=approved.get(domain),
+                folded=part.folded.get(domain),
+            )
+            for domain in wanted
+        ]
+
+
+def _by_period(chunk: list[tuple[Period, str]]) -> Groups:
+    """``[(period, domain), …]`` as ``[(period, (domain, …)), …]``, in order."""
+    groups: dict[Period, list[str]] = {}
+    for period, name in chunk:
+        groups.setdefault(period, []).append(name)
+    return [(period, tuple(names)) for period, names in groups.items()]
 
 
 def _plain(rows: pd.DataFrame) -> pd.DataFrame:

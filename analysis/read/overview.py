@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ...ingest import schema
-from .selection import Selection, report_filter
+from .selection import Selection, group_filter, report_filter
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +88,19 @@ def domains_with_records(conn: Connection, sel: Selection) -> list[str]:
         .order_by(r.c.policy_domain)
     )
     return [str(domain) for domain in conn.scalars(stmt)]
+
+
+def group_counts(conn: Connection, sel: Selection) -> dict[str, int]:
+    """Per policy domain, the record groups of *sel*: the rows reading them brings before
+    they are summed (:mod:`.rows`), counted without reading them."""
+    r, g = schema.reports, schema.record_groups
+    stmt = (
+        sa.select(r.c.policy_domain, sa.func.count())
+        .select_from(g.join(r, r.c.id == g.c.report_pk))
+        .where(*report_filter(sel), *group_filter(sel))
+        .group_by(r.c.policy_domain)
+    )
+    return {str(domain): int(count) for domain, count in conn.execute(stmt)}
 
 
 def reporters(conn: Connection) -> list[tuple[str, str]]:

@@ -91,6 +91,11 @@ class Reader:
         with self._engine.connect() as conn:
             return overview.domains_with_records(conn, sel)
 
+    def group_counts(self, sel: Selection) -> dict[str, int]:
+        """Per policy domain, the record groups of *sel* (none is read)."""
+        with self._engine.connect() as conn:
+            return overview.group_counts(conn, sel)
+
     def identities(self, sel: Selection, max_ips: int | None = None) -> Identities:
         with self._engine.connect() as conn:
             return identities.identities(conn, sel, max_ips)

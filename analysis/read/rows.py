@@ -206,6 +206,11 @@ def read_rows(
     return Loaded(_frame([row[:-1] for row in counted], flags), _folds(counted, budget))
 
 
+def no_rows() -> pd.DataFrame:
+    """The frame :func:`read_rows` returns for a selection without records."""
+    return _frame([], [], in_key_order=True)
+
+
 def _within(result: Result[Any], budget: int) -> list[tuple[object, ...]] | None:
     """Every row of *result* as plain tuples, or ``None`` once a domain has over *budget*."""
     data: list[tuple[object, ...]] = []

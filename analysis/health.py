@@ -51,7 +51,7 @@ OPEN = (Severity.CRITICAL, Severity.WARNING, Severity.INFO)
 def health(
     reader: Reader, query: Query, as_of: dt.datetime, catalogue: Catalogue | None = None
 ) -> Health:
-    result = analyse(reader, query, catalogue=catalogue, as_of=as_of)
+    result = analyse(reader, query, catalogue=catalogue, as_of=as_of, keep_rows=False)
     ends = {a.domain: a.last_end for a in reader.activity([d.domain for d in result.domains])}
     domains = []
     for summary in result.domains:

@@ -21,5 +21,5 @@ def findings_as_of(
 ) -> list[Finding]:
     """Every finding as at the end of *day* (UTC): reports begun later are ignored."""
     query = Query(domains=domains, span=span, as_of=day)
-    analysis = analyse(reader, query, catalogue=catalogue)
+    analysis = analyse(reader, query, catalogue=catalogue, keep_rows=False)
     return collect(reader, query, analysis)

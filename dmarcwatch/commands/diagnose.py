@@ -70,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
             as_of=moment,
             ip_data=ip_data(config),
             approvals=config_approvals(config, senders),
+            keep_rows=False,
         )
         warn_if_stale(reader, query, moment, t)
     findings = result.findings

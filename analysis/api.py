@@ -17,7 +17,7 @@ from . import columns as c
 from . import tables
 from .alignment import align
 from .catalogue import Catalogue, load_catalogue
-from .classify import classify
+from .classify import classify, with_spf
 from .dns.discovery import OrgDomains
 from .failureevidence import with_failure_reports
 from .findings import Finding, worst_first
@@ -448,6 +448,15 @@ def prepare(
     rdns = reader.rdns_names(rows[c.SOURCE_IP].unique()) if reader is not None else {}
     orgs = OrgDomains.from_policy_domains(list(policy_domains))
     return align(classify(rows, catalogue, rdns), orgs)
+
+
+def passing_totals(rows: pd.DataFrame, policy_domains: Sequence[str]) -> tuple[int, int]:
+    """Messages of loaded *rows* and those passing DMARC, as :func:`prepare` would count
+    them: alignment needs the SPF result and the DKIM results, not who the senders are."""
+    orgs = OrgDomains.from_policy_domains(list(policy_domains))
+    aligned = align(with_spf(rows), orgs)
+    passing = aligned.loc[aligned[c.DMARC_PASS], c.MESSAGES].sum()
+    return int(aligned[c.MESSAGES].sum()), int(passing)
 
 
 def summary(

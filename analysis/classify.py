@@ -111,10 +111,7 @@ def classify(
     rows: pd.DataFrame, catalogue: Catalogue, rdns: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
     """Add SPF/DKIM fields and the sender columns (see :mod:`analysis.columns`) to *rows*."""
-    out = rows.copy()
-    spf = map_distinct(spf_checked, out[c.SPF_RESULTS])
-    out[c.SPF_DOMAIN] = [d for d, _ in spf]
-    out[c.SPF_RESULT] = [r for _, r in spf]
+    out = with_spf(rows)
     signers = _SignerColumns(out[c.DKIM_RESULTS], catalogue)
     out[c.DKIM_PASS_DOMAINS] = signers.column("pass_domains")
     ip_sender = _by_ip(out[c.SOURCE_IP], catalogue)
@@ -142,6 +139,16 @@ def classify(
             pd.Series(path, dtype=object), lambda p: sender_kind(catalogue, p) == "mailbox"
         ).astype(bool),
     )
+    return out
+
+
+def with_spf(rows: pd.DataFrame) -> pd.DataFrame:
+    """*rows* with :data:`columns.SPF_DOMAIN` and :data:`columns.SPF_RESULT`: the one SPF
+    result DMARC checks (the ``mfrom`` one, else ``helo``), all alignment needs of SPF."""
+    out = rows.copy()
+    spf = map_distinct(spf_checked, out[c.SPF_RESULTS])
+    out[c.SPF_DOMAIN] = [d for d, _ in spf]
+    out[c.SPF_RESULT] = [r for _, r in spf]
     return out
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..analysis import columns as c
-from ..analysis.api import DomainSummary, Period, Query, analyse, prepare
+from ..analysis.api import DomainSummary, Period, Query, analyse, passing_totals
 from ..analysis.catalogue import Catalogue, load_catalogue
 from ..analysis.check import CheckFinding, assess_domain, seen_in_reports
 from ..analysis.dns.resolver import ResolverConfig
@@ -200,9 +200,7 @@ class _Job:
             ip_data=shared(self.options.ip_data),
             approvals=self.options.approvals,
         ).domains[0]
-        previous = previous_totals(
-            self.reader, domain, self.period, self.catalogue, self.policy_domains
-        )
+        previous = previous_totals(self.reader, domain, self.period, self.policy_domains)
         check = _dns_check(self.reader, summary, self.options, self.t)
         view = _domain_view(
             summary, index, previous=previous, days=_days(self.period), check=check,
@@ -316,7 +314,6 @@ def previous_totals(
     reader: Reader,
     domain: str,
     period: Period,
-    catalogue: Catalogue,
     policy_domains: list[str],
 ) -> compose.Totals | None:
     """Messages and DMARC pass share of *domain* in the period of the same length just before."""
@@ -324,11 +321,9 @@ def previous_totals(
     rows = reader.rows(_selection(Period(period.since - length, period.since), (domain,)))
     if rows.empty:
         return None
-    rows = prepare(reader, rows, catalogue, policy_domains)
-    total = int(rows[c.MESSAGES].sum())
+    total, passing = passing_totals(rows, policy_domains)  # no sender is named: not classified
     if not total:
         return None
-    passing = int(rows.loc[rows[c.DMARC_PASS], c.MESSAGES].sum())
     return compose.Totals(
         messages=total,
         pass_share=passing / total,

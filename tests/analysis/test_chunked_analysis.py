@@ -2,8 +2,10 @@
 
 ``analyse(keep_rows=False)`` (diagnose, alert, monitor, metrics) holds about ``CHUNK_ROWS``
 rows at once instead of every domain's; its findings and each domain's totals must equal
-those of the analysis that reads every domain at once. A store filled through the importer
-with the ``tiny`` generated corpus and the scenario samples, on SQLite and PostgreSQL.
+those of the analysis that reads every domain at once. The same holds for the totals the
+report counts for the previous period without classifying the senders. A store filled
+through the importer with the ``tiny`` generated corpus and the scenario samples, on SQLite
+and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import sqlalchemy as sa
 
 from benchmarks.corpus import PRESETS, generate
 from dmarcwatch.analysis import api
-from dmarcwatch.analysis.api import Analysis, Query, analyse
+from dmarcwatch.analysis import columns as c
+from dmarcwatch.analysis.api import Analysis, Query, analyse, passing_totals, prepare
+from dmarcwatch.analysis.catalogue import load_catalogue
 from dmarcwatch.analysis.read import Reader, Selection
 from dmarcwatch.ingest.pipeline import import_input
 from dmarcwatch.ingest.store import Store
@@ -112,3 +116,18 @@ def test_a_summary_without_rows_keeps_its_totals(reader: Reader) -> None:
     assert light.rows.empty and light.totals is not None
     assert (light.messages, light.dmarc_pass_share) == (summary.messages, summary.dmarc_pass_share)
     assert light.findings == summary.findings
+
+
+def test_totals_without_classifying_count_as_the_classified_rows(reader: Reader) -> None:
+    domains = list(reader.policy_domains())
+    catalogue = load_catalogue()
+    checked = 0
+    for domain in domains:
+        rows = reader.rows(Selection(domains=(domain,)))
+        if rows.empty:
+            continue
+        prepared = prepare(reader, rows, catalogue, domains)
+        passing = int(prepared.loc[prepared[c.DMARC_PASS], c.MESSAGES].sum())
+        assert passing_totals(rows, domains) == (int(prepared[c.MESSAGES].sum()), passing)
+        checked += passing > 0
+    assert checked > 3

@@ -53,6 +53,16 @@ class Reader:
         with self._engine.connect() as conn:
             return rows.load_rows(conn, sel)
 
+    def verdict_rows(self, sel: Selection) -> pd.DataFrame | None:
+        """Rows enough for DMARC's verdict per day (:func:`.rows.verdict_statement`), or
+        ``None`` where :meth:`rows` would fold a domain's rows (read those instead)."""
+        from . import rows  # noqa: PLC0415 - pandas
+
+        with self._engine.connect() as conn:
+            if any(n > rows.ROW_BUDGET for n in overview.group_counts(conn, sel).values()):
+                return None
+            return rows.load_verdicts(conn, sel)
+
     def analysis_rows(self, sel: Selection, budget: int | None = None) -> Loaded:
         """:meth:`rows`, with what was folded to keep each domain within *budget* rows."""
         from . import rows  # noqa: PLC0415 - pandas

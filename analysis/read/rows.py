@@ -115,6 +115,42 @@ def records_statement(sel: Selection, grouped: bool = True) -> sa.Select[tuple[o
     return _summed(inner) if grouped else inner
 
 
+_VERDICT_KEYS = (c.DOMAIN, c.DAY, c.ADKIM, c.ASPF, c.HEADER_FROM, c.PE_DKIM, c.PE_SPF,
+                 c.DKIM_RESULTS, c.SPF_RESULTS)  # fmt: skip
+"""What DMARC's verdict on a row depends on (with its day, to count days)."""
+
+
+def verdict_statement(sel: Selection) -> sa.Select[tuple[object, ...]]:
+    """Rows shaped as :func:`rows_statement`'s, summed over all but :data:`_VERDICT_KEYS`.
+
+    Enough to count messages and those passing DMARC, per day: far fewer rows than the
+    sources and receivers make. The other keys hold empty values.
+    """
+    stored = rows_statement(sel, grouped=False).subquery("stored")
+    keys = [stored.c[k] for k in _VERDICT_KEYS]
+    columns: list[sa.ColumnElement[Any]] = []
+    for name in ROW_COLUMNS:
+        if name in _VERDICT_KEYS:
+            columns.append(stored.c[name])
+        elif name in (c.MESSAGES, c.RECORDS):
+            columns.append(sa.func.sum(stored.c[name]).label(name))
+        elif name == c.REPORT_END:
+            columns.append(sa.func.max(stored.c[name]).label(name))
+        elif name == c.PCT:
+            columns.append(sa.literal(100).label(name))
+        elif name == c.REASONS:
+            columns.append(sa.cast(sa.null(), sa.Text).label(name))
+        else:
+            columns.append(sa.literal_column("''", sa.Text).label(name))
+    return sa.select(*columns).group_by(*keys)
+
+
+def load_verdicts(conn: Connection, sel: Selection) -> pd.DataFrame:
+    """The rows of :func:`verdict_statement`, normalised as :func:`load_rows`'s."""
+    data: list[tuple[object, ...]] = [tuple(row) for row in conn.execute(verdict_statement(sel))]
+    return _frame(data, [False] * len(data), in_key_order=True)
+
+
 def _summed(inner: sa.Select[tuple[object, ...]]) -> sa.Select[tuple[object, ...]]:
     """*inner*'s rows grouped on every key, their messages and records summed."""
     sub = inner.subquery("grouped")

@@ -23,6 +23,7 @@ from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.api import Analysis, Query, analyse, passing_totals, prepare
 from dmarcwatch.analysis.catalogue import load_catalogue
 from dmarcwatch.analysis.read import Reader, Selection
+from dmarcwatch.analysis.read import rows as rows_module
 from dmarcwatch.ingest.pipeline import import_input
 from dmarcwatch.ingest.store import Store
 from tests.analysis.storefill import SCENARIOS
@@ -131,3 +132,21 @@ def test_totals_without_classifying_count_as_the_classified_rows(reader: Reader)
         assert passing_totals(rows, domains) == (int(prepared[c.MESSAGES].sum()), passing)
         checked += passing > 0
     assert checked > 3
+
+
+def test_rows_summed_for_the_verdict_count_as_the_rows(
+    reader: Reader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    domains = list(reader.policy_domains())
+    compared = 0
+    for domain in domains:
+        sel = Selection(domains=(domain,))
+        rows, summed = reader.rows(sel), reader.verdict_rows(sel)
+        assert summed is not None
+        assert passing_totals(summed, domains) == passing_totals(rows, domains)
+        assert summed[c.DAY].nunique() == rows[c.DAY].nunique()
+        assert len(summed) <= len(rows)
+        compared += len(summed) < len(rows)
+    assert compared > 3
+    monkeypatch.setattr(rows_module, "ROW_BUDGET", 2)
+    assert reader.verdict_rows(Selection(domains=(domains[0],))) is None  # rows() folds those

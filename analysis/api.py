@@ -8,6 +8,7 @@ report matching the selection, so "the last 7 days" means the last 7 days that h
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -88,24 +89,20 @@ class DomainSummary:
 
     @property
     def messages(self) -> int:
-        if self.totals is not None:
-            return self.totals[0]
-        return int(self.rows[c.MESSAGES].sum()) if not self.rows.empty else 0
+        return self._counts()[0]
 
     @property
     def dmarc_pass_share(self) -> float:
-        total = self.messages
-        if not total:
-            return 0.0
-        if self.totals is not None:
-            return self.totals[1] / total
-        return float(self.rows.loc[self.rows[c.DMARC_PASS], c.MESSAGES].sum()) / total
+        messages, passing = self._counts()
+        return passing / messages if messages else 0.0
 
     def without_rows(self) -> DomainSummary:
         """This summary with its totals but none of its rows (nor tables made from them)."""
-        passing = self.rows.loc[self.rows[c.DMARC_PASS], c.MESSAGES].sum() if self.messages else 0
         empty = self.rows.iloc[0:0].copy()  # a copy: a slice would keep the rows' arrays
-        return replace(self, rows=empty, totals=(self.messages, int(passing)))
+        return replace(self, rows=empty, totals=self._counts())
+
+    def _counts(self) -> tuple[int, int]:
+        return self.totals if self.totals is not None else message_counts(self.rows)
 
     def senders(self) -> pd.DataFrame:
         return self._table("senders", lambda: tables.by_sender(self.rows, self.catalogue))
@@ -286,9 +283,14 @@ class _Plan:
             left_out={d: s for sel in selections for d, s in self.reader.set_aside(sel).items()},
         )
 
-    @property
+    @functools.cached_property
     def _period_of(self) -> dict[str, Period]:
         return {d: p for p, group in self.periods.items() for d in group}
+
+    @functools.cached_property
+    def _store_last(self) -> int | None:
+        """When the store's newest report began."""
+        return max(self.newest.values(), default=None)
 
     def _summaries(
         self, part: _Part, wanted: list[str], workers: int, keep_rows: bool = True
@@ -324,7 +326,7 @@ class _Plan:
                 history=history_of[domain],
                 catalogue=self.catalogue,
                 activity=activity.get(domain),
-                store_last_begin=max(self.newest.values(), default=None),
+                store_last_begin=self._store_last,
                 last_begin=self.newest.get(domain),
                 now=self.now,
                 no_reports_days=self.query.no_reports_days,
@@ -454,7 +456,13 @@ def passing_totals(rows: pd.DataFrame, policy_domains: Sequence[str]) -> tuple[i
     """Messages of loaded *rows* and those passing DMARC, as :func:`prepare` would count
     them: alignment needs the SPF result and the DKIM results, not who the senders are."""
     orgs = OrgDomains.from_policy_domains(list(policy_domains))
-    aligned = align(with_spf(rows), orgs)
+    return message_counts(align(with_spf(rows), orgs))
+
+
+def message_counts(aligned: pd.DataFrame) -> tuple[int, int]:
+    """Messages of aligned rows, and those passing DMARC."""
+    if aligned.empty:
+        return 0, 0
     passing = aligned.loc[aligned[c.DMARC_PASS], c.MESSAGES].sum()
     return int(aligned[c.MESSAGES].sum()), int(passing)
 

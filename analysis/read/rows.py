@@ -127,22 +127,8 @@ def verdict_statement(sel: Selection) -> sa.Select[tuple[object, ...]]:
     sources and receivers make. The other keys hold empty values.
     """
     stored = rows_statement(sel, grouped=False).subquery("stored")
-    keys = [stored.c[k] for k in _VERDICT_KEYS]
-    columns: list[sa.ColumnElement[Any]] = []
-    for name in ROW_COLUMNS:
-        if name in _VERDICT_KEYS:
-            columns.append(stored.c[name])
-        elif name in (c.MESSAGES, c.RECORDS):
-            columns.append(sa.func.sum(stored.c[name]).label(name))
-        elif name == c.REPORT_END:
-            columns.append(sa.func.max(stored.c[name]).label(name))
-        elif name == c.PCT:
-            columns.append(sa.literal(100).label(name))
-        elif name == c.REASONS:
-            columns.append(sa.cast(sa.null(), sa.Text).label(name))
-        else:
-            columns.append(sa.literal_column("''", sa.Text).label(name))
-    return sa.select(*columns).group_by(*keys)
+    columns = [stored.c[k] if k in _VERDICT_KEYS else _blank(k) for k in _GROUP_KEYS]
+    return sa.select(*columns, *_sums(stored)).group_by(*(stored.c[k] for k in _VERDICT_KEYS))
 
 
 def load_verdicts(conn: Connection, sel: Selection) -> pd.DataFrame:
@@ -155,12 +141,26 @@ def _summed(inner: sa.Select[tuple[object, ...]]) -> sa.Select[tuple[object, ...
     """*inner*'s rows grouped on every key, their messages and records summed."""
     sub = inner.subquery("grouped")
     group = [sub.c[k] for k in _GROUP_KEYS]
-    return sa.select(
-        *group,
-        sa.func.sum(sub.c[c.MESSAGES]).label(c.MESSAGES),
-        sa.func.sum(sub.c[c.RECORDS]).label(c.RECORDS),
-        sa.func.max(sub.c[c.REPORT_END]).label(c.REPORT_END),
-    ).group_by(*group)
+    return sa.select(*group, *_sums(sub)).group_by(*group)
+
+
+def _sums(rows: sa.Subquery) -> list[sa.Label[Any]]:
+    """The summed columns of groups of *rows*: messages, records, the latest report end."""
+    return [
+        sa.func.sum(rows.c[c.MESSAGES]).label(c.MESSAGES),
+        sa.func.sum(rows.c[c.RECORDS]).label(c.RECORDS),
+        sa.func.max(rows.c[c.REPORT_END]).label(c.REPORT_END),
+    ]
+
+
+def _blank(name: str) -> sa.Label[Any]:
+    """The value of a key that rows summed over it no longer tell apart: no results (NULL),
+    the default ``pct``, or empty text."""
+    if name in _NO_RESULTS:
+        return sa.cast(sa.null(), sa.Text).label(name)
+    if name == c.PCT:
+        return sa.literal(100).label(name)
+    return sa.literal_column("''", sa.Text).label(name)
 
 
 ROW_COLUMNS = [
@@ -306,21 +306,9 @@ def folded_statement(
     ranked = sa.select(*grouped.c, rank.label("rank")).subquery("ranked")
     kept = sa.select(*(ranked.c[k] for k in ROW_COLUMNS), sa.literal(0).label("folded"))
     kept = kept.where(ranked.c.rank <= budget)
-    columns: list[sa.ColumnElement[Any]] = []
-    for name in _GROUP_KEYS:
-        if name in _LOST:
-            columns.append(sa.literal_column("''", sa.Text).label(name))
-        elif name in _NO_RESULTS:
-            columns.append(sa.cast(sa.null(), sa.Text).label(name))
-        else:
-            columns.append(ranked.c[name])
-    folded = sa.select(
-        *columns,
-        sa.func.sum(ranked.c[c.MESSAGES]).label(c.MESSAGES),
-        sa.func.sum(ranked.c[c.RECORDS]).label(c.RECORDS),
-        sa.func.max(ranked.c[c.REPORT_END]).label(c.REPORT_END),
-        sa.func.count().label("folded"),
-    )
+    lost = (*_LOST, *_NO_RESULTS)
+    columns = [_blank(k) if k in lost else ranked.c[k] for k in _GROUP_KEYS]
+    folded = sa.select(*columns, *_sums(ranked), sa.func.count().label("folded"))
     folded = folded.where(ranked.c.rank > budget).group_by(*(ranked.c[k] for k in _FOLD_KEYS))
     return sa.union_all(kept, folded)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from benchmarks.corpus import PRESETS, generate
 from dmarcwatch.ingest.pipeline import import_input
 from dmarcwatch.ingest.store import Store
 
@@ -24,3 +25,10 @@ def add_files(store: Store, paths: Iterable[Path]) -> int:
 
 def scenario_files(*names: str) -> list[Path]:
     return sorted(p for name in names for p in (SCENARIOS / name).glob("*.xml"))
+
+
+def tiny_and_scenarios(folder: Path, seed: int) -> list[Path]:
+    """The ``tiny`` generated corpus (written into *folder*) and every scenario sample: many
+    domains, reporters and containers, and the scenarios' real findings."""
+    generate(PRESETS["tiny"], folder, seed=seed)
+    return sorted((folder / "reports").iterdir()) + sorted(SCENARIOS.glob("*/*.xml"))

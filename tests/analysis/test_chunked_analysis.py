@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from benchmarks.corpus import PRESETS, generate
 from dmarcwatch.analysis import api
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.api import Analysis, Query, analyse, passing_totals, prepare
@@ -26,14 +25,12 @@ from dmarcwatch.analysis.read import Reader, Selection
 from dmarcwatch.analysis.read import rows as rows_module
 from dmarcwatch.ingest.pipeline import import_input
 from dmarcwatch.ingest.store import Store
-from tests.analysis.storefill import SCENARIOS
+from tests.analysis.storefill import tiny_and_scenarios
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    out = tmp_path_factory.mktemp("tiny")
-    generate(PRESETS["tiny"], out, seed=5)
-    return sorted((out / "reports").iterdir()) + sorted(SCENARIOS.glob("*/*.xml"))
+    return tiny_and_scenarios(tmp_path_factory.mktemp("tiny"), seed=5)
 
 
 @pytest.fixture

@@ -17,24 +17,20 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from benchmarks.corpus import PRESETS, generate
 from dmarcwatch.analysis import columns as c
 from dmarcwatch.analysis.read import Selection, rows
 from dmarcwatch.cli import main
 from dmarcwatch.ingest import schema
 from dmarcwatch.ingest.pipeline import import_input
 from dmarcwatch.ingest.store import Store
-from tests.analysis.storefill import SCENARIOS
+from tests.analysis.storefill import tiny_and_scenarios
 
 _GENERATED = re.compile(r"<time[^>]*>[^<]*</time>")
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    out = tmp_path_factory.mktemp("tiny")
-    generate(PRESETS["tiny"], out, seed=3)
-    files = sorted((out / "reports").iterdir())
-    return files + sorted(SCENARIOS.glob("*/*.xml"))
+    return tiny_and_scenarios(tmp_path_factory.mktemp("tiny"), seed=3)
 
 
 @pytest.fixture

@@ -11,14 +11,13 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from benchmarks.corpus import PRESETS, generate
 from dmarcwatch.analysis.read import Selection, rows
 from dmarcwatch.cli import main
 from dmarcwatch.ingest import retention, schema
 from dmarcwatch.ingest.pipeline import import_input
 from dmarcwatch.ingest.retention import Cutoffs, Prunable, prune
 from dmarcwatch.ingest.store import Store
-from tests.analysis.storefill import SCENARIOS
+from tests.analysis.storefill import tiny_and_scenarios
 
 CUT = dt.datetime(2026, 11, 24, tzinfo=dt.UTC)  # in the middle of the scenario samples
 DOMAINS = ("email.physio-alpha.ch", "email.physio-beta.ch")
@@ -27,9 +26,7 @@ _TIME = re.compile(r"<time[^>]*>[^<]*</time>")
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    out = tmp_path_factory.mktemp("tiny")
-    generate(PRESETS["tiny"], out, seed=5)
-    return sorted((out / "reports").iterdir()) + sorted(SCENARIOS.glob("*/*.xml"))
+    return tiny_and_scenarios(tmp_path_factory.mktemp("tiny"), seed=5)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 
 import sqlalchemy as sa
 
@@ -20,9 +21,16 @@ def _findings(reader: Reader, workers: int) -> list[list[dict[str, object]]]:
     return [[f.as_dict() for f in d.findings] for d in result.domains]
 
 
+def _pid_after_a_while(_: int) -> int:
+    """The worker's pid, after long enough that one worker cannot take every item before the
+    other has started (on a loaded machine it did)."""
+    time.sleep(0.2)
+    return os.getpid()
+
+
 def main() -> None:
     reader = Reader(sa.create_engine(sys.argv[1]))
-    pids = map_forked(lambda _: os.getpid(), list(range(8)), 2)
+    pids = map_forked(_pid_after_a_while, list(range(8)), 2)
     alone, forked = _findings(reader, 1), _findings(reader, 2)
     out = {
         "can_fork": can_fork(),

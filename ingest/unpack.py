@@ -122,8 +122,11 @@ def _is_xml(head: bytes) -> bool:
     """``_xml_text(head) is not None``, mostly decided on a short prefix.
 
     Every input is sniffed; decoding 64 KiB of a message five ways cost more than reading a
-    small report.
+    small report. An ASCII letter first (a mail's first header field) is no BOM's first byte,
+    and in none of the encodings starts a character that is white space or ``<``.
     """
+    if head[:1].isalpha():
+        return False
     for bom, encoding in _BOMS:
         if head.startswith(bom):
             return _tag_first(head[len(bom) :], encoding)

@@ -192,3 +192,34 @@ def test_a_part_is_read_as_email_reads_it(text: str) -> None:
     headers = mime._parsed(text, budget, headersonly=True)
     only = mime.Parser(policy=mime.compat32).parsestr(text, headersonly=True)
     assert _message_as_read(headers) == _message_as_read(only)
+
+
+_PARAMETER_NAMES = st.sampled_from(
+    ["report-type", "Report-Type", "REPORT-TYPE*", "report-type*0*", "report-typ", "boundary"]
+)
+
+
+@st.composite
+def _content_type(draw: st.DrawFn) -> str:
+    params = draw(
+        st.lists(
+            st.tuples(
+                _PARAMETER_NAMES,
+                st.sampled_from(['"feedback-report"', "tlsrpt", "us-ascii''tlsrpt", ""]),
+            ),
+            max_size=3,
+        )
+    )
+    kind = draw(st.sampled_from(["multipart/report", "text/plain", "", "multipart/report;"]))
+    return kind + "".join(f"; {name}={value}" for name, value in params)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_content_type(), st.booleans())
+def test_a_parameter_is_found_as_email_finds_it(content_type: str, present: bool) -> None:
+    part = mime.Message()
+    if present:
+        part["Content-Type"] = content_type
+    expected = part.get_param("report-type")
+    found = mime.email.utils.collapse_rfc2231_value(expected).strip() if expected else ""
+    assert mime._param(part, "report-type") == found

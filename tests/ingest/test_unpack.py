@@ -574,6 +574,9 @@ def test_zip_member_chunks_can_be_streamed_twice() -> None:
 _SPACES = st.sampled_from([" ", "\t", "\r\n", "\n"])
 _HEADS = st.one_of(
     st.binary(max_size=600),
+    st.tuples(st.sampled_from(b"AZaz<Rr\x00\xff"), st.binary(max_size=300)).map(
+        lambda t: bytes([t[0]]) + t[1]
+    ),
     st.tuples(
         st.lists(_SPACES, max_size=200).map("".join),
         st.sampled_from(["<", "<?xml", "a", "\u00e9<", "\U0001f600", ""]),

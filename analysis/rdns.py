@@ -14,7 +14,6 @@ import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from ..ingest import schema
@@ -74,7 +73,7 @@ def save(engine: Engine, names: dict[str, Pointer], now: dt.datetime) -> None:
     if not names:
         return
     t = schema.rdns_cache
-    insert = postgresql.insert(t) if engine.dialect.name == "postgresql" else sqlite.insert(t)
+    insert = schema.upsert(engine.dialect.name, t)
     rows = [
         {"ip": ip, "name": p.name, "confirmed": p.confirmed, "resolved_at": now}
         for ip, p in names.items()

@@ -487,3 +487,18 @@ record_groups = Table(
     PrimaryKeyConstraint("report_pk", "seq"),
     **_CLUSTERED,
 )
+
+
+def upsert(dialect_name: str, table: Table) -> Any:
+    """The INSERT of *table* with ``ON CONFLICT`` as the backend *dialect_name* spells it.
+
+    The dialect is imported here, not with this module: importing SQLAlchemy's PostgreSQL
+    dialect (with its DBAPI modules) took about 90 ms of every SQLite command's start-up.
+    """
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects import postgresql  # noqa: PLC0415 - see above
+
+        return postgresql.insert(table)
+    from sqlalchemy.dialects import sqlite  # noqa: PLC0415 - see above
+
+    return sqlite.insert(table)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Dialect, bindparam, func, select, update
+from sqlalchemy import Connection, Dialect, Table, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from . import groups, kinds, schema
@@ -453,13 +453,9 @@ def _statements(dialect: Dialect) -> _Statements:
 
 
 def _build(dialect: Dialect) -> _Statements:
-    # The dialect's own insert (for ON CONFLICT), imported here: a SQLite user's start-up
-    # need not load the PostgreSQL dialect (about 40 ms).
-    insert: Any
-    if dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert  # noqa: PLC0415 - see above
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # noqa: PLC0415 - see above
+    def insert(table: Table) -> Any:
+        return schema.upsert(dialect.name, table)
+
     blobs, reports, rejects = schema.blobs.c, schema.reports.c, schema.rejects.c
     pairs = list(zip(_KEY_COLUMNS, _KEY_PARAMS, strict=True))
     key = [column == bindparam(name) for column, name in pairs]

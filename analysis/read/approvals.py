@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from ...ingest import schema
@@ -42,7 +41,7 @@ def approvals(engine: Engine, domains: Iterable[str] = ()) -> list[Approval]:
 def approve(engine: Engine, approval: Approval, who: str, now: dt.datetime) -> bool:
     """Store *approval*; ``False`` if it was there already (its note is then updated)."""
     t = schema.approved_senders
-    insert = postgresql.insert(t) if engine.dialect.name == "postgresql" else sqlite.insert(t)
+    insert = schema.upsert(engine.dialect.name, t)
     values = {
         "domain": approval.domain,
         "kind": str(approval.kind),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 
 def _printed_by(code: str) -> str:
@@ -67,3 +68,16 @@ def test_commands_that_read_no_mailbox_do_not_load_the_imap_client() -> None:
         "print('imapclient' in sys.modules)\n"
     )
     assert _printed_by(code) == "False"
+
+
+def test_a_sqlite_user_never_loads_the_postgresql_dialect(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from dmarcwatch import cli\n"
+        f"cli.main(['diagnose', '--db', {str(tmp_path / 'store.db')!r}, '--domain', 'a.example'])\n"
+        "print('sqlalchemy.dialects.postgresql' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr

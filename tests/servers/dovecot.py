@@ -355,12 +355,14 @@ active_value = true
         """SIGKILL the master and every child at once, like a crash (no clean shutdown)."""
         if self.process is None:
             return
+        group = self.process.pid
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+            os.killpg(group, signal.SIGKILL)
         self.process.wait(timeout=10)
         self.process = None
         (self.root / "run" / "master.pid").unlink(missing_ok=True)
         _wait_closed(self.imaps_port)
+        _wait_reaped(group)
 
     def close(self) -> None:
         self.stop()
@@ -383,6 +385,29 @@ def _wait_closed(port: int, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while _port_open(port) and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def _wait_reaped(group: int, timeout: float = 30.0) -> None:
+    """Wait until no process of the killed *group* is left, zombies included.
+
+    The children of a killed master are reparented to init, which here reaps them seconds
+    later. Until then a child that held a maildir's ``dovecot-uidlist.lock`` looks alive to
+    the restarted Dovecot (``kill(pid, 0)`` succeeds on a zombie), which then waits for the
+    lock's stale timeout: a rerun timed out at SELECT INBOX that way.
+    """
+    deadline = time.monotonic() + timeout
+    while group_members(group) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def group_members(group: int) -> list[int]:
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group:  # after the name: state, ppid, pgrp
+                members.append(int(stat.parent.name))
+    return members
 
 
 def _binary() -> str:

@@ -121,7 +121,8 @@ LEFT_OFF = "left_off"
 def failing_sources(rows: pd.DataFrame, catalogue: Catalogue, limit: int = 50) -> pd.DataFrame:
     """Source IPs whose mail failed DMARC: rDNS, sender, messages, receivers.
 
-    The *limit* sources with the most messages; ``attrs[LEFT_OFF]`` counts the others.
+    The *limit* sources with the most messages; ``attrs[LEFT_OFF]`` counts the others. Names
+    and receivers are made for the sources shown only (a spoofed domain has thousands).
     """
     bad = rows[~rows[c.DMARC_PASS]]
     cols = [c.DOMAIN, c.SOURCE_IP, c.RDNS, OWNER, SENDER_NAME, c.FORWARDED, c.MESSAGES, "receivers"]
@@ -130,29 +131,49 @@ def failing_sources(rows: pd.DataFrame, catalogue: Catalogue, limit: int = 50) -
     if c.ASN not in bad:
         bad = bad.copy()
         bad[c.ASN], bad[c.AS_NAME], bad[c.COUNTRY] = 0, "", ""
-    grouped = bad.groupby([c.DOMAIN, c.SOURCE_IP], sort=False)
-    table = grouped.agg(
-        **{
-            c.MESSAGES: (c.MESSAGES, "sum"),
-            c.RDNS: (c.RDNS, "first"),
-            c.ASN: (c.ASN, "first"),
-            c.AS_NAME: (c.AS_NAME, "first"),
-            c.COUNTRY: (c.COUNTRY, "first"),
-            c.SENDER: (c.SENDER, "first"),
-            c.FORWARDED: (c.FORWARDED, "any"),
-            "receivers": (c.RECEIVER, lambda s: ", ".join(sorted(set(map(str, s))))),
-        }
-    ).reset_index()
+    keys = [c.DOMAIN, c.SOURCE_IP]
+    table = (
+        bad.groupby(keys, sort=False)
+        .agg(
+            **{
+                c.MESSAGES: (c.MESSAGES, "sum"),
+                c.RDNS: (c.RDNS, "first"),
+                c.ASN: (c.ASN, "first"),
+                c.AS_NAME: (c.AS_NAME, "first"),
+                c.COUNTRY: (c.COUNTRY, "first"),
+                c.SENDER: (c.SENDER, "first"),
+                c.FORWARDED: (c.FORWARDED, "any"),
+            }
+        )
+        .reset_index()
+    )
+    left_off = max(0, len(table) - limit)
+    table = table.sort_values(c.MESSAGES, ascending=False, kind="stable").head(limit)
     table[SENDER_NAME] = table[c.SENDER].map(lambda s: catalogue.name(s) if s != "unknown" else s)
     table[OWNER] = [
         owner_label(int(a), str(n), str(k))
         for a, n, k in zip(table[c.ASN], table[c.AS_NAME], table[c.COUNTRY], strict=True)
     ]
-    left_off = max(0, len(table) - limit)
-    table = table.sort_values(c.MESSAGES, ascending=False, kind="stable").head(limit)
+    table["receivers"] = _receivers(bad, table[keys])
     shown = table[cols].copy()
     shown.attrs[LEFT_OFF] = left_off
     return shown
+
+
+def _receivers(rows: pd.DataFrame, wanted: pd.DataFrame) -> list[str]:
+    """The receivers of each (domain, source IP) of *wanted*, sorted and comma-joined."""
+    pairs = set(zip(wanted[c.DOMAIN], wanted[c.SOURCE_IP], strict=True))
+    seen: dict[tuple[object, object], set[str]] = {pair: set() for pair in pairs}
+    for domain, ip, receiver in zip(
+        rows[c.DOMAIN].tolist(), rows[c.SOURCE_IP].tolist(), rows[c.RECEIVER].tolist(), strict=True
+    ):
+        found = seen.get((domain, ip))
+        if found is not None:
+            found.add(str(receiver))
+    return [
+        ", ".join(sorted(seen[pair]))
+        for pair in zip(wanted[c.DOMAIN], wanted[c.SOURCE_IP], strict=True)
+    ]
 
 
 SOURCE_COLUMNS = [

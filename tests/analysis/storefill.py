@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from benchmarks.corpus import PRESETS, generate
+from dmarcwatch.analysis.read import Reader
 from dmarcwatch.ingest.pipeline import import_input
 from dmarcwatch.ingest.store import Store
 
@@ -32,3 +36,16 @@ def tiny_and_scenarios(folder: Path, seed: int) -> list[Path]:
     domains, reporters and containers, and the scenarios' real findings."""
     generate(PRESETS["tiny"], folder, seed=seed)
     return sorted((folder / "reports").iterdir()) + sorted(SCENARIOS.glob("*/*.xml"))
+
+
+@contextmanager
+def reader_of(store_url: str, inputs: Iterable[tuple[str, bytes]]) -> Iterator[Reader]:
+    """A :class:`Reader` of the store at *store_url* once each (name, bytes) is imported."""
+    with Store.open(store_url) as store:
+        for name, data in inputs:
+            import_input(store, name, data)
+    engine = sa.create_engine(store_url)
+    try:
+        yield Reader(engine)
+    finally:
+        engine.dispose()

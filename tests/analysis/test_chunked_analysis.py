@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from dmarcwatch.analysis import api
 from dmarcwatch.analysis import columns as c
@@ -23,9 +22,7 @@ from dmarcwatch.analysis.api import Analysis, Query, analyse, passing_totals, pr
 from dmarcwatch.analysis.catalogue import load_catalogue
 from dmarcwatch.analysis.read import Reader, Selection
 from dmarcwatch.analysis.read import rows as rows_module
-from dmarcwatch.ingest.pipeline import import_input
-from dmarcwatch.ingest.store import Store
-from tests.analysis.storefill import tiny_and_scenarios
+from tests.analysis.storefill import reader_of, tiny_and_scenarios
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +32,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 @pytest.fixture
 def reader(store_url: str, corpus: list[Path]) -> Iterator[Reader]:
-    with Store.open(store_url) as store:
-        for path in corpus:
-            import_input(store, path.name, path.read_bytes())
-    engine = sa.create_engine(store_url)
-    yield Reader(engine)
-    engine.dispose()
+    with reader_of(store_url, ((path.name, path.read_bytes()) for path in corpus)) as filled:
+        yield filled
 
 
 def _seen(analysis: Analysis) -> list[tuple[object, ...]]:

@@ -15,6 +15,7 @@ from dmarcwatch.analysis.api import Query, analyse
 from dmarcwatch.analysis.read import Reader, Selection
 from dmarcwatch.ingest.pipeline import import_input
 from dmarcwatch.ingest.store import Store
+from tests.analysis.storefill import reader_of
 from tests.ingest.reportxml import Report, Row
 
 DAY = 1_764_201_600  # 2025-11-27 00:00 UTC
@@ -40,13 +41,13 @@ def _flood(org: str, begin: int, ips: range) -> bytes:
 
 @pytest.fixture
 def reader(store_url: str) -> Iterator[Reader]:
-    with Store.open(store_url) as store:
-        for day in range(2):
-            for org in ("google.com", "flood.example"):
-                import_input(store, f"{org}-{day}.xml", _flood(org, DAY + day * 86_400, range(30)))
-    engine = sa.create_engine(store_url)
-    yield Reader(engine)
-    engine.dispose()
+    floods = (
+        (f"{org}-{day}.xml", _flood(org, DAY + day * 86_400, range(30)))
+        for day in range(2)
+        for org in ("google.com", "flood.example")
+    )
+    with reader_of(store_url, floods) as filled:
+        yield filled
 
 
 def test_rows_within_the_budget_are_read_whole(reader: Reader) -> None:
@@ -113,13 +114,10 @@ def test_folded_rows_pass_or_fail_as_their_receivers_said(store_url: str) -> Non
 def twice(store_url: str) -> Iterator[Reader]:
     """Two reports of one receiver and day with the same two groups: four stored, two summed."""
     rows = [Row(ip="198.51.100.9", count="3"), Row(ip=SENDGRID_IP, count="7")]
-    with Store.open(store_url) as store:
-        for n in (1, 2):
-            report = Report(report_id=f"twice-{n}", rows=rows, begin=str(DAY), end=str(DAY + n))
-            import_input(store, f"twice-{n}.xml", report.bytes())
-    engine = sa.create_engine(store_url)
-    yield Reader(engine)
-    engine.dispose()
+    reports = [Report(report_id=f"twice-{n}", rows=rows, begin=str(DAY), end=str(DAY + n))
+               for n in (1, 2)]  # fmt: skip
+    with reader_of(store_url, ((f"{r.report_id}.xml", r.bytes()) for r in reports)) as filled:
+        yield filled
 
 
 def test_groups_past_the_budget_that_sum_within_it_are_read_whole(twice: Reader) -> None:

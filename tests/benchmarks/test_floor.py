@@ -47,3 +47,11 @@ def test_floor_prints_each_step_and_their_sum(capsys: pytest.CaptureFixture[str]
 def test_rows_leave_no_file_behind(tmp_path: Path) -> None:
     bench_floor.rows(1000, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_without_a_corpus_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert bench_floor.main(["--corpus", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"bench_floor: no corpus in {tmp_path}") and err.count("\n") == 1
